@@ -1,0 +1,25 @@
+"""The per-year template namespace: every name a commissioner can write in
+``{{ ... }}``. Built from the stats functions; see ARCHITECTURE.md for the list."""
+from __future__ import annotations
+
+from .values import Figure, Namespace
+
+
+def build_context(view) -> Namespace:
+    """All names for one statement year (only that year's and earlier data)."""
+    from .stats import children_context, market_context
+
+    year = view.year
+    context = Namespace(
+        authority=Namespace(name=view.authority.name, short_name=view.authority.short_name),
+        year=Figure(year, "year"),
+        previous_year=Figure(year - 1, "year"),
+        year_label=f"{year - 1} to {year}",
+        period=f"1 April {year - 1} to 31 March {year}",
+    )
+    for part in (children_context.build(view), market_context.build(view)):
+        overlap = set(part) & set(context)
+        if overlap:
+            raise ValueError(f"names defined twice in the context: {sorted(overlap)}")
+        context.update(part)
+    return context

@@ -1,0 +1,571 @@
+"""The data contract: every CSV the generator reads, declared once.
+
+Each table lives at ``data/<year>/<name>.csv`` (``scope="year"``) or
+``data/reference/<name>.csv`` (``scope="reference"``). A table declares its
+columns (type, unit, allowed codes), its key (the columns that identify a row),
+whether it carries a total row, and which columns are commercially sensitive
+(the provider edition drops them and everything derived from them).
+
+Codes are short ``snake_case`` words. Analysts may also type the code's label
+(for example ``10 to 15`` for ``age_10_to_15``): loading maps labels to codes,
+ignoring case and spaces.
+
+The contract is documented for analysts on the site's "Data contract" page and
+in ``docs/data-contract.md``, both generated from this module, so the document
+cannot fall behind the code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------------------
+# Code lists (code -> label). Labels are what readers see on the site.
+# ---------------------------------------------------------------------------
+
+AGE_BANDS = {
+    "under_1": "Under 1",
+    "age_1_to_4": "1 to 4",
+    "age_5_to_9": "5 to 9",
+    "age_10_to_15": "10 to 15",
+    "age_16_and_over": "16 and over",
+}
+
+SEX = {"male": "Male", "female": "Female", "not_known": "Not known"}
+
+ETHNICITY = {
+    "white": "White",
+    "mixed": "Mixed or multiple ethnic groups",
+    "asian": "Asian or Asian British",
+    "black": "Black, African, Caribbean or Black British",
+    "other": "Other ethnic group",
+    "not_known": "Refused or information not yet available",
+}
+
+LEGAL_STATUS = {
+    "interim_care_order": "Interim care order",
+    "full_care_order": "Full care order",
+    "placement_order": "Placement order granted",
+    "section_20": "Voluntary agreement under section 20",
+    "youth_justice": "Youth justice legal status",
+    "child_protection": "Detained for child protection",
+}
+
+# DfE placement groups (SSDA903 PLACE codes in brackets).
+PLACEMENT_TYPES = {
+    "foster_relative_friend": "Foster placement with relative or friend",  # U1-U3
+    "foster_other": "Foster placement with other foster carer",  # U4-U6
+    "placed_for_adoption": "Placed for adoption",  # A3-A6
+    "placed_with_parents": "Placed with parents or others with parental responsibility",  # P1
+    "supported_accommodation": "Supported accommodation and independent living",  # P2, H5, K3 ...
+    "childrens_home": "Children's homes",  # K2, R? (K2 children's homes)
+    "secure": "Secure children's homes and secure units",  # K1
+    "residential_other": "Residential schools and other residential settings",  # S1, R1, R2, R5, T0-T4, Z1
+    "other": "Other placements",  # Z1 and anything unlisted
+}
+
+PROVIDERS = {
+    "own_provision": "Own provision (by the council)",  # PR1
+    "other_local_authority": "Other local authority provision",  # PR2
+    "other_public": "Other public provision",  # PR3
+    "private": "Private provision",  # PR4
+    "voluntary": "Voluntary or third sector provision",  # PR5
+    "parents": "Parents or others with parental responsibility",  # PR0
+}
+
+DISTANCE_BANDS = {
+    "within_20_miles": "20 miles or less from home",
+    "over_20_miles": "Over 20 miles from home",
+    "not_known": "Distance not known or not recorded",
+}
+
+LOCATIONS = {
+    "inside": "Placed inside the council's boundary",
+    "outside": "Placed outside the council's boundary",
+    "not_known": "Location not known or not recorded",
+}
+
+UASC = {"uasc": "Unaccompanied asylum-seeking children", "not_uasc": "Other children"}
+
+LOOKED_AFTER_BREAKDOWNS = {
+    "total": {"all": "All children looked after"},
+    "age_band": AGE_BANDS,
+    "sex": SEX,
+    "ethnicity": ETHNICITY,
+    "legal_status": LEGAL_STATUS,
+    "placement_type": PLACEMENT_TYPES,
+    "provider": PROVIDERS,
+    "distance": DISTANCE_BANDS,
+    "location": LOCATIONS,
+    "uasc": UASC,
+}
+
+CATEGORIES_OF_NEED = {
+    "abuse_or_neglect": "Abuse or neglect",  # N1
+    "disability": "Child's disability",  # N2
+    "parental_illness": "Parental illness or disability",  # N3
+    "family_acute_stress": "Family in acute stress",  # N4
+    "family_dysfunction": "Family dysfunction",  # N5
+    "socially_unacceptable_behaviour": "Socially unacceptable behaviour",  # N6
+    "low_income": "Low income",  # N7
+    "absent_parenting": "Absent parenting",  # N8
+}
+
+REASONS_CEASED = {
+    "returned_home": "Returned home to parents or relatives",  # E4A, E4B, E13
+    "adopted": "Adopted",  # E11, E12
+    "special_guardianship": "Special guardianship order",  # E43-E48 (SGO codes)
+    "child_arrangements_order": "Child arrangements (residence) order",  # E41
+    "independent_living": "Moved into independent living",  # E5 (E48, E49 from 2016)
+    "staying_put": "Aged 18 and stayed with foster carers (staying put)",  # E17
+    "adult_social_care": "Transferred to adult social care",  # E6
+    "custody_or_remand": "Sentenced to custody or remand ended",  # E7, E14
+    "care_transferred": "Care taken over by another council",  # E3
+    "age_assessment": "Age assessment found the young person to be 18 or over",  # E9 / E15
+    "died": "Died",  # E2
+    "other": "Other reasons",  # E8, E16 and the rest
+}
+
+MOVEMENTS = {"started": "Started to be looked after", "ceased": "Ceased to be looked after"}
+
+STABILITY_MEASURES = {
+    "short_term": "Three or more placements during the year",
+    "long_term": "In the same placement for at least two years (or placed for adoption)",
+}
+
+CARE_LEAVER_AGES = {"age_17_to_18": "Aged 17 to 18", "age_19_to_21": "Aged 19 to 21"}
+
+CARE_LEAVER_MEASURES = {
+    "in_touch": "In touch with the council",
+    "suitable_accommodation": "In suitable accommodation",
+    "education_employment_training": "In education, employment or training",
+    "staying_put": "Staying put with former foster carers",
+}
+
+# Services as finance and commissioning teams count them (wider than the DfE
+# placement groups: parent and child and short breaks are commissioned apart).
+SERVICES = {
+    "fostering_relative_friend": "Fostering with relatives or friends (connected carers)",
+    "fostering": "Fostering",
+    "childrens_home": "Children's homes",
+    "supported_accommodation": "Supported accommodation (16+)",
+    "parent_and_child": "Parent and child placements",
+    "short_breaks": "Short breaks for disabled children",
+    "residential_school": "Residential schools",
+    "secure": "Secure and remand",
+    "other": "Other placements",
+}
+
+PROVIDER_SECTOR = {"in_house": "In-house (council)", "external": "External providers"}
+
+CARER_TYPES = {
+    "mainstream": "Mainstream foster carers",
+    "family_and_friends": "Family and friends (connected) carers",
+    "short_breaks": "Short-break foster carers",
+    "parent_and_child": "Parent and child foster carers",
+}
+
+RECRUITMENT_STAGES = {
+    "enquiries": "Enquiries",
+    "initial_visits": "Initial home visits",
+    "assessments_started": "Assessments started",
+    "approvals": "Households approved",
+    "deregistrations": "Households deregistered",
+}
+
+PROVISION_TYPES = {
+    "childrens_home": "Children's homes",
+    "fostering_agency": "Independent fostering agencies",
+    "supported_accommodation": "Supported accommodation",
+    "residential_family_centre": "Residential family centres",
+    "residential_school": "Residential special schools",
+    "secure": "Secure children's homes",
+}
+
+LOCATION_BANDS = {
+    "in_area": "Inside the council's area",
+    "neighbouring": "In a neighbouring council's area",
+    "region": "Elsewhere in the region",
+    "outside_region": "Outside the region",
+}
+
+OFSTED_GRADES = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement to be good",
+    "inadequate": "Inadequate",
+    "not_yet_inspected": "Not yet inspected",
+    "not_graded": "Not graded by Ofsted",
+}
+
+ROUTES = {
+    "in_house": "In-house provision",
+    "framework": "Framework (regional or sub-regional)",
+    "block": "Block contract",
+    "spot": "Spot purchase",
+}
+
+REFERRAL_OUTCOMES = {
+    "placed_in_house": "Placed in-house",
+    "placed_framework": "Placed with a framework provider",
+    "placed_spot": "Placed by spot purchase",
+    "withdrawn": "Referral withdrawn",
+    "not_placed": "Not yet placed at month end",
+}
+
+ACTION_STATUS = {
+    "complete": "Complete",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "not_started": "Not started",
+    "carried_forward": "Carried forward",
+}
+
+AREAS = {"england": "England", "statistical_neighbours": "Statistical neighbours"}
+
+BENCHMARK_MEASURES = {
+    "looked_after_rate": "Children looked after per 10,000 children aged under 18",
+    "starts_rate": "Children starting to be looked after per 10,000 children",
+    "foster_share": "Percentage of children looked after in foster placements",
+    "residential_share": "Percentage of children looked after in children's homes, secure units and hostels",
+    "short_term_stability": "Percentage with three or more placements during the year",
+    "long_term_stability": "Percentage in the same placement for two years or more",
+    "placed_over_20_miles": "Percentage placed more than 20 miles from home",
+    "placed_outside_boundary": "Percentage placed outside the council's boundary",
+    "care_leavers_in_touch": "Care leavers aged 19 to 21 in touch (%)",
+    "care_leavers_suitable_accommodation": "Care leavers aged 19 to 21 in suitable accommodation (%)",
+    "care_leavers_eet": "Care leavers aged 19 to 21 in education, employment or training (%)",
+    "uasc_share": "Percentage of children looked after who are unaccompanied asylum-seeking children",
+}
+
+MEASURE_UNITS = {"rate_per_10000": "per 10,000 children", "percent": "%"}
+
+
+# ---------------------------------------------------------------------------
+# Declarations
+# ---------------------------------------------------------------------------
+
+COLUMN_TYPES = {
+    "integer": "a whole number; Excel's 1,234 is accepted",
+    "number": "a number; 1,234.5 is accepted",
+    "money": "pounds; £1,234.56 and 1,234 are accepted (cp1252 £ from Excel too)",
+    "percent": "a percentage; 12% or 12 means twelve per cent",
+    "code": "one of the listed codes (or its label)",
+    "text": "free text",
+    "date": "a date, YYYY-MM-DD or DD/MM/YYYY",
+    "month": "a month, YYYY-MM",
+    "year": "a year ending 31 March, e.g. 2026 for April 2025 to March 2026",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    unit: str | None = None
+    codes: dict[str, str] | None = None
+    #: For a code column whose allowed codes depend on another column's value
+    #: (``looked_after.category`` depends on ``breakdown``).
+    codes_by: tuple[str, dict[str, dict[str, str]]] | None = None
+    required: bool = True
+    sensitive: bool = False
+    minimum: float | None = 0
+
+    def __post_init__(self):
+        if self.type not in COLUMN_TYPES:
+            raise ValueError(f"{self.name}: unknown column type {self.type!r}")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    scope: str = "year"  # "year" or "reference"
+    #: Where the figures come from: "ssda903" (written by ``extract``) or the
+    #: system an analyst exports from.
+    source: str = "ssda903"
+    #: Every column of the table is commercially sensitive.
+    sensitive: bool = False
+    #: (column, code) of the total row for each group, e.g.
+    #: ("category", "all"): rows with that code must equal the sum of the rest.
+    total_code: tuple[str, str] | None = None
+    #: Optional tables may be absent from a year's folder.
+    required: bool = True
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def sensitive_columns(self) -> tuple[str, ...]:
+        if self.sensitive:
+            return self.column_names
+        return tuple(c.name for c in self.columns if c.sensitive)
+
+
+def _count(name: str, description: str, **kw) -> Column:
+    return Column(name, "integer", description, unit="children", **kw)
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "looked_after",
+        "Children looked after at 31 March",
+        "Children looked after at 31 March of the year, excluding children looked after only "
+        "under an agreed series of short breaks (legal status V3 or V4). One row per category of "
+        "each breakdown; the 'total' breakdown has one row, category 'all'. Every other "
+        "breakdown's categories add up to the total.",
+        (
+            Column("breakdown", "code", "Which breakdown the row belongs to", codes={k: k.replace("_", " ").capitalize() for k in LOOKED_AFTER_BREAKDOWNS}),
+            Column("category", "code", "The category within the breakdown", codes_by=("breakdown", LOOKED_AFTER_BREAKDOWNS)),
+            _count("children", "Children looked after at 31 March in this category"),
+        ),
+        key=("breakdown", "category"),
+    ),
+    Table(
+        "starts_and_ceases",
+        "Children starting and ceasing to be looked after",
+        "Children who started to be looked after during the year by category of need, and children "
+        "who ceased to be looked after during the year by reason. A child who started (or ceased) "
+        "more than once in the year is counted once, at their first start (last ceasing). Each "
+        "movement has a row with reason 'all', the total.",
+        (
+            Column("movement", "code", "Started or ceased", codes=MOVEMENTS),
+            Column("reason", "code", "Category of need (started) or reason ceased (ceased); 'all' for the total",
+                   codes_by=("movement", {"started": {"all": "All", **CATEGORIES_OF_NEED},
+                                          "ceased": {"all": "All", **REASONS_CEASED}})),
+            _count("children", "Children"),
+        ),
+        key=("movement", "reason"),
+        total_code=("reason", "all"),
+    ),
+    Table(
+        "placements_by_type_and_age",
+        "Placements and weeks of care during the year by placement type and age",
+        "Every placement open at any time during the year (1 April to 31 March), by placement "
+        "type group and the child's age band at the start of the placement or on 1 April if later. "
+        "Weeks of care are the days of the placement that fall within the year, divided by 7.",
+        (
+            Column("placement_type", "code", "Placement type group", codes=PLACEMENT_TYPES),
+            Column("age_band", "code", "Age band", codes=AGE_BANDS),
+            _count("children", "Different children with a placement of this type in the year"),
+            Column("placements", "integer", "Placements open at any time in the year", unit="placements"),
+            Column("weeks_of_care", "number", "Weeks of care within the year", unit="weeks"),
+        ),
+        key=("placement_type", "age_band"),
+    ),
+    Table(
+        "placement_stability",
+        "Placement stability",
+        "The DfE's two stability measures with their numerators and denominators. Short term: "
+        "children looked after at 31 March with three or more placements during the year. Long "
+        "term: children under 16 at 31 March, looked after for 2½ years or more, who have been in "
+        "the same placement for at least two years or are placed for adoption.",
+        (
+            Column("measure", "code", "Which measure", codes=STABILITY_MEASURES),
+            _count("children", "Children meeting the measure (numerator)"),
+            _count("cohort", "Children in the cohort (denominator)"),
+        ),
+        key=("measure",),
+    ),
+    Table(
+        "care_leavers",
+        "Care leavers",
+        "Care leavers (former relevant children) whose birthday falls in the year, from the SSDA903 "
+        "OC3 return: in touch, in suitable accommodation, in education, employment or training; "
+        "and those who reached 18 in foster care and stayed put with their carers.",
+        (
+            Column("age_group", "code", "Age at their birthday in the year", codes=CARE_LEAVER_AGES),
+            Column("measure", "code", "Which outcome", codes=CARE_LEAVER_MEASURES),
+            _count("children", "Care leavers with the outcome (numerator)"),
+            _count("cohort", "Care leavers in the age group (denominator)"),
+        ),
+        key=("age_group", "measure"),
+    ),
+    Table(
+        "spend_by_service",
+        "Spend and activity by service",
+        "Placement spend in the financial year by service and by whether the council or an "
+        "external provider delivers it, with the children placed and the weeks of care bought. "
+        "From the finance system.",
+        (
+            Column("service", "code", "Service", codes=SERVICES),
+            Column("sector", "code", "Who provides it", codes=PROVIDER_SECTOR),
+            _count("children", "Different children placed in the year"),
+            Column("weeks_of_care", "number", "Weeks of care in the year", unit="weeks"),
+            Column("spend", "money", "Gross spend in the financial year", unit="£"),
+        ),
+        key=("service", "sector"),
+        source="finance",
+    ),
+    Table(
+        "spend_with_providers",
+        "Spend with named providers",
+        "Spend with each external provider in the year by service. Commercially sensitive: the "
+        "provider edition leaves this table, and everything drawn from it, out entirely.",
+        (
+            Column("provider", "text", "Provider's name"),
+            Column("service", "code", "Service", codes=SERVICES),
+            Column("weeks_of_care", "number", "Weeks of care bought", unit="weeks"),
+            Column("spend", "money", "Spend in the year", unit="£"),
+        ),
+        key=("provider", "service"),
+        source="finance",
+        sensitive=True,
+    ),
+    Table(
+        "fostering_capacity",
+        "In-house fostering capacity at 31 March",
+        "The council's own fostering households and places at 31 March. Approved places are "
+        "either occupied, vacant and available, or vacant but not available (for example a carer's "
+        "break, or a place held for a sibling).",
+        (
+            Column("carer_type", "code", "Type of foster carer", codes=CARER_TYPES),
+            Column("households", "integer", "Approved fostering households", unit="households"),
+            Column("approved_places", "integer", "Approved places", unit="places"),
+            Column("occupied", "integer", "Places occupied", unit="places"),
+            Column("vacant_available", "integer", "Vacant places available for a new child", unit="places"),
+            Column("vacant_not_available", "integer", "Vacant places not available", unit="places"),
+        ),
+        key=("carer_type",),
+        source="fostering service",
+    ),
+    Table(
+        "fostering_recruitment",
+        "Foster carer recruitment",
+        "The recruitment funnel for the year: enquiries, initial visits, assessments started, "
+        "households approved; and households that stopped fostering (deregistered).",
+        (
+            Column("stage", "code", "Stage", codes=RECRUITMENT_STAGES),
+            Column("households", "integer", "Households at this stage in the year", unit="households"),
+        ),
+        key=("stage",),
+        source="fostering service",
+    ),
+    Table(
+        "provider_market",
+        "The local provider market at 31 March",
+        "Registered settings and places by provision type, where they are, and their latest "
+        "Ofsted grade. From Ofsted's register and the council's provider records.",
+        (
+            Column("provision_type", "code", "Type of provision", codes=PROVISION_TYPES),
+            Column("location_band", "code", "Where the settings are", codes=LOCATION_BANDS),
+            Column("ofsted_grade", "code", "Latest Ofsted overall effectiveness grade", codes=OFSTED_GRADES),
+            Column("settings", "integer", "Homes, agencies or services", unit="settings"),
+            Column("places", "integer", "Registered places", unit="places"),
+        ),
+        key=("provision_type", "location_band", "ofsted_grade"),
+        source="market intelligence",
+    ),
+    Table(
+        "commissioning_routes",
+        "New placements by commissioning route",
+        "Placements made during the year by service and how they were bought.",
+        (
+            Column("service", "code", "Service", codes=SERVICES),
+            Column("route", "code", "Commissioning route", codes=ROUTES),
+            Column("placements", "integer", "New placements made in the year", unit="placements"),
+        ),
+        key=("service", "route"),
+        source="commissioning",
+    ),
+    Table(
+        "referrals",
+        "Placement referrals by month and outcome",
+        "Requests for a placement received by the placements team each month, by what happened.",
+        (
+            Column("month", "month", "Month the referral was received"),
+            Column("outcome", "code", "Outcome", codes=REFERRAL_OUTCOMES),
+            Column("referrals", "integer", "Referrals", unit="referrals"),
+        ),
+        key=("month", "outcome"),
+        source="commissioning",
+    ),
+    Table(
+        "action_plan",
+        "Action plan",
+        "What the council will do, who leads it, when it is due and where it stands. Savings "
+        "targets are commercially sensitive.",
+        (
+            Column("ref", "text", "Reference, e.g. A1"),
+            Column("objective", "text", "The objective the action serves"),
+            Column("action", "text", "The action"),
+            Column("lead", "text", "The lead, by role (named people are listed in authority.yml)"),
+            Column("due", "month", "Month the action is due"),
+            Column("status", "code", "Where the action stands at 31 March", codes=ACTION_STATUS),
+            Column("saving", "money", "Saving the action is expected to make in a full year", unit="£",
+                   required=False, sensitive=True),
+        ),
+        key=("ref",),
+        source="commissioning",
+    ),
+    # ----- reference -----
+    Table(
+        "population",
+        "Children's population",
+        "Children aged 0 to 17 living in the council's area: ONS mid-year estimates, used as the "
+        "denominator of rates per 10,000. The estimate for mid-year Y-1 is used for the year "
+        "ending 31 March Y, as the DfE does.",
+        (
+            Column("year", "year", "Year ending 31 March"),
+            Column("age_band", "code", "Age band", codes=AGE_BANDS),
+            Column("population", "integer", "Children", unit="children"),
+        ),
+        key=("year", "age_band"),
+        scope="reference",
+        source="ONS",
+    ),
+    Table(
+        "benchmarks",
+        "England and statistical neighbour benchmarks",
+        "Published comparators from the DfE's 'Children looked after in England' statistics, by "
+        "measure and year.",
+        (
+            Column("measure", "code", "Measure", codes=BENCHMARK_MEASURES),
+            Column("year", "year", "Year ending 31 March"),
+            Column("area", "code", "Comparator", codes=AREAS),
+            Column("value", "number", "Value (unit as the measure states)"),
+        ),
+        key=("measure", "year", "area"),
+        scope="reference",
+        source="DfE",
+    ),
+)
+
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+YEAR_TABLES = tuple(t for t in TABLES if t.scope == "year")
+REFERENCE_TABLES = tuple(t for t in TABLES if t.scope == "reference")
+
+#: Column names that identify a child. ``build`` refuses any data file that has one.
+CHILD_LEVEL_COLUMNS = ("CHILD", "CHILD_ID", "LACHILDID", "DOB", "UPN", "HOME_POST", "PL_POST",
+                       "POSTCODE", "DATE_OF_BIRTH", "MC_DOB", "UASC_DOB")
+
+
+def codes_for(table: Table, column: Column, row: dict | None = None) -> dict[str, str] | None:
+    """The allowed codes of ``column`` (for ``codes_by`` columns, given the row)."""
+    if column.codes is not None:
+        return column.codes
+    if column.codes_by is not None:
+        other, mapping = column.codes_by
+        if row is None:
+            merged: dict[str, str] = {}
+            for codes in mapping.values():
+                merged.update(codes)
+            return merged
+        return mapping.get(row.get(other), {})
+    return None
+
+
+def label(codes: dict[str, str], code: str) -> str:
+    """The reader-facing label of a code (the code itself if unknown)."""
+    return codes.get(code, code)
