@@ -1,0 +1,57 @@
+"""The loaded data: every year's tables and the reference tables.
+
+``Dataset.view(year)`` is what every later stage sees for one statement year:
+that year's tables and earlier years', never later ones, so a statement
+rebuilds the same whatever years are added after it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .config import Authority
+
+#: Reference tables whose future rows a year may use (projections of population).
+FORWARD_LOOKING_REFERENCE = ("population",)
+
+
+@dataclass
+class YearView:
+    year: int
+    tables: dict[str, pd.DataFrame]
+    history: dict[int, dict[str, pd.DataFrame]]
+    reference: dict[str, pd.DataFrame]
+    authority: Authority
+
+    def table(self, name: str, year: int | None = None) -> pd.DataFrame | None:
+        """A year's table (this year's by default), or None if that year lacks it."""
+        if year is None:
+            year = self.year
+        if year > self.year:
+            raise ValueError(f"the {self.year} statement cannot use {year} data")
+        return self.history.get(year, {}).get(name)
+
+    @property
+    def years(self) -> list[int]:
+        """Years with data, up to and including this one, oldest first."""
+        return sorted(self.history)
+
+
+@dataclass
+class Dataset:
+    years: dict[int, dict[str, pd.DataFrame]]
+    reference: dict[str, pd.DataFrame]
+    authority: Authority
+    files: dict[str, str] = field(default_factory=dict)  # "2026/looked_after" -> path, for messages
+
+    def view(self, year: int) -> YearView:
+        if year not in self.years:
+            raise KeyError(f"no data for {year}")
+        history = {y: t for y, t in self.years.items() if y <= year}
+        reference = {}
+        for name, frame in self.reference.items():
+            if "year" in frame.columns and name not in FORWARD_LOOKING_REFERENCE:
+                frame = frame[frame["year"] <= year]
+            reference[name] = frame.reset_index(drop=True)
+        return YearView(year, self.years[year], history, reference, self.authority)
