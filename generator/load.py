@@ -1,0 +1,407 @@
+"""Load stage: ``data/<year>/*.csv`` and ``data/reference/*.csv`` into a ``Dataset``.
+
+Analysts export these files from Excel, so loading forgives Excel's habits:
+a UTF-8 byte-order mark, cp1252 files (a £ saved as the byte 0xA3), thousands
+separators (``1,234``), pound signs (``£1,234.50``), per cent signs (``12%``),
+spaces around cells, blank rows, blank columns with no header, and headers
+typed as ``Weeks of care`` for ``weeks_of_care``. Code columns take the code or
+its label, in any case, with spaces, hyphens and underscores interchangeable.
+
+Whatever cannot be read becomes a ``Problem`` naming the file, the spreadsheet
+row (header row 1, first data row 2), the column, the value and what was
+expected; nothing here raises. Each frame remembers, in ``frame.attrs``, the
+spreadsheet row of each of its rows (``"rows"``) and the cells it could not
+read (``"unreadable"``: ``(row, column)`` pairs), so ``validate`` can name rows
+and does not report an unreadable cell a second time as missing.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .config import Authority
+from .contract import (CHILD_LEVEL_COLUMNS, COLUMN_TYPES, REFERENCE_TABLES, TABLES_BY_NAME,
+                       YEAR_TABLES, Column, Table, codes_for)
+from .dataset import Dataset
+from .problems import Problem
+
+YEAR_FOLDER = re.compile(r"^\d{4}$")
+CHILD_LEVEL_MESSAGE = "child-level records must never be in data/; run extract, which writes only aggregates"
+
+
+# ---------------------------------------------------------------------------
+# Reading text as Excel writes it
+# ---------------------------------------------------------------------------
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without a BOM), else cp1252 (Excel's "CSV")."""
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def header_name(cell: str) -> str:
+    """``' Weeks of care '`` -> ``weeks_of_care``."""
+    return re.sub(r"[\s\-]+", "_", cell.strip().lower()).strip("_")
+
+
+def code_key(text: str) -> str:
+    """What two spellings of a code or label share: case, spaces, - and _ and apostrophes ignored."""
+    text = text.strip().lower().replace("\u2019", "'").replace("'", "")
+    return re.sub(r"[\s_\-]+", " ", text).strip()
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """Rows of cells, each cell stripped; a row is a spreadsheet row (row 1 the header)."""
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(read_text(path), newline=""))]
+
+
+def nearest(word: str, candidates) -> str | None:
+    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+# ---------------------------------------------------------------------------
+# Child-level guard
+# ---------------------------------------------------------------------------
+
+def check_no_child_level(data_dir: Path) -> list[Problem]:
+    """Any CSV under ``data_dir`` whose header names a child-level column is an error."""
+    forbidden = {c.upper(): c for c in CHILD_LEVEL_COLUMNS}
+    problems = []
+    for path in sorted(Path(data_dir).rglob("*")):
+        if not path.is_file() or path.suffix.lower() != ".csv":
+            continue
+        rows = read_rows(path)
+        header = rows[0] if rows else []
+        for cell in header:
+            if header_name(cell).upper() in forbidden:
+                problems.append(Problem(
+                    "child-level-data", CHILD_LEVEL_MESSAGE, file=_display(path, data_dir), row=1,
+                    column=cell, hint="delete this file from data/ and keep case-level files outside the repository"))
+    return problems
+
+
+def _display(path: Path, data_dir: Path) -> str:
+    """``data/2026/looked_after.csv``: the path as the analyst sees it in the repository."""
+    data_dir = Path(data_dir)
+    try:
+        return str(Path(data_dir.name) / Path(path).relative_to(data_dir)).replace("\\", "/")
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------------
+# Cells
+# ---------------------------------------------------------------------------
+
+NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^-?\.\d+$")
+MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+
+class CellError(ValueError):
+    """A cell that does not fit its column; ``hint`` suggests the fix."""
+
+    def __init__(self, hint: str | None = None):
+        super().__init__(hint)
+        self.hint = hint
+
+
+def parse_number(text: str, kind: str) -> float | int:
+    value = text.replace(" ", "")
+    if kind == "money":
+        value = re.sub(r"^(-?)£", r"\1", value)
+    if kind == "percent":
+        value = value.removesuffix("%")
+    if not NUMBER.match(value):
+        raise CellError()
+    number = float(value.replace(",", ""))
+    if kind == "integer":
+        if not number.is_integer():
+            raise CellError("counts are whole numbers")
+        return int(number)
+    return number
+
+
+def parse_month(text: str) -> str:
+    """``2025-04`` (also ``2025-04-01``, ``01/04/2025``, ``04/2025``, ``Apr-25``, ``April 2025``) -> ``2025-04``.
+
+    Checks the shape only; ``validate`` checks the month is a real one.
+    """
+    if m := re.match(r"^(\d{4})-(\d{1,2})(-\d{1,2})?$", text):
+        return f"{m[1]}-{int(m[2]):02d}"
+    if m := re.match(r"^(\d{1,2}/)?(\d{1,2})/(\d{4})$", text):
+        return f"{m[3]}-{int(m[2]):02d}"
+    if m := re.match(r"^([A-Za-z]{3})[A-Za-z]*[\s\-]+(\d{2}|\d{4})$", text):
+        if m[1].lower() in MONTHS:
+            year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
+            return f"{year}-{MONTHS[m[1].lower()]:02d}"
+    raise CellError("write the month as YYYY-MM, e.g. 2025-04")
+
+
+def parse_date(text: str) -> pd.Timestamp:
+    try:
+        if m := re.match(r"^(\d{4})-(\d{2})-(\d{2})$", text):
+            return pd.Timestamp(date(int(m[1]), int(m[2]), int(m[3])))
+        if m := re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", text):
+            return pd.Timestamp(date(int(m[3]), int(m[2]), int(m[1])))
+    except ValueError:
+        raise CellError("not a real date") from None
+    raise CellError()
+
+
+def parse_year(text: str) -> int:
+    """``2026``; a financial year ``2025-26`` or ``2025/26`` is the year it ends, 2026."""
+    if re.match(r"^\d{4}$", text):
+        return int(text)
+    if m := re.match(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})$", text):
+        start, end = int(m[1]), int(m[2])
+        if end % 100 == (start + 1) % 100:
+            return start + 1
+    raise CellError("write the year ending 31 March as four digits, e.g. 2026")
+
+
+def code_lookup(codes: dict[str, str]) -> dict[str, str]:
+    """Every accepted spelling's key -> code: the code itself and its label."""
+    lookup = {code_key(label): code for code, label in codes.items()}
+    lookup.update({code_key(code): code for code in codes})
+    return lookup
+
+
+def parse_code(text: str, codes: dict[str, str]) -> str:
+    lookup = code_lookup(codes)
+    key = code_key(text)
+    if key in lookup:
+        return lookup[key]
+    near = nearest(key, lookup)
+    raise CellError(f"did you mean {lookup[near]!r}?" if near else None)
+
+
+def parse_cell(text: str, column: Column, codes: dict[str, str] | None):
+    if column.type in ("integer", "number", "money", "percent"):
+        return parse_number(text, column.type)
+    if column.type == "code":
+        return parse_code(text, codes or {})
+    if column.type == "month":
+        return parse_month(text)
+    if column.type == "date":
+        return parse_date(text)
+    if column.type == "year":
+        return parse_year(text)
+    return text
+
+
+def expected_text(column: Column, codes: dict[str, str] | None) -> str:
+    text = COLUMN_TYPES[column.type]
+    if column.type == "code" and codes:
+        text += ": " + ", ".join(codes)
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------
+
+def read_table(path: Path, table: Table, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """One contract table from one CSV; the frame has every contract column, in order."""
+    try:
+        rows = read_rows(path)
+    except (OSError, csv.Error) as exc:
+        return None, [Problem("file-unreadable", f"could not read the file: {exc}", file=file)]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        return None, [Problem("file-empty", "the file is empty", file=file,
+                              expected="a header row: " + ",".join(table.column_names))]
+    problems: list[Problem] = []
+    positions = _header_positions(rows[0], table, file, rows[1:], problems)
+    if positions is None:
+        return None, problems
+
+    # Code columns that other columns' codes depend on are read first.
+    order = sorted(table.columns, key=lambda c: c.codes_by is not None)
+    data: dict[str, list] = {c.name: [] for c in table.columns}
+    numbers, unreadable = [], set()
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cells):
+            continue
+        numbers.append(number)
+        record: dict = {}
+        for column in order:
+            position = positions.get(column.name)
+            text = cells[position] if position is not None and position < len(cells) else ""
+            parent = column.codes_by[0] if column.codes_by else None
+            codes = codes_for(table, column, record if parent and record.get(parent) else None)
+            value = None
+            if text:
+                try:
+                    value = parse_cell(text, column, codes)
+                except CellError as err:
+                    unreadable.add((number, column.name))
+                    problems.append(Problem(
+                        f"cell-{column.type}", CELL_MESSAGES[column.type],
+                        file=file, row=number, column=column.name, value=text,
+                        expected=expected_text(column, codes), hint=err.hint))
+            record[column.name] = value
+        for column in table.columns:
+            data[column.name].append(record[column.name])
+    frame = _frame(table, data)
+    frame.attrs.update(file=file, rows=numbers, unreadable=unreadable)
+    return frame, problems
+
+
+CELL_MESSAGES = {"integer": "not a whole number", "number": "not a number", "money": "not an amount in pounds",
+                 "percent": "not a percentage", "code": "unknown code", "date": "not a date",
+                 "month": "not a month", "year": "not a year", "text": "not text"}
+
+
+def excel_column(position: int) -> str:
+    """0 -> ``A``, 26 -> ``AA``: the column letter Excel shows."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _header_positions(header: list[str], table: Table, file: str, body: list[list[str]],
+                      problems: list[Problem]) -> dict[str, int] | None:
+    """Contract column -> position in the file; problems for unknown, repeated and missing columns."""
+    positions: dict[str, int] = {}
+    width = max([len(header)] + [len(row) for row in body])
+    for position, cell in enumerate(header + [""] * (width - len(header))):
+        name = header_name(cell)
+        if not name:
+            if any(position < len(row) and row[position] for row in body):
+                problems.append(Problem(
+                    "column-no-header", "this column has values but no header; its values are ignored",
+                    file=file, row=1, column=excel_column(position), severity="warning"))
+            continue
+        if name not in table.column_names:
+            near = nearest(name, table.column_names)
+            problems.append(Problem(
+                "column-unknown", "unknown column", file=file, row=1, column=cell,
+                expected="the columns " + ", ".join(table.column_names),
+                hint=f"did you mean {near!r}?" if near else None))
+        elif name in positions:
+            problems.append(Problem("column-repeated", "this column appears twice", file=file, row=1, column=cell))
+        else:
+            positions[name] = position
+    missing = [c.name for c in table.columns if c.name not in positions and c.required]
+    for name in missing:
+        problems.append(Problem("column-missing", f"the column {name!r} is missing", file=file, row=1,
+                                expected="the columns " + ", ".join(table.column_names)))
+    return None if missing else positions
+
+
+def _frame(table: Table, data: dict[str, list]) -> pd.DataFrame:
+    columns = {}
+    for column in table.columns:
+        values = data[column.name]
+        if column.type in ("integer", "number", "money", "percent", "year"):
+            series = pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+            if column.type in ("integer", "year") and series.notna().all():
+                series = series.astype("int64")
+        elif column.type == "date":
+            series = pd.Series(values, dtype="datetime64[ns]")
+        else:
+            series = pd.Series(values, dtype=None if values else object)
+        columns[column.name] = series
+    return pd.DataFrame(columns, columns=list(table.column_names))
+
+
+# ---------------------------------------------------------------------------
+# Folders
+# ---------------------------------------------------------------------------
+
+def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: set[str],
+                 problems: list[Problem], files: dict[str, str], prefix: str) -> dict[str, pd.DataFrame]:
+    known = {t.name: t for t in tables}
+    found: dict[str, pd.DataFrame] = {}
+    present: set[str] = set()
+    for path in sorted(folder.iterdir()):
+        file = _display(path, data_dir)
+        if path.is_dir() or path.name.startswith(".") or path.name.startswith("~$"):
+            continue
+        suffix = path.suffix.lower()
+        if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
+            problems.append(Problem("file-not-csv", "spreadsheets are not read", file=file,
+                                    hint="save each sheet as 'CSV UTF-8 (Comma delimited)'"))
+            continue
+        if suffix != ".csv":
+            continue
+        if path.stem not in known:
+            near = nearest(header_name(path.stem), known)
+            problems.append(Problem(
+                "file-unknown", "unknown table file", file=file, value=path.name,
+                expected="one of " + ", ".join(f"{n}.csv" for n in known),
+                hint=f"did you mean {near}.csv?" if near else None))
+            continue
+        present.add(path.stem)
+        if file in skip:
+            continue
+        files[f"{prefix}/{path.stem}"] = file
+        frame, table_problems = read_table(path, known[path.stem], file)
+        problems.extend(table_problems)
+        if frame is not None:
+            found[path.stem] = frame
+    for table in tables:
+        if table.required and table.name not in present:
+            problems.append(Problem(
+                "table-missing", f"the required table {table.title!r} is missing",
+                file=_display(folder / f"{table.name}.csv", data_dir),
+                expected="a file named " + f"{table.name}.csv"))
+    return found
+
+
+def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Problem]]:
+    """Every year folder and the reference folder under ``data_dir``, with every problem found.
+
+    Files with child-level columns are reported (see ``check_no_child_level``) and not read.
+    """
+    data_dir = Path(data_dir)
+    problems = check_no_child_level(data_dir) if data_dir.is_dir() else []
+    skip = {p.file for p in problems}
+    files: dict[str, str] = {}
+    years: dict[int, dict[str, pd.DataFrame]] = {}
+    reference: dict[str, pd.DataFrame] = {}
+    if not data_dir.is_dir():
+        problems.append(Problem("data-missing", "the data folder is missing", file=str(data_dir)))
+        return Dataset(years, reference, authority, files), problems
+    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if YEAR_FOLDER.match(folder.name):
+            years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name)
+        elif folder.name != "reference":
+            hint = None
+            try:
+                hint = f"rename it {parse_year(folder.name)}"
+            except CellError:
+                pass
+            problems.append(Problem(
+                "folder-unknown", "unknown folder; its files are not read", file=_display(folder, data_dir),
+                expected="year folders named by the year ending 31 March, e.g. 2026, and reference",
+                hint=hint, severity="warning"))
+    ref_folder = data_dir / "reference"
+    if ref_folder.is_dir():
+        reference = _read_folder(ref_folder, REFERENCE_TABLES, data_dir, skip, problems, files, "reference")
+    else:
+        for table in REFERENCE_TABLES:
+            problems.append(Problem("table-missing", f"the required table {table.title!r} is missing",
+                                    file=_display(ref_folder / f"{table.name}.csv", data_dir),
+                                    expected=f"a file named {table.name}.csv"))
+    if not years:
+        problems.append(Problem("years-missing", "there are no year folders", file=_display(data_dir, data_dir),
+                                expected="folders named by the year ending 31 March, e.g. data/2026"))
+    return Dataset(years, reference, authority, files), problems
