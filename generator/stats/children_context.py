@@ -1,0 +1,215 @@
+"""The children's part of the template namespace: ``looked_after``, ``started``,
+``ceased``, ``placements``, ``stability``, ``care_leavers``, ``projection`` and
+``benchmarks`` (names as ARCHITECTURE.md lists them).
+
+Every leaf is a ``values.Figure`` whose ``sources`` name the contract
+``table.column``s it comes from, or a ``values.Change``. Missing data gives a
+figure shown as ``x``, never an exception; a change with no previous year has
+symbol ``x``.
+"""
+from __future__ import annotations
+
+from .. import contract
+from ..values import Change, Figure, Namespace
+from . import children as stats
+
+LA = ("looked_after.children",)
+POP = ("population.population",)
+MOVES = ("starts_and_ceases.children",)
+PLACEMENTS = ("placements_by_type_and_age.placements", "placements_by_type_and_age.children",
+              "placements_by_type_and_age.weeks_of_care")
+STABILITY = ("placement_stability.children", "placement_stability.cohort")
+LEAVERS = ("care_leavers.children", "care_leavers.cohort")
+BENCH = ("benchmarks.value",)
+
+#: Benchmark measures published as rates per 10,000; the rest are percentages.
+RATE_MEASURES = ("looked_after_rate", "starts_rate")
+
+
+def count(value, sources) -> Figure:
+    return Figure(value, "count", sources=tuple(sources))
+
+
+def pct(value, sources) -> Figure:
+    return Figure(value, "percent", sources=tuple(sources))
+
+
+def rate(value, sources) -> Figure:
+    return Figure(value, "rate", sources=tuple(sources))
+
+
+def build(view) -> dict:
+    """Top-level namespace entries for the children's statistics of ``view.year``."""
+    previous = view.year - 1
+    return {
+        "looked_after": looked_after(view, previous),
+        "started": started(view, previous),
+        "ceased": ceased(view, previous),
+        "placements": placements(view),
+        "stability": stability(view, previous),
+        "care_leavers": care_leavers(view),
+        "projection": projection(view),
+        "benchmarks": benchmarks(view),
+    }
+
+
+def _table(view, name, year):
+    """A year's table, or None for a year before the data starts."""
+    if year not in view.history:
+        return None
+    return view.table(name, year)
+
+
+def _bench(view, measure, area):
+    value = stats.benchmark(view.reference.get("benchmarks"), measure, view.year, area)
+    kind = "rate" if measure in RATE_MEASURES else "percent"
+    return Figure(value, kind, sources=BENCH)
+
+
+def _category(now, before, whole_share, sources=LA) -> Namespace:
+    children = count(now, sources)
+    return Namespace(children=children, share=pct(whole_share, sources),
+                     change=Change(children, count(before, sources)))
+
+
+def looked_after(view, previous) -> Namespace:
+    this_frame, last_frame = view.table("looked_after"), _table(view, "looked_after", previous)
+    population = view.reference.get("population")
+    total_now, total_before = stats.looked_after_total(this_frame), stats.looked_after_total(last_frame)
+    rate_now = stats.rate_per_10000(total_now, stats.population_total(population, view.year))
+    rate_before = stats.rate_per_10000(total_before, stats.population_total(population, previous))
+    total = count(total_now, LA)
+    ns = Namespace(
+        total=total,
+        rate=rate(rate_now, LA + POP),
+        change=Change(total, count(total_before, LA)),
+        rate_change=Change(rate(rate_now, LA + POP), rate(rate_before, LA + POP)),
+        england_rate=_bench(view, "looked_after_rate", "england"),
+        neighbours_rate=_bench(view, "looked_after_rate", "statistical_neighbours"),
+    )
+    for breakdown in contract.LOOKED_AFTER_BREAKDOWNS:
+        if breakdown == "total":
+            continue
+        now = stats.looked_after_breakdown(this_frame, breakdown)
+        before = stats.looked_after_breakdown(last_frame, breakdown)
+        shares = stats.shares(now)
+        ns[breakdown] = Namespace({code: _category(now[code], before[code], shares[code]) for code in now})
+
+    types_now = stats.looked_after_breakdown(this_frame, "placement_type")
+    types_before = stats.looked_after_breakdown(last_frame, "placement_type")
+    groups_now, groups_before = (stats.grouped(c, stats.PLACEMENT_GROUPS) for c in (types_now, types_before))
+    group_shares = stats.shares(groups_now)
+    for group in ("fostering", "residential"):
+        ns[group] = _category(groups_now[group], groups_before[group], group_shares[group])
+
+    mix_now = stats.in_house_external(stats.looked_after_breakdown(this_frame, "provider"))
+    mix_before = stats.in_house_external(stats.looked_after_breakdown(last_frame, "provider"))
+    for side in ("in_house", "external"):
+        ns[side] = _category(mix_now[side], mix_before[side], mix_now[f"{side}_share"])
+    return ns
+
+
+def _movement(view, previous, movement, detail) -> Namespace:
+    now = stats.movement_counts(view.table("starts_and_ceases"), movement)
+    before = stats.movement_counts(_table(view, "starts_and_ceases", previous), movement)
+    total = count(now["all"], MOVES)
+    ns = Namespace(total=total, change=Change(total, count(before["all"], MOVES)))
+    parts = {code: v for code, v in now.items() if code != "all"}
+    ns[detail] = Namespace({code: Namespace(children=count(v, MOVES), share=pct(stats.share(v, now["all"]), MOVES))
+                            for code, v in parts.items()})
+    return ns
+
+
+def started(view, previous) -> Namespace:
+    ns = _movement(view, previous, "started", "by_need")
+    population = stats.population_total(view.reference.get("population"), view.year)
+    ns["rate"] = rate(stats.rate_per_10000(ns["total"].value, population), MOVES + POP)
+    return ns
+
+
+def ceased(view, previous) -> Namespace:
+    return _movement(view, previous, "ceased", "by_reason")
+
+
+def placements(view) -> Namespace:
+    frame = view.table("placements_by_type_and_age")
+    totals = stats.placements_totals(frame)
+    ns = Namespace(
+        total=Figure(totals["placements"], "count", sources=("placements_by_type_and_age.placements",)),
+        children=count(totals["children"], ("placements_by_type_and_age.children",)),
+        weeks_of_care=Figure(totals["weeks_of_care"], "weeks", sources=("placements_by_type_and_age.weeks_of_care",)),
+        per_child=Figure(totals["per_child"], "ratio", decimals=1,
+                         sources=("placements_by_type_and_age.placements", "placements_by_type_and_age.children")),
+    )
+    weeks_src = ("placements_by_type_and_age.weeks_of_care",)
+    place_src = ("placements_by_type_and_age.placements",)
+    by_type = stats.placements_by(frame, "placement_type")
+    ns["by_type"] = Namespace({
+        code: Namespace(placements=count(row["placements"], place_src),
+                        weeks_of_care=Figure(row["weeks_of_care"], "weeks", sources=weeks_src),
+                        share_of_weeks=pct(row["share_of_weeks"], weeks_src))
+        for code, row in by_type.items()})
+    by_age = stats.placements_by(frame, "age_band")
+    ns["by_age"] = Namespace({
+        code: Namespace(placements=count(row["placements"], place_src),
+                        weeks_of_care=Figure(row["weeks_of_care"], "weeks", sources=weeks_src))
+        for code, row in by_age.items()})
+    return ns
+
+
+def stability(view, previous) -> Namespace:
+    ns = Namespace()
+    this_frame, last_frame = view.table("placement_stability"), _table(view, "placement_stability", previous)
+    for measure, bench_measure in stats.STABILITY_BENCHMARKS.items():
+        now, before = stats.stability(this_frame, measure), stats.stability(last_frame, measure)
+        percent = pct(now["percent"], STABILITY)
+        ns[measure] = Namespace(
+            percent=percent,
+            children=count(now["children"], ("placement_stability.children",)),
+            cohort=count(now["cohort"], ("placement_stability.cohort",)),
+            change=Change(percent, pct(before["percent"], STABILITY)),
+            england=_bench(view, bench_measure, "england"),
+            neighbours=_bench(view, bench_measure, "statistical_neighbours"),
+        )
+    return ns
+
+
+def care_leavers(view) -> Namespace:
+    frame = view.table("care_leavers")
+    ns = Namespace()
+    for age_group in contract.CARE_LEAVER_AGES:
+        group = Namespace()
+        for measure in contract.CARE_LEAVER_MEASURES:
+            outcome = stats.care_leaver_outcome(frame, age_group, measure)
+            leaf = Namespace(percent=pct(outcome["percent"], LEAVERS),
+                             children=count(outcome["children"], ("care_leavers.children",)),
+                             cohort=count(outcome["cohort"], ("care_leavers.cohort",)))
+            if age_group == "age_19_to_21":
+                bench_measure = stats.CARE_LEAVER_BENCHMARKS.get(measure)
+                leaf["england"] = (_bench(view, bench_measure, "england") if bench_measure
+                                   else Figure(None, "percent", "z", sources=BENCH))
+            group[measure] = leaf
+        ns[age_group] = group
+    return ns
+
+
+def projection(view) -> Namespace:
+    result = stats.project_looked_after(view)
+    sources = ("looked_after.children", "population.population")
+    ns = Namespace(method=stats.PROJECTION_METHOD)
+    for n, year in enumerate(result.years, start=1):
+        total = result.total(year)
+        entry = Namespace(year=Figure(year, "year"), total=count(total["children"], sources),
+                          low=count(total["low"], sources), high=count(total["high"], sources))
+        entry["by_age"] = Namespace({
+            b.age_band: Namespace(total=count(b.children, sources), low=count(b.low, sources),
+                                  high=count(b.high, sources))
+            for b in result.bands if b.year == year})
+        ns[f"year_{n}"] = entry
+    return ns
+
+
+def benchmarks(view) -> Namespace:
+    return Namespace({
+        key: Namespace({measure: _bench(view, measure, area) for measure in contract.BENCHMARK_MEASURES})
+        for key, area in (("england", "england"), ("neighbours", "statistical_neighbours"))})
