@@ -15,3 +15,23 @@ def all_outputs() -> dict[str, Output]:
                 raise ValueError(f"two outputs are named {output.name!r}")
             merged[output.name] = output
     return merged
+
+
+def all_measures() -> list:
+    """Every published measure (for the methods page), in catalogue order."""
+    from . import children, market
+
+    return [*getattr(children, "MEASURES", ()), *getattr(market, "MEASURES", ())]
+
+
+def sensitive_sources() -> set[str]:
+    """Every "table.column" the contract marks commercially sensitive."""
+    from ..contract import TABLES
+
+    return {f"{t.name}.{c}" for t in TABLES for c in t.sensitive_columns}
+
+
+def is_sensitive(output: Output) -> bool:
+    """An output drawn from any sensitive column is sensitive as a whole."""
+    sensitive = sensitive_sources()
+    return any(source in sensitive or source.split(".")[0] + ".*" in sensitive for source in output.sources)

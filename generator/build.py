@@ -1,0 +1,226 @@
+"""Build: the whole pipeline, one function you can read on one screen.
+
+    load -> validate -> stats -> render (per year and edition) -> mkdocs -> versions -> check -> publish
+
+Every docs tree is rendered before MkDocs runs, so a template mistake stops
+the build before anything is built; everything is built into a staging
+folder that replaces ``site/`` only when every check has passed, so a failed
+build leaves the previous site untouched. Only this module knows MkDocs.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from . import check
+from .catalogue import all_measures, all_outputs
+from .config import load_authority
+from .context import build_context
+from .docs_tree import DocsTree, render_docs_tree
+from .load import load_dataset
+from .problems import BuildError, Problem, raise_if_errors
+from .redact import EDITIONS
+from .validate import validate
+
+
+@dataclass
+class BuildReport:
+    out_dir: Path
+    years: list[int]
+    editions: list[str]
+    pages: int = 0
+    charts: int = 0
+    downloads: int = 0
+    seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"Built {len(self.years)} years ({', '.join(map(str, self.years))}) x {len(self.editions)} editions: "
+                f"{self.pages} pages, {self.charts} charts, {self.downloads} downloads in {self.seconds:.1f} s "
+                f"into {self.out_dir}")
+
+
+def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | None = None,
+          editions: tuple[str, ...] = EDITIONS) -> BuildReport:
+    """Build every statement year, both editions, into ``out_dir`` (default ``site/``)."""
+    started = time.perf_counter()
+    project_dir = Path(project_dir).resolve()
+    out_dir = Path(out_dir).resolve() if out_dir else project_dir / "site"
+
+    authority = load_authority(project_dir / "authority.yml")
+    dataset, problems = load_dataset(project_dir / "data", authority)
+    problems += validate(dataset)
+    raise_if_errors(problems, stage="data")
+    years = statement_years(project_dir, authority, dataset, years)
+
+    outputs = all_outputs()
+    measures = all_measures()
+    work = fresh_dir(project_dir / ".build" / "docs")
+    trees: list[DocsTree] = []
+    for year in years:
+        view = dataset.view(year)
+        context = build_context(view)
+        for edition in editions:
+            trees.append(render_docs_tree(project_dir, work, view, context, outputs, measures, edition))
+
+    staging = fresh_dir(out_dir.with_name(out_dir.name + ".staging"))
+    for tree in trees:
+        run_mkdocs(project_dir, tree, staging / tree.site_path, authority)
+    for edition in editions:
+        root = staging if edition == "full" else staging / "provider"
+        write_versions(root, [t for t in trees if t.edition == edition])
+    problems = check.check_site(staging, trees, authority)
+    raise_if_errors(problems, stage="check")
+
+    publish(staging, out_dir)
+    shutil.rmtree(work, ignore_errors=True)
+    return BuildReport(out_dir, years, list(editions), pages=sum(len(t.pages) for t in trees),
+                       charts=sum(t.charts for t in trees), downloads=sum(len(t.downloads) for t in trees),
+                       seconds=time.perf_counter() - started,
+                       warnings=[p for p in problems if p.severity == "warning"])
+
+
+def statement_years(project_dir: Path, authority, dataset, years: list[int] | None) -> list[int]:
+    """The years to build: the authority's statement years, each needing content and data."""
+    wanted = list(years) if years else list(authority.statement_years)
+    problems = []
+    for year in wanted:
+        if year not in authority.statement_years:
+            problems.append(Problem("year-unknown", f"{year} is not one of the statement years in authority.yml",
+                                    file="authority.yml", value=year))
+        if not (project_dir / "content" / str(year)).is_dir():
+            problems.append(Problem("year-no-content", f"there is no narrative for {year}",
+                                    file=f"content/{year}/", hint=f"run: ./run new-year {year}"))
+        if year not in dataset.years:
+            problems.append(Problem("year-no-data", f"there is no data for {year}", file=f"data/{year}/"))
+    raise_if_errors(problems, stage="build")
+    return sorted(wanted)
+
+
+def fresh_dir(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> dict:
+    """The per-build MkDocs config: the base mkdocs.yml, plus this year and edition."""
+    site_url = authority.site_url.rstrip("/") + "/" if authority.site_url else ""
+    return {
+        "INHERIT": str(project_dir / "mkdocs.yml"),
+        "site_name": tree.site_name,
+        "site_description": tree.description,
+        "site_url": f"{site_url}{tree.site_path}/" if site_url else "",
+        "docs_dir": str(tree.docs_dir),
+        "site_dir": str(site_dir),
+        "nav": tree.nav,
+        "theme": {"name": "material", "custom_dir": str(project_dir / "theme")},
+        "extra": {"edition": tree.edition, "year": tree.year, "year_label": f"{tree.year - 1} to {tree.year}",
+                  "authority": authority.name,
+                  "other_edition": tree.other_edition_path},
+        "strict": True,
+    }
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> None:
+    """One strict MkDocs build. Build dates come from the statement's publication date."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    config_path = tree.docs_dir.parent / "mkdocs.yml"
+    config_path.write_text(yaml.safe_dump(mkdocs_config(project_dir, tree, site_dir, authority), sort_keys=False),
+                           encoding="utf-8")
+    published = datetime.combine(tree.published, datetime.min.time(), tzinfo=timezone.utc)
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(published.timestamp()))
+    collector = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        mkdocs_build(load_config(config_file=str(config_path)))
+    except (Abort, MkDocsException, SystemExit) as exc:
+        problems = [Problem("mkdocs", message, file=f"content/{tree.year}/ ({tree.edition} edition)")
+                    for message in collector.messages] or [
+            Problem("mkdocs", str(exc), file=f"content/{tree.year}/ ({tree.edition} edition)")]
+        raise BuildError(problems, stage="mkdocs") from None
+    finally:
+        logger.removeHandler(collector)
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def write_versions(root: Path, trees: list[DocsTree]) -> None:
+    """versions.json for Material's version selector, latest/ as a copy, index.html."""
+    import json
+
+    trees = sorted(trees, key=lambda t: t.year, reverse=True)
+    latest = trees[0]
+    versions = [{"version": str(t.year), "title": f"{t.year - 1} to {t.year}",
+                 "aliases": ["latest"] if t is latest else []} for t in trees]
+    (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
+    shutil.copytree(root / str(latest.year), root / "latest")
+    (root / "index.html").write_text(redirect_page(latest), encoding="utf-8")
+
+
+def redirect_page(latest: DocsTree) -> str:
+    target = f"{latest.year}/"
+    title = latest.site_name
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<meta http-equiv="refresh" content="0; url={target}">
+<link rel="canonical" href="{target}">
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;line-height:1.5;color:#1a1a1a}}a{{color:#1a4f8b}}</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<p>Taking you to the latest statement. If nothing happens, <a href="{target}">read the {latest.year - 1} to {latest.year} statement</a>.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def publish(staging: Path, out_dir: Path) -> None:
+    """Swap the staging folder in for ``out_dir`` (never half a site)."""
+    old = out_dir.with_name(out_dir.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out_dir.exists():
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def published_date(statement: dict, year: int) -> date:
+    value = statement.get("published")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    return date(year, 9, 30)

@@ -1,0 +1,130 @@
+"""The command line: each command converts its arguments, calls one function,
+and turns a BuildError into a short message and exit status 1."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .problems import BuildError
+
+
+def _project(args) -> Path:
+    return Path(args.project).resolve()
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None)
+    print(report.summary())
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from .config import load_authority
+    from .load import load_dataset
+    from .validate import validate
+
+    project = _project(args)
+    dataset, problems = load_dataset(project / "data", load_authority(project / "authority.yml"))
+    problems += validate(dataset)
+    for problem in problems:
+        print(f"{problem.severity}: {problem}")
+    errors = [p for p in problems if p.severity == "error"]
+    print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings in data/")
+    return 1 if errors else 0
+
+
+def cmd_preview(args) -> int:
+    from .preview import preview
+
+    preview(_project(args), port=args.port, years=args.year or None)
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from .config import load_authority
+    from .extract import extract_to_data
+
+    project = _project(args)
+    source = Path(args.source).resolve()
+    if project in source.parents or source == project:
+        raise BuildError_outside(source)
+    authority = load_authority(project / "authority.yml")
+    report = extract_to_data(source, project / "data", authority.la_code, years=args.year or None)
+    print(report)
+    return 0
+
+
+def BuildError_outside(source: Path) -> BuildError:  # noqa: N802
+    from .problems import Problem
+
+    return BuildError(Problem("extract-inside-repo", "the SSDA903 files are inside the repository",
+                              file=str(source), hint="keep child-level files outside the repository, "
+                                                     "e.g. in a folder on your own drive"), stage="extract")
+
+
+def cmd_new_year(args) -> int:
+    from .newyear import new_year
+
+    for line in new_year(_project(args), args.year):
+        print(line)
+    return 0
+
+
+def cmd_example_data(args) -> int:
+    from .example import make_example_data
+
+    make_example_data(_project(args))
+    print("Regenerated the example authority's data/ folder.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sufficiency", description="Build sufficiency statement sites.")
+    p.add_argument("--project", default=".", help="the project folder (default: the current folder)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build every year, both editions, into site/")
+    b.add_argument("--out", help="output folder (default: site/)")
+    b.add_argument("--year", type=int, action="append", help="build only this year (repeatable)")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="check data/ against the data contract and list every problem")
+    v.set_defaults(func=cmd_validate)
+
+    pr = sub.add_parser("preview", help="live preview: rebuild on every save of content/ or data/")
+    pr.add_argument("--port", type=int, default=8000)
+    pr.add_argument("--year", type=int, action="append", help="preview only this year (faster)")
+    pr.set_defaults(func=cmd_preview)
+
+    e = sub.add_parser("extract", help="compute the 903 tables from SSDA903 files outside the repository")
+    e.add_argument("source", help="folder of SSDA903 CSV files")
+    e.add_argument("--year", type=int, action="append", help="only this year (repeatable)")
+    e.set_defaults(func=cmd_extract)
+
+    n = sub.add_parser("new-year", help="start a new statement year from the previous year's narrative")
+    n.add_argument("year", type=int)
+    n.set_defaults(func=cmd_new_year)
+
+    x = sub.add_parser("example-data", help="regenerate the example authority's data/ (synthetic)")
+    x.set_defaults(func=cmd_example_data)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BuildError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""One year's docs tree for one edition: the Markdown MkDocs will build.
+
+Each page of ``content/<year>/`` is redacted for the edition (restricted
+blocks), rendered (placeholders, charts, tables) and written with the CSV
+downloads and the generated pages into its own folder. Redacted material
+never reaches this folder, so it can never reach MkDocs.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from . import pages, redact
+from .catalogue import is_sensitive
+from .problems import BuildError, Problem
+from .render import OutputRenderer, make_environment, render_page
+
+GENERATED_PAGES = {"methods.md": "Methods", "downloads.md": "Data downloads", "data-contract.md": "Data contract"}
+
+
+@dataclass
+class DocsTree:
+    year: int
+    edition: str
+    docs_dir: Path
+    site_name: str
+    description: str
+    nav: list
+    published: date
+    pages: list[str] = field(default_factory=list)
+    charts: int = 0
+    downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
+    withheld: list[str] = field(default_factory=list)  # strings the edition must not contain
+
+    @property
+    def site_path(self) -> str:
+        return str(self.year) if self.edition == "full" else f"provider/{self.year}"
+
+    @property
+    def other_edition_path(self) -> str:
+        """From this edition's year root to the other edition's same year."""
+        return f"../provider/{self.year}/" if self.edition == "full" else f"../../{self.year}/"
+
+
+def read_statement(content_dir: Path) -> dict:
+    path = content_dir / "statement.yml"
+    name = f"content/{content_dir.name}/statement.yml"
+    try:
+        statement = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except FileNotFoundError:
+        raise BuildError(Problem("statement-missing", "the year's statement settings are missing", file=name,
+                                 hint="copy statement.yml from an earlier year")) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise BuildError(Problem("statement-yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}", file=name,
+                                 line=mark.line + 1 if mark else None)) from None
+    if not isinstance(statement.get("nav"), list):
+        raise BuildError(Problem("statement-nav", "'nav' must list the pages in order", file=name))
+    return statement
+
+
+def nav_pages(nav) -> list[str]:
+    """Every Markdown path named in a MkDocs-style nav."""
+    found: list[str] = []
+    for item in nav:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                found.extend(nav_pages(value) if isinstance(value, list) else [value])
+    return found
+
+
+def replace_names(text: str, authority) -> str:
+    """Provider edition: named officers become the team, their contact details the team's."""
+    team = authority.contact.get("team", "the commissioning team")
+    email = authority.contact.get("email", "")
+    for entry in sorted(authority.restricted_names, key=len, reverse=True):
+        replacement = email if ("@" in entry or any(ch.isdigit() for ch in entry)) else f"the {team}"
+        text = text.replace(entry, replacement)
+    return text
+
+
+def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str) -> DocsTree:
+    from . import tables
+    from .build import published_date
+
+    year = view.year
+    authority = view.authority
+    content_dir = project_dir / "content" / str(year)
+    statement = read_statement(content_dir)
+    docs_dir = work / edition / str(year) / "docs"
+    docs_dir.mkdir(parents=True)
+    title = statement.get("title") or f"{authority.short_name} sufficiency statement"
+    edition_suffix = " (provider edition)" if edition == "provider" else ""
+    tree = DocsTree(
+        year=year, edition=edition, docs_dir=docs_dir,
+        site_name=f"{title} {year - 1} to {year}{edition_suffix}",
+        description=statement.get("description", f"{authority.name}: placement sufficiency statement and market "
+                                                 f"position statement, {year - 1} to {year}"),
+        nav=list(statement["nav"]) + [{name: path} for path, name in GENERATED_PAGES.items()],
+        published=published_date(statement, year),
+    )
+    page_context = context if edition == "full" else redact.provider_context(context)
+
+    frames: dict[str, object] = {}
+
+    def frame_for(output):
+        if edition == "provider" and is_sensitive(output):
+            raise redact.SensitiveInProse(
+                f"{output.name!r} is drawn from commercially sensitive data and is not inside a restricted block")
+        if output.name not in frames:
+            frames[output.name] = output.frame(view)
+        return frames[output.name]
+
+    problems: list[Problem] = []
+    sources = sorted(p for p in content_dir.rglob("*.md"))
+    listed = set(nav_pages(statement["nav"]))
+    env = make_environment()
+    all_downloads: dict[str, bytes] = {}
+    for source in sources:
+        docs_path = source.relative_to(content_dir).as_posix()
+        source_name = f"content/{year}/{docs_path}"
+        if docs_path not in listed:
+            problems.append(Problem("page-not-in-nav", "this page is not listed in the nav", file=source_name,
+                                    hint=f"add it to content/{year}/statement.yml, or delete it"))
+            continue
+        try:
+            text = source.read_text(encoding="utf-8-sig")
+            text = redact.split_restricted(text, source_name, edition)
+            renderer = OutputRenderer(outputs, frame_for, docs_path)
+            page = render_page(source_name, docs_path, text, page_context, renderer, env)
+        except BuildError as exc:
+            problems.extend(exc.problems)
+            continue
+        markdown = redact.finish_restricted(page.markdown) if edition == "full" else replace_names(
+            page.markdown, authority)
+        target = docs_dir / docs_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+        tree.pages.append(docs_path)
+        tree.charts += sum(1 for name in page.outputs_used if outputs[name].chart is not None)
+        all_downloads.update(page.downloads)
+    for missing in sorted(listed - {s.relative_to(content_dir).as_posix() for s in sources} - set(GENERATED_PAGES)):
+        problems.append(Problem("nav-page-missing", "the nav lists a page that does not exist",
+                                file=f"content/{year}/statement.yml", value=missing))
+    if problems:
+        raise BuildError(problems, stage=f"render ({edition} edition)")
+
+    # Every output's figures are downloadable, whether or not a page shows it.
+    for name, output in sorted(outputs.items()):
+        if edition == "provider" and is_sensitive(output):
+            continue
+        filename = f"{name}.csv"
+        if filename not in all_downloads:
+            all_downloads[filename] = tables.frame_to_csv(frame_for(output))
+        tree.downloads[filename] = output.title
+    downloads_dir = docs_dir / "downloads"
+    downloads_dir.mkdir()
+    for filename, data in sorted(all_downloads.items()):
+        (downloads_dir / filename).write_bytes(data)
+
+    for other in sorted(p for p in content_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yml")):
+        target = docs_dir / other.relative_to(content_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(other, target)
+
+    allowed = {n: o for n, o in outputs.items() if not (edition == "provider" and is_sensitive(o))}
+    (docs_dir / "methods.md").write_text(pages.methods_page(year, measures, allowed, authority, edition), "utf-8")
+    (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
+    (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
+    tree.pages += list(GENERATED_PAGES)
+    if edition == "provider":
+        tree.withheld = list(authority.restricted_names)
+    return tree

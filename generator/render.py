@@ -1,0 +1,299 @@
+"""Render: fill the narrative's placeholders.
+
+Commissioners write Markdown with Jinja placeholders::
+
+    At 31 March {{ year }} we looked after {{ looked_after.total }} children,
+    {{ looked_after.change }}.
+
+    {{ chart("looked_after_trend") }}
+
+A name that does not exist, a misspelt filter or chart, or broken Jinja stops
+the build with the file, the line and the nearest valid names. Nothing is
+guessed: an undefined name is never rendered as an empty string.
+"""
+from __future__ import annotations
+
+import difflib
+import posixpath
+from dataclasses import dataclass, field
+from typing import Callable
+
+import jinja2
+import pandas as pd
+
+from .problems import BuildError, Problem
+from .redact import SensitiveInProse
+from .values import Change, Figure, Namespace, format_value
+
+# ---------------------------------------------------------------------------
+# Filters: every one takes a Figure, a Change or a plain number.
+# ---------------------------------------------------------------------------
+
+
+def _figure(value, kind: str) -> Figure:
+    if isinstance(value, Figure):
+        return value
+    return Figure(value, kind)
+
+
+def number_filter(value, decimals: int | None = None) -> str:
+    """``{{ x | number }}``: thousands separators, e.g. 1,234."""
+    figure = _figure(value, "number")
+    if figure.symbol:
+        return figure.symbol
+    return format_value(figure.value, "count" if decimals is None and float(figure.value).is_integer() else "number",
+                        decimals)
+
+
+def percent_filter(value, decimals: int = 0) -> str:
+    """``{{ x | percent }}``: a percentage, e.g. 71%; ``percent(1)`` for 71.4%."""
+    return _figure(value, "percent").format(decimals)
+
+
+def money_filter(value, decimals: int = 0) -> str:
+    """``{{ x | money }}``: pounds, e.g. £1,234."""
+    figure = _figure(value, "money")
+    if figure.symbol:
+        return figure.symbol
+    return format_value(figure.value, "money", decimals)
+
+
+def per10k_filter(value, decimals: int = 0) -> str:
+    """``{{ x | per10k }}``: a rate with its unit, e.g. 68 per 10,000 children."""
+    figure = _figure(value, "rate")
+    if figure.symbol:
+        return figure.symbol
+    return f"{format_value(figure.value, 'rate', decimals)} per 10,000 children"
+
+
+def change_filter(value, since: str | None = None) -> str:
+    """``{{ x.change | change }}``: "up 12 (4%) on last year" / "down ..." / "no change ...".
+
+    ``{{ x.change | change("since 2024") }}`` changes the closing words.
+    """
+    if not isinstance(value, Change):
+        raise TypeError("the change filter needs a change, e.g. looked_after.change")
+    if since:
+        value = Change(value.current, value.previous, since)
+    return value.format()
+
+
+def label_filter(code, codes: dict | None = None) -> str:
+    """``{{ "age_10_to_15" | label }}``: the reader-facing label of a contract code."""
+    from . import contract
+
+    if codes:
+        return codes.get(code, code)
+    for name in dir(contract):
+        mapping = getattr(contract, name)
+        if isinstance(mapping, dict) and code in mapping and isinstance(mapping[code], str):
+            return mapping[code]
+    return str(code)
+
+
+FILTERS: dict[str, Callable] = {
+    "number": number_filter,
+    "percent": percent_filter,
+    "money": money_filter,
+    "per10k": per10k_filter,
+    "change": change_filter,
+    "label": label_filter,
+}
+
+
+# ---------------------------------------------------------------------------
+# Errors with the nearest valid names
+# ---------------------------------------------------------------------------
+
+
+class UnknownName(Exception):
+    """A placeholder, chart or table name that does not exist."""
+
+    def __init__(self, message: str, suggestions: list[str]):
+        self.suggestions = suggestions
+        super().__init__(message)
+
+
+def _path_of(target, tree, prefix="") -> str | None:
+    """The dotted path of ``target`` (a Namespace) inside the context tree."""
+    if tree is target:
+        return prefix
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if isinstance(value, dict):
+                found = _path_of(target, value, f"{prefix}.{key}" if prefix else key)
+                if found is not None:
+                    return found
+    return None
+
+
+def _nearest(name: str, candidates) -> list[str]:
+    candidates = [str(c) for c in candidates]
+    near = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    if not near:
+        near = [c for c in candidates if c.startswith(name[:3])][:3]
+    return near
+
+
+def make_undefined(context: Namespace, global_names: list[str]):
+    """An Undefined that fails on any use, naming the wrong name and the nearest valid ones."""
+
+    def fail(self, *args, **kwargs):
+        name = str(self._undefined_name)
+        parent = self._undefined_obj
+        if parent is jinja2.utils.missing:
+            path, candidates = "", list(context) + global_names
+        else:
+            path = _path_of(parent, context) or ""
+            candidates = list(parent) if isinstance(parent, dict) else []
+        full = f"{path}.{name}" if path else name
+        near = [f"{path}.{n}" if path else n for n in _nearest(name, candidates)]
+        raise UnknownName(f"unknown name {full!r}", near)
+
+    namespace = {"_fail_with_undefined_error": fail}
+    # Jinja binds its dunder methods to the base class's function: re-bind them all.
+    for klass in (jinja2.StrictUndefined, jinja2.Undefined):
+        for attr, value in vars(klass).items():
+            if value is jinja2.Undefined._fail_with_undefined_error and attr not in namespace:
+                namespace[attr] = fail
+    return type("ReportingUndefined", (jinja2.StrictUndefined,), namespace)
+
+
+def _template_line(exc: BaseException, filename: str) -> int | None:
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+# ---------------------------------------------------------------------------
+# Rendering a page
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class RenderedPage:
+    path: str  # path inside the docs tree, e.g. "sufficiency/fostering.md"
+    markdown: str
+    downloads: dict[str, bytes] = field(default_factory=dict)  # "name.csv" -> bytes
+    outputs_used: list[str] = field(default_factory=list)
+
+
+def page_url_depth(docs_path: str) -> int:
+    """How many folders deep the page's URL is (MkDocs directory URLs)."""
+    stem = docs_path[:-3] if docs_path.endswith(".md") else docs_path
+    parts = stem.split("/")
+    if parts[-1] in ("index", "README"):
+        parts = parts[:-1]
+    return len(parts)
+
+
+def relative_link(from_docs_path: str, target: str) -> str:
+    """Link from a page to a file at ``target`` (a path from the docs root)."""
+    return posixpath.join(*([".."] * page_url_depth(from_docs_path)), target) if page_url_depth(
+        from_docs_path) else target
+
+
+class OutputRenderer:
+    """Turns ``chart(name)`` / ``table(name)`` calls into HTML and CSV downloads.
+
+    ``frame_for(output)`` gives the figures an output shows in this edition
+    (suppression and redaction applied by the caller).
+    """
+
+    def __init__(self, outputs: dict, frame_for: Callable, docs_path: str, downloads_dir: str = "downloads"):
+        self.outputs = outputs
+        self.frame_for = frame_for
+        self.docs_path = docs_path
+        self.downloads_dir = downloads_dir
+        self.downloads: dict[str, bytes] = {}
+        self.used: list[str] = []
+
+    def _lookup(self, name: str, kind: str):
+        if not isinstance(name, str) or name not in self.outputs:
+            raise UnknownName(f"unknown {kind} {name!r}", _nearest(str(name), sorted(self.outputs)))
+        output = self.outputs[name]
+        if kind == "chart" and output.chart is None:
+            raise UnknownName(f"{name!r} is a table, not a chart: write table({name!r})", [])
+        return output
+
+    def _render(self, name: str, kind: str) -> str:
+        output = self._lookup(name, kind)
+        from . import charts, tables
+
+        frame: pd.DataFrame = self.frame_for(output)
+        count = self.used.count(name)
+        self.used.append(name)
+        element_id = f"{kind}-{name}" + (f"-{count + 1}" if count else "")
+        csv_href = relative_link(self.docs_path, f"{self.downloads_dir}/{name}.csv")
+        if kind == "chart":
+            rendered = charts.render_chart(output, frame, figure_id=element_id, csv_href=csv_href)
+        else:
+            rendered = tables.render_table(output, frame, table_id=element_id, csv_href=csv_href)
+        self.downloads[rendered.csv_name] = rendered.csv_bytes
+        # A raw HTML block must stand alone for Python-Markdown: blank lines around it.
+        return "\n\n" + rendered.html.strip() + "\n\n"
+
+    def chart(self, name: str) -> str:
+        return self._render(name, "chart")
+
+    def table(self, name: str) -> str:
+        return self._render(name, "table")
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        autoescape=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=[],
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_page(source_name: str, docs_path: str, text: str, context: Namespace, renderer: OutputRenderer,
+                env: jinja2.Environment | None = None) -> RenderedPage:
+    """Fill one page's placeholders; raise BuildError naming file and line on any mistake."""
+    env = env or make_environment()
+    global_names = ["chart", "table", *FILTERS]
+    env.undefined = make_undefined(context, global_names)
+    try:
+        # Compiled with our file name, so a runtime error's traceback gives the template line.
+        code = env.compile(text, name=source_name, filename=source_name)
+        template = env.template_class.from_code(env, code, env.make_globals(None))
+        markdown = template.render(**context, chart=renderer.chart, table=renderer.table)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(_syntax_problem(source_name, exc, env), stage="render") from None
+    except UnknownName as exc:
+        line = _template_line(exc, source_name)
+        hint = ("did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?") if exc.suggestions else (
+            "see the list of names on the methods page")
+        raise BuildError(Problem("unknown-name", str(exc), file=source_name, line=line, hint=hint),
+                         stage="render") from None
+    except SensitiveInProse as exc:
+        raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name, line=_template_line(exc, source_name),
+                                 hint="put the sentence inside a '::: restricted' block, or use a figure that is "
+                                      "not commercially sensitive"), stage="render (provider edition)") from None
+    except BuildError:
+        raise
+    except Exception as exc:  # any other error inside the template: say where
+        line = _template_line(exc, source_name)
+        raise BuildError(Problem("template-error", f"{type(exc).__name__}: {exc}", file=source_name, line=line),
+                         stage="render") from None
+    return RenderedPage(docs_path, markdown, dict(renderer.downloads), list(renderer.used))
+
+
+def _syntax_problem(source_name: str, exc: jinja2.TemplateSyntaxError, env) -> Problem:
+    message = exc.message or str(exc)
+    hint = None
+    if "No filter named" in message:
+        bad = message.split("'")[1] if "'" in message else ""
+        near = _nearest(bad, env.filters)
+        hint = f"did you mean {near[0]!r}?" if near else "filters: " + ", ".join(sorted(FILTERS))
+    elif "unexpected '}'" in message or "expected token" in message:
+        hint = "placeholders look like {{ looked_after.total }}: check the braces and the dots"
+    return Problem("template-syntax", message.rstrip("."), file=source_name, line=exc.lineno, hint=hint)
