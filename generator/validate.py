@@ -1,0 +1,379 @@
+"""Validate stage: check a loaded ``Dataset`` against the contract, every problem at once.
+
+Each check is a small function yielding ``Problem``s with a stable code. Table
+checks see one table of one year (or a reference table); year checks see one
+year's tables together; dataset checks see everything. Only checks that hold by
+definition are errors; checks that real data can fail for reasons of timing
+(the recruitment funnel) are warnings.
+
+Rows are named as spreadsheet rows (header row 1): ``load`` records each frame
+row's spreadsheet row in ``frame.attrs["rows"]``. Cells ``load`` could not
+read (``frame.attrs["unreadable"]``) were reported there and are not reported
+again as missing; a sum with a missing cell in it is not checked.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .contract import (AGE_BANDS, COLUMN_TYPES, LOOKED_AFTER_BREAKDOWNS, Table,
+                       TABLES_BY_NAME)
+from .dataset import Dataset
+from .problems import Problem
+
+NUMERIC = ("integer", "number", "money", "percent", "year")
+WEEKS_IN_A_YEAR = 366 / 7  # a placement open all year, in a leap year
+EARLIEST_BENCHMARK_YEAR = 2000
+#: Benchmark measures that are rates rather than percentages (so may exceed 100).
+RATE_MEASURES = ("looked_after_rate", "starts_rate")
+#: Key columns whose every code should have a row (a missing row is usually a lost zero).
+COMPLETE = {"placement_stability": "measure", "fostering_recruitment": "stage",
+            "starts_and_ceases": "movement"}
+
+
+@dataclass
+class Sheet:
+    """One table as read from one file, with spreadsheet row numbers."""
+    table: Table
+    frame: pd.DataFrame
+    file: str
+
+    @property
+    def numbers(self) -> list[int]:
+        rows = self.frame.attrs.get("rows")
+        return list(rows) if rows is not None and len(rows) == len(self.frame) else list(
+            range(2, len(self.frame) + 2))
+
+    def rows(self) -> Iterator[tuple[int, dict]]:
+        for number, record in zip(self.numbers, self.frame.to_dict("records")):
+            yield number, {k: (None if _missing(v) else v) for k, v in record.items()}
+
+    @property
+    def unreadable(self) -> set:
+        return set(self.frame.attrs.get("unreadable", ()))
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def n(value) -> str:
+    """A number as an analyst typed it: 12 not 12.0, 1234.5 not 1234.50000001."""
+    value = round(float(value), 2)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def _key_text(table: Table, record: dict) -> str:
+    return ", ".join(f"{k} {record[k]!r}" for k in table.key)
+
+
+# ---------------------------------------------------------------------------
+# Table checks
+# ---------------------------------------------------------------------------
+
+def required_cells(sheet: Sheet) -> Iterator[Problem]:
+    unreadable = sheet.unreadable
+    for number, record in sheet.rows():
+        for column in sheet.table.columns:
+            if column.required and record[column.name] is None and (number, column.name) not in unreadable:
+                yield Problem("cell-missing", "this cell is empty", file=sheet.file, row=number,
+                              column=column.name, expected=COLUMN_TYPES[column.type])
+
+
+def minimums(sheet: Sheet) -> Iterator[Problem]:
+    for number, record in sheet.rows():
+        for column in sheet.table.columns:
+            value = record[column.name]
+            if column.type in NUMERIC and column.minimum is not None and value is not None \
+                    and value < column.minimum:
+                yield Problem("cell-below-minimum", f"cannot be less than {n(column.minimum)}",
+                              file=sheet.file, row=number, column=column.name, value=n(value),
+                              expected=f"{n(column.minimum)} or more")
+
+
+def duplicate_keys(sheet: Sheet) -> Iterator[Problem]:
+    seen: dict[tuple, int] = {}
+    for number, record in sheet.rows():
+        key = tuple(record[k] for k in sheet.table.key)
+        if any(v is None for v in key):
+            continue
+        if key in seen:
+            yield Problem("duplicate-key",
+                          f"rows {seen[key]} and {number} are for the same {_key_text(sheet.table, record)}",
+                          file=sheet.file, row=number, hint="keep one row for each; add the figures up if both are needed")
+        else:
+            seen[key] = number
+
+
+def totals(sheet: Sheet) -> Iterator[Problem]:
+    """Rows with the table's total code equal the sum of the other rows of their group."""
+    if sheet.table.total_code is None:
+        return
+    column, code = sheet.table.total_code
+    groups = [k for k in sheet.table.key if k != column]
+    counts = [c.name for c in sheet.table.columns if c.type in ("integer", "number", "money")]
+    by_group: dict[tuple, list[tuple[int, dict]]] = {}
+    for number, record in sheet.rows():
+        by_group.setdefault(tuple(record[g] for g in groups), []).append((number, record))
+    for group, rows in by_group.items():
+        where = " and ".join(f"{g} {v!r}" for g, v in zip(groups, group)) or "the table"
+        total_rows = [(r, rec) for r, rec in rows if rec[column] == code]
+        others = [rec for r, rec in rows if rec[column] != code]
+        if not total_rows:
+            yield Problem("total-missing", f"there is no total row ({column} {code!r}) for {where}",
+                          file=sheet.file, column=column, expected=f"a row with {column} {code!r}")
+            continue
+        if not others:
+            continue
+        number, total = total_rows[0]
+        for count in counts:
+            values = [rec[count] for rec in others]
+            if total[count] is None or any(v is None for v in values):
+                continue
+            found = sum(values)
+            if not math.isclose(total[count], found, abs_tol=0.005):
+                yield Problem("total-mismatch",
+                              f"the total row ({column} {code!r}) is {n(total[count])} but the other rows "
+                              f"for {where} add up to {n(found)}",
+                              file=sheet.file, row=number, column=count, value=n(total[count]),
+                              expected=f"the sum of the other rows, {n(found)}")
+
+
+def empty_table(sheet: Sheet) -> Iterator[Problem]:
+    if sheet.frame.empty:
+        yield Problem("table-empty", "the table has a header but no rows", file=sheet.file,
+                      severity="warning")
+
+
+def complete_codes(sheet: Sheet) -> Iterator[Problem]:
+    column = COMPLETE.get(sheet.table.name)
+    if column is None or sheet.frame.empty:
+        return
+    present = {record[column] for _, record in sheet.rows()}
+    for code in sheet.table.column(column).codes or {}:
+        if code not in present:
+            yield Problem("row-missing", f"there is no row for {column} {code!r}", file=sheet.file,
+                          column=column, hint="add the row, with 0 if there were none", severity="warning")
+
+
+def placements_within_definition(sheet: Sheet) -> Iterator[Problem]:
+    """Each child counted had at least one placement; a placement has at most 366/7 weeks in a year."""
+    if sheet.table.name != "placements_by_type_and_age":
+        return
+    for number, r in sheet.rows():
+        if r["children"] is not None and r["placements"] is not None and r["children"] > r["placements"]:
+            yield Problem("children-over-placements", "more children than placements: each child counted "
+                          "had at least one placement", file=sheet.file, row=number, column="children",
+                          value=n(r["children"]), expected=f"no more than the placements, {n(r['placements'])}")
+        if r["weeks_of_care"] is not None and r["placements"] is not None \
+                and r["weeks_of_care"] > r["placements"] * WEEKS_IN_A_YEAR + 0.01:
+            limit = r["placements"] * WEEKS_IN_A_YEAR
+            yield Problem("weeks-over-year", "more weeks of care than the placements could have in a year",
+                          file=sheet.file, row=number, column="weeks_of_care", value=n(r["weeks_of_care"]),
+                          expected=f"no more than {n(limit)} ({n(r['placements'])} placements × 366/7 weeks)")
+
+
+TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
+    empty_table, required_cells, minimums, duplicate_keys, totals, complete_codes, placements_within_definition)
+
+
+# ---------------------------------------------------------------------------
+# Year checks: one year's tables together
+# ---------------------------------------------------------------------------
+
+def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Every breakdown is present and its categories add up to the 'total' row."""
+    sheet = sheets.get("looked_after")
+    if sheet is None or sheet.frame.empty:
+        return
+    rows = list(sheet.rows())
+    total = [(number, r) for number, r in rows if r["breakdown"] == "total"]
+    if not total:
+        yield Problem("looked-after-total-missing", "there is no total row (breakdown 'total', category 'all')",
+                      file=sheet.file, column="breakdown", expected="a row total,all,<children>")
+        return
+    total_row, total_record = total[0]
+    for breakdown in LOOKED_AFTER_BREAKDOWNS:
+        if breakdown == "total":
+            continue
+        part = [(number, r) for number, r in rows if r["breakdown"] == breakdown]
+        if not part:
+            yield Problem("looked-after-breakdown-missing", f"there are no rows for the breakdown {breakdown!r}",
+                          file=sheet.file, column="breakdown",
+                          expected="rows for every breakdown: " + ", ".join(LOOKED_AFTER_BREAKDOWNS))
+            continue
+        values = [r["children"] for _, r in part]
+        if total_record["children"] is None or any(v is None for v in values):
+            continue
+        if sum(values) != total_record["children"]:
+            yield Problem("looked-after-breakdown-sum",
+                          f"the {breakdown!r} rows add up to {n(sum(values))} but the total (row {total_row}) "
+                          f"is {n(total_record['children'])}",
+                          file=sheet.file, row=part[0][0], column="children", value=n(sum(values)),
+                          expected=f"the {breakdown!r} rows to add up to the total, {n(total_record['children'])}")
+
+
+def shares_within_whole(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Children meeting a measure are part of its cohort."""
+    for name in ("placement_stability", "care_leavers"):
+        sheet = sheets.get(name)
+        for number, r in (sheet.rows() if sheet else ()):
+            if r["children"] is not None and r["cohort"] is not None and r["children"] > r["cohort"]:
+                yield Problem("share-over-whole",
+                              f"shares cannot exceed their whole: {n(r['children'])} children meet the "
+                              f"measure but the cohort is {n(r['cohort'])}",
+                              file=sheet.file, row=number, column="children", value=n(r["children"]),
+                              expected=f"no more than the cohort, {n(r['cohort'])}")
+
+
+def fostering_places_add_up(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Approved places are occupied, vacant and available, or vacant and not available."""
+    sheet = sheets.get("fostering_capacity")
+    parts = ("occupied", "vacant_available", "vacant_not_available")
+    for number, r in (sheet.rows() if sheet else ()):
+        if r["approved_places"] is None or any(r[p] is None for p in parts):
+            continue
+        found = sum(r[p] for p in parts)
+        if found != r["approved_places"]:
+            yield Problem("places-mismatch",
+                          f"occupied ({n(r['occupied'])}) + vacant available ({n(r['vacant_available'])}) + "
+                          f"vacant not available ({n(r['vacant_not_available'])}) = {n(found)}, "
+                          f"not the approved places",
+                          file=sheet.file, row=number, column="approved_places", value=n(r["approved_places"]),
+                          expected=f"occupied + vacant_available + vacant_not_available, {n(found)}")
+
+
+def recruitment_funnel(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Each stage usually has no more households than the one before (a warning: stages span years)."""
+    sheet = sheets.get("fostering_recruitment")
+    if sheet is None:
+        return
+    stages = {r["stage"]: (number, r["households"]) for number, r in sheet.rows()}
+    funnel = ("enquiries", "initial_visits", "assessments_started", "approvals")
+    for before, after in zip(funnel, funnel[1:]):
+        if before in stages and after in stages and None not in (stages[before][1], stages[after][1]) \
+                and stages[after][1] > stages[before][1]:
+            yield Problem("funnel-order", f"more {after.replace('_', ' ')} than {before.replace('_', ' ')} "
+                          f"({n(stages[before][1])})", file=sheet.file, row=stages[after][0],
+                          column="households", value=n(stages[after][1]),
+                          hint="fine if households moved on from an earlier year's stage; otherwise check the figures",
+                          severity="warning")
+
+
+def provider_spend_within_external(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Spend with named providers for a service is part of that service's external spend."""
+    providers, services = sheets.get("spend_with_providers"), sheets.get("spend_by_service")
+    if providers is None or services is None:
+        return
+    external = {r["service"]: r["spend"] for _, r in services.rows() if r["sector"] == "external"}
+    spent: dict[str, list] = {}
+    for number, r in providers.rows():
+        spent.setdefault(r["service"], []).append((number, r["spend"]))
+    for service, rows in spent.items():
+        if service is None or any(v is None for _, v in rows) or external.get(service, 0) is None:
+            continue
+        found, limit = sum(v for _, v in rows), external.get(service, 0)
+        if found > limit + 0.5:
+            yield Problem("provider-spend-over-external",
+                          f"spend with providers for {service!r} adds up to {n(found)} but "
+                          f"{services.file} has {n(limit)} of external spend for it",
+                          file=providers.file, row=rows[0][0], column="spend", value=n(found),
+                          expected=f"no more than the external spend, {n(limit)}",
+                          hint="external spend in spend_by_service includes every provider, so it cannot be less")
+
+
+def referral_months_in_year(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    sheet = sheets.get("referrals")
+    first, last = f"{year - 1}-04", f"{year}-03"
+    for number, r in (sheet.rows() if sheet else ()):
+        if r["month"] is not None and not first <= r["month"] <= last:
+            yield Problem("month-outside-year", f"this month is outside the year ending 31 March {year}",
+                          file=sheet.file, row=number, column="month", value=r["month"],
+                          expected=f"a month from {first} to {last}")
+
+
+def action_due_months_real(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    sheet = sheets.get("action_plan")
+    for number, r in (sheet.rows() if sheet else ()):
+        if r["due"] is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(r["due"])):
+            yield Problem("month-not-real", "not a real month", file=sheet.file, row=number, column="due",
+                          value=r["due"], expected="a month YYYY-MM with MM from 01 to 12")
+
+
+YEAR_CHECKS = (looked_after_breakdowns, shares_within_whole, fostering_places_add_up, recruitment_funnel,
+               provider_spend_within_external, referral_months_in_year, action_due_months_real)
+
+
+# ---------------------------------------------------------------------------
+# Dataset checks: reference tables against the years
+# ---------------------------------------------------------------------------
+
+def population_covers_years(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    sheet = sheets.get("population")
+    if sheet is None:
+        return
+    have: dict[int, set] = {}
+    for _, r in sheet.rows():
+        if r["year"] is not None:
+            have.setdefault(int(r["year"]), set()).add(r["age_band"])
+    for year in sorted(dataset.years):
+        lacking = [band for band in AGE_BANDS if band not in have.get(year, set())]
+        if lacking:
+            yield Problem("population-missing",
+                          f"there is no population for {year}" if len(lacking) == len(AGE_BANDS) else
+                          f"the population for {year} lacks the age bands {', '.join(lacking)}",
+                          file=sheet.file, column="age_band",
+                          expected="a row for every age band of every year with data: " + ", ".join(AGE_BANDS))
+
+
+def benchmarks_sane(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    sheet = sheets.get("benchmarks")
+    latest = max(dataset.years, default=None)
+    for number, r in (sheet.rows() if sheet else ()):
+        if r["year"] is not None and r["year"] < EARLIEST_BENCHMARK_YEAR:
+            yield Problem("benchmark-year", "not a plausible benchmark year; check for a typo", file=sheet.file,
+                          row=number, column="year", value=n(r["year"]),
+                          expected=f"a year from {EARLIEST_BENCHMARK_YEAR} on")
+        elif r["year"] is not None and latest is not None and r["year"] > latest:
+            yield Problem("benchmark-year-future", f"a benchmark for a year after the latest data ({latest})",
+                          file=sheet.file, row=number, column="year", value=n(r["year"]),
+                          hint="check for a typo; it is not used until that year's data is added",
+                          severity="warning")
+        if r["measure"] not in RATE_MEASURES and r["value"] is not None and r["value"] > 100:
+            yield Problem("benchmark-percent-over-100", "a percentage over 100",
+                          file=sheet.file, row=number, column="value", value=n(r["value"]),
+                          expected="a percentage from 0 to 100")
+
+
+DATASET_CHECKS = (population_covers_years, benchmarks_sane)
+
+
+# ---------------------------------------------------------------------------
+
+def _sheets(tables: dict[str, pd.DataFrame], dataset: Dataset, prefix: str) -> dict[str, Sheet]:
+    return {name: Sheet(TABLES_BY_NAME[name], frame,
+                        dataset.files.get(f"{prefix}/{name}", f"data/{prefix}/{name}.csv"))
+            for name, frame in tables.items() if name in TABLES_BY_NAME and frame is not None}
+
+
+def validate(dataset: Dataset) -> list[Problem]:
+    """Every problem in ``dataset``, errors and warnings, in file order."""
+    problems: list[Problem] = []
+    for year in sorted(dataset.years):
+        sheets = _sheets(dataset.years[year], dataset, str(year))
+        for sheet in sheets.values():
+            for check in TABLE_CHECKS:
+                problems.extend(check(sheet))
+        for year_check in YEAR_CHECKS:
+            problems.extend(year_check(year, sheets))
+    reference = _sheets(dataset.reference, dataset, "reference")
+    for sheet in reference.values():
+        for check in TABLE_CHECKS:
+            problems.extend(check(sheet))
+    for dataset_check in DATASET_CHECKS:
+        problems.extend(dataset_check(dataset, reference))
+    return problems
