@@ -1,0 +1,114 @@
+"""Live preview for commissioners: edit, save, and the browser shows the result.
+
+Serves the built site on http://127.0.0.1:<port>/ and watches content/,
+data/, theme/ and the settings files. On every save it rebuilds (the full
+edition only, for speed) and open pages reload themselves. If the build
+fails, the browser shows the problems (file, line, what to do) instead of the
+page, and the terminal prints them too.
+"""
+from __future__ import annotations
+
+import html
+import http.server
+import threading
+import time
+from functools import partial
+from pathlib import Path
+
+from .problems import BuildError
+
+RELOAD_SCRIPT = b"""<script>(function(){var v=null;setInterval(function(){fetch('/__preview__/version').then(function(r){return r.text()}).then(function(t){if(v===null){v=t}else if(t!==v){location.reload()}}).catch(function(){})},1000)})();</script>"""
+
+WATCHED = ("content", "data", "theme", "authority.yml", "mkdocs.yml")
+
+
+def snapshot(project: Path) -> dict[str, float]:
+    """Modification times of every watched file."""
+    times: dict[str, float] = {}
+    for name in WATCHED:
+        path = project / name
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()) if path.exists() else []
+        for file in files:
+            times[str(file)] = file.stat().st_mtime
+    return times
+
+
+class State:
+    def __init__(self):
+        self.version = 0
+        self.error: str | None = None
+
+
+def make_handler(site: Path, state: State):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # keep the terminal for build messages
+            pass
+
+        def do_GET(self):  # noqa: N802
+            if self.path == "/__preview__/version":
+                body = f"{state.version}".encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            if state.error is not None:
+                body = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Build problem</title>"
+                        "</head><body><main><h1>The preview could not be built</h1><p>Fix these and save the "
+                        "file: the page will reload by itself.</p><pre>" + html.escape(state.error) +
+                        "</pre></main></body></html>").encode() + RELOAD_SCRIPT
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            path = self.translate_path(self.path)
+            target = Path(path)
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                body = target.read_bytes().replace(b"</body>", RELOAD_SCRIPT + b"</body>")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
+
+    return partial(Handler, directory=str(site))
+
+
+def rebuild(project: Path, site: Path, state: State, years) -> None:
+    from .build import build
+
+    started = time.perf_counter()
+    try:
+        report = build(project, site, years=years, editions=("full",))
+        state.error = None
+        print(f"Rebuilt in {time.perf_counter() - started:.1f} s: {report.pages} pages")
+    except BuildError as exc:
+        state.error = exc.report()
+        print(exc.report())
+    state.version += 1
+
+
+def preview(project: Path, port: int = 8000, years=None, poll: float = 0.5) -> None:
+    site = project / ".build" / "preview-site"
+    state = State()
+    rebuild(project, site, state, years)
+    site.mkdir(parents=True, exist_ok=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site, state))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Preview at http://127.0.0.1:{port}/  (Ctrl+C to stop). Watching {', '.join(WATCHED)}.")
+    seen = snapshot(project)
+    try:
+        while True:
+            time.sleep(poll)
+            now = snapshot(project)
+            if now != seen:
+                seen = now
+                rebuild(project, site, state, years)
+    finally:
+        server.shutdown()
