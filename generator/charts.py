@@ -1,0 +1,445 @@
+"""Charts: an Altair chart rendered at build time to inline SVG, with its words and figures.
+
+``render_chart`` turns a catalogue ``Output`` and its frame into one raw HTML
+block for a Markdown page::
+
+    <figure>
+      <figcaption> title, one-sentence summary </figcaption>
+      <svg role="img" aria-labelledby="<id>-summary"> ... </svg>
+      note on withheld figures (if any)
+      data table (tables.frame_to_html) + GSS symbol legend
+      "Download these figures (CSV)"
+    </figure>
+
+What goes into the chart spec is only what is drawn: the x, y and series
+columns named by the ``ChartStyle`` (under neutral field names), the value
+labels drawn on bars and the series names drawn at line ends. Withheld
+figures (a ``Figure`` with a symbol, or a missing cell) are left out of the
+spec altogether: no bar or point is drawn, the symbol is drawn at the
+baseline, and a note under the chart says why. The SVG is rendered by
+vl-convert (no JavaScript on the page) and is deterministic; ids inside it
+are prefixed with the figure id so that several charts can share a page.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from . import palette
+from .tables import (
+    RenderedOutput,
+    _short_symbol_text,
+    cell_number,
+    cell_symbol,
+    column_kind,
+    csv_name_for,
+    download_link,
+    frame_to_csv,
+    frame_to_html,
+    label_text,
+)
+from .values import Figure, format_value
+
+__all__ = ["RenderedOutput", "render_chart", "chart_svg", "build_chart", "generic_summary"]
+
+MARKS = ("bar", "grouped_bar", "stacked_bar", "line")
+WIDTH = 560
+HEIGHT = 300
+FONT = "Helvetica, Arial, sans-serif"
+FONT_SIZE = 13
+MARK_NAMES = {
+    "bar": "Bar chart",
+    "grouped_bar": "Grouped bar chart",
+    "stacked_bar": "Stacked bar chart",
+    "line": "Line chart",
+}
+
+
+# --- the data actually drawn ----------------------------------------------
+
+def _unique(values) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        seen.setdefault(v, None)
+    return list(seen)
+
+
+def _value_kind(output, frame: pd.DataFrame, column: str) -> str:
+    return column_kind(frame, column, output.units) or "number"
+
+
+def _format(value: float, kind: str, source) -> str:
+    if isinstance(source, Figure):
+        return format_value(value, source.kind, source.decimals)
+    return format_value(value, kind)
+
+
+class _Prepared:
+    """The rows a chart draws, the rows it withholds, and the orders of both axes."""
+
+    def __init__(self, output, frame: pd.DataFrame):
+        style = output.chart
+        if style is None:
+            raise ValueError(f"{output.name}: output has no chart style")
+        if style.mark not in MARKS:
+            raise ValueError(f"{output.name}: unknown mark {style.mark!r} (expected one of {MARKS})")
+        for column in (style.x, style.y, style.colour):
+            if column is not None and column not in frame.columns:
+                raise ValueError(f"{output.name}: chart column {column!r} is not in the frame "
+                                 f"(columns: {list(frame.columns)})")
+        self.style = style
+        self.kind = _value_kind(output, frame, style.y)
+        self.categories = _unique(label_text(v) for v in frame[style.x])
+        self.series = _unique(label_text(v) for v in frame[style.colour]) if style.colour else []
+        self.drawn: list[dict] = []
+        self.withheld: list[dict] = []
+        for _, row in frame.iterrows():
+            raw = row[style.y]
+            number = cell_number(raw)
+            record = {"x": label_text(row[style.x])}
+            if style.colour:
+                record["s"] = label_text(row[style.colour])
+            if number is None:
+                record["symbol"] = cell_symbol(raw) or "x"
+                self.withheld.append(record)
+            else:
+                record["y"] = number
+                record["text"] = _format(number, self.kind, raw)
+                self.drawn.append(record)
+
+    @property
+    def symbols(self) -> list[str]:
+        return _unique(r["symbol"] for r in self.withheld)
+
+    def top(self) -> float:
+        """The largest value the value axis must reach (stacked: the largest total)."""
+        if not self.drawn:
+            return 1.0
+        if self.style.mark == "stacked_bar":
+            totals: dict[str, float] = {}
+            for r in self.drawn:
+                totals[r["x"]] = totals.get(r["x"], 0.0) + max(r["y"], 0.0)
+            return max(totals.values())
+        return max(r["y"] for r in self.drawn)
+
+    def bottom(self) -> float:
+        return min([0.0] + [r["y"] for r in self.drawn])
+
+
+def _nice(value: float) -> float:
+    """The next 'nice' number (1, 2, 2.5, 5 × 10^n) at or above ``value``."""
+    if value <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        candidate = step * 10 ** exponent
+        if candidate >= value * 1.0000001:
+            return float(candidate)
+    return float(10 ** (exponent + 1))
+
+
+def _axis_label_expr(kind: str, top: float) -> str:
+    if kind == "percent":
+        return "format(datum.value, ',') + '%'"
+    if kind == "money":
+        if top >= 1_000_000:
+            return "datum.value == 0 ? '£0' : (datum.value < 0 ? '-' : '') + '£' + format(abs(datum.value) / 1000000, ',') + 'm'"
+        return "(datum.value < 0 ? '-' : '') + '£' + format(abs(datum.value), ',')"
+    return "format(datum.value, ',')"
+
+
+# --- the chart -------------------------------------------------------------
+
+def build_chart(output, frame: pd.DataFrame) -> alt.TopLevelMixin:
+    """The Altair chart of ``output`` for ``frame`` (only the drawn figures in its data)."""
+    return _build(output, _Prepared(output, frame))
+
+
+def _build(output, prep: _Prepared):
+    style = prep.style
+    horizontal = style.horizontal and style.mark != "line"
+    x_title = style.x_title if style.x_title is not None else style.x
+    y_title = style.y_title if style.y_title is not None else style.y
+    top = _nice(prep.top() * (1.08 if style.mark in ("bar",) else 1.0))
+    low = prep.bottom()
+    low = -_nice(-low) if low < 0 else 0.0
+    value_scale = alt.Scale(domain=[low, top], nice=False, zero=True)
+
+    n_series = len(prep.series)
+    colour_range = palette.colours(max(n_series, 1))
+    longest = max((len(c) for c in prep.categories), default=1)
+    per_category = (HEIGHT if horizontal else WIDTH) / max(len(prep.categories), 1)
+
+    cat_axis = alt.Axis(labelLimit=220, labelPadding=4, ticks=False)
+    if not horizontal and longest * 7.5 > per_category - 6:
+        cat_axis = alt.Axis(labelAngle=-35, labelAlign="right", labelLimit=180, ticks=False)
+    elif not horizontal:
+        cat_axis = alt.Axis(labelAngle=0, labelLimit=220, ticks=False)
+    val_axis = alt.Axis(labelExpr=_axis_label_expr(prep.kind, top), tickCount=5, grid=True,
+                        format=",")
+
+    cat_field = alt.Scale(domain=prep.categories, paddingInner=0.2, paddingOuter=0.1)
+    category = {"field": "x", "type": "ordinal", "title": x_title,
+                "scale": cat_field, "sort": prep.categories, "axis": cat_axis}
+    value = {"field": "y", "type": "quantitative", "title": y_title,
+             "scale": value_scale, "axis": val_axis}
+    cat_ch, val_ch = ("y", "x") if horizontal else ("x", "y")
+
+    def enc(cat, val, **extra):
+        channels = {cat_ch: cat, val_ch: val}
+        channels.update(extra)
+        return channels
+
+    drawn = alt.Data(values=prep.drawn)
+    withheld = alt.Data(values=prep.withheld)
+    layers = []
+    legend = alt.Legend(orient="top", direction="horizontal", title=None,
+                        columns=min(n_series, 3) if n_series > 3 else max(n_series, 1),
+                        labelLimit=260, symbolStrokeWidth=2)
+    colour = ({"field": "s", "type": "nominal", "scale": alt.Scale(domain=prep.series, range=colour_range),
+               "sort": prep.series, "legend": legend} if n_series else None)
+    offset_ch = "yOffset" if horizontal else "xOffset"
+    offset = {"field": "s", "type": "nominal", "scale": alt.Scale(domain=prep.series, paddingInner=0.08),
+              "sort": prep.series}
+
+    if style.mark == "line":
+        line_extra = {}
+        if n_series:
+            line_extra = {
+                "color": colour,
+                "strokeDash": {"field": "s", "type": "nominal", "sort": prep.series,
+                               "scale": alt.Scale(domain=prep.series, range=palette.dashes(n_series)),
+                               "legend": legend},
+                "shape": {"field": "s", "type": "nominal", "sort": prep.series,
+                          "scale": alt.Scale(domain=prep.series, range=palette.shapes(n_series)),
+                          "legend": legend},
+            }
+        line_data = prep.drawn + [
+            {k: v for k, v in r.items() if k != "symbol"} | {"y": None} for r in prep.withheld
+        ]
+        base = alt.Chart(alt.Data(values=line_data))
+        layers.append(base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains",
+                                     color=colour_range[0]).encode(
+            **enc(category, value, **({k: v for k, v in line_extra.items() if k != "shape"}))))
+        point_extra = {}
+        if n_series:
+            point_extra = {"color": colour, "shape": line_extra["shape"]}
+        layers.append(alt.Chart(drawn).mark_point(filled=True, size=60, opacity=1,
+                                                  color=colour_range[0]).encode(
+            **enc(category, value, **point_extra)))
+        if n_series > 1:
+            layers.append(_line_end_labels(prep, category, value, colour, top, low))
+    else:
+        bar_extra: dict = {}
+        bar_kwargs: dict = {"color": colour_range[0]}
+        if style.mark == "grouped_bar" and n_series:
+            bar_extra = {"color": colour, offset_ch: offset}
+        elif style.mark == "stacked_bar" and n_series:
+            bar_extra = {"color": colour,
+                         "order": {"field": "order", "type": "quantitative",
+                                   "sort": "ascending" if horizontal else "descending"}}
+            order = {s: i for i, s in enumerate(prep.series)}
+            for r in prep.drawn:
+                r["order"] = order[r["s"]]
+            drawn = alt.Data(values=prep.drawn)
+        elif n_series:
+            bar_extra = {"color": colour}
+        if style.mark == "stacked_bar":
+            bar_kwargs.update(stroke=palette.BACKGROUND, strokeWidth=1)
+        val = dict(value, stack="zero") if style.mark == "stacked_bar" else value
+        layers.append(alt.Chart(drawn).mark_bar(**bar_kwargs).encode(**enc(category, val, **bar_extra)))
+        if style.mark == "bar" and not n_series:
+            text_kwargs = (dict(align="left", baseline="middle", dx=4) if horizontal
+                           else dict(align="center", baseline="bottom", dy=-3))
+            layers.append(alt.Chart(drawn).mark_text(color=palette.TEXT, fontSize=FONT_SIZE - 1,
+                                                     **text_kwargs).encode(
+                **enc(category, value, text={"field": "text", "type": "nominal"})))
+        if prep.withheld and style.mark in ("bar", "grouped_bar"):
+            sym_extra = {offset_ch: offset} if style.mark == "grouped_bar" and n_series else {}
+            text_kwargs = (dict(align="left", baseline="middle", dx=4) if horizontal
+                           else dict(align="center", baseline="bottom", dy=-3))
+            layers.append(alt.Chart(withheld).mark_text(
+                color=palette.TEXT, fontSize=FONT_SIZE, fontWeight="bold", **text_kwargs).encode(
+                **enc(category, {"datum": 0, "type": "quantitative", "scale": value_scale},
+                      text={"field": "symbol", "type": "nominal"}, **sym_extra)))
+
+    chart = alt.layer(*layers) if len(layers) > 1 else layers[0]
+    height = HEIGHT
+    if horizontal:
+        bars = len(prep.categories) * (max(n_series, 1) if style.mark == "grouped_bar" else 1)
+        height = max(120, min(36 * bars, 900))
+    return chart.properties(width=WIDTH, height=height).configure(
+        aria=False,
+        background=palette.BACKGROUND,
+        font=FONT,
+        padding={"left": 4, "right": 12, "top": 8, "bottom": 4},
+    ).configure_view(stroke=None).configure_axis(
+        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor=palette.TEXT,
+        titleColor=palette.TEXT, titleFontWeight="bold", domainColor=palette.SECONDARY_TEXT,
+        tickColor=palette.SECONDARY_TEXT, gridColor=palette.GRID,
+    ).configure_legend(
+        labelFontSize=FONT_SIZE, labelColor=palette.TEXT, symbolSize=140, symbolType="square",
+    )
+
+
+def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: float):
+    """Series names at the last drawn point of each line, nudged apart so none overlap."""
+    position = {c: i for i, c in enumerate(prep.categories)}
+    last: dict[str, dict] = {}
+    for r in prep.drawn:
+        if r["s"] not in last or position[r["x"]] >= position[last[r["s"]]["x"]]:
+            last[r["s"]] = r
+    span = (top - low) or 1.0
+    gap = (FONT_SIZE + 3) * span / HEIGHT
+    # Labels sharing an x position are spread vertically, keeping their order.
+    labels = []
+    by_x: dict[str, list[dict]] = {}
+    for s in prep.series:
+        if s in last:
+            by_x.setdefault(last[s]["x"], []).append(last[s])
+    for x, rows in by_x.items():
+        rows = sorted(rows, key=lambda r: r["y"])
+        ys = [r["y"] for r in rows]
+        for i in range(1, len(ys)):
+            ys[i] = max(ys[i], ys[i - 1] + gap)
+        overflow = ys[-1] - top
+        if overflow > 0:
+            ys = [y - overflow for y in ys]
+            for i in range(len(ys) - 2, -1, -1):
+                ys[i] = min(ys[i], ys[i + 1] - gap)
+        labels += [{"x": x, "s": r["s"], "ly": y} for r, y in zip(rows, ys)]
+    label_value = dict(value, field="ly")
+    return alt.Chart(alt.Data(values=labels)).mark_text(
+        align="left", baseline="middle", dx=9, fontSize=FONT_SIZE, fontWeight="bold",
+    ).encode(x=category, y=label_value, text={"field": "s", "type": "nominal"},
+             color=dict(colour, legend=None))
+
+
+# --- SVG -------------------------------------------------------------------
+
+_INNER_ATTRS = re.compile(r'\s(?:role|aria-[a-z]+|pointer-events|focusable|tabindex)="[^"]*"')
+
+
+def chart_svg(output, frame: pd.DataFrame, *, figure_id: str, labelledby: str | None = None,
+              describedby: str | None = None) -> str:
+    """The chart as one line of SVG: ids prefixed, no ARIA on inner marks, scalable."""
+    spec = build_chart(output, frame).to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    return _clean_svg(svg, figure_id, labelledby or f"{figure_id}-summary", describedby)
+
+
+def _clean_svg(svg: str, figure_id: str, labelledby: str, describedby: str | None) -> str:
+    svg = svg.strip()
+    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<(script|foreignObject|metadata)\b.*?</\1>", "", svg, flags=re.S | re.I)
+    svg = re.sub(r"<desc\b.*?</desc>|<title\b.*?</title>", "", svg, flags=re.S)
+    svg = _INNER_ATTRS.sub("", svg)
+    # ids unique on the page: prefix every id and every reference to one.
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{figure_id}-{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{figure_id}-{m.group(1)})", svg)
+    svg = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{figure_id}-{m.group(2)}"', svg)
+    svg = svg.replace("\r", "")
+    svg = re.sub(r">\s*\n\s*<", "><", svg)
+    svg = svg.replace("\n", " ")
+    match = re.match(r"<svg\b([^>]*)>", svg)
+    if not match:
+        raise ValueError("vl-convert did not return an SVG")
+    attrs = match.group(1)
+    width = re.search(r'\swidth="([\d.]+)"', attrs)
+    height = re.search(r'\sheight="([\d.]+)"', attrs)
+    view_box = re.search(r'\sviewBox="([^"]+)"', attrs)
+    box = view_box.group(1) if view_box else f"0 0 {width.group(1)} {height.group(1)}"
+    w, h = box.split()[2:4]
+    described = f' aria-describedby="{describedby}"' if describedby else ""
+    root = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="{box}" '
+            f'width="{w}" height="{h}" preserveAspectRatio="xMidYMid meet" role="img" '
+            f'aria-labelledby="{labelledby}"{described} focusable="false">')
+    return root + svg[match.end():]
+
+
+# --- words -----------------------------------------------------------------
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def generic_summary(output, frame: pd.DataFrame) -> str:
+    """One sentence describing the chart, from the figures shown (withheld ones left out)."""
+    prep = _Prepared(output, frame)
+    style = prep.style
+    x_title = (style.x_title or style.x)
+    y_title = (style.y_title or style.y)
+    what = f"{MARK_NAMES[style.mark]} of {y_title.lower() if y_title[:1].isupper() and not y_title[1:2].isupper() else y_title} by {x_title.lower() if x_title[:1].isupper() and not x_title[1:2].isupper() else x_title}"
+    if not prep.drawn:
+        return f"{what}; none of its figures can be shown."
+    if prep.series:
+        if style.mark == "line":
+            latest = prep.categories[-1]
+            at_end = [r for r in prep.drawn if r["x"] == latest]
+            if at_end:
+                parts = [f"{r['s']} {r['text']}" for r in at_end]
+                return f"{what} for {_join(prep.series)}; in {latest}: {_join(parts)}."
+        return f"{what} for {_join(prep.series)}; the figures are in the table below."
+    if style.mark == "line":
+        first, last = prep.drawn[0], prep.drawn[-1]
+        if first is last:
+            return f"{what}: {first['text']} in {first['x']}."
+        return f"{what}: from {first['text']} in {first['x']} to {last['text']} in {last['x']}."
+    high = max(prep.drawn, key=lambda r: r["y"])
+    low = min(prep.drawn, key=lambda r: r["y"])
+    if high is low:
+        return f"{what}: {high['x']} {high['text']}."
+    return f"{what}: highest {high['x']} ({high['text']}), lowest {low['x']} ({low['text']})."
+
+
+def withheld_note(output, frame: pd.DataFrame) -> str:
+    """``c: withheld to protect children's privacy; no bar drawn (Age 1 to 4).``"""
+    prep = _Prepared(output, frame)
+    if not prep.withheld:
+        return ""
+    drawn = "point" if prep.style.mark == "line" else "bar"
+    sentences = []
+    for symbol in prep.symbols:
+        rows = [r for r in prep.withheld if r["symbol"] == symbol]
+        where = [f"{r['x']}, {r['s']}" if "s" in r else r["x"] for r in rows]
+        sentences.append(f"{symbol}: {_short_symbol_text(symbol)}; no {drawn} drawn "
+                         f"({'; '.join(where)}).")
+    return " ".join(sentences)
+
+
+# --- the figure ------------------------------------------------------------
+
+def render_chart(output, frame: pd.DataFrame, *, figure_id: str, csv_href: str) -> RenderedOutput:
+    """``chart("name")``: figure with inline SVG, caption, summary, note, table and CSV link.
+
+    The HTML has no blank lines, so Python-Markdown keeps it as one raw block.
+    """
+    summary = output.summary(frame) if output.summary is not None else None
+    summary = (summary or generic_summary(output, frame)).strip()
+    note = withheld_note(output, frame)
+    title_id, summary_id, note_id = (f"{figure_id}-title", f"{figure_id}-summary", f"{figure_id}-note")
+    svg = chart_svg(output, frame, figure_id=figure_id, labelledby=summary_id,
+                    describedby=note_id if note else None)
+    parts = [
+        f'<figure class="chart-figure" id="{figure_id}">',
+        f'<figcaption><span class="figure-title" id="{title_id}">{html.escape(output.title)}</span> '
+        f'<span class="figure-summary" id="{summary_id}">{html.escape(summary)}</span></figcaption>',
+        f'<div class="chart">{svg}</div>',
+    ]
+    if note:
+        parts.append(f'<p class="figure-note" id="{note_id}">{html.escape(note)}</p>')
+    parts.append(frame_to_html(frame, output.units, f"{output.title} (data table)",
+                               table_id=f"{figure_id}-table"))
+    parts.append(download_link(csv_href))
+    parts.append("</figure>")
+    text = "\n".join(parts)
+    text = re.sub(r"\n\s*\n", "\n", text)
+    return RenderedOutput(text, csv_name_for(csv_href), frame_to_csv(frame, output.units))
