@@ -1,0 +1,216 @@
+"""Loading data/<year>/*.csv as analysts export them from Excel, and what they see when a cell is wrong."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.config import Authority
+from generator.contract import Column
+from generator.load import check_no_child_level, load_dataset, parse_cell
+
+FIXTURE = Path(__file__).parent / "fixtures" / "data_small"
+AUTHORITY = Authority("Castlebridge Borough Council", "Castlebridge", "E06009999", "ten neighbours", (2026,))
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A copy of the small valid data folder, as data/ so messages read data/2026/..."""
+    return Path(shutil.copytree(FIXTURE, tmp_path / "data"))
+
+
+def load(data: Path):
+    return load_dataset(data, AUTHORITY)
+
+
+def messages(problems) -> list[str]:
+    return [str(p) for p in problems]
+
+
+def test_the_small_valid_dataset_loads_without_problems(data):
+    dataset, problems = load(data)
+    assert problems == []
+    assert sorted(dataset.years) == [2026]
+    assert set(dataset.reference) == {"population", "benchmarks"}
+    looked_after = dataset.years[2026]["looked_after"]
+    assert looked_after.loc[looked_after["breakdown"] == "total", "children"].tolist() == [10]
+    assert dataset.years[2026]["spend_by_service"]["spend"].tolist() == [150000, 90000, 450000.5]
+    assert dataset.files["2026/looked_after"] == "data/2026/looked_after.csv"
+
+
+def test_a_utf8_bom_and_header_case_and_spaces_are_tolerated(data):
+    text = "\ufeff Placement Type ,Age band,Children,PLACEMENTS,Weeks of care\nfoster_other,age_5_to_9,2,3,80.5\n"
+    (data / "2026" / "placements_by_type_and_age.csv").write_bytes(text.encode("utf-8"))
+    dataset, problems = load(data)
+    assert problems == []
+    frame = dataset.years[2026]["placements_by_type_and_age"]
+    assert list(frame.columns) == ["placement_type", "age_band", "children", "placements", "weeks_of_care"]
+    assert frame.iloc[0].tolist() == ["foster_other", "age_5_to_9", 2, 3, 80.5]
+
+
+def test_cp1252_pound_signs_and_thousands_separators_are_read(data):
+    text = ('service,sector,children,weeks_of_care,spend\n'
+            'fostering,in_house,6,"1,234",£1\n'
+            'fostering,external,2,100,"£1,234"\n'
+            'childrens_home,external,2,90,"£1,234.50"\n')
+    (data / "2026" / "spend_by_service.csv").write_bytes(text.encode("cp1252"))
+    assert b"\xa3" in (data / "2026" / "spend_by_service.csv").read_bytes()
+    dataset, problems = load(data)
+    assert problems == []
+    frame = dataset.years[2026]["spend_by_service"]
+    assert frame["spend"].tolist() == [1, 1234, 1234.5]
+    assert frame["weeks_of_care"].tolist() == [1234, 100, 90]
+
+
+@pytest.mark.parametrize("typed, kind, read", [
+    ("12%", "percent", 12), ("12", "percent", 12), ("12.5 %", "percent", 12.5),
+    ("1,234", "integer", 1234), ("1,234.5", "number", 1234.5), ("-£1,234.50", "money", -1234.5),
+    ("Apr-25", "month", "2025-04"), ("April 2025", "month", "2025-04"), ("01/04/2025", "month", "2025-04"),
+    ("2025-04-01", "month", "2025-04"), ("2025-26", "year", 2026), ("2025/2026", "year", 2026),
+])
+def test_excel_spellings_of_numbers_months_and_years(typed, kind, read):
+    assert parse_cell(typed, Column("x", kind, "x"), None) == read
+
+
+def test_spaces_blank_rows_and_blank_columns_from_excel_are_ignored(data):
+    text = ("movement,reason,children,,\n"
+            " started , all , 4 ,,\n"
+            "started,Abuse or neglect,3,,\n"
+            ",,,,\n"
+            "started,DISABILITY,1,,\n"
+            "ceased,all,3,,\n"
+            "ceased,Returned home to parents or relatives,2,,\n"
+            "Ceased,adopted,1,,\n"
+            ",,,,\n,,,,\n")
+    (data / "2026" / "starts_and_ceases.csv").write_text(text, encoding="utf-8")
+    dataset, problems = load(data)
+    assert problems == []
+    frame = dataset.years[2026]["starts_and_ceases"]
+    assert frame["reason"].tolist() == ["all", "abuse_or_neglect", "disability", "all", "returned_home", "adopted"]
+    assert frame.attrs["rows"] == [2, 3, 5, 6, 7, 8]
+
+
+@pytest.mark.parametrize("typed", ["10 to 15", "age_10_to_15", "AGE-10-TO-15", "  Age 10  to 15 ", "age 10_to-15"])
+def test_code_columns_take_the_code_or_its_label(data, typed):
+    (data / "2026" / "placements_by_type_and_age.csv").write_text(
+        "placement_type,age_band,children,placements,weeks_of_care\n"
+        f"Children's homes,{typed},2,2,90\n", encoding="utf-8")
+    dataset, problems = load(data)
+    assert problems == []
+    assert dataset.years[2026]["placements_by_type_and_age"].iloc[0, :2].tolist() == ["childrens_home", "age_10_to_15"]
+
+
+def test_a_cell_that_is_not_a_number_names_file_row_column_value_and_expected(data):
+    path = data / "2026" / "looked_after.csv"
+    path.write_text(path.read_text().replace("age_band,under_1,1\n", "age_band,under_1,one\n"))
+    _, problems = load(data)
+    assert messages(problems) == [
+        "data/2026/looked_after.csv, row 3, column 'children': not a whole number (found 'one'); "
+        "expected a whole number; Excel's 1,234 is accepted"]
+
+
+def test_an_unknown_code_lists_the_codes_and_suggests_the_nearest(data):
+    path = data / "2026" / "looked_after.csv"
+    path.write_text(path.read_text().replace("sex,female,4", "sex,femail,4"))
+    _, problems = load(data)
+    assert messages(problems) == [
+        "data/2026/looked_after.csv, row 9, column 'category': unknown code (found 'femail'); "
+        "expected one of the listed codes (or its label): male, female, not_known. Hint: did you mean 'female'?"]
+
+
+def test_a_code_is_checked_against_its_own_breakdown(data):
+    path = data / "2026" / "looked_after.csv"
+    path.write_text(path.read_text().replace("sex,male,6", "age_band,male,6"))
+    _, problems = load(data)
+    assert [(p.code, p.row, p.column, p.value) for p in problems] == [("cell-code", 8, "category", "male")]
+    assert problems[0].expected.endswith("under_1, age_1_to_4, age_5_to_9, age_10_to_15, age_16_and_over")
+
+
+def test_an_unknown_column_suggests_the_nearest_and_a_missing_one_is_named(data):
+    path = data / "2026" / "placement_stability.csv"
+    path.write_text("measure,children,cohorts\nshort_term,1,10\nlong_term,3,4\n")
+    dataset, problems = load(data)
+    assert messages(problems) == [
+        "data/2026/placement_stability.csv, row 1, column 'cohorts': unknown column; "
+        "expected the columns measure, children, cohort. Hint: did you mean 'cohort'?",
+        "data/2026/placement_stability.csv, row 1: the column 'cohort' is missing; "
+        "expected the columns measure, children, cohort"]
+    assert "placement_stability" not in dataset.years[2026]
+
+
+def test_values_in_a_column_without_a_header_are_a_warning(data):
+    path = data / "2026" / "placement_stability.csv"
+    path.write_text("measure,children,cohort\nshort_term,1,10,see note\nlong_term,3,4\n")
+    _, problems = load(data)
+    assert [(p.code, p.column, p.severity) for p in problems] == [("column-no-header", "D", "warning")]
+
+
+def test_an_unknown_file_names_the_nearest_table_and_a_missing_table_is_reported(data):
+    (data / "2026" / "referrals.csv").rename(data / "2026" / "referals.csv")
+    _, problems = load(data)
+    assert messages(problems) == [
+        "data/2026/referals.csv: unknown table file (found 'referals.csv'); expected one of "
+        + ", ".join(f"{n}.csv" for n in (
+            "looked_after", "starts_and_ceases", "placements_by_type_and_age", "placement_stability",
+            "care_leavers", "spend_by_service", "spend_with_providers", "fostering_capacity",
+            "fostering_recruitment", "provider_market", "commissioning_routes", "referrals", "action_plan"))
+        + ". Hint: did you mean referrals.csv?",
+        "data/2026/referrals.csv: the required table 'Placement referrals by month and outcome' is missing; "
+        "expected a file named referrals.csv"]
+
+
+def test_a_missing_reference_table_is_reported(data):
+    (data / "reference" / "population.csv").unlink()
+    _, problems = load(data)
+    assert [(p.code, p.file) for p in problems] == [("table-missing", "data/reference/population.csv")]
+
+
+def test_a_financial_year_folder_name_is_a_warning_with_the_right_name(data):
+    (data / "2025-26").mkdir()
+    _, problems = load(data)
+    assert messages(problems) == [
+        "data/2025-26: unknown folder; its files are not read; expected year folders named by the year "
+        "ending 31 March, e.g. 2026, and reference. Hint: rename it 2026"]
+
+
+def test_empty_and_binary_files_are_problems_not_exceptions(data):
+    (data / "2026" / "referrals.csv").write_bytes(b"")
+    (data / "2026" / "action_plan.csv").write_bytes(bytes(range(256)))
+    _, problems = load(data)
+    assert ("file-empty", "data/2026/referrals.csv") in [(p.code, p.file) for p in problems]
+    assert {p.file for p in problems} == {"data/2026/referrals.csv", "data/2026/action_plan.csv"}
+
+
+def test_every_problem_in_every_file_is_reported_at_once(data):
+    for name, old, new in (("looked_after.csv", "uasc,uasc,1", "uasc,uasc,x"),
+                           ("referrals.csv", "2025-04", "April"),
+                           ("fostering_capacity.csv", "mainstream", "mainstreem")):
+        path = data / "2026" / name
+        path.write_text(path.read_text().replace(old, new))
+    _, problems = load(data)
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        ("data/2026/fostering_capacity.csv", 2, "carer_type"),
+        ("data/2026/looked_after.csv", 28, "children"),
+        ("data/2026/referrals.csv", 2, "month")]
+
+
+@pytest.mark.parametrize("header, column", [("CHILD,PLACE,x", "CHILD"), ("la,Date of birth,n", "Date of birth"),
+                                            ("upn,x", "upn")])
+def test_child_level_columns_anywhere_under_data_are_an_error(data, header, column):
+    (data / "raw").mkdir()
+    (data / "raw" / "episodes.csv").write_text(f"{header}\n1,2,3\n")
+    expected = (f"data/raw/episodes.csv, row 1, column {column!r}: child-level records must never be in data/; "
+                "run extract, which writes only aggregates. Hint: delete this file from data/ and keep "
+                "case-level files outside the repository")
+    assert messages(check_no_child_level(data)) == [expected]
+    _, problems = load(data)
+    assert messages(problems)[0] == expected
+
+
+def test_a_table_with_child_level_columns_is_not_loaded(data):
+    path = data / "2026" / "looked_after.csv"
+    path.write_text(path.read_text().replace("breakdown,category,children", "breakdown,category,children,CHILD_ID"))
+    dataset, problems = load(data)
+    assert [(p.code, p.column) for p in problems] == [("child-level-data", "CHILD_ID")]
+    assert "looked_after" not in dataset.years[2026]
