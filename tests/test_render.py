@@ -1,0 +1,71 @@
+"""Placeholders: values, filters, and errors that name file, line and the nearest name (issue 3, point 5)."""
+import pytest
+
+from generator.problems import BuildError
+from generator.render import OutputRenderer, render_page, relative_link
+from generator.values import Change, Figure, Namespace
+
+CONTEXT = Namespace(
+    year=Figure(2026, "year"),
+    looked_after=Namespace(
+        total=Figure(331),
+        rate=Figure(73.46, "rate"),
+        change=Change(Figure(331), Figure(319)),
+        age_band=Namespace(age_10_to_15=Namespace(children=Figure(120), share=Figure(36.25, "percent"))),
+    ),
+    spend=Namespace(total=Figure(23_456_789.4, "money")),
+)
+
+
+def render(text, context=CONTEXT):
+    renderer = OutputRenderer({}, lambda output: None, "sufficiency/analysis.md")
+    return render_page("content/2026/sufficiency/analysis.md", "sufficiency/analysis.md", text, context,
+                       renderer).markdown
+
+
+def error(text):
+    with pytest.raises(BuildError) as info:
+        render(text)
+    return str(info.value.problems[0])
+
+
+def test_values_and_filters_read_as_a_reader_expects():
+    text = ("At 31 March {{ year }} we looked after {{ looked_after.total }} children, {{ looked_after.change }}; "
+            "{{ looked_after.rate | per10k }}; {{ looked_after.age_band.age_10_to_15.share }} were 10 to 15; "
+            "spend {{ spend.total }}; {{ 1234567 | number }}; {{ 0.5 | percent }}; {{ looked_after.change | change('since 2025') }}")
+    assert render(text) == ("At 31 March 2026 we looked after 331 children, up 12 (4%) on last year; "
+                            "73 per 10,000 children; 36% were 10 to 15; spend £23,456,789; 1,234,567; low; "
+                            "up 12 (4%) since 2025")
+
+
+def test_unknown_name_names_file_line_and_nearest_name():
+    assert error("Intro\n\nWe looked after {{ looked_after.totl }} children.\n") == (
+        "content/2026/sufficiency/analysis.md, line 3: unknown name 'looked_after.totl'. "
+        "Hint: did you mean 'looked_after.total'?")
+
+
+def test_unknown_top_level_and_nested_names():
+    assert "did you mean 'looked_after'" in error("{{ lookedafter.total }}")
+    assert "did you mean 'looked_after.age_band.age_10_to_15'" in error(
+        "{{ looked_after.age_band.age_10_to_16.children }}")
+
+
+def test_unknown_name_inside_a_condition_is_an_error_not_false():
+    assert "line 2: unknown name 'looked_after.totl'" in error("x\n{% if looked_after.totl > 300 %}many{% endif %}")
+
+
+def test_misspelt_filter_and_broken_braces():
+    assert error("a\n{{ looked_after.total | percnt }}") == (
+        "content/2026/sufficiency/analysis.md, line 2: No filter named 'percnt'. Hint: did you mean 'percent'?")
+    assert "line 3" in error("\n\n{{ looked_after.total }\n")
+
+
+def test_unknown_chart_suggests_nearest():
+    assert error("{{ chart('looked_after_trnd') }}").startswith(
+        "content/2026/sufficiency/analysis.md, line 1: unknown chart 'looked_after_trnd'")
+
+
+def test_relative_links_from_pages_to_downloads():
+    assert relative_link("index.md", "downloads/a.csv") == "downloads/a.csv"
+    assert relative_link("sufficiency/index.md", "downloads/a.csv") == "../downloads/a.csv"
+    assert relative_link("sufficiency/fostering.md", "downloads/a.csv") == "../../downloads/a.csv"
