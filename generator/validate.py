@@ -64,7 +64,7 @@ def _missing(value) -> bool:
 def n(value) -> str:
     """A number as an analyst typed it: 12 not 12.0, 1234.5 not 1234.50000001."""
     value = round(float(value), 2)
-    return str(int(value)) if value.is_integer() else f"{value:g}"
+    return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0")
 
 
 def _key_text(table: Table, record: dict) -> str:

@@ -1,0 +1,219 @@
+"""Validation: each check catches its problem and names the file, row and column an analyst must fix."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator.config import Authority
+from generator.dataset import Dataset
+from generator.load import load_dataset
+from generator.validate import validate
+
+FIXTURE = Path(__file__).parent / "fixtures" / "data_small"
+AUTHORITY = Authority("Castlebridge Borough Council", "Castlebridge", "E06009999", "ten neighbours", (2026,))
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    return Path(shutil.copytree(FIXTURE, tmp_path / "data"))
+
+
+def edit(data: Path, file: str, old: str, new: str) -> None:
+    path = data / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def check(data: Path) -> list[str]:
+    """Every problem an analyst would see, as text; loading must have been clean."""
+    dataset, problems = load_dataset(data, AUTHORITY)
+    assert problems == []
+    return [str(p) for p in validate(dataset)]
+
+
+def test_the_small_valid_dataset_has_no_problems(data):
+    assert check(data) == []
+
+
+def test_an_empty_required_cell(data):
+    edit(data, "2026/commissioning_routes.csv", "fostering,in_house,3", "fostering,in_house,")
+    assert check(data) == [
+        "data/2026/commissioning_routes.csv, row 2, column 'placements': this cell is empty; "
+        "expected a whole number; Excel's 1,234 is accepted"]
+
+
+def test_an_empty_optional_cell_is_fine_and_an_unreadable_cell_is_not_reported_twice(data):
+    edit(data, "2026/commissioning_routes.csv", "fostering,in_house,3", "fostering,in_house,three")
+    dataset, problems = load_dataset(data, AUTHORITY)
+    assert [p.code for p in problems] == ["cell-integer"]
+    assert validate(dataset) == []
+
+
+def test_a_negative_count(data):
+    edit(data, "2026/commissioning_routes.csv", "childrens_home,spot,2", "childrens_home,spot,-2")
+    assert check(data) == [
+        "data/2026/commissioning_routes.csv, row 3, column 'placements': cannot be less than 0 (found '-2'); "
+        "expected 0 or more"]
+
+
+def test_a_repeated_key_names_both_rows(data):
+    edit(data, "2026/commissioning_routes.csv", "childrens_home,spot,2", "childrens_home,spot,2\nFostering,In-house provision,1")
+    assert check(data) == [
+        "data/2026/commissioning_routes.csv, row 4: rows 2 and 4 are for the same service 'fostering', "
+        "route 'in_house'. Hint: keep one row for each; add the figures up if both are needed"]
+
+
+def test_a_total_row_that_is_not_the_sum_of_the_others(data):
+    edit(data, "2026/starts_and_ceases.csv", "started,all,4", "started,all,5")
+    assert check(data) == [
+        "data/2026/starts_and_ceases.csv, row 2, column 'children': the total row (reason 'all') is 5 but the "
+        "other rows for movement 'started' add up to 4 (found '5'); expected the sum of the other rows, 4"]
+
+
+def test_a_group_without_its_total_row(data):
+    edit(data, "2026/starts_and_ceases.csv", "ceased,all,3\n", "")
+    assert check(data) == [
+        "data/2026/starts_and_ceases.csv, column 'reason': there is no total row (reason 'all') for movement "
+        "'ceased'; expected a row with reason 'all'"]
+
+
+def test_a_looked_after_breakdown_that_does_not_add_up_to_the_total(data):
+    edit(data, "2026/looked_after.csv", "sex,male,6", "sex,male,7")
+    assert check(data) == [
+        "data/2026/looked_after.csv, row 8, column 'children': the 'sex' rows add up to 11 but the total "
+        "(row 2) is 10 (found '11'); expected the 'sex' rows to add up to the total, 10"]
+
+
+def test_a_missing_looked_after_breakdown(data):
+    edit(data, "2026/looked_after.csv", "uasc,uasc,1\nuasc,not_uasc,9\n", "")
+    assert check(data) == [
+        "data/2026/looked_after.csv, column 'breakdown': there are no rows for the breakdown 'uasc'; expected "
+        "rows for every breakdown: total, age_band, sex, ethnicity, legal_status, placement_type, provider, "
+        "distance, location, uasc"]
+
+
+def test_a_missing_looked_after_total(data):
+    edit(data, "2026/looked_after.csv", "total,all,10\n", "")
+    assert check(data) == [
+        "data/2026/looked_after.csv, column 'breakdown': there is no total row (breakdown 'total', category "
+        "'all'); expected a row total,all,<children>"]
+
+
+@pytest.mark.parametrize("file, old, new, row", [
+    ("2026/placement_stability.csv", "short_term,1,10", "short_term,11,10", 2),
+    ("2026/care_leavers.csv", "age_19_to_21,in_touch,8,9", "age_19_to_21,in_touch,11,10", 3),
+])
+def test_children_meeting_a_measure_cannot_exceed_the_cohort(data, file, old, new, row):
+    edit(data, file, old, new)
+    assert check(data) == [
+        f"data/{file}, row {row}, column 'children': shares cannot exceed their whole: 11 children meet the "
+        "measure but the cohort is 10 (found '11'); expected no more than the cohort, 10"]
+
+
+def test_fostering_places_must_add_up_to_approved_places(data):
+    edit(data, "2026/fostering_capacity.csv", "mainstream,8,12,9,2,1", "mainstream,8,12,9,2,2")
+    assert check(data) == [
+        "data/2026/fostering_capacity.csv, row 2, column 'approved_places': occupied (9) + vacant available (2) "
+        "+ vacant not available (2) = 13, not the approved places (found '12'); expected occupied + "
+        "vacant_available + vacant_not_available, 13"]
+
+
+def test_an_upside_down_recruitment_funnel_is_only_a_warning(data):
+    edit(data, "2026/fostering_recruitment.csv", "approvals,4", "approvals,9")
+    dataset, _ = load_dataset(data, AUTHORITY)
+    [problem] = validate(dataset)
+    assert (problem.severity, problem.file, problem.row, problem.column) == (
+        "warning", "data/2026/fostering_recruitment.csv", 5, "households")
+    assert problem.message == "more approvals than assessments started (8)"
+
+
+def test_spend_with_providers_cannot_exceed_external_spend_on_the_service(data):
+    edit(data, "2026/spend_with_providers.csv", "Acme Homes Ltd,childrens_home,60,300000",
+         "Acme Homes Ltd,childrens_home,60,300000\nZenith Care,Children's homes,30,\"£200,000\"")
+    assert check(data) == [
+        "data/2026/spend_with_providers.csv, row 2, column 'spend': spend with providers for 'childrens_home' "
+        "adds up to 500000 but data/2026/spend_by_service.csv has 450000.5 of external spend for it "
+        "(found '500000'); expected no more than the external spend, 450000.5. Hint: external spend in "
+        "spend_by_service includes every provider, so it cannot be less"]
+
+
+def test_spend_with_providers_for_a_service_with_no_external_spend(data):
+    edit(data, "2026/spend_with_providers.csv", "Brightside Fostering,fostering,100,90000",
+         "Brightside Fostering,secure,100,90000")
+    assert [p.split(":")[0] for p in check(data)] == ["data/2026/spend_with_providers.csv, row 3, column 'spend'"]
+
+
+def test_a_referral_month_outside_the_year(data):
+    edit(data, "2026/referrals.csv", "2026-03,placed_spot", "Apr-26,placed_spot")
+    assert check(data) == [
+        "data/2026/referrals.csv, row 3, column 'month': this month is outside the year ending 31 March 2026 "
+        "(found '2026-04'); expected a month from 2025-04 to 2026-03"]
+
+
+def test_an_action_due_in_a_month_that_does_not_exist(data):
+    edit(data, "2026/action_plan.csv", "2026-12", "2026-13")
+    assert check(data) == [
+        "data/2026/action_plan.csv, row 3, column 'due': not a real month (found '2026-13'); expected a month "
+        "YYYY-MM with MM from 01 to 12"]
+
+
+def test_the_population_must_cover_every_year_with_data_and_every_age_band(data):
+    shutil.copytree(data / "2026", data / "2025")
+    edit(data, "2025/referrals.csv", "2025-04,placed_in_house,2\n2026-03", "2024-04,placed_in_house,2\n2025-03")
+    edit(data, "reference/population.csv", "2026,under_1,1000\n", "")
+    assert check(data) == [
+        "data/reference/population.csv, column 'age_band': there is no population for 2025; expected a row for "
+        "every age band of every year with data: under_1, age_1_to_4, age_5_to_9, age_10_to_15, age_16_and_over",
+        "data/reference/population.csv, column 'age_band': the population for 2026 lacks the age bands "
+        "under_1; expected a row for every age band of every year with data: under_1, age_1_to_4, "
+        "age_5_to_9, age_10_to_15, age_16_and_over"]
+
+
+def test_benchmark_years_and_percentages_must_be_plausible(data):
+    edit(data, "reference/benchmarks.csv", "looked_after_rate,2026,england,70", "looked_after_rate,1926,england,170")
+    edit(data, "reference/benchmarks.csv", "foster_share,2026,england,68", "foster_share,2062,england,168")
+    problems = validate(load_dataset(data, AUTHORITY)[0])
+    assert [(p.code, p.row, p.column, p.value, p.severity) for p in problems] == [
+        ("benchmark-year", 2, "year", "1926", "error"),
+        ("benchmark-year-future", 4, "year", "2062", "warning"),
+        ("benchmark-percent-over-100", 4, "value", "168", "error")]
+
+
+def test_placements_cannot_have_fewer_placements_than_children_or_more_weeks_than_a_year(data):
+    edit(data, "2026/placements_by_type_and_age.csv", "childrens_home,age_10_to_15,2,2,90",
+         "childrens_home,age_10_to_15,3,2,105")
+    assert check(data) == [
+        "data/2026/placements_by_type_and_age.csv, row 3, column 'children': more children than placements: "
+        "each child counted had at least one placement (found '3'); expected no more than the placements, 2",
+        "data/2026/placements_by_type_and_age.csv, row 3, column 'weeks_of_care': more weeks of care than the "
+        "placements could have in a year (found '105'); expected no more than 104.57 (2 placements × 366/7 weeks)"]
+
+
+def test_a_missing_stage_is_a_warning_and_an_empty_table_too(data):
+    edit(data, "2026/fostering_recruitment.csv", "deregistrations,3\n", "")
+    (data / "2026" / "referrals.csv").write_text("month,outcome,referrals\n")
+    problems = validate(load_dataset(data, AUTHORITY)[0])
+    assert [(p.code, p.file, p.severity) for p in problems] == [
+        ("row-missing", "data/2026/fostering_recruitment.csv", "warning"),
+        ("table-empty", "data/2026/referrals.csv", "warning")]
+    assert str(problems[0]) == ("data/2026/fostering_recruitment.csv, column 'stage': there is no row for stage "
+                                "'deregistrations'. Hint: add the row, with 0 if there were none")
+
+
+def test_every_problem_is_reported_at_once(data):
+    edit(data, "2026/looked_after.csv", "sex,male,6", "sex,male,7")
+    edit(data, "2026/placement_stability.csv", "short_term,1,10", "short_term,11,10")
+    edit(data, "reference/benchmarks.csv", "foster_share,2026,england,68", "foster_share,2026,england,168")
+    assert len(check(data)) == 3
+
+
+def test_frames_built_in_memory_without_row_numbers_are_numbered_from_row_2():
+    frame = pd.DataFrame({"service": ["fostering", "fostering"], "route": ["spot", "spot"], "placements": [1, 2]})
+    dataset = Dataset({2026: {"commissioning_routes": frame}}, {}, AUTHORITY)
+    problems = validate(dataset)
+    assert [(p.code, p.file, p.row) for p in problems] == [
+        ("duplicate-key", "data/2026/commissioning_routes.csv", 3)]
