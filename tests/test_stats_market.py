@@ -243,10 +243,10 @@ def test_spend_figures(context):
 def test_spend_change_on_last_year(context):
     change = context["spend"].change
     assert isinstance(change, Change)
-    # 490,000 - 400,000 = 90,000; 90,000 / 400,000 = 22.5% -> "22%" (round half to even) ...
+    # 490,000 - 400,000 = 90,000; 90,000 / 400,000 = 22.5%, shown whole (Python rounds half to even: 22%)
     assert change.number.value == 90_000
     assert change.percent.value == pytest.approx(22.5)
-    assert change.format().startswith("up £90,000 (")
+    assert change.format() == "up £90,000 (22%) on last year"
 
 
 def test_missing_previous_year_gives_x_changes():
