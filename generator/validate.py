@@ -76,6 +76,7 @@ def _key_text(table: Table, record: dict) -> str:
 # ---------------------------------------------------------------------------
 
 def required_cells(sheet: Sheet) -> Iterator[Problem]:
+    """Every required cell has a value (``cell-missing``)."""
     unreadable = sheet.unreadable
     for number, record in sheet.rows():
         for column in sheet.table.columns:
@@ -85,6 +86,7 @@ def required_cells(sheet: Sheet) -> Iterator[Problem]:
 
 
 def minimums(sheet: Sheet) -> Iterator[Problem]:
+    """Counts, weeks and money are not negative (``cell-below-minimum``)."""
     for number, record in sheet.rows():
         for column in sheet.table.columns:
             value = record[column.name]
@@ -96,6 +98,7 @@ def minimums(sheet: Sheet) -> Iterator[Problem]:
 
 
 def duplicate_keys(sheet: Sheet) -> Iterator[Problem]:
+    """No two rows have the same key; both rows are named (``duplicate-key``)."""
     seen: dict[tuple, int] = {}
     for number, record in sheet.rows():
         key = tuple(record[k] for k in sheet.table.key)
@@ -110,7 +113,7 @@ def duplicate_keys(sheet: Sheet) -> Iterator[Problem]:
 
 
 def totals(sheet: Sheet) -> Iterator[Problem]:
-    """Rows with the table's total code equal the sum of the other rows of their group."""
+    """Each group has its total row, equal to the sum of the group's other rows (``total-missing``, ``total-mismatch``)."""
     if sheet.table.total_code is None:
         return
     column, code = sheet.table.total_code
@@ -144,12 +147,14 @@ def totals(sheet: Sheet) -> Iterator[Problem]:
 
 
 def empty_table(sheet: Sheet) -> Iterator[Problem]:
+    """A table has at least one row (``table-empty``, a warning)."""
     if sheet.frame.empty:
         yield Problem("table-empty", "the table has a header but no rows", file=sheet.file,
                       severity="warning")
 
 
 def complete_codes(sheet: Sheet) -> Iterator[Problem]:
+    """Stability measures, recruitment stages and movements each have a row (``row-missing``, a warning)."""
     column = COMPLETE.get(sheet.table.name)
     if column is None or sheet.frame.empty:
         return
@@ -161,7 +166,8 @@ def complete_codes(sheet: Sheet) -> Iterator[Problem]:
 
 
 def placements_within_definition(sheet: Sheet) -> Iterator[Problem]:
-    """Each child counted had at least one placement; a placement has at most 366/7 weeks in a year."""
+    """Placements by type and age: children are no more than placements, each child counted having had one
+    (``children-over-placements``); weeks of care are at most 366/7 a placement (``weeks-over-year``)."""
     if sheet.table.name != "placements_by_type_and_age":
         return
     for number, r in sheet.rows():
@@ -186,7 +192,8 @@ TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
 # ---------------------------------------------------------------------------
 
 def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Every breakdown is present and its categories add up to the 'total' row."""
+    """Children looked after: the total row and every breakdown are present, and each breakdown adds up to the
+    total (``looked-after-total-missing``, ``looked-after-breakdown-missing``, ``looked-after-breakdown-sum``)."""
     sheet = sheets.get("looked_after")
     if sheet is None or sheet.frame.empty:
         return
@@ -218,7 +225,8 @@ def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
 
 
 def shares_within_whole(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Children meeting a measure are part of its cohort."""
+    """Placement stability and care leavers: children meeting a measure are no more than its cohort
+    (``share-over-whole``)."""
     for name in ("placement_stability", "care_leavers"):
         sheet = sheets.get(name)
         for number, r in (sheet.rows() if sheet else ()):
@@ -231,7 +239,7 @@ def shares_within_whole(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem
 
 
 def fostering_places_add_up(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Approved places are occupied, vacant and available, or vacant and not available."""
+    """Fostering capacity: occupied + vacant available + vacant not available = approved places (``places-mismatch``)."""
     sheet = sheets.get("fostering_capacity")
     parts = ("occupied", "vacant_available", "vacant_not_available")
     for number, r in (sheet.rows() if sheet else ()):
@@ -248,7 +256,8 @@ def fostering_places_add_up(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
 
 
 def recruitment_funnel(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Each stage usually has no more households than the one before (a warning: stages span years)."""
+    """Recruitment: each stage usually has no more households than the one before (``funnel-order``, a warning:
+    a household can enquire in one year and be approved in the next)."""
     sheet = sheets.get("fostering_recruitment")
     if sheet is None:
         return
@@ -265,7 +274,8 @@ def recruitment_funnel(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]
 
 
 def provider_spend_within_external(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Spend with named providers for a service is part of that service's external spend."""
+    """Spend with named providers for a service is no more than that service's external spend in
+    spend_by_service (``provider-spend-over-external``)."""
     providers, services = sheets.get("spend_with_providers"), sheets.get("spend_by_service")
     if providers is None or services is None:
         return
@@ -287,6 +297,7 @@ def provider_spend_within_external(year: int, sheets: dict[str, Sheet]) -> Itera
 
 
 def referral_months_in_year(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Referral months fall inside the year, April to March (``month-outside-year``)."""
     sheet = sheets.get("referrals")
     first, last = f"{year - 1}-04", f"{year}-03"
     for number, r in (sheet.rows() if sheet else ()):
@@ -297,6 +308,7 @@ def referral_months_in_year(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
 
 
 def action_due_months_real(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Action plan due months are real months, 01 to 12 (``month-not-real``)."""
     sheet = sheets.get("action_plan")
     for number, r in (sheet.rows() if sheet else ()):
         if r["due"] is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(r["due"])):
@@ -313,6 +325,7 @@ YEAR_CHECKS = (looked_after_breakdowns, shares_within_whole, fostering_places_ad
 # ---------------------------------------------------------------------------
 
 def population_covers_years(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """The population covers every age band of every year with data (``population-missing``)."""
     sheet = sheets.get("population")
     if sheet is None:
         return
@@ -331,6 +344,7 @@ def population_covers_years(dataset: Dataset, sheets: dict[str, Sheet]) -> Itera
 
 
 def benchmarks_sane(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Benchmark years are from 2000 on (``benchmark-year``; after the latest data year, ``benchmark-year-future``, a warning) and percentages are at most 100 (``benchmark-percent-over-100``)."""
     sheet = sheets.get("benchmarks")
     latest = max(dataset.years, default=None)
     for number, r in (sheet.rows() if sheet else ()):

@@ -1,0 +1,147 @@
+"""The data contract as Markdown for analysts, generated from ``contract.py``.
+
+``contract_markdown()`` is the page; ``python -m generator.contract_doc`` writes
+it to ``docs/data-contract.md`` (a test fails when that file falls behind).
+The checks section is drawn from the checks' own docstrings in ``validate.py``.
+"""
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+
+from .contract import COLUMN_TYPES, TABLES, Column, Table
+from .validate import DATASET_CHECKS, TABLE_CHECKS, YEAR_CHECKS
+
+DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
+REGENERATE = "python -m generator.contract_doc"
+
+SOURCES = {"ssda903": "SSDA903 return (written by `extract`)"}
+
+EXCEL = """\
+Save each sheet as CSV (*CSV UTF-8* or plain *CSV* from Excel both work). Loading forgives Excel's habits:
+
+- a UTF-8 byte-order mark, and files saved in Windows' cp1252 encoding (where `£` is the byte 0xA3);
+- thousands separators and pound signs: `1,234`, `£1,234`, `£1,234.50`; per cent signs: `12%`;
+- spaces around cells; blank rows; blank columns with no header at the end of the sheet;
+- headers in any case and with spaces: `Weeks of care` is read as `weeks_of_care`;
+- in code columns, the code or its label, in any case, with spaces, hyphens and underscores alike:
+  `10 to 15`, `Age 10-to-15` and `age_10_to_15` are all `age_10_to_15`;
+- months as `2025-04`, `Apr-25`, `April 2025`, `01/04/2025`; years as `2026` or the financial year `2025-26`.
+
+Anything that cannot be read is reported with its file, row (as Excel numbers them: the header is row 1,
+the first data row is 2), column, the value found, what was expected, and the nearest valid name or code.
+Every problem in every file is reported at once.
+"""
+
+LOAD_CHECKS = """\
+When the data is read:
+
+- a CSV anywhere under `data/` with a child-level column ({child}) stops the build: child-level records
+  must never be in `data/`; run `extract`, which writes only aggregates (`child-level-data`);
+- no `data/` folder (`data-missing`), or no year folder in it (`years-missing`);
+- a required table missing from a year folder or from `data/reference/` (`table-missing`);
+- a CSV whose name is not a table, with the nearest table's name (`file-unknown`); a spreadsheet
+  (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be
+  read (`file-unreadable`);
+- an unknown, repeated or missing column (`column-unknown`, `column-repeated`, `column-missing`);
+  values in a column with no header (`column-no-header`, a warning);
+- a cell that does not fit its column's type (`cell-integer`, `cell-money`, `cell-code`, `cell-month` ...);
+- a folder under `data/` that is neither a year nor `reference` (`folder-unknown`, a warning).
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _codes(codes: dict[str, str]) -> str:
+    return "<br>".join(f"`{code}` {_cell(label)}" for code, label in codes.items())
+
+
+def _allowed(column: Column) -> str:
+    if column.codes is not None:
+        return _codes(column.codes)
+    if column.codes_by is not None:
+        other, mapping = column.codes_by
+        return "<br>".join(f"**{other} `{value}`:**<br>{_codes(codes)}" for value, codes in mapping.items())
+    return ""
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def table_markdown(table: Table) -> str:
+    folder = "data/<year>" if table.scope == "year" else "data/reference"
+    lines = [
+        f"### `{table.name}`: {table.title}", "",
+        table.description, "",
+        f"- File: `{folder}/{table.name}.csv`" + ("" if table.required else " (optional)"),
+        f"- Source: {SOURCES.get(table.source, table.source)}",
+        "- Key (one row for each): " + ", ".join(f"`{k}`" for k in table.key),
+    ]
+    if table.total_code:
+        column, code = table.total_code
+        lines.append(f"- Total rows: the row with `{column}` `{code}` equals the sum of the other rows of its group")
+    if table.sensitive:
+        lines.append("- Commercially sensitive: the whole table (left out of the provider edition)")
+    lines += [f"- Note: {note}" for note in table.notes]
+    lines += ["", "| Column | Type | Unit | Allowed codes | Required | Commercially sensitive | Description |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
+    for column in table.columns:
+        lines.append(
+            f"| `{column.name}` | {column.type}: {_cell(COLUMN_TYPES[column.type])} | {_cell(column.unit or '')} "
+            f"| {_allowed(column)} | {_yes(column.required)} | {_yes(column.sensitive or table.sensitive)} "
+            f"| {_cell(column.description)} |")
+    return "\n".join(lines)
+
+
+def _check_line(check) -> str:
+    first_paragraph = (inspect.getdoc(check) or check.__name__).split("\n\n")[0]
+    return "- " + " ".join(first_paragraph.split()).replace("``", "`")
+
+
+def contract_markdown() -> str:
+    """The whole data contract page."""
+    from .contract import CHILD_LEVEL_COLUMNS
+
+    parts = [
+        "# Data contract", "",
+        "<!-- Generated from generator/contract.py: do not edit; run "
+        f"`{REGENERATE}` to regenerate. -->", "",
+        "Every figure on the site comes from the CSV files described here. Each year's tables live in "
+        "`data/<year>/`, where the year is the one ending 31 March (`data/2026/` holds April 2025 to "
+        "March 2026); reference tables covering every year live in `data/reference/`.", "",
+        "## Column types", "",
+        "| Type | What is accepted |", "| --- | --- |",
+        *[f"| {kind} | {_cell(text)} |" for kind, text in COLUMN_TYPES.items()], "",
+        "## Files from Excel", "", EXCEL,
+        "## Year tables", "",
+    ]
+    for table in TABLES:
+        if table.scope == "year":
+            parts += [table_markdown(table), ""]
+    parts += ["## Reference tables", ""]
+    for table in TABLES:
+        if table.scope == "reference":
+            parts += [table_markdown(table), ""]
+    parts += [
+        "## Checks", "",
+        "Errors stop the build; warnings are reported only. Each problem has a stable code, shown in brackets.", "",
+        LOAD_CHECKS.format(child=", ".join(f"`{c}`" for c in CHILD_LEVEL_COLUMNS)),
+        "Every table:", "", *[_check_line(c) for c in TABLE_CHECKS], "",
+        "Within each year:", "", *[_check_line(c) for c in YEAR_CHECKS], "",
+        "Reference tables against the years:", "", *[_check_line(c) for c in DATASET_CHECKS], "",
+    ]
+    return "\n".join(parts)
+
+
+def write(path: Path = DOC_PATH) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(contract_markdown(), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # python -m generator.contract_doc [path]
+    print(f"wrote {write(Path(sys.argv[1]) if len(sys.argv) > 1 else DOC_PATH)}")
