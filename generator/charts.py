@@ -371,13 +371,21 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _lower_first(title: str) -> str:
+    """'Children looked after' -> 'children looked after'; 'UASC' and 'England' stay."""
+    word = title.split(" ", 1)[0]
+    if word[1:2].isupper() or word in ("England", "English", "Ofsted"):
+        return title
+    return title[:1].lower() + title[1:]
+
+
 def generic_summary(output, frame: pd.DataFrame) -> str:
     """One sentence describing the chart, from the figures shown (withheld ones left out)."""
     prep = _Prepared(output, frame)
     style = prep.style
-    x_title = (style.x_title or style.x)
-    y_title = (style.y_title or style.y)
-    what = f"{MARK_NAMES[style.mark]} of {y_title.lower() if y_title[:1].isupper() and not y_title[1:2].isupper() else y_title} by {x_title.lower() if x_title[:1].isupper() and not x_title[1:2].isupper() else x_title}"
+    x_title = style.x_title or style.x
+    y_title = style.y_title or style.y
+    what = f"{MARK_NAMES[style.mark]} of {_lower_first(y_title)} by {_lower_first(x_title)}"
     if not prep.drawn:
         return f"{what}; none of its figures can be shown."
     if prep.series:
