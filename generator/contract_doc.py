@@ -39,7 +39,8 @@ When the data is read:
 
 - a CSV anywhere under `data/` with a child-level column ({child}) stops the build: child-level records
   must never be in `data/`; run `extract`, which writes only aggregates (`child-level-data`);
-- no `data/` folder (`data-missing`), or no year folder in it (`years-missing`);
+- no `data/` folder (`data-missing`), or no year folder in it (`years-missing`); no folder for a
+  statement year listed in `authority.yml` (`statement-year-missing`);
 - a required table missing from a year folder or from `data/reference/` (`table-missing`);
 - a CSV whose name is not a table, with the nearest table's name (`file-unknown`); a spreadsheet
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be

@@ -40,8 +40,10 @@ CHILD_LEVEL_MESSAGE = "child-level records must never be in data/; run extract, 
 # ---------------------------------------------------------------------------
 
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without a BOM), else cp1252 (Excel's "CSV")."""
+    """The file's text: UTF-8 (with or without a BOM), UTF-16 with a BOM, else cp1252 (Excel's "CSV")."""
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -62,8 +64,15 @@ def code_key(text: str) -> str:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    """Rows of cells, each cell stripped; a row is a spreadsheet row (row 1 the header)."""
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(read_text(path), newline=""))]
+    """Rows of cells, each cell stripped; a row is a spreadsheet row (row 1 the header).
+
+    Commas separate cells; a header line with none but tabs or semicolons (Excel's "Unicode text",
+    or a European locale) is split on those instead.
+    """
+    text = read_text(path)
+    first = text.split("\n", 1)[0]
+    delimiter = next((d for d in ("\t", ";") if "," not in first and d in first), ",")
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def nearest(word: str, candidates) -> str | None:
@@ -82,7 +91,10 @@ def check_no_child_level(data_dir: Path) -> list[Problem]:
     for path in sorted(Path(data_dir).rglob("*")):
         if not path.is_file() or path.suffix.lower() != ".csv":
             continue
-        rows = read_rows(path)
+        try:
+            rows = read_rows(path)
+        except (OSError, csv.Error):
+            continue  # reported by load_dataset when it reads the table
         header = rows[0] if rows else []
         for cell in header:
             if header_name(cell).upper() in forbidden:
@@ -404,4 +416,9 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
     if not years:
         problems.append(Problem("years-missing", "there are no year folders", file=_display(data_dir, data_dir),
                                 expected="folders named by the year ending 31 March, e.g. data/2026"))
+    for year in authority.statement_years:
+        if years and year not in years:
+            problems.append(Problem(
+                "statement-year-missing", f"{year} is a statement year in authority.yml but has no data folder",
+                file=_display(data_dir / str(year), data_dir), expected=f"a folder data/{year} with the year's tables"))
     return Dataset(years, reference, authority, files), problems

@@ -56,6 +56,11 @@ class Sheet:
     def unreadable(self) -> set:
         return set(self.frame.attrs.get("unreadable", ()))
 
+    @property
+    def keys_complete(self) -> bool:
+        """Every key cell has a value; if not, rows are unplaced and sums are not checked (no cascades)."""
+        return not self.frame.empty and bool(self.frame[list(self.table.key)].notna().all().all())
+
 
 def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
@@ -114,7 +119,7 @@ def duplicate_keys(sheet: Sheet) -> Iterator[Problem]:
 
 def totals(sheet: Sheet) -> Iterator[Problem]:
     """Each group has its total row, equal to the sum of the group's other rows (``total-missing``, ``total-mismatch``)."""
-    if sheet.table.total_code is None:
+    if sheet.table.total_code is None or not sheet.keys_complete:
         return
     column, code = sheet.table.total_code
     groups = [k for k in sheet.table.key if k != column]
@@ -195,7 +200,7 @@ def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
     """Children looked after: the total row and every breakdown are present, and each breakdown adds up to the
     total (``looked-after-total-missing``, ``looked-after-breakdown-missing``, ``looked-after-breakdown-sum``)."""
     sheet = sheets.get("looked_after")
-    if sheet is None or sheet.frame.empty:
+    if sheet is None or not sheet.keys_complete:
         return
     rows = list(sheet.rows())
     total = [(number, r) for number, r in rows if r["breakdown"] == "total"]
@@ -368,23 +373,34 @@ DATASET_CHECKS = (population_covers_years, benchmarks_sane)
 
 # ---------------------------------------------------------------------------
 
-def _sheets(tables: dict[str, pd.DataFrame], dataset: Dataset, prefix: str) -> dict[str, Sheet]:
-    return {name: Sheet(TABLES_BY_NAME[name], frame,
-                        dataset.files.get(f"{prefix}/{name}", f"data/{prefix}/{name}.csv"))
-            for name, frame in tables.items() if name in TABLES_BY_NAME and frame is not None}
+def _sheets(tables: dict[str, pd.DataFrame], dataset: Dataset, prefix: str,
+            problems: list[Problem]) -> dict[str, Sheet]:
+    """The tables to check; a frame lacking contract columns (built in code, not loaded) is reported."""
+    sheets = {}
+    for name, frame in tables.items():
+        if name not in TABLES_BY_NAME or frame is None:
+            continue
+        sheet = Sheet(TABLES_BY_NAME[name], frame, dataset.files.get(f"{prefix}/{name}", f"data/{prefix}/{name}.csv"))
+        missing = [c for c in sheet.table.column_names if c not in frame.columns]
+        for column in missing:
+            problems.append(Problem("column-missing", f"the column {column!r} is missing", file=sheet.file,
+                                    expected="the columns " + ", ".join(sheet.table.column_names)))
+        if not missing:
+            sheets[name] = sheet
+    return sheets
 
 
 def validate(dataset: Dataset) -> list[Problem]:
     """Every problem in ``dataset``, errors and warnings, in file order."""
     problems: list[Problem] = []
     for year in sorted(dataset.years):
-        sheets = _sheets(dataset.years[year], dataset, str(year))
+        sheets = _sheets(dataset.years[year], dataset, str(year), problems)
         for sheet in sheets.values():
             for check in TABLE_CHECKS:
                 problems.extend(check(sheet))
         for year_check in YEAR_CHECKS:
             problems.extend(year_check(year, sheets))
-    reference = _sheets(dataset.reference, dataset, "reference")
+    reference = _sheets(dataset.reference, dataset, "reference", problems)
     for sheet in reference.values():
         for check in TABLE_CHECKS:
             problems.extend(check(sheet))

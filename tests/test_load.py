@@ -214,3 +214,21 @@ def test_a_table_with_child_level_columns_is_not_loaded(data):
     dataset, problems = load(data)
     assert [(p.code, p.column) for p in problems] == [("child-level-data", "CHILD_ID")]
     assert "looked_after" not in dataset.years[2026]
+
+
+def test_a_statement_year_without_a_data_folder_is_reported(data):
+    authority = Authority("Castlebridge Borough Council", "Castlebridge", "E06009999", "ten", (2025, 2026))
+    _, problems = load_dataset(data, authority)
+    assert [str(p) for p in problems] == [
+        "data/2025: 2025 is a statement year in authority.yml but has no data folder; expected a folder "
+        "data/2025 with the year's tables"]
+
+
+@pytest.mark.parametrize("encoding, delimiter", [("utf-16", "\t"), ("utf-8", ";")])
+def test_tab_and_semicolon_separated_exports_are_read(data, encoding, delimiter):
+    text = delimiter.join(["measure", "children", "cohort"]) + "\n" + delimiter.join(["short_term", "1", "10"]) + "\n" \
+        + delimiter.join(["long_term", "3", "4"]) + "\n"
+    (data / "2026" / "placement_stability.csv").write_bytes(text.encode(encoding))
+    dataset, problems = load(data)
+    assert problems == []
+    assert dataset.years[2026]["placement_stability"]["cohort"].tolist() == [10, 4]

@@ -217,3 +217,18 @@ def test_frames_built_in_memory_without_row_numbers_are_numbered_from_row_2():
     problems = validate(dataset)
     assert [(p.code, p.file, p.row) for p in problems] == [
         ("duplicate-key", "data/2026/commissioning_routes.csv", 3)]
+
+
+def test_a_mistyped_category_is_reported_once_not_again_as_a_breakdown_that_does_not_add_up(data):
+    edit(data, "2026/looked_after.csv", "sex,male,6", "sex,mail,6")
+    dataset, problems = load_dataset(data, AUTHORITY)
+    assert [(p.code, p.row, p.column, p.hint) for p in problems] == [("cell-code", 8, "category", "did you mean 'male'?")]
+    assert validate(dataset) == []
+
+
+def test_a_frame_built_in_code_without_a_contract_column_is_a_problem_not_an_exception():
+    frame = pd.DataFrame({"service": ["fostering"], "placements": [1]})
+    problems = validate(Dataset({2026: {"commissioning_routes": frame}}, {}, AUTHORITY))
+    assert [str(p) for p in problems] == [
+        "data/2026/commissioning_routes.csv: the column 'route' is missing; expected the columns service, route, "
+        "placements"]
