@@ -1,0 +1,272 @@
+"""The DfE's children looked after measures, from a ``CaseHistory``.
+
+Each function is pure: a case history (or frames from it) and a year (ending 31
+March) in, a frame out. Counts are true counts; suppression is a later stage.
+Definitions follow the DfE's "Children looked after in England including
+adoptions" statistics and the SSDA903 guidance.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import contract
+from . import codes as C
+from . import postcodes
+from .history import CaseHistory
+
+SUITABLE_ACCOMMODATION = r"^[A-Z]1$"
+
+
+def year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the year ending 31 March ``year``: 1 April to 31 March."""
+    return pd.Timestamp(year - 1, 4, 1), pd.Timestamp(year, 3, 31)
+
+
+def age_on(dob: pd.Series, on: pd.Timestamp) -> pd.Series:
+    """Age in whole years on the date ``on`` (a birthday counts on the day).
+
+    Example: born 1 April 2010 is 15 on 31 March 2026 and 16 on 1 April 2026.
+    """
+    dob = pd.to_datetime(dob)
+    before_birthday = (dob.dt.month > on.month) | ((dob.dt.month == on.month) & (dob.dt.day > on.day))
+    return on.year - dob.dt.year - before_birthday.astype(int)
+
+
+def age_band(age: pd.Series) -> pd.Series:
+    """contract.AGE_BANDS code of an age: under 1, 1-4, 5-9, 10-15, 16 and over."""
+    bins = [-np.inf, 1, 5, 10, 16, np.inf]
+    return pd.Series(pd.cut(age, bins=bins, right=False, labels=list(contract.AGE_BANDS)).astype(str),
+                     index=age.index)
+
+
+def open_on(episodes: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Episodes open on ``day``: started on or before it and not ended by it.
+
+    An episode ending on 31 March (DEC = 31/03) is not open at 31 March: the child
+    ceased that day. One ending on 1 April was open.
+    """
+    return episodes[(episodes["decom"] <= day) & (episodes["dec"].isna() | (episodes["dec"] > day))]
+
+
+def in_year(episodes: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Episodes open at any time during the year (a day or more within it)."""
+    start, end = year_bounds(year)
+    return episodes[(episodes["decom"] <= end) & (episodes["dec"].isna() | (episodes["dec"] > start))]
+
+
+def looked_after_at_31_march(history: CaseHistory, year: int, la_code: str) -> pd.DataFrame:
+    """One row per child looked after at 31 March ``year``, with every breakdown's code.
+
+    DfE definition: children looked after at 31 March, excluding those looked after
+    under an agreed series of short-term placements (LS V3, V4). The child's
+    episode open at 31 March gives legal status, placement type (PLACE), provider
+    (PLACE_PROVIDER), distance (HOME_POST to PL_POST, 20 miles or less / over) and
+    location (PL_POST's local authority against ``la_code``, a GSS code such as
+    E06000063); age is at 31 March; UASC if the year's UASC file holds the child
+    and they had not ceased to be UASC (DUC) by 31 March.
+
+    Example: A (episode 1/2/2025 open, C2, U4) counts; B (V3 short breaks open)
+    does not; C (ended 31/03/2026) does not; D (ended 01/04/2026) does.
+    """
+    _, end = year_bounds(year)
+    ep = open_on(history.in_return(year), end)
+    ep = ep[~ep["short_break"]].drop_duplicates("child", keep="last")
+    children = history.children.reindex(ep["child"])
+    uasc = history.uasc[(history.uasc["year"] == year) & (history.uasc["duc"].isna() | (history.uasc["duc"] > end))]
+    home, placed = postcodes.lookup(ep["home_post"]), postcodes.lookup(ep["pl_post"])
+    la_known = la_code in postcodes.known_la_codes()
+    out = pd.DataFrame({
+        "child": ep["child"].to_numpy(),
+        "total": "all",
+        "age_band": age_band(age_on(children["dob"], end)).to_numpy(),
+        "sex": children["sex"].to_numpy(),
+        "ethnicity": children["ethnicity"].to_numpy(),
+        "legal_status": ep["legal_status"].to_numpy(),
+        "placement_type": ep["placement_type"].to_numpy(),
+        "provider": ep["provider"].to_numpy(),
+        "distance": postcodes.distance_band(home, placed).to_numpy(),
+        "location": (postcodes.location(placed, la_code) if la_known
+                     else pd.Series("not_known", index=placed.index)).to_numpy(),
+        "uasc": np.where(ep["child"].isin(uasc["child"]), "uasc", "not_uasc"),
+        "home_status": home["status"].to_numpy(),
+        "placement_status": placed["status"].to_numpy(),
+    })
+    return out
+
+
+def looked_after_table(snapshot: pd.DataFrame) -> pd.DataFrame:
+    """The ``looked_after`` contract table from ``looked_after_at_31_march``.
+
+    One row per category of every breakdown (zero rows included), so each
+    breakdown adds up to the total. Example: three children aged 3, 12 and 16
+    give total 3; age_1_to_4 1, age_10_to_15 1, age_16_and_over 1, the rest 0.
+    """
+    rows = []
+    for breakdown, categories in contract.LOOKED_AFTER_BREAKDOWNS.items():
+        counts = snapshot[breakdown].value_counts()
+        for category in categories:
+            rows.append((breakdown, category, int(counts.get(category, 0))))
+    return pd.DataFrame(rows, columns=["breakdown", "category", "children"])
+
+
+def starts_and_ceases(history: CaseHistory, year: int) -> pd.DataFrame:
+    """The ``starts_and_ceases`` contract table.
+
+    DfE definition: children who started to be looked after in the year (a new
+    period of care beginning 1 April to 31 March), by the category of need (CIN)
+    of their first start in the year; children who ceased (a period ending in the
+    year with an E reason), by the reason of their last ceasing. Periods under
+    short breaks (LS V3/V4) are excluded. A child counts once in each.
+
+    Example: E starts 10/05/2025 (N1), ceases 01/09/2025 (E4A), starts again
+    01/12/2025 (N4): started 1 (abuse_or_neglect), ceased 1 (returned_home).
+    """
+    start, end = year_bounds(year)
+    ep = history.in_return(year)
+    ep = ep[~ep["short_break"]]
+    starts = ep[ep["new_period"] & ep["decom"].between(start, end)].drop_duplicates("child", keep="first")
+    ceases = ep[ep["ceased"] & ep["dec"].between(start, end)].drop_duplicates("child", keep="last")
+    need = starts["cin"].map(C.CATEGORY_OF_NEED).value_counts()
+    reason = ceases["reason_ceased"].value_counts()
+    rows = [("started", "all", len(starts))]
+    rows += [("started", code, int(need.get(code, 0))) for code in contract.CATEGORIES_OF_NEED]
+    rows += [("ceased", "all", len(ceases))]
+    rows += [("ceased", code, int(reason.get(code, 0))) for code in contract.REASONS_CEASED]
+    return pd.DataFrame(rows, columns=["movement", "reason", "children"])
+
+
+def placements_in_year(history: CaseHistory, year: int) -> pd.Series:
+    """Placements each child had during the year under the history's ``PlacementRule``.
+
+    The placement open on 1 April counts as one; each later episode that starts
+    a new placement under the rule adds one. Temporary placements (T0-T4) and
+    short breaks are not counted under the DfE rule, nor the return to the same
+    carer after a temporary placement.
+    """
+    ep = in_year(history.in_return(year), year)
+    ep = ep[ep["stability_placement"] >= 0]
+    return ep.groupby("child")["stability_placement"].nunique()
+
+
+def placement_stability(history: CaseHistory, year: int, snapshot: pd.DataFrame) -> pd.DataFrame:
+    """The ``placement_stability`` contract table (short and long term).
+
+    Short term (DfE): of children looked after at 31 March (``snapshot``), those
+    with three or more placements during the year (``placements_in_year``).
+
+    Long term (DfE): of children looked after at 31 March, aged under 16, who had
+    been looked after continuously for at least 2½ years, those in the same
+    placement for at least 2 years, or placed for adoption (A3-A6) where the
+    adoptive placement and the placement before it together last 2 years.
+
+    Example (year 2026): F, 10, in care since 1/6/2022, same U4 carer since
+    1/1/2024: in the long-term cohort and counted. G, 12, in care since
+    1/1/2024: not in the cohort (under 2½ years).
+    """
+    _, end = year_bounds(year)
+    counts = placements_in_year(history, year).reindex(snapshot["child"]).fillna(0)
+    short = ("short_term", int((counts >= 3).sum()), len(snapshot))
+
+    ep = history.episodes
+    current = open_on(history.in_return(year), end)
+    current = current[~current["short_break"]].drop_duplicates("child", keep="last").set_index("child")
+    ages = age_on(history.children["dob"].reindex(current.index), end)
+    cohort = current[(ages < 16) & (current["period_start"] <= end - pd.DateOffset(months=30))]
+    started = ep[ep["stability_placement"] >= 0].groupby("stability_placement")["decom"].min()
+    placement_start = cohort["stability_placement"].map(started)
+    previous = (cohort["stability_placement"] - 1).map(started)
+    previous_same_period = (cohort["stability_placement"] - 1).map(
+        ep[ep["stability_placement"] >= 0].groupby("stability_placement")["period"].first()) == cohort["period"]
+    two_years = end - pd.DateOffset(years=2)
+    adopted = cohort["place"].isin(C.ADOPTION_PLACES) & previous_same_period & (previous <= two_years)
+    meets = ((cohort["stability_placement"] >= 0) & (placement_start <= two_years)) | adopted
+    long = ("long_term", int(meets.sum()), len(cohort))
+    return pd.DataFrame([short, long], columns=["measure", "children", "cohort"])
+
+
+def placements_by_type_and_age(history: CaseHistory, year: int) -> pd.DataFrame:
+    """The ``placements_by_type_and_age`` contract table.
+
+    Every placement open at any time in the year (short breaks, LS V3/V4,
+    excluded; a placement is the episodes from one that starts a placement, by
+    the RNE rule, to the next; temporary placements count here), by the
+    placement type of its first episode in the year and the child's age band on
+    the later of its start and 1 April. Weeks of care: days within the year
+    (the end date is the first day not in the placement) divided by 7.
+
+    Example (year 2026): H, born 1/6/2020, placed U4 from 1/1/2025 to 1/6/2025:
+    one placement, age_1_to_4 (4 on 1 April 2025), 61 days = 8.71 weeks.
+    """
+    start, end = year_bounds(year)
+    ep = in_year(history.in_return(year), year)
+    ep = ep[~ep["short_break"]]
+    first = ep["decom"].clip(lower=start)
+    last = ep["dec"].fillna(end + pd.Timedelta(days=1)).clip(upper=end + pd.Timedelta(days=1))
+    days = (last - first).dt.days
+    frame = pd.DataFrame({"placement": ep["placement"], "child": ep["child"], "first": first,
+                          "type": ep["placement_type"], "days": days})
+    per = frame.groupby("placement", sort=False).agg(child=("child", "first"), first=("first", "min"),
+                                                     type=("type", "first"), days=("days", "sum"))
+    per["age_band"] = age_band(_age_at(history, per))
+    grouped = per.groupby(["type", "age_band"]).agg(children=("child", "nunique"), placements=("child", "size"),
+                                                    days=("days", "sum"))
+    index = pd.MultiIndex.from_product([list(contract.PLACEMENT_TYPES), list(contract.AGE_BANDS)],
+                                       names=["type", "age_band"])
+    grouped = grouped.reindex(index, fill_value=0).reset_index()
+    return pd.DataFrame({"placement_type": grouped["type"], "age_band": grouped["age_band"],
+                         "children": grouped["children"].astype(int), "placements": grouped["placements"].astype(int),
+                         "weeks_of_care": grouped["days"] / 7})
+
+
+def _age_at(history: CaseHistory, per: pd.DataFrame) -> pd.Series:
+    """Age of each placement's child on the placement's ``first`` day."""
+    dob = history.children["dob"].reindex(per["child"]).to_numpy()
+    dob = pd.Series(dob, index=per.index)
+    on = per["first"]
+    before = (dob.dt.month > on.dt.month) | ((dob.dt.month == on.dt.month) & (dob.dt.day > on.dt.day))
+    return on.dt.year - dob.dt.year - before.astype(int)
+
+
+def care_leaver_age_group(oc3: pd.DataFrame, year: int) -> pd.Series:
+    """contract.CARE_LEAVER_AGES code from the age reached at the birthday in the year.
+
+    17 or 18 -> age_17_to_18, 19 to 21 -> age_19_to_21, other ages -> missing.
+    """
+    _, end = year_bounds(year)
+    age = age_on(oc3["dob"], end)
+    return pd.Series(np.select([age.between(17, 18), age.between(19, 21)], ["age_17_to_18", "age_19_to_21"],
+                               default=None), index=oc3.index)
+
+
+def care_leavers(history: CaseHistory, year: int) -> pd.DataFrame:
+    """The ``care_leavers`` contract table, from the year's OC3 rows.
+
+    DfE definitions, each of all care leavers in the age group (the cohort): in
+    touch (IN_TOUCH YES); in suitable accommodation (ACCOM with suitability 1);
+    in education, employment or training (ACTIV F1-F3, P1-P3). Staying put:
+    care leavers whose care ended on turning 18 with REC E17 (aged 18 and
+    remained with current carers, including staying put); the OC3 does not say
+    whether they still live there.
+
+    Example: J (19, YES, F2, H1) and K (20, NO, G5, S2): cohort 2; in touch 1,
+    suitable 1, EET 1.
+    """
+    oc3 = history.oc3[history.oc3["year"] == year].copy()
+    oc3["age_group"] = care_leaver_age_group(oc3, year)
+    oc3 = oc3[oc3["age_group"].notna()]
+    _, end = year_bounds(year)
+    ep = history.episodes
+    stayed = set(ep.loc[(ep["rec"] == "E17") & (ep["dec"] <= end), "child"])
+    flags = pd.DataFrame({
+        "in_touch": oc3["in_touch"] == "YES",
+        "suitable_accommodation": oc3["accom"].str.fullmatch(SUITABLE_ACCOMMODATION).fillna(False).astype(bool),
+        "education_employment_training": oc3["activ"].isin(C.EET_ACTIVITIES),
+        "staying_put": oc3["child"].isin(stayed),
+    })
+    rows = []
+    for group in contract.CARE_LEAVER_AGES:
+        mask = oc3["age_group"] == group
+        for measure in contract.CARE_LEAVER_MEASURES:
+            rows.append((group, measure, int(flags.loc[mask, measure].sum()), int(mask.sum())))
+    return pd.DataFrame(rows, columns=["age_group", "measure", "children", "cohort"])
