@@ -110,11 +110,31 @@ def test_fostering_outputs(frames):
     capacity = frames["fostering_capacity"]
     assert capacity["Number of places"].tolist() == [60, 6, 4, 25, 0, 0]
     assert summary("fostering_capacity", frames) == (
-        "Of 95 approved in-house fostering places at 31 March, 85 (89%) were occupied, 6 were vacant and "
+        "Of 95 approved in-house fostering places at 31 March, 85 were occupied (89%), 6 were vacant and "
         "available and 4 were vacant but not available.")
     assert frames["fostering_households_trend"]["Households"].tolist() == [70, 60]
     assert summary("fostering_households_trend", frames) == (
         "In-house fostering households went from 70 in 2024 to 2025 to 60 in 2025 to 2026.")
+
+
+def test_summaries_agree_in_number_and_show_small_shares_to_one_place():
+    frame = pd.DataFrame({"Carer type": ["Mainstream foster carers"] * 3,
+                          "Places": ["Occupied", "Vacant and available", "Vacant, not available"],
+                          "Number of places": [1, 0, 1]})
+    assert OUTPUTS["fostering_capacity"].summary(frame) == (
+        "Of 2 approved in-house fostering places at 31 March, 1 was occupied (50%), 0 were vacant and "
+        "available and 1 was vacant but not available.")
+    providers = pd.DataFrame({"Provider": ["A", "B"], "Service": ["Fostering"] * 2, "Weeks of care": [1, 1],
+                              "Spend": [300.0, 100.0], "Average weekly cost": [300.0, 100.0]})
+    # two providers: no "five largest"; A has 300 / 400 = 75%
+    assert OUTPUTS["spend_with_providers"].summary(providers) == (
+        "The council spent £400 with 2 providers; the largest received 75% of it.")
+    # 4 / 40 = 10% exactly: shown whole; 3 / 40 = 7.5%: one decimal place
+    funnel = pd.DataFrame({"Stage": ["Enquiries", "Initial home visits", "Assessments started",
+                                     "Households approved", "Households deregistered"],
+                           "Households": [40, 10, 6, 4, 3]})
+    assert "(10%)" in OUTPUTS["recruitment_funnel"].summary(funnel)
+    assert "(7.5%)" in OUTPUTS["recruitment_funnel"].summary(funnel.replace({4: 3}))
 
 
 def test_recruitment_funnel(frames):

@@ -276,7 +276,8 @@ def test_recruitment_figures(context):
     assert recruitment.conversion.value == pytest.approx(7.5)  # 15 / 200
     assert recruitment.conversion.format() == "7.5%"
     assert recruitment.conversion_from_assessment.value == pytest.approx(60)  # 15 / 25
-    assert recruitment.by_stage.initial_visits.share_of_enquiries.value == pytest.approx(30)
+    assert recruitment.by_stage.initial_visits.share_of_enquiries.format() == "30%"  # 60 / 200, whole
+    assert recruitment.conversion_from_assessment.format() == "60%"
 
 
 def test_market_routes_referrals_actions(context):

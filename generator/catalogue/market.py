@@ -47,8 +47,16 @@ def _count(value) -> str:
     return format_value(value, "count")
 
 
-def _pct(part, whole, decimals: int = 0) -> str:
-    return "not applicable" if not whole else format_value(100 * part / whole, "percent", decimals)
+def _pct(part, whole) -> str:
+    """A whole percentage, or one decimal place under 10% when it is needed (7.5%)."""
+    if not whole:
+        return "not applicable"
+    value = 100 * part / whole
+    return format_value(value, "percent", 1 if 0 < value < 10 and round(value, 1) != round(value) else 0)
+
+
+def _were(value) -> str:
+    return f"{_count(value)} {'was' if value == 1 else 'were'}"
 
 
 SECTOR_WORDS = {PROVIDER_SECTOR["in_house"]: "in-house", PROVIDER_SECTOR["external"]: "external"}
@@ -215,9 +223,13 @@ def summarise_spend_with_providers(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "There is no spend with named providers to show for this year."
     by_provider = frame.assign(_v=_numbers(frame["Spend"])).groupby("Provider", sort=False)["_v"].sum()
-    top5 = by_provider.sort_values(ascending=False).head(5).sum()
-    return (f"The council spent {_money(by_provider.sum())} with {len(by_provider)} providers; the five "
-            f"largest received {_pct(top5, by_provider.sum())} of it.")
+    ranked = by_provider.sort_values(ascending=False)
+    if len(ranked) > 5:
+        largest = f"the five largest received {_pct(ranked.head(5).sum(), ranked.sum())} of it"
+    else:
+        largest = f"the largest received {_pct(ranked.iloc[0], ranked.sum())} of it"
+    providers = "provider" if len(ranked) == 1 else "providers"
+    return f"The council spent {_money(ranked.sum())} with {len(ranked)} {providers}; {largest}."
 
 
 # ---------------------------------------------------------------------------
@@ -245,10 +257,10 @@ def summarise_fostering_capacity(frame: pd.DataFrame) -> str:
     by_status = frame.assign(_v=_numbers(frame["Number of places"])).groupby("Places")["_v"].sum()
     total = by_status.sum()
     occupied = by_status.get(PLACE_STATUS["occupied"], 0)
-    return (f"Of {_count(total)} approved in-house fostering places at 31 March, {_count(occupied)} "
-            f"({_pct(occupied, total)}) were occupied, "
-            f"{_count(by_status.get(PLACE_STATUS['vacant_available'], 0))} were vacant and available and "
-            f"{_count(by_status.get(PLACE_STATUS['vacant_not_available'], 0))} were vacant but not available.")
+    return (f"Of {_count(total)} approved in-house fostering places at 31 March, {_were(occupied)} occupied "
+            f"({_pct(occupied, total)}), {_were(by_status.get(PLACE_STATUS['vacant_available'], 0))} vacant and "
+            f"available and {_were(by_status.get(PLACE_STATUS['vacant_not_available'], 0))} vacant but not "
+            f"available.")
 
 
 def fostering_households_trend(view) -> pd.DataFrame:
@@ -283,7 +295,7 @@ def summarise_recruitment_funnel(frame: pd.DataFrame) -> str:
     enquiries = value[RECRUITMENT_STAGES["enquiries"]]
     approvals = value[RECRUITMENT_STAGES["approvals"]]
     return (f"Of {_count(enquiries)} enquiries, {_count(approvals)} households were approved "
-            f"({_pct(approvals, enquiries, 1)}), and {_count(value[RECRUITMENT_STAGES['deregistrations']])} "
+            f"({_pct(approvals, enquiries)}), and {_count(value[RECRUITMENT_STAGES['deregistrations']])} "
             f"households were deregistered.")
 
 

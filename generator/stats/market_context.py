@@ -33,6 +33,15 @@ def share(numerator, denominator, *sources: str, decimals: int | None = None) ->
                    decimals=decimals)
 
 
+def small_share(numerator, denominator, *sources: str) -> Figure:
+    """A share shown whole, or to one decimal place when under 10% and not whole (7.5%, not 8%)."""
+    whole = share(numerator, denominator, *sources)
+    value = whole.value
+    if whole.shown and 0 < value < 10 and round(value, 1) != round(value):
+        return share(numerator, denominator, *sources, decimals=1)
+    return whole
+
+
 def change(current: Figure, previous: Figure) -> Change:
     return Change(current, previous)
 
@@ -150,11 +159,11 @@ def recruitment_namespace(view) -> Namespace:
     result = Namespace({stage: figure(stages[stage], "count", *src) for stage in RECRUITMENT_STAGES})
     result["net_change"] = figure(m.net_change_in_households(stages["approvals"], stages["deregistrations"]),
                                   "count", *src)
-    result["conversion"] = share(stages["approvals"], stages["enquiries"], *src, decimals=1)
+    result["conversion"] = small_share(stages["approvals"], stages["enquiries"], *src)
     result["conversion_from_assessment"] = share(stages["approvals"], stages["assessments_started"], *src)
     result["by_stage"] = Namespace({
         stage: Namespace(households=result[stage],
-                         share_of_enquiries=share(stages[stage], stages["enquiries"], *src, decimals=1))
+                         share_of_enquiries=small_share(stages[stage], stages["enquiries"], *src))
         for stage in RECRUITMENT_STAGES})
     return result
 
