@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 
 from . import pages, redact
-from .catalogue import is_sensitive
 from .problems import BuildError, Problem
 from .render import OutputRenderer, make_environment, render_page
 
@@ -110,12 +109,10 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     frames: dict[str, object] = {}
 
     def frame_for(output):
-        if edition == "provider" and is_sensitive(output):
-            raise redact.SensitiveInProse(
-                f"{output.name!r} is drawn from commercially sensitive data and is not inside a restricted block")
         if output.name not in frames:
             frames[output.name] = output.frame(view)
-        return frames[output.name]
+        frame = frames[output.name]
+        return redact.provider_frame(output, frame) if edition == "provider" else frame
 
     problems: list[Problem] = []
     sources = sorted(p for p in content_dir.rglob("*.md"))
@@ -152,12 +149,16 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         raise BuildError(problems, stage=f"render ({edition} edition)")
 
     # Every output's figures are downloadable, whether or not a page shows it.
+    allowed = {}
     for name, output in sorted(outputs.items()):
-        if edition == "provider" and is_sensitive(output):
-            continue
+        try:
+            frame = frame_for(output)
+        except redact.SensitiveInProse:
+            continue  # provider edition: withheld entirely
+        allowed[name] = output
         filename = f"{name}.csv"
         if filename not in all_downloads:
-            all_downloads[filename] = tables.frame_to_csv(frame_for(output))
+            all_downloads[filename] = tables.frame_to_csv(frame)
         tree.downloads[filename] = output.title
     downloads_dir = docs_dir / "downloads"
     downloads_dir.mkdir()
@@ -169,7 +170,6 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(other, target)
 
-    allowed = {n: o for n, o in outputs.items() if not (edition == "provider" and is_sensitive(o))}
     (docs_dir / "methods.md").write_text(pages.methods_page(year, measures, allowed, authority, edition), "utf-8")
     (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")

@@ -128,3 +128,28 @@ def provider_context(context: Namespace, path: str = "") -> Namespace:
         else:
             result[key] = value
     return result
+
+
+def provider_frame(output, frame):
+    """The figures an output may show in the provider edition.
+
+    Columns drawn only from commercially sensitive contract columns are
+    dropped (``frame.attrs["column_sources"]`` says where each column comes
+    from); if sensitive sources remain, the whole output is withheld.
+    """
+    from .catalogue import is_sensitive, sensitive_sources
+
+    sensitive = sensitive_sources()
+    column_sources = frame.attrs.get("column_sources")
+    if column_sources:
+        drop = [c for c, sources in column_sources.items()
+                if c in frame.columns and any(s in sensitive for s in sources)]
+        kept = frame.drop(columns=drop)
+        kept.attrs = {**frame.attrs, "column_sources": {c: s for c, s in column_sources.items() if c not in drop}}
+        remaining = {s for c in kept.columns for s in column_sources.get(c, ())}
+        if not any(s in sensitive for s in remaining):
+            return kept
+    elif not is_sensitive(output):
+        return frame
+    raise SensitiveInProse(f"{output.name!r} is drawn from commercially sensitive data and is not inside a "
+                           "restricted block")
