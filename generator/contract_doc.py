@@ -46,7 +46,7 @@ When the data is read:
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be
   read (`file-unreadable`);
 - an unknown, repeated or missing column (`column-unknown`, `column-repeated`, `column-missing`);
-  values in a column with no header (`column-no-header`, a warning);
+  values in a column with no header, as when `1,234` is not quoted (`column-no-header`);
 - a cell that does not fit its column's type (`cell-integer`, `cell-money`, `cell-code`, `cell-month` ...);
 - a folder under `data/` that is neither a year nor `reference` (`folder-unknown`, a warning).
 """

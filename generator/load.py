@@ -106,9 +106,9 @@ def check_no_child_level(data_dir: Path) -> list[Problem]:
 
 def _display(path: Path, data_dir: Path) -> str:
     """``data/2026/looked_after.csv``: the path as the analyst sees it in the repository."""
-    data_dir = Path(data_dir)
+    data_dir = Path(data_dir).resolve()
     try:
-        return str(Path(data_dir.name) / Path(path).relative_to(data_dir)).replace("\\", "/")
+        return str(Path(data_dir.name) / Path(path).resolve().relative_to(data_dir)).replace("\\", "/")
     except ValueError:
         return str(path)
 
@@ -296,10 +296,14 @@ def _header_positions(header: list[str], table: Table, file: str, body: list[lis
     for position, cell in enumerate(header + [""] * (width - len(header))):
         name = header_name(cell)
         if not name:
-            if any(position < len(row) and row[position] for row in body):
+            filled = [(n, row[position]) for n, row in enumerate(body, start=2) if position < len(row) and row[position]]
+            if filled:
                 problems.append(Problem(
-                    "column-no-header", "this column has values but no header; its values are ignored",
-                    file=file, row=1, column=excel_column(position), severity="warning"))
+                    "column-no-header", "a value in a column with no header", file=file, row=filled[0][0],
+                    column=excel_column(position), value=filled[0][1],
+                    expected="every column with values to have a header",
+                    hint="a number like 1,234 must be in quotes or it splits into two cells; delete notes "
+                         "beside the table, or give the column its header"))
             continue
         if name not in table.column_names:
             near = nearest(name, table.column_names)

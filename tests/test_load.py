@@ -139,11 +139,14 @@ def test_an_unknown_column_suggests_the_nearest_and_a_missing_one_is_named(data)
     assert "placement_stability" not in dataset.years[2026]
 
 
-def test_values_in_a_column_without_a_header_are_a_warning(data):
+def test_a_number_split_by_an_unquoted_comma_is_not_silently_cut_short(data):
     path = data / "2026" / "placement_stability.csv"
-    path.write_text("measure,children,cohort\nshort_term,1,10,see note\nlong_term,3,4\n")
+    path.write_text("measure,children,cohort\nshort_term,1,10\nlong_term,3,1,234\n")
     _, problems = load(data)
-    assert [(p.code, p.column, p.severity) for p in problems] == [("column-no-header", "D", "warning")]
+    assert [str(p) for p in problems] == [
+        "data/2026/placement_stability.csv, row 3, column 'D': a value in a column with no header (found '234'); "
+        "expected every column with values to have a header. Hint: a number like 1,234 must be in quotes or it "
+        "splits into two cells; delete notes beside the table, or give the column its header"]
 
 
 def test_an_unknown_file_names_the_nearest_table_and_a_missing_table_is_reported(data):
