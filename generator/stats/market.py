@@ -125,7 +125,11 @@ def in_house_share(spend_by_service: pd.DataFrame | None, column: str = "spend")
 
 def spend_by_provider(spend_with_providers: pd.DataFrame | None) -> pd.DataFrame:
     """Each provider's spend and weeks across services, largest spend first
-    (ties by name, so the order is stable)."""
+    (ties by name, so the order is stable).
+
+    Example: Alpha Care £150,000 for children's homes and £50,000 for fostering,
+    Beta Homes £100,000: Alpha Care £200,000 first, then Beta Homes £100,000.
+    """
     columns = ["provider", "weeks_of_care", "spend"]
     if spend_with_providers is None or spend_with_providers.empty:
         return pd.DataFrame(columns=columns)
@@ -195,7 +199,8 @@ def recruitment_stages(fostering_recruitment: pd.DataFrame | None) -> dict:
     """Households at each stage of the year's recruitment funnel (stage code -> number).
 
     Every contract stage appears; 0 if the table has no row for it, None if the
-    table is absent.
+    table is absent. Example: rows (enquiries, 200) and (approvals, 15) give
+    enquiries 200, approvals 15 and 0 for the other three stages.
     """
     from ..contract import RECRUITMENT_STAGES
 
@@ -234,7 +239,12 @@ def conversion_rates(stages: dict) -> dict:
 
 def market_places(provider_market: pd.DataFrame | None, by: list[str] | tuple[str, ...]) -> pd.DataFrame:
     """Settings and places summed by the given columns (provision_type,
-    location_band, ofsted_grade), in the order first seen."""
+    location_band, ofsted_grade), in the order first seen.
+
+    Example: children's homes rows (in_area, outstanding, 4 settings, 30
+    places) and (in_area, requires_improvement, 3, 20) by ``["provision_type",
+    "location_band"]`` give one row: children's homes, in_area, 7 settings, 50 places.
+    """
     columns = list(by) + ["settings", "places"]
     if provider_market is None or provider_market.empty:
         return pd.DataFrame(columns=columns)
@@ -294,7 +304,12 @@ def month_label(period: pd.Period) -> str:
 
 
 def referrals_by_month(referrals: pd.DataFrame | None) -> pd.DataFrame:
-    """Referrals summed by month and outcome, months in calendar order."""
+    """Referrals summed by month and outcome, months in calendar order.
+
+    Months may be ``"2025-04"`` strings (as loaded) or dates. Example: rows
+    (2025-05, withdrawn, 1), (2025-04, placed_spot, 3), (2025-04, placed_spot, 2)
+    give April 2025 placed_spot 5, then May 2025 withdrawn 1.
+    """
     columns = ["month", "outcome", "referrals"]
     if referrals is None or referrals.empty:
         return pd.DataFrame(columns=columns)
