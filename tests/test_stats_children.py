@@ -345,6 +345,14 @@ def test_prediction_interval_from_residuals():
     assert high == pytest.approx(16.5887, abs=1e-3)
 
 
+def test_t_quantile_matches_printed_tables():
+    # two-sided 80%: 3.078 (1 df), 1.886 (2 df), 1.638 (3 df); two-sided 95% on 10 df: 2.228
+    assert stats.t_quantile(0.80, 1) == pytest.approx(3.0777, abs=1e-4)
+    assert stats.t_quantile(0.80, 2) == pytest.approx(1.8856, abs=1e-4)
+    assert stats.t_quantile(0.80, 3) == pytest.approx(1.6377, abs=1e-4)
+    assert stats.t_quantile(0.95, 10) == pytest.approx(2.2281, abs=1e-4)
+
+
 def test_projection_range_widens_with_scatter_and_is_not_negative():
     dataset = trend_dataset()
     # make the 16 and over band scatter: 50, 20, 60, 10, 40 → wide interval, low clipped at 0

@@ -40,7 +40,13 @@ def _round(value, decimals: int = 0):
 
 
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns)
+    """A frame from rows; float columns holding only whole numbers become integers."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values) and values.notna().all() and (values % 1 == 0).all():
+            frame[column] = values.astype("int64")
+    return frame
 
 
 def _years(view, table: str) -> list[int]:
@@ -137,8 +143,7 @@ def looked_after_rate_trend(view) -> pd.DataFrame:
         rows.append((str(year), view.authority.short_name, _round(stats.looked_after_rate(view, year))))
         for area, name in contract.AREAS.items():
             rows.append((str(year), name, _round(stats.benchmark(benchmarks, "looked_after_rate", year, area))))
-    frame = _frame(rows, ["Year", "Area", "Rate per 10,000"])
-    return frame.dropna(subset=["Rate per 10,000"]).reset_index(drop=True)
+    return _frame([r for r in rows if r[2] is not None], ["Year", "Area", "Rate per 10,000"])
 
 
 def looked_after_by_age(view) -> pd.DataFrame:

@@ -113,23 +113,30 @@ def shares(counts: dict[str, float | None]) -> dict[str, float | None]:
 # ---------------------------------------------------------------------------
 
 
-def population_total(population: pd.DataFrame | None, year: int, age_band: str | None = None):
+def population_by_year_and_band(population) -> dict[tuple[int, str], float]:
+    """The population table as {(year, age_band): children}, missing cells left out
+    (a dict passed in is returned as it is)."""
+    if isinstance(population, dict):
+        return population
+    if population is None or population.empty:
+        return {}
+    return {(int(y), band): _number(n) for y, band, n in
+            zip(population["year"], population["age_band"], population["population"]) if not pd.isna(n)}
+
+
+def population_total(population, year: int, age_band: str | None = None):
     """Children aged 0 to 17 (or one age band) for a year ending 31 March.
 
-    The population table has one row per age band (no total row), so the total
-    is the sum of the bands. Example: under 1: 2,500, 1 to 4: 10,000, 5 to 9:
-    13,000, 10 to 15: 15,500, 16 and over: 6,500 → 47,500.
-    Returns None when the year (or band) has no rows.
+    ``population`` is the population table (or ``population_by_year_and_band`` of
+    it). The table has one row per age band (no total row), so the total is the
+    sum of the bands. Example: under 1: 2,500, 1 to 4: 10,000, 5 to 9: 13,000,
+    10 to 15: 15,500, 16 and over: 6,500 → 47,500.
+    Returns None when the year (or band) has no figures.
     """
-    if population is None or population.empty:
-        return None
-    rows = population[population["year"] == year]
-    if age_band is not None:
-        rows = rows[rows["age_band"] == age_band]
-    values = pd.to_numeric(rows["population"], errors="coerce").dropna()
-    if values.empty:
-        return None
-    return _number(values.sum())
+    values = population_by_year_and_band(population)
+    bands = [age_band] if age_band is not None else list(contract.AGE_BANDS)
+    known = [values[(year, band)] for band in bands if (year, band) in values]
+    return sum(known) if known else None
 
 
 def looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[str, float | None]:
@@ -303,20 +310,26 @@ def placements_by(frame: pd.DataFrame | None, column: str) -> dict[str, dict]:
     return result
 
 
-def benchmark(benchmarks: pd.DataFrame | None, measure: str, year: int, area: str):
+def benchmark_values(benchmarks) -> dict[tuple[str, int, str], float]:
+    """The benchmarks table as {(measure, year, area): value} (a dict is returned as it is)."""
+    if isinstance(benchmarks, dict):
+        return benchmarks
+    if benchmarks is None or benchmarks.empty:
+        return {}
+    return {(m, int(y), a): _number(v) for m, y, a, v in
+            zip(benchmarks["measure"], benchmarks["year"], benchmarks["area"], benchmarks["value"])
+            if not pd.isna(v)}
+
+
+def benchmark(benchmarks, measure: str, year: int, area: str):
     """A published England or statistical neighbour figure for one year.
 
     From the DfE's *Children looked after in England* tables (rates per 10,000
     or percentages, as the measure states). Only the statement year's figure
     is used, never an earlier year's as a stand-in; None when not published.
+    ``benchmarks`` is the table or ``benchmark_values`` of it.
     """
-    if benchmarks is None or benchmarks.empty:
-        return None
-    rows = benchmarks[(benchmarks["measure"] == measure) & (benchmarks["year"] == year)
-                      & (benchmarks["area"] == area)]
-    if rows.empty:
-        return None
-    return _number(rows["value"].iloc[0])
+    return benchmark_values(benchmarks).get((measure, year, area))
 
 
 # ---------------------------------------------------------------------------
@@ -386,6 +399,46 @@ class Projection:
         return out
 
 
+def _t_within(t: float, df: int) -> float:
+    """P(|T| < t) for Student's t with ``df`` (a whole number) degrees of freedom.
+
+    The closed forms in Abramowitz and Stegun 26.7.3-4, with θ = atan(t / √df):
+    odd df: (2/π)(θ + sin θ cos θ (1 + 2/3 cos²θ + 2·4/(3·5) cos⁴θ + ...)), even df:
+    sin θ (1 + 1/2 cos²θ + 1·3/(2·4) cos⁴θ + ...), each series running to cos^(df-3) or
+    cos^(df-2). (Written out to spare every build the seconds scipy takes to import.)
+    """
+    theta = math.atan(t / math.sqrt(df))
+    c2 = math.cos(theta) ** 2
+    if df % 2:
+        if df == 1:
+            return 2 * theta / math.pi
+        term, total = 1.0, 1.0
+        for k in range(3, df, 2):  # coefficients 2/3, 2·4/(3·5), ...
+            term *= (k - 1) / k * c2
+            total += term
+        return 2 / math.pi * (theta + math.sin(theta) * math.cos(theta) * total)
+    term, total = 1.0, 1.0
+    for k in range(2, df - 1, 2):  # coefficients 1/2, 1·3/(2·4), ...
+        term *= (k - 1) / k * c2
+        total += term
+    return math.sin(theta) * total
+
+
+def t_quantile(coverage: float, df: int) -> float:
+    """The t with P(|T| < t) = ``coverage`` (bisection on ``_t_within``).
+    Example: coverage 0.8 on 3 degrees of freedom gives 1.6377."""
+    low, high = 0.0, 1.0
+    while _t_within(high, df) < coverage:
+        high *= 2
+    for _ in range(200):
+        middle = (low + high) / 2
+        if _t_within(middle, df) < coverage:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
 def linear_trend_prediction(xs, ys, x0, coverage: float = PROJECTION_COVERAGE) -> tuple:
     """Least-squares line through (xs, ys), predicted at x0 with a prediction interval.
 
@@ -395,8 +448,6 @@ def linear_trend_prediction(xs, ys, x0, coverage: float = PROJECTION_COVERAGE) -
     Example: rates 20, 22, 24, 26, 28 in 2022-2026 give b = 2 and s = 0, so
     2027 is 30 with no range. Returns (prediction, low, high); needs n ≥ 3.
     """
-    from scipy.stats import t as student_t
-
     n = len(xs)
     if n < 3:
         raise ValueError("a trend needs at least three points")
@@ -407,21 +458,15 @@ def linear_trend_prediction(xs, ys, x0, coverage: float = PROJECTION_COVERAGE) -
     predicted = y_bar + slope * (x0 - x_bar)
     residuals = [y - (y_bar + slope * (x - x_bar)) for x, y in zip(xs, ys)]
     s = math.sqrt(sum(r * r for r in residuals) / (n - 2))
-    quantile = float(student_t.ppf(0.5 + coverage / 2, n - 2))
+    quantile = t_quantile(coverage, n - 2)
     half_width = quantile * s * math.sqrt(1 + 1 / n + (x0 - x_bar) ** 2 / sxx)
     return predicted, predicted - half_width, predicted + half_width
 
 
-def _population_for(population: pd.DataFrame | None, year: int, age_band: str):
+def _population_for(population: dict, year: int, age_band: str):
     """A band's population for a year; the latest earlier year's when missing."""
-    value = population_total(population, year, age_band)
-    if value is not None or population is None or population.empty:
-        return value
-    rows = population[(population["age_band"] == age_band) & (population["year"] < year)]
-    rows = rows.dropna(subset=["population"])
-    if rows.empty:
-        return None
-    return _number(rows.sort_values("year")["population"].iloc[-1])
+    earlier = [y for (y, band) in population if band == age_band and y <= year]
+    return population[(max(earlier), age_band)] if earlier else None
 
 
 def project_looked_after(view, years_ahead: int = 3, base_years: int = PROJECTION_BASE_YEARS,
@@ -435,7 +480,7 @@ def project_looked_after(view, years_ahead: int = 3, base_years: int = PROJECTIO
     and a projected 2027 population of 16,000 → rate 50 → 16,000 × 50 / 10,000
     = 80 children; the rates lie on a line so the range is 80 to 80.
     """
-    population = view.reference.get("population")
+    population = population_by_year_and_band(view.reference.get("population"))
     future = tuple(view.year + k for k in range(1, years_ahead + 1))
     history: dict[str, list[tuple[int, float]]] = {band: [] for band in contract.AGE_BANDS}
     used_years = []
