@@ -306,7 +306,7 @@ def referral_months_in_year(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
     sheet = sheets.get("referrals")
     first, last = f"{year - 1}-04", f"{year}-03"
     for number, r in (sheet.rows() if sheet else ()):
-        if r["month"] is not None and not first <= r["month"] <= last:
+        if r["month"] is not None and not first <= str(r["month"]) <= last:
             yield Problem("month-outside-year", f"this month is outside the year ending 31 March {year}",
                           file=sheet.file, row=number, column="month", value=r["month"],
                           expected=f"a month from {first} to {last}")
