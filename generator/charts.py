@@ -22,7 +22,9 @@ are prefixed with the figure id so that several charts can share a page.
 """
 from __future__ import annotations
 
+import functools
 import html
+import json
 import math
 import re
 
@@ -50,6 +52,10 @@ __all__ = ["RenderedOutput", "render_chart", "chart_svg", "build_chart", "generi
 MARKS = ("bar", "grouped_bar", "stacked_bar", "line")
 WIDTH = 560
 HEIGHT = 300
+# A second, narrow drawing for phones (figures.css shows one or the other), so that
+# labels stay readable instead of shrinking with a wide chart.
+NARROW_WIDTH = 290
+NARROW_HEIGHT = 240
 FONT = "Helvetica, Arial, sans-serif"
 FONT_SIZE = 13
 MARK_NAMES = {
@@ -155,12 +161,13 @@ def _axis_label_expr(kind: str, top: float) -> str:
 
 # --- the chart -------------------------------------------------------------
 
-def build_chart(output, frame: pd.DataFrame) -> alt.TopLevelMixin:
+def build_chart(output, frame: pd.DataFrame, *, narrow: bool = False) -> alt.TopLevelMixin:
     """The Altair chart of ``output`` for ``frame`` (only the drawn figures in its data)."""
-    return _build(output, _Prepared(output, frame))
+    size = (NARROW_WIDTH, NARROW_HEIGHT) if narrow else (WIDTH, HEIGHT)
+    return _build(output, _Prepared(output, frame), *size, narrow=narrow)
 
 
-def _build(output, prep: _Prepared):
+def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = False):
     style = prep.style
     horizontal = style.horizontal and style.mark != "line"
     x_title = style.x_title if style.x_title is not None else style.x
@@ -173,7 +180,7 @@ def _build(output, prep: _Prepared):
     n_series = len(prep.series)
     colour_range = palette.colours(max(n_series, 1))
     longest = max((len(c) for c in prep.categories), default=1)
-    per_category = (HEIGHT if horizontal else WIDTH) / max(len(prep.categories), 1)
+    per_category = (height if horizontal else width) / max(len(prep.categories), 1)
 
     cat_axis = alt.Axis(labelLimit=220, labelPadding=4, ticks=False)
     if not horizontal and longest * 7.5 > per_category - 6:
@@ -199,7 +206,8 @@ def _build(output, prep: _Prepared):
     withheld = alt.Data(values=prep.withheld)
     layers = []
     legend = alt.Legend(orient="top", direction="horizontal", title=None,
-                        columns=min(n_series, 3) if n_series > 3 else max(n_series, 1),
+                        columns=(1 if narrow and n_series > 2 else min(n_series, 3) if n_series > 3
+                                 else max(n_series, 1)),
                         labelLimit=260, symbolStrokeWidth=2)
     colour = ({"field": "s", "type": "nominal", "scale": alt.Scale(domain=prep.series, range=colour_range),
                "sort": prep.series, "legend": legend} if n_series else None)
@@ -232,8 +240,8 @@ def _build(output, prep: _Prepared):
         layers.append(alt.Chart(drawn).mark_point(filled=True, size=60, opacity=1,
                                                   color=colour_range[0]).encode(
             **enc(category, value, **point_extra)))
-        if n_series > 1:
-            layers.append(_line_end_labels(prep, category, value, colour, top, low))
+        if n_series > 1 and not narrow:
+            layers.append(_line_end_labels(prep, category, value, colour, top, low, height))
     else:
         bar_extra: dict = {}
         bar_kwargs: dict = {"color": colour_range[0]}
@@ -269,11 +277,10 @@ def _build(output, prep: _Prepared):
                       text={"field": "symbol", "type": "nominal"}, **sym_extra)))
 
     chart = alt.layer(*layers) if len(layers) > 1 else layers[0]
-    height = HEIGHT
     if horizontal:
         bars = len(prep.categories) * (max(n_series, 1) if style.mark == "grouped_bar" else 1)
         height = max(120, min(36 * bars, 900))
-    return chart.properties(width=WIDTH, height=height).configure(
+    return chart.properties(width=width, height=height).configure(
         aria=False,
         background=palette.BACKGROUND,
         font=FONT,
@@ -287,7 +294,7 @@ def _build(output, prep: _Prepared):
     )
 
 
-def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: float):
+def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: float, height: int):
     """Series names at the last drawn point of each line, nudged apart so none overlap."""
     position = {c: i for i, c in enumerate(prep.categories)}
     last: dict[str, dict] = {}
@@ -295,7 +302,7 @@ def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: 
         if r["s"] not in last or position[r["x"]] >= position[last[r["s"]]["x"]]:
             last[r["s"]] = r
     span = (top - low) or 1.0
-    gap = (FONT_SIZE + 3) * span / HEIGHT
+    gap = (FONT_SIZE + 3) * span / height
     # Labels sharing an x position are spread vertically, keeping their order.
     labels = []
     by_x: dict[str, list[dict]] = {}
@@ -322,18 +329,27 @@ def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: 
 
 # --- SVG -------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=512)
+def _vega_lite_to_svg(spec_json: str) -> str:
+    """vl-convert, once a spec: both editions of a year draw most charts alike."""
+    return vlc.vegalite_to_svg(json.loads(spec_json))
+
+
 _INNER_ATTRS = re.compile(r'\s(?:role|aria-[a-z]+|pointer-events|focusable|tabindex)="[^"]*"')
 
 
 def chart_svg(output, frame: pd.DataFrame, *, figure_id: str, labelledby: str | None = None,
-              describedby: str | None = None) -> str:
+              describedby: str | None = None, narrow: bool = False) -> str:
     """The chart as one line of SVG: ids prefixed, no ARIA on inner marks, scalable."""
-    spec = build_chart(output, frame).to_dict()
-    svg = vlc.vegalite_to_svg(spec)
-    return _clean_svg(svg, figure_id, labelledby or f"{figure_id}-summary", describedby)
+    spec = build_chart(output, frame, narrow=narrow).to_dict(validate=False)
+    svg = _vega_lite_to_svg(json.dumps(spec, sort_keys=True, ensure_ascii=False))
+    prefix = f"{figure_id}-narrow" if narrow else figure_id
+    variant = "chart-svg--narrow" if narrow else "chart-svg--wide"
+    return _clean_svg(svg, prefix, labelledby or f"{figure_id}-summary", describedby, variant)
 
 
-def _clean_svg(svg: str, figure_id: str, labelledby: str, describedby: str | None) -> str:
+def _clean_svg(svg: str, figure_id: str, labelledby: str, describedby: str | None,
+               variant: str = "chart-svg--wide") -> str:
     svg = svg.strip()
     svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
@@ -357,7 +373,7 @@ def _clean_svg(svg: str, figure_id: str, labelledby: str, describedby: str | Non
     box = view_box.group(1) if view_box else f"0 0 {width.group(1)} {height.group(1)}"
     w, h = box.split()[2:4]
     described = f' aria-describedby="{describedby}"' if describedby else ""
-    root = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="{box}" '
+    root = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg {variant}" viewBox="{box}" '
             f'width="{w}" height="{h}" preserveAspectRatio="xMidYMid meet" role="img" '
             f'aria-labelledby="{labelledby}"{described} focusable="false">')
     return root + svg[match.end():]
@@ -434,13 +450,13 @@ def render_chart(output, frame: pd.DataFrame, *, figure_id: str, csv_href: str) 
     summary = (summary or generic_summary(output, frame)).strip()
     note = withheld_note(output, frame)
     title_id, summary_id, note_id = (f"{figure_id}-title", f"{figure_id}-summary", f"{figure_id}-note")
-    svg = chart_svg(output, frame, figure_id=figure_id, labelledby=summary_id,
-                    describedby=note_id if note else None)
+    svgs = [chart_svg(output, frame, figure_id=figure_id, labelledby=summary_id,
+                      describedby=note_id if note else None, narrow=narrow) for narrow in (False, True)]
     parts = [
         f'<figure class="chart-figure" id="{figure_id}">',
         f'<figcaption><span class="figure-title" id="{title_id}">{html.escape(output.title)}</span> '
         f'<span class="figure-summary" id="{summary_id}">{html.escape(summary)}</span></figcaption>',
-        f'<div class="chart">{svg}</div>',
+        f'<div class="chart">{"".join(svgs)}</div>',
     ]
     if note:
         parts.append(f'<p class="figure-note" id="{note_id}">{html.escape(note)}</p>')

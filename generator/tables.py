@@ -181,7 +181,7 @@ def frame_to_html(frame: pd.DataFrame, units: dict[str, str] | None, caption: st
     described = f' aria-describedby="{legend_id}"' if legend else ""
     parts = [
         f'<div class="figure-table" role="region" tabindex="0" aria-labelledby="{caption_id}">',
-        f'<table id="{table_id}"{described}>',
+        f'<table class="data-table" id="{table_id}"{described}>',
         f'<caption id="{caption_id}">{html.escape(caption)}</caption>',
         f"<thead><tr>{head}</tr></thead>",
         "<tbody>",

@@ -165,6 +165,22 @@ def test_one_bar_per_row():
     assert _marks(svg, "rect") == len(GROUPED_FRAME)
 
 
+def _svgs(rendered_html: str) -> list[str]:
+    return re.findall(r"<svg\b.*?</svg>", rendered_html)
+
+
+@pytest.mark.parametrize("output,frame", ALL, ids=[o.name for o, _ in ALL])
+def test_wide_and_narrow_drawings_draw_the_same_marks(output, frame):
+    wide, narrow = _svgs(_render(output, frame).html)
+    assert 'class="chart-svg chart-svg--wide"' in wide
+    assert 'class="chart-svg chart-svg--narrow"' in narrow
+    for mark in ("rect", "symbol", "line"):
+        assert _marks(wide, mark) == _marks(narrow, mark)
+    for svg in (wide, narrow):
+        assert 'role="img"' in svg and f'aria-labelledby="{output.name}-summary"' in svg
+    assert float(re.search(r'viewBox="0 0 ([\d.]+)', narrow).group(1)) < 400
+
+
 def test_one_point_per_row_and_one_line_per_series():
     svg = _svg(_render(TREND, TREND_FRAME).html)
     assert _marks(svg, "symbol") == len(TREND_FRAME)
