@@ -17,6 +17,7 @@ WCAG 2.2 AA rule tags.
 from __future__ import annotations
 
 import functools
+import io
 import http.server
 import json
 import shutil
@@ -61,7 +62,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                import io
                 return io.BytesIO(body)
         return super().send_head()
 
@@ -103,7 +103,9 @@ class Visit:
 
     def problems(self, allow_status: tuple[int, ...] = ()) -> list[str]:
         """Every problem as a line of text; an empty list means a clean load."""
-        lines = [f"console error: {m}" for m in self.console_errors]
+        lines = [f"console error: {m}" for m in self.console_errors
+                 if not (allow_status and "Failed to load resource" in m and f"({self.url}:" in m
+                         and any(f"status of {s} " in m for s in allow_status))]
         lines += [f"page error: {m}" for m in self.page_errors]
         lines += [f"failed request: {m}" for m in self.failed_requests]
         lines += [f"HTTP error: {m}" for m in self.http_errors
@@ -114,6 +116,8 @@ class Visit:
 
 class Browser:
     """Debian's chromium driven by Playwright (never a downloaded browser)."""
+
+    keep_open = 6  # contexts (one per visit) kept open; older ones are closed
 
     def __init__(self, executable: Path = CHROMIUM):
         self.executable = executable
@@ -135,9 +139,7 @@ class Browser:
 
     def visit(self, url: str, viewport: dict | None = None, color_scheme: str = "light") -> Visit:
         """Open ``url`` in a fresh context (no shared storage) and wait for it to settle."""
-        context = self._browser.new_context(viewport=viewport or DESKTOP, color_scheme=color_scheme,
-                                            service_workers="block")
-        self._contexts.append(context)
+        context = self._new_context(viewport=viewport or DESKTOP, color_scheme=color_scheme)
         page = context.new_page()
         visit = Visit(url=url, page=page)
 
@@ -161,10 +163,13 @@ class Browser:
         page.wait_for_load_state("networkidle")
         return visit
 
-    def new_page(self, viewport: dict | None = None):
-        context = self._browser.new_context(viewport=viewport or DESKTOP, service_workers="block")
+    def _new_context(self, **options):
+        """A fresh context (no shared storage); only the last few stay open."""
+        while len(self._contexts) >= self.keep_open:
+            self._contexts.pop(0).close()
+        context = self._browser.new_context(service_workers="block", **options)
         self._contexts.append(context)
-        return context.new_page()
+        return context
 
     @staticmethod
     def axe(page, tags: list[str] = AXE_TAGS) -> list[dict]:
@@ -243,8 +248,9 @@ def build_minisite(out_dir: Path, years: tuple[int, ...] = (2024, 2025)) -> Path
                 docs_dir=str(docs),
                 site_dir=str(folder),
                 nav=MINISITE_NAV,
-                extra={"edition": edition, "year": str(year), "year_label": label,
-                       "authority": "Castlebridge Borough Council", "provider_edition": True,
+                extra={"edition": edition, "year": year, "year_label": label,
+                       "authority": "Castlebridge Borough Council",
+                       "other_edition": f"../provider/{year}/" if edition == "full" else "",
                        "generator": False, "version": {"provider": "mike", "default": "latest"}},
             )
             mkdocs_build(config)

@@ -42,3 +42,22 @@
   }
   window.addEventListener("resize", later);
 })();
+
+/* The version selector: Material names its button "Select version", which does
+   not contain the visible text (the year), so speech users cannot say what they
+   see (WCAG 2.5.3, axe label-content-name-mismatch). Name it by its text. */
+(function () {
+  function name() {
+    var button = document.querySelector(".md-version__current");
+    if (!button || button.dataset.sxNamed) return !!button;
+    var text = button.textContent.trim();
+    button.setAttribute("aria-label", text + ": choose another year");
+    button.dataset.sxNamed = "1";
+    return true;
+  }
+  if (name()) return;
+  var topic = document.querySelector(".md-header__topic");
+  if (!topic || !window.MutationObserver) return;
+  var observer = new MutationObserver(function () { if (name()) observer.disconnect(); });
+  observer.observe(topic, { childList: true, subtree: true });
+})();

@@ -1,0 +1,322 @@
+"""The built site in a real browser: Debian's chromium, axe-core, a phone viewport.
+
+Issue 3 (Done when): pages open in Debian's chromium with no console errors, no
+failed requests and zero axe-core violations (WCAG 2.2 AA tags) on every page type.
+Issue 4 (point 1): a visible provider edition note on every provider page.
+
+The site comes from ``generator.build.build`` (the real example authority); until
+that stage exists, from the small fixture site in tests/fixtures/minisite built
+with the project's mkdocs.yml and theme. Served under the path of the authority's
+site_url, like GitHub Pages, so the 404 page is tested at depth.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from browser import (CHROMIUM, PHONE, PROJECT_DIR, Browser, build_minisite, format_violations,
+                     horizontal_overflow, serve)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's chromium is not installed at {CHROMIUM} "
+                       "(apt-get install chromium; ./run test does it)"),
+]
+
+PROVIDER_NOTE = "Provider edition: commercially sensitive information has been removed."
+OUTDATED_TEXT = "You are reading an earlier statement."
+
+
+@dataclass
+class Site:
+    root: Path
+    prefix: str                 # URL path the site is served under, e.g. /sufficiency/
+    versions: list[dict]        # site/versions.json
+    latest: str                 # the latest year's folder, e.g. "2026"
+    oldest: str
+
+    def pages(self, folder: str) -> list[str]:
+        """URL paths (relative to the site root) of the pages built in ``folder``."""
+        base = self.root / folder
+        return sorted(
+            str(p.parent.relative_to(self.root)).replace("\\", "/") + "/"
+            for p in base.rglob("index.html")
+            if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")  # redirect pages
+        )
+
+
+def _real_build_exists() -> bool:
+    """Use generator/build.py once it exists; BROWSER_SITE=minisite forces the fixture site."""
+    if os.environ.get("BROWSER_SITE") == "minisite":
+        return False
+    try:
+        return importlib.util.find_spec("generator.build") is not None
+    except ImportError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Site:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    if _real_build_exists():
+        from generator.build import build
+        from generator.config import load_authority
+
+        build(project_dir=PROJECT_DIR, out_dir=out)
+        prefix = urlsplit(load_authority(PROJECT_DIR / "authority.yml").site_url).path or "/"
+    else:
+        build_minisite(out)
+        prefix = "/sufficiency/"
+    versions = json.loads((out / "versions.json").read_text(encoding="utf-8"))
+    latest = next(v["version"] for v in versions if "latest" in v.get("aliases", []))
+    oldest = min((v["version"] for v in versions), key=lambda y: int(re.sub(r"\D", "", y) or 0))
+    return Site(root=out, prefix=prefix, versions=versions, latest=latest, oldest=oldest)
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site):
+    with serve(built_site.root, built_site.prefix) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with Browser() as b:
+        yield b
+
+
+def _page_with(site: Site, folder: str, must: tuple[str, ...]) -> str:
+    """The first page in ``folder`` whose HTML contains every string in ``must``."""
+    for path in site.pages(folder):
+        html = (site.root / path / "index.html").read_text(encoding="utf-8")
+        if all(m in html for m in must):
+            return path
+    raise AssertionError(f"no page in {folder}/ has all of {must}")
+
+
+def page_url(site: Site, kind: str) -> str:
+    """The URL path (from the site root) of one page of each type."""
+    y, old = site.latest, site.oldest
+    narrative = ('role="img"', "<table")
+    return {
+        "home": f"{y}/",
+        "older home": f"{old}/",
+        "narrative": _page_with(site, y, narrative),
+        "older narrative": _page_with(site, old, narrative),
+        "methods": f"{y}/methods/",
+        "downloads": f"{y}/downloads/",
+        "glossary": f"{y}/glossary/",
+        "accessibility": f"{y}/accessibility/",
+        "not found": f"{y}/no/such/page/",
+        "provider home": f"provider/{y}/",
+        "provider narrative": _page_with(site, f"provider/{y}", narrative),
+        "latest alias": "latest/",
+        "provider latest alias": "provider/latest/",
+    }[kind]
+
+
+PAGE_TYPES = ["home", "older home", "narrative", "older narrative", "methods", "downloads", "glossary",
+              "accessibility", "not found", "provider home", "provider narrative", "latest alias",
+              "provider latest alias"]
+
+
+def _check_clean(visit, expect_status=200):
+    allow = (404,) if expect_status == 404 else ()
+    assert visit.status == expect_status, f"{visit.url} answered {visit.status}"
+    problems = visit.problems(allow_status=allow)
+    assert not problems, f"{visit.url}:\n" + "\n".join(problems)
+
+
+def _check_axe(browser, visit):
+    violations = browser.axe(visit.page)
+    assert not violations, format_violations(violations, visit.url)
+
+
+# --- every page type: loads clean, passes axe, desktop and phone ---------------------------
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_page_loads_clean_and_passes_axe(built_site, base_url, browser, kind):
+    visit = browser.visit(base_url + page_url(built_site, kind))
+    _check_clean(visit, 404 if kind == "not found" else 200)
+    _check_axe(browser, visit)
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_page_on_a_phone(built_site, base_url, browser, kind):
+    visit = browser.visit(base_url + page_url(built_site, kind), viewport=PHONE)
+    _check_clean(visit, 404 if kind == "not found" else 200)
+    assert horizontal_overflow(visit.page) <= 0, f"{visit.url} scrolls sideways at {PHONE['width']}px"
+    _check_axe(browser, visit)
+
+
+def test_narrative_page_in_dark_mode(built_site, base_url, browser):
+    visit = browser.visit(base_url + page_url(built_site, "narrative"), color_scheme="dark")
+    assert visit.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    _check_clean(visit)
+    _check_axe(browser, visit)
+
+
+def test_every_page_of_the_latest_year_passes_axe(built_site, base_url, browser):
+    failures = []
+    for path in built_site.pages(built_site.latest):
+        visit = browser.visit(base_url + path)
+        problems = visit.problems()
+        violations = browser.axe(visit.page)
+        if problems or violations:
+            failures.append("\n".join(problems) + "\n" + format_violations(violations, visit.url))
+    assert not failures, "\n\n".join(failures)
+
+
+# --- charts and tables ------------------------------------------------------------------
+
+def test_charts_are_named_images_and_wide_tables_scroll_by_keyboard(built_site, base_url, browser):
+    visit = browser.visit(base_url + page_url(built_site, "narrative"), viewport=PHONE)
+    page = visit.page
+    names = page.eval_on_selector_all(
+        "article svg[role=img]",
+        "els => els.map(e => e.getAttribute('aria-label') || (e.getAttribute('aria-labelledby') || '')"
+        ".split(' ').map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim())")
+    assert names and all(names), f"charts without an accessible name: {names}"
+    wide = page.eval_on_selector_all(
+        "article *", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1 &&"
+        " ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))"
+        ".map(e => [e.className, e.tabIndex, e.getAttribute('role')])")
+    for cls, tabindex, role in wide:
+        assert tabindex == 0 and role == "region", f"scrolling element {cls!r} is not a focusable region"
+
+
+# --- versions ---------------------------------------------------------------------------
+
+def test_version_selector_lists_the_years_and_its_links_work(built_site, base_url, browser):
+    visit = browser.visit(base_url + f"{built_site.latest}/")
+    page = visit.page
+    page.wait_for_selector(".md-version__current", state="attached")
+    links = page.eval_on_selector_all(".md-version__link", "els => els.map(a => [a.textContent.trim(), a.href])")
+    assert [t for t, _ in links] == [v["title"] for v in built_site.versions]
+    assert [h for _, h in links] == [f"{base_url}{v['version']}/" for v in built_site.versions]
+    for _, href in links:
+        other = browser.visit(href)
+        _check_clean(other)
+    # choosing a year from the open menu takes the reader there
+    page.locator(".md-version__current").focus()
+    target = next(h for _, h in links if built_site.oldest in h)
+    with page.expect_navigation():
+        page.locator(f".md-version__link[href='{target}']").click()
+    assert page.url.startswith(target), page.url
+    assert not visit.problems(), visit.problems()
+
+
+def test_version_selector_is_labelled_by_its_text_and_passes_axe_when_open(base_url, built_site, browser):
+    visit = browser.visit(base_url + f"{built_site.latest}/")
+    page = visit.page
+    button = page.locator(".md-version__current")
+    button.focus()
+    label = button.get_attribute("aria-label")
+    assert button.inner_text().strip() in label, label
+    assert page.locator(".md-version__list").is_visible()
+    _check_axe(browser, visit)
+    # WCAG 2.5.3 label in name: an axe rule outside the default set
+    result = page.evaluate("async () => (await axe.run('.md-version', {runOnly: ['label-content-name-mismatch']}))"
+                           ".violations")
+    assert not result, format_violations(result, visit.url)
+
+
+def test_outdated_banner_only_on_older_years(built_site, base_url, browser):
+    older = browser.visit(base_url + page_url(built_site, "older narrative"))
+    banner = older.page.locator("[data-md-component=outdated]")
+    banner.wait_for(state="visible")
+    assert OUTDATED_TEXT in banner.inner_text()
+    link = banner.locator("a", has_text="Read the latest statement")
+    with older.page.expect_navigation():
+        link.click()
+    assert older.page.url == f"{base_url}latest/", older.page.url
+    for path in (f"{built_site.latest}/", "latest/", page_url(built_site, "narrative")):
+        current = browser.visit(base_url + path)
+        current.page.wait_for_selector(".md-version__current", state="attached")
+        assert not current.page.locator("[data-md-component=outdated]").is_visible(), path
+
+
+def test_outdated_banner_in_the_provider_edition_stays_in_that_edition(built_site, base_url, browser):
+    visit = browser.visit(base_url + f"provider/{built_site.oldest}/")
+    banner = visit.page.locator("[data-md-component=outdated]")
+    banner.wait_for(state="visible")
+    href = banner.locator("a").evaluate("a => a.href")
+    assert href == f"{base_url}provider/latest/"
+
+
+def test_root_index_sends_readers_to_the_latest_statement(built_site, base_url, browser):
+    visit = browser.visit(base_url)
+    visit.page.wait_for_url(re.compile(rf"{re.escape(base_url)}(latest|{built_site.latest})/$"))
+    _check_clean(visit)
+    assert visit.page.locator(".md-header").count() == 1
+
+
+# --- editions ---------------------------------------------------------------------------
+
+def test_provider_note_on_every_provider_page(built_site, base_url, browser):
+    missing = [p for p in built_site.pages("provider")
+               if PROVIDER_NOTE not in re.sub(r"\s+", " ",
+                                              re.sub(r"<[^>]+>", "", (built_site.root / p / "index.html").read_text()))]
+    assert not missing, f"pages without the provider edition note: {missing}"
+    visit = browser.visit(base_url + page_url(built_site, "provider narrative"), viewport=PHONE)
+    note = visit.page.get_by_text("commercially sensitive information has been removed").first
+    assert note.is_visible()
+
+
+def test_full_edition_has_no_provider_note(built_site):
+    for path in built_site.pages(built_site.latest):
+        assert "Provider edition:" not in (built_site.root / path / "index.html").read_text(), path
+
+
+# --- navigation aids ----------------------------------------------------------------------
+
+def test_skip_link_moves_to_the_content(built_site, base_url, browser):
+    visit = browser.visit(base_url + page_url(built_site, "narrative"))
+    page = visit.page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+    assert page.locator(".md-skip").is_visible()
+    page.keyboard.press("Enter")
+    target = urlsplit(page.url).fragment
+    assert target and page.locator(f"article [id='{target}']").count() == 1
+
+
+def test_search_finds_pages_and_its_dialog_passes_axe(built_site, base_url, browser):
+    visit = browser.visit(base_url + f"{built_site.latest}/")
+    page = visit.page
+    assert page.locator("[role=dialog].md-search").get_attribute("aria-label")
+    page.locator(".md-search__input").click()
+    page.keyboard.type("foster")
+    page.wait_for_selector(".md-search-result__item")
+    _check_axe(browser, visit)
+    assert not visit.problems(), visit.problems()
+
+
+def test_404_page_works_at_any_depth(built_site, base_url, browser):
+    for path in (f"{built_site.latest}/no/such/page/", "no-such-folder/", f"provider/{built_site.latest}/x/y/z/"):
+        visit = browser.visit(base_url + path)
+        _check_clean(visit, 404)
+        page = visit.page
+        assert page.locator("h1").inner_text().strip() == "Page not found"
+        # styled (the stylesheet loaded from the right place) and its links lead somewhere
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+        for href in page.eval_on_selector_all("article a", "els => els.map(a => a.href)"):
+            assert browser.visit(href).status == 200, href
+
+
+def test_pages_load_nothing_from_outside_the_site(built_site):
+    pattern = re.compile(r"""<(?:link|script|img|iframe|source)\b[^>]*\b(?:href|src)=["'](?:https?:)?//""", re.I)
+    offenders = []
+    for html in built_site.root.rglob("*.html"):
+        for match in pattern.finditer(html.read_text(encoding="utf-8")):
+            if 'rel="canonical"' in match.group(0):
+                continue
+            offenders.append(f"{html.relative_to(built_site.root)}: {match.group(0)[:120]}")
+    assert not offenders, "\n".join(offenders[:20])
