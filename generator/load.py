@@ -118,6 +118,8 @@ def _display(path: Path, data_dir: Path) -> str:
 # ---------------------------------------------------------------------------
 
 NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^-?\.\d+$")
+#: What published tables print for suppressed or missing figures (GSS symbols and habits).
+SUPPRESSION_MARKS = ("c", "x", "z", "u", "*", "..", ":", "-", "n/a")
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
@@ -137,6 +139,8 @@ def parse_number(text: str, kind: str) -> float | int:
     if kind == "percent":
         value = value.removesuffix("%")
     if not NUMBER.match(value):
+        if value.lower().strip("[]") in SUPPRESSION_MARKS:
+            raise CellError("give the actual figure: the site suppresses small numbers itself")
         raise CellError()
     number = float(value.replace(",", ""))
     if kind == "integer":

@@ -235,3 +235,13 @@ def test_tab_and_semicolon_separated_exports_are_read(data, encoding, delimiter)
     dataset, problems = load(data)
     assert problems == []
     assert dataset.years[2026]["placement_stability"]["cohort"].tolist() == [10, 4]
+
+
+def test_a_suppressed_figure_copied_from_a_published_table_asks_for_the_actual_figure(data):
+    path = data / "2026" / "placement_stability.csv"
+    path.write_text("measure,children,cohort\nshort_term,[c],10\nlong_term,3,4\n")
+    _, problems = load(data)
+    assert [str(p) for p in problems] == [
+        "data/2026/placement_stability.csv, row 2, column 'children': not a whole number (found '[c]'); expected "
+        "a whole number; Excel's 1,234 is accepted. Hint: give the actual figure: the site suppresses small "
+        "numbers itself"]
