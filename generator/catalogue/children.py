@@ -318,10 +318,6 @@ def projection(view) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-def _latest_year(frame) -> str:
-    return frame["Year"].iloc[-1] if "Year" in frame and not frame.empty else ""
-
-
 def summary_by_age(frame: pd.DataFrame) -> str:
     if frame.empty:
         return NO_DATA

@@ -50,6 +50,7 @@ CARE_LEAVER_BENCHMARKS = {
     "education_employment_training": "care_leavers_eet",
 }
 STABILITY_BENCHMARKS = {"short_term": "short_term_stability", "long_term": "long_term_stability"}
+#: Benchmark measures published as rates per 10,000; the rest are percentages.
 RATE_BENCHMARKS = ("looked_after_rate", "starts_rate")
 
 
@@ -342,11 +343,6 @@ def looked_after_rate(view, year: int | None = None):
     year = view.year if year is None else year
     return rate_per_10000(looked_after_total(view.table("looked_after", year)),
                           population_total(view.reference.get("population"), year))
-
-
-def yearly(view, function) -> list[tuple[int, object]]:
-    """``function(view, year)`` for every year with data up to the view's year."""
-    return [(year, function(view, year)) for year in view.years]
 
 
 # ---------------------------------------------------------------------------

@@ -16,14 +16,9 @@ from . import children as stats
 LA = ("looked_after.children",)
 POP = ("population.population",)
 MOVES = ("starts_and_ceases.children",)
-PLACEMENTS = ("placements_by_type_and_age.placements", "placements_by_type_and_age.children",
-              "placements_by_type_and_age.weeks_of_care")
 STABILITY = ("placement_stability.children", "placement_stability.cohort")
 LEAVERS = ("care_leavers.children", "care_leavers.cohort")
 BENCH = ("benchmarks.value",)
-
-#: Benchmark measures published as rates per 10,000; the rest are percentages.
-RATE_MEASURES = ("looked_after_rate", "starts_rate")
 
 
 def count(value, sources) -> Figure:
@@ -62,7 +57,7 @@ def _table(view, name, year):
 
 def _bench(view, measure, area):
     value = stats.benchmark(view.reference.get("benchmarks"), measure, view.year, area)
-    kind = "rate" if measure in RATE_MEASURES else "percent"
+    kind = "rate" if measure in stats.RATE_BENCHMARKS else "percent"
     return Figure(value, kind, sources=BENCH)
 
 
