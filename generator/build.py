@@ -23,6 +23,7 @@ from . import check
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import build_context
+from .disclosure import Protector, mask_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
 from .problems import BuildError, Problem, raise_if_errors
@@ -62,13 +63,16 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
 
     outputs = all_outputs()
     measures = all_measures()
+    protector = Protector(dataset, authority.suppression_threshold)
     work = fresh_dir(project_dir / ".build" / "docs")
     trees: list[DocsTree] = []
     for year in years:
-        view = dataset.view(year)
-        context = build_context(view)
+        view, perturbed = protector.views(year)
+        context = mask_context(build_context(view), [build_context(p) for p in perturbed])
+        withheld = suppression_summary([protector.year(y) for y in view.years])
         for edition in editions:
-            trees.append(render_docs_tree(project_dir, work, view, context, outputs, measures, edition))
+            trees.append(render_docs_tree(project_dir, work, view, context, outputs, measures, edition,
+                                          perturbed=perturbed, suppression_note=withheld))
 
     staging = fresh_dir(out_dir.with_name(out_dir.name + ".staging"))
     for tree in trees:

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import pages, redact
+from .disclosure import protected_output
 from .problems import BuildError, Problem
 from .render import OutputRenderer, make_environment, render_page
 
@@ -84,7 +85,8 @@ def replace_names(text: str, authority) -> str:
     return text
 
 
-def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str) -> DocsTree:
+def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str,
+                     perturbed: list | None = None, suppression_note: str = "") -> DocsTree:
     from . import tables
     from .build import published_date
 
@@ -109,10 +111,11 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     frames: dict[str, object] = {}
 
     def frame_for(output):
+        """The output as published in this edition: small numbers withheld, sensitive columns dropped."""
         if output.name not in frames:
-            frames[output.name] = output.frame(view)
-        frame = frames[output.name]
-        return redact.provider_frame(output, frame) if edition == "provider" else frame
+            frames[output.name] = protected_output(output, view, perturbed or [])
+        published, frame = frames[output.name]
+        return published, (redact.provider_frame(output, frame) if edition == "provider" else frame)
 
     problems: list[Problem] = []
     sources = sorted(p for p in content_dir.rglob("*.md"))
@@ -152,7 +155,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     allowed = {}
     for name, output in sorted(outputs.items()):
         try:
-            frame = frame_for(output)
+            _, frame = frame_for(output)
         except redact.SensitiveInProse:
             continue  # provider edition: withheld entirely
         allowed[name] = output
@@ -170,7 +173,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(other, target)
 
-    (docs_dir / "methods.md").write_text(pages.methods_page(year, measures, allowed, authority, edition), "utf-8")
+    (docs_dir / "methods.md").write_text(pages.methods_page(year, measures, allowed, authority, edition,
+                                                                         suppression_note), "utf-8")
     (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
     tree.pages += list(GENERATED_PAGES)

@@ -224,7 +224,10 @@ class OutputRenderer:
         output = self._lookup(name, kind)
         from . import charts, tables
 
-        frame: pd.DataFrame = self.frame_for(output)
+        shown = self.frame_for(output)
+        # frame_for gives the frame, or (the output as published, the frame) when disclosure
+        # control replaced the summary.
+        output, frame = shown if isinstance(shown, tuple) else (output, shown)
         count = self.used.count(name)
         self.used.append(name)
         element_id = f"{kind}-{name}" + (f"-{count + 1}" if count else "")

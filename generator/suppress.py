@@ -76,14 +76,14 @@ def primary_cells(values: dict, threshold: int) -> set:
     return {cell for cell, value in values.items() if 1 <= value <= threshold}
 
 
-def _smallest_shown(cells, values, withheld):
-    candidates = [c for c in cells if c not in withheld and values[c] > 0]
+def _smallest_shown(cells, values, withheld, eligible=None):
+    candidates = [c for c in cells if c not in withheld and values[c] > 0 and (eligible is None or c in eligible)]
     if not candidates:
         return None
     return min(candidates, key=lambda c: (values[c], str(c)))
 
 
-def _close_single_gaps(values: dict, sums: list[Sum], withheld: set) -> set:
+def _close_single_gaps(values: dict, sums: list[Sum], withheld: set, eligible=None) -> set:
     """Withhold a second figure in every sum that has exactly one withheld figure."""
     added = set()
     changed = True
@@ -93,8 +93,8 @@ def _close_single_gaps(values: dict, sums: list[Sum], withheld: set) -> set:
             hidden = [c for c in s.cells if c in withheld or c in added]
             if len(hidden) == 1:
                 # Prefer a part; the total only when no part can be withheld.
-                choice = _smallest_shown(s.parts, values, withheld | added) or _smallest_shown(
-                    (s.total,), values, withheld | added)
+                choice = _smallest_shown(s.parts, values, withheld | added, eligible) or _smallest_shown(
+                    (s.total,), values, withheld | added, eligible)
                 if choice is None:
                     continue  # the lone withheld cell is the only non-zero one: audit decides
                 added.add(choice)
@@ -137,8 +137,13 @@ def audit(values: dict, sums: list[Sum], withheld: set) -> list[AuditResult]:
     return results
 
 
-def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int = 200) -> Suppression:
-    """Primary and secondary suppression, audited by linear programming."""
+def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int = 200,
+             eligible: set | None = None) -> Suppression:
+    """Primary and secondary suppression, audited by linear programming.
+
+    ``eligible``: the cells secondary suppression may withhold (default all).
+    Computed margins that are not stored figures are left out of it.
+    """
     for s in sums:
         for c in s.cells:
             if c not in values:
@@ -149,7 +154,7 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
     withheld = set(result.primary)
     started = time.perf_counter()
     for _ in range(max_rounds):
-        withheld |= _close_single_gaps(values, sums, withheld)
+        withheld |= _close_single_gaps(values, sums, withheld, eligible)
         findings = audit(values, sums, withheld)
         weak = [r for r in findings if r.width < threshold]
         if not weak:
@@ -161,7 +166,7 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
         for finding in weak:
             for s in sums:
                 if finding.cell in s.cells:
-                    choice = _smallest_shown(s.cells, values, withheld)
+                    choice = _smallest_shown(s.cells, values, withheld, eligible)
                     if choice is not None:
                         withheld.add(choice)
                         progressed = True

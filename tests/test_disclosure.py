@@ -1,0 +1,78 @@
+"""Disclosure control across every published form (issue 4, point 3): a figure that
+depends on a withheld count reads c; a figure that only depends on published totals stays."""
+import pandas as pd
+
+from generator.disclosure import mask_context, mask_frame, null_space_shifts, perturbed_tables, protect_year, _cells_and_sums
+from generator.values import Change, Figure, Namespace
+
+
+def looked_after(children_by_age: dict, sexes: dict):
+    rows = [("total", "all", sum(children_by_age.values()))]
+    rows += [("age_band", code, n) for code, n in children_by_age.items()]
+    rows += [("sex", code, n) for code, n in sexes.items()]
+    return pd.DataFrame(rows, columns=["breakdown", "category", "children"])
+
+
+TABLES = {"looked_after": looked_after({"under_1": 3, "age_1_to_4": 30, "age_5_to_9": 60, "age_10_to_15": 120,
+                                        "age_16_and_over": 90},
+                                       {"male": 160, "female": 143})}
+
+
+def test_small_count_and_its_partner_are_withheld_and_audited():
+    protection = protect_year(TABLES, 2026, 5)
+    withheld = {(t, i, c) for t, i, c in protection.withheld_data_cells}
+    assert ("looked_after", 1, "children") in withheld  # under 1: 3 children (primary)
+    assert ("looked_after", 2, "children") in withheld  # 1 to 4: 30, the smallest other age band (secondary)
+    assert ("looked_after", 0, "children") not in withheld  # the total is published
+    assert all(result.width >= 5 for result in protection.suppression.audit)
+
+
+def test_shifts_keep_every_published_total():
+    protection = protect_year(TABLES, 2026, 5)
+    for shifts in protection.shifts:
+        assert shifts, "withheld cells must move"
+        assert all(abs(amount) > 1 for amount in shifts.values())
+        shifted = perturbed_tables(TABLES, shifts)["looked_after"]
+        ages = shifted[shifted.breakdown == "age_band"].children.sum()
+        assert abs(ages - 303) < 1e-6  # the total stays 303
+        assert shifted.children.iloc[0] == 303
+
+
+def compute(tables):
+    frame = tables["looked_after"]
+    ages = frame[frame.breakdown == "age_band"].set_index("category").children
+    total = float(frame.children.iloc[0])
+    return Namespace(total=Figure(total), under_1=Namespace(children=Figure(float(ages["under_1"])),
+                                                            share=Figure(100 * ages["under_1"] / total, "percent")),
+                     over_16=Figure(float(ages["age_16_and_over"])),
+                     change=Change(Figure(float(ages["under_1"])), Figure(7.0)),
+                     biggest=str(ages.idxmax()))
+
+
+def test_everything_drawn_from_a_withheld_cell_reads_c():
+    protection = protect_year(TABLES, 2026, 5)
+    true = compute(TABLES)
+    copies = [compute(perturbed_tables(TABLES, s)) for s in protection.shifts]
+    masked = mask_context(true, copies)
+    assert str(masked.total) == "303"
+    assert str(masked.over_16) == "90"
+    assert str(masked.under_1.children) == "c"
+    assert str(masked.under_1.share) == "c"
+    assert str(masked.change) == "c"
+    assert masked.biggest == "age_10_to_15"
+
+
+def test_frames_are_matched_by_label_even_when_sorted_by_value():
+    true = pd.DataFrame({"Age": ["10 to 15", "Under 1"], "Children": [120, 3]})
+    other = pd.DataFrame({"Age": ["Under 1", "10 to 15"], "Children": [9000.5, 120]})
+    masked = mask_frame(true, [other], {"Children": "count"})
+    assert masked.iloc[0]["Children"] == 120
+    assert isinstance(masked.iloc[1]["Children"], Figure) and str(masked.iloc[1]["Children"]) == "c"
+
+
+def test_a_complement_that_is_small_is_protected():
+    # 30 care leavers, 27 in touch: "3 not in touch" would be published by subtraction.
+    care = pd.DataFrame({"age_group": ["age_19_to_21"], "measure": ["in_touch"], "children": [27], "cohort": [30]})
+    values, sums, stored = _cells_and_sums({"care_leavers": care})
+    protection = protect_year({"care_leavers": care}, 2026, 5)
+    assert protection.suppression.withheld & {("care_leavers", 0, "children"), ("care_leavers", 0, "cohort")}
