@@ -174,7 +174,7 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
     y_title = style.y_title if style.y_title is not None else style.y
     top = _nice(prep.top() * (1.08 if style.mark in ("bar",) else 1.0))
     low = prep.bottom()
-    low = -_nice(-low) if low < 0 else 0.0
+    low = -_nice(-low * (1.15 if style.mark == "bar" else 1.0)) if low < 0 else 0.0
     value_scale = alt.Scale(domain=[low, top], nice=False, zero=True)
 
     n_series = len(prep.series)
@@ -187,7 +187,8 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
         cat_axis = alt.Axis(labelAngle=-35, labelAlign="right", labelLimit=180, ticks=False)
     elif not horizontal:
         cat_axis = alt.Axis(labelAngle=0, labelLimit=220, ticks=False)
-    val_axis = alt.Axis(labelExpr=_axis_label_expr(prep.kind, top), tickCount=5, grid=True,
+    val_axis = alt.Axis(labelExpr=_axis_label_expr(prep.kind, top), grid=True,
+                        tickCount=3 if narrow and horizontal else 5,
                         format=",")
 
     cat_field = alt.Scale(domain=prep.categories, paddingInner=0.2, paddingOuter=0.1)
@@ -262,11 +263,20 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
         val = dict(value, stack="zero") if style.mark == "stacked_bar" else value
         layers.append(alt.Chart(drawn).mark_bar(**bar_kwargs).encode(**enc(category, val, **bar_extra)))
         if style.mark == "bar" and not n_series:
-            text_kwargs = (dict(align="left", baseline="middle", dx=4) if horizontal
-                           else dict(align="center", baseline="bottom", dy=-3))
-            layers.append(alt.Chart(drawn).mark_text(color=palette.TEXT, fontSize=FONT_SIZE - 1,
-                                                     **text_kwargs).encode(
-                **enc(category, value, text={"field": "text", "type": "nominal"})))
+            # Value labels just beyond the end of each bar (below a negative one).
+            for negative in (False, True):
+                rows = [r for r in prep.drawn if (r["y"] < 0) == negative]
+                if not rows:
+                    continue
+                if horizontal:
+                    text_kwargs = dict(align="right" if negative else "left", baseline="middle",
+                                       dx=-4 if negative else 4)
+                else:
+                    text_kwargs = dict(align="center", baseline="top" if negative else "bottom",
+                                       dy=3 if negative else -3)
+                layers.append(alt.Chart(alt.Data(values=rows)).mark_text(
+                    color=palette.TEXT, fontSize=FONT_SIZE - 1, **text_kwargs).encode(
+                    **enc(category, value, text={"field": "text", "type": "nominal"})))
         if prep.withheld and style.mark in ("bar", "grouped_bar"):
             sym_extra = {offset_ch: offset} if style.mark == "grouped_bar" and n_series else {}
             text_kwargs = (dict(align="left", baseline="middle", dx=4) if horizontal
@@ -411,6 +421,22 @@ def generic_summary(output, frame: pd.DataFrame) -> str:
             if at_end:
                 parts = [f"{r['s']} {r['text']}" for r in at_end]
                 return f"{what} for {_join(prep.series)}; in {latest}: {_join(parts)}."
+        if style.mark == "stacked_bar" and not prep.withheld and len(prep.categories) > 1:
+            # Totals only when nothing is withheld: a total less its shown parts would
+            # give a withheld part away.
+            totals: dict[str, float] = {}
+            for r in prep.drawn:
+                totals[r["x"]] = totals.get(r["x"], 0.0) + r["y"]
+            high = max(totals, key=totals.get)
+            low = min(totals, key=totals.get)
+            if high != low:
+                return (f"{what} for {_join(prep.series)}; the largest total is {high} "
+                        f"({format_value(totals[high], prep.kind)}), the smallest {low} "
+                        f"({format_value(totals[low], prep.kind)}).")
+        if style.mark in ("grouped_bar", "bar"):
+            high = max(prep.drawn, key=lambda r: r["y"])
+            return (f"{what} for {_join(prep.series)}; the highest is {high['x']}, {high['s']} "
+                    f"({high['text']}).")
         return f"{what} for {_join(prep.series)}; the figures are in the table below."
     if style.mark == "line":
         first, last = prep.drawn[0], prep.drawn[-1]

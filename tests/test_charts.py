@@ -378,3 +378,25 @@ def test_palette_colours_and_cues_are_distinct():
     assert len(set(palette.COLOURS)) == len(palette.COLOURS)
     assert len(set(palette.DASHES)) == len(palette.DASHES)
     assert len(set(palette.SHAPES)) == len(palette.SHAPES)
+
+
+def test_generic_summaries_use_only_drawn_figures():
+    assert generic_summary(AGE, AGE_FRAME) == \
+        "Bar chart of children by age band: highest 10 to 15 (120), lowest Under 1 (12)."
+    assert "the largest total is Fostering (8,000)" in generic_summary(STACK, STACK_FRAME)
+    frame = STACK_FRAME.astype(object)
+    frame.loc[3, "Weeks of care"] = Figure(100, "weeks", "c")
+    summary = generic_summary(STACK, frame)
+    assert "total" not in summary and "1,500" not in summary and "1,400" not in summary
+    frame = AGE_FRAME.copy()
+    frame.loc[3, "Children"] = count(120).withheld()
+    assert "120" not in generic_summary(AGE, frame)
+
+
+def test_negative_bar_labels_sit_below_the_bar():
+    frame = pd.DataFrame({"Reason": ["Returned home", "Other"], "Change": [40, -12]})
+    output = _output("change", ChartStyle("bar", "Reason", "Change"), {"Change": "count"})
+    spec = build_chart(output, frame).to_dict()
+    texts = [layer["mark"] for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert {m["baseline"] for m in texts} == {"bottom", "top"}
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"][0] < -12
