@@ -229,12 +229,12 @@ def test_weeks_and_placements_by_type_and_age(frames):
 
 def test_stability_trend_with_england(frames):
     frame = frames["stability_trend"]
-    short = frame[frame["Series"] == "Smallbury, three or more placements in the year"]
+    short = frame[frame["Series"] == "Smallbury, 3 or more placements in the year"]
     # 11 / 110 = 10%, 22 / 110 = 20%, 22 / 220 = 10%
     assert list(short["Percentage"]) == [10, 20, 10]
-    england = frame[frame["Series"] == "England, three or more placements in the year"]
+    england = frame[frame["Series"] == "England, 3 or more placements in the year"]
     assert list(england["Year"]) == ["2026"] and list(england["Percentage"]) == [10]
-    long = frame[frame["Series"] == "Smallbury, same placement for two years or more"]
+    long = frame[frame["Series"] == "Smallbury, same placement for 2 years or more"]
     assert list(long["Percentage"]) == [75, 70, 90]  # 30/40, 28/40, 36/40
 
 

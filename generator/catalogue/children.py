@@ -263,8 +263,8 @@ def placements_by_type_and_age(view) -> pd.DataFrame:
     return _frame(rows, ["Placement type", "Age band", "Placements", "Children", "Weeks of care"])
 
 
-STABILITY_SHORT = {"short_term": "three or more placements in the year",
-                   "long_term": "same placement for two years or more"}
+STABILITY_SHORT = {"short_term": "3 or more placements in the year",
+                   "long_term": "same placement for 2 years or more"}
 
 
 def stability_trend(view) -> pd.DataFrame:

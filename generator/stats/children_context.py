@@ -6,6 +6,9 @@ Every leaf is a ``values.Figure`` whose ``sources`` name the contract
 ``table.column``s it comes from, or a ``values.Change``. Missing data gives a
 figure shown as ``x``, never an exception; a change with no previous year has
 symbol ``x``.
+
+One addition to ARCHITECTURE.md's list: ``projection.<year_n>.by_age.<age_band>``
+``.total .low .high``, the age-band figures the projection tables show.
 """
 from __future__ import annotations
 
