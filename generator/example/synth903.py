@@ -817,9 +817,9 @@ def plant_mess(year: int, episodes: list[list]) -> list[str]:
         i = int(still_open[int(rng.integers(len(still_open)))])
         episodes[i][11] = ""
         notes.append(f"{year}: blank placement postcode for child {episodes[i][0]}")
-    if year == 2020:
-        closed = [i for i, r in enumerate(episodes) if r[7] != ""]
-        i = int(closed[int(rng.integers(len(closed)))])
+    if year == 2026:
+        still_open = [i for i, r in enumerate(episodes) if r[7] == "" and r[5] != "P1" and r[11]]
+        i = int(still_open[int(rng.integers(len(still_open)))])
         episodes[i][10] = episodes[i][10].split(" ")[0] + " " + episodes[i][10].split(" ")[1][0]
         notes.append(f"{year}: sector-only home postcode for child {episodes[i][0]}")
     return notes
