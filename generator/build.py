@@ -2,10 +2,11 @@
 
     load -> validate -> stats -> render (per year and edition) -> mkdocs -> versions -> check -> publish
 
-Every docs tree is rendered before MkDocs runs, so a template mistake stops
-the build before anything is built; everything is built into a staging
-folder that replaces ``site/`` only when every check has passed, so a failed
-build leaves the previous site untouched. Only this module knows MkDocs.
+Each year and edition is its own job (run in parallel on the machine's
+cores): disclosure control, render its docs tree, run MkDocs. Everything is
+built into a staging folder that replaces ``site/`` only when every job and
+every check has passed, so a failed build leaves the previous site untouched.
+Only this module knows MkDocs.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ class BuildReport:
 
 
 def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | None = None,
-          editions: tuple[str, ...] = EDITIONS) -> BuildReport:
+          editions: tuple[str, ...] = EDITIONS, jobs: int | None = None) -> BuildReport:
     """Build every statement year, both editions, into ``out_dir`` (default ``site/``)."""
     started = time.perf_counter()
     project_dir = Path(project_dir).resolve()
@@ -61,22 +62,14 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
     raise_if_errors(problems, stage="data")
     years = statement_years(project_dir, authority, dataset, years)
 
-    outputs = all_outputs()
-    measures = all_measures()
-    protector = Protector(dataset, authority.suppression_threshold)
     work = fresh_dir(project_dir / ".build" / "docs")
-    trees: list[DocsTree] = []
-    for year in years:
-        view, perturbed = protector.views(year)
-        context = mask_context(build_context(view), [build_context(p) for p in perturbed])
-        withheld = suppression_summary([protector.year(y) for y in view.years])
-        for edition in editions:
-            trees.append(render_docs_tree(project_dir, work, view, context, outputs, measures, edition,
-                                          perturbed=perturbed, suppression_note=withheld))
-
     staging = fresh_dir(out_dir.with_name(out_dir.name + ".staging"))
-    for tree in trees:
-        run_mkdocs(project_dir, tree, staging / tree.site_path, authority)
+    job = YearJob(project_dir, work, staging, dataset, authority)
+    results = run_jobs(job, [(year, edition) for year in years for edition in editions], jobs)
+    problems = [p for result in results for p in result.problems]
+    raise_if_errors(problems, stage="build")
+    trees = [result.tree for result in results]
+
     for edition in editions:
         root = staging if edition == "full" else staging / "provider"
         write_versions(root, [t for t in trees if t.edition == edition])
@@ -89,6 +82,64 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
                        charts=sum(t.charts for t in trees), downloads=sum(len(t.downloads) for t in trees),
                        seconds=time.perf_counter() - started,
                        warnings=[p for p in problems if p.severity == "warning"])
+
+
+@dataclass
+class YearResult:
+    tree: DocsTree | None
+    problems: list[Problem]
+
+
+@dataclass
+class YearJob:
+    """One year and edition: disclosure control, render the docs tree, run MkDocs."""
+
+    project_dir: Path
+    work: Path
+    staging: Path
+    dataset: object
+    authority: object
+
+    def __call__(self, year: int, edition: str) -> YearResult:
+        try:
+            protector = Protector(self.dataset, self.authority.suppression_threshold)
+            view, perturbed = protector.views(year)
+            context = mask_context(build_context(view), [build_context(p) for p in perturbed])
+            note = suppression_summary([protector.year(y) for y in view.years])
+            tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
+                                    edition, perturbed=perturbed, suppression_note=note)
+            run_mkdocs(self.project_dir, tree, self.staging / tree.site_path, self.authority)
+            return YearResult(tree, [])
+        except BuildError as exc:
+            return YearResult(None, exc.problems)
+
+
+_JOB: YearJob | None = None
+
+
+def _run_forked(args):
+    return _JOB(*args)
+
+
+def run_jobs(job: YearJob, tasks: list[tuple[int, str]], jobs: int | None) -> list[YearResult]:
+    """Run every (year, edition) task, in parallel processes when there are cores to spare.
+
+    Results come back in task order, so the output does not depend on timing.
+    ``SUFFICIENCY_JOBS=1`` runs them one after another in this process.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _JOB
+    jobs = jobs or int(os.environ.get("SUFFICIENCY_JOBS", 0)) or min(len(tasks), os.cpu_count() or 1)
+    if jobs <= 1 or len(tasks) <= 1:
+        return [job(*task) for task in tasks]
+    _JOB = job  # inherited by the forked workers
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_run_forked, tasks))
+    finally:
+        _JOB = None
 
 
 def statement_years(project_dir: Path, authority, dataset, years: list[int] | None) -> list[int]:
