@@ -542,6 +542,119 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
+# ---------------------------------------------------------------------------
+# Forecasting tables (issue 6): appended to TABLES, the existing ones unchanged.
+# ---------------------------------------------------------------------------
+
+#: Placement groups the forecast projects (stats.children.PLACEMENT_GROUPS).
+FORECAST_GROUPS = {
+    "fostering": "Fostering (with relatives or friends, or other foster carers)",
+    "residential": "Residential (children's homes, secure units, residential schools and other settings)",
+    "supported": "Supported accommodation and independent living",
+    "other": "Placed with parents, placed for adoption and other placements",
+}
+FLOW_FROM = {"entered": "Not looked after at the start of the year (started during it)", **FORECAST_GROUPS}
+FLOW_TO = {**FORECAST_GROUPS, "left": "Not looked after at the end of the year (ceased during it)"}
+SCENARIO_LEVERS = {
+    "entries_change_percent": "Change in children starting to be looked after, % (negative: fewer)",
+    "exits_change_percent": "Change in the chance of leaving care in a year, % (positive: more leave)",
+    "placement_shift_percent": "Share of the children in from_group moved to to_group each year, %",
+    "in_house_foster_carers_added": "In-house fostering households added each year (net of those leaving)",
+}
+ARRANGEMENTS = {
+    "in_house": "The council's own provision",
+    "block": "Block contract (places paid for whether used or not)",
+    "framework": "Framework (places providers offer at agreed prices; not guaranteed)",
+}
+ALL_AGES = {"all": "All ages", **AGE_BANDS}
+ANY_GROUP = {"none": "Not used by this lever", **FORECAST_GROUPS}
+
+FORECAST_TABLES: tuple[Table, ...] = (
+    Table(
+        "flows",
+        "Movements between placement groups during the year",
+        "Every child looked after at any time in the year, counted once, by where they were at the start "
+        "of the year (31 March of the year before: a placement group, or 'entered' if they were not looked "
+        "after then) and where they were at its end (31 March: a placement group, or 'left' if they were not "
+        "looked after then), with their age band at each end. For a child who entered, the start age band "
+        "is their age on the day they started; for a child who left, the end age band is their age on the "
+        "day they ceased. Short breaks (LS V3/V4) are excluded, as at 31 March. The forecast estimates its "
+        "rates (entries, moves between groups, leaving care, ageing) from this table; every child looked "
+        "after at 31 March appears in one row whose to_state is a group, so those rows add up to the "
+        "looked_after total. Only combinations with children are listed.",
+        (
+            Column("from_state", "code", "Placement group at the start of the year, or entered", codes=FLOW_FROM),
+            Column("age_band_start", "code", "Age band at the start of the year (entered: on the day of starting)",
+                   codes=AGE_BANDS),
+            Column("to_state", "code", "Placement group at the end of the year, or left", codes=FLOW_TO),
+            Column("age_band_end", "code", "Age band at the end of the year (left: on the day of ceasing)",
+                   codes=AGE_BANDS),
+            _count("children", "Children"),
+        ),
+        key=("from_state", "age_band_start", "to_state", "age_band_end"),
+        required=False,
+        notes=("Written by the extract from the SSDA903 episodes; without it the forecast falls back to the "
+               "trend-and-population method.",),
+    ),
+    Table(
+        "looked_after_by_age_and_placement",
+        "Children looked after at 31 March by age band and placement group",
+        "Children looked after at 31 March (as in looked_after) by age band and placement group, every "
+        "combination listed (0 where none). The cells add up to the looked_after total; the forecast starts "
+        "from them.",
+        (
+            Column("age_band", "code", "Age band at 31 March", codes=AGE_BANDS),
+            Column("placement_group", "code", "Placement group", codes=FORECAST_GROUPS),
+            _count("children", "Children looked after at 31 March"),
+        ),
+        key=("age_band", "placement_group"),
+        required=False,
+    ),
+    Table(
+        "scenarios",
+        "Planned changes (scenarios) for the forecast",
+        "What the council's strategy plans to change, declared by commissioners: each row is one lever of "
+        "one named scenario, applied from start_year (a year ending 31 March) onwards. The forecast shows "
+        "each scenario beside the baseline (no change). Levers: entries_change_percent (age_band or all), "
+        "exits_change_percent (age_band or all), placement_shift_percent (from_group to to_group, each "
+        "year, of the children still looked after in from_group), in_house_foster_carers_added "
+        "(households a year, at the current places per household).",
+        (
+            Column("scenario", "text", "Short name of the scenario, e.g. Strategy"),
+            Column("description", "text", "What the scenario plans, in a sentence", required=False),
+            Column("lever", "code", "What changes", codes=SCENARIO_LEVERS),
+            Column("age_band", "code", "Age band the lever applies to, or all", codes=ALL_AGES, required=False),
+            Column("from_group", "code", "Placement group children move from (placement_shift_percent)",
+                   codes=ANY_GROUP, required=False),
+            Column("to_group", "code", "Placement group children move to (placement_shift_percent)",
+                   codes=ANY_GROUP, required=False),
+            Column("value", "number", "Size of the change (its unit as the lever says)", minimum=None),
+            Column("start_year", "year", "First year (ending 31 March) the change applies to"),
+        ),
+        key=("scenario", "lever", "age_band", "from_group", "to_group"),
+        source="commissioning",
+        required=False,
+    ),
+    Table(
+        "contracted_capacity",
+        "Placement capacity at 31 March: in-house, block and framework",
+        "Places the council can use at 31 March other than its own foster carers (fostering_capacity): "
+        "its own homes and supported accommodation, block-contracted places and places framework providers "
+        "have committed. Providers' names are commercially sensitive; totals by service and arrangement "
+        "are not.",
+        (
+            Column("service", "code", "Service", codes=SERVICES),
+            Column("arrangement", "code", "How the places are secured", codes=ARRANGEMENTS),
+            Column("provider", "text", "Provider's name (the council's own for in-house)", sensitive=True),
+            Column("places", "integer", "Places", unit="places"),
+        ),
+        key=("service", "arrangement", "provider"),
+        source="commissioning",
+        required=False,
+    ),
+)
+TABLES = TABLES + FORECAST_TABLES
+
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 YEAR_TABLES = tuple(t for t in TABLES if t.scope == "year")
 REFERENCE_TABLES = tuple(t for t in TABLES if t.scope == "reference")

@@ -157,7 +157,8 @@ def test_an_unknown_file_names_the_nearest_table_and_a_missing_table_is_reported
         + ", ".join(f"{n}.csv" for n in (
             "looked_after", "starts_and_ceases", "placements_by_type_and_age", "placement_stability",
             "care_leavers", "spend_by_service", "spend_with_providers", "fostering_capacity",
-            "fostering_recruitment", "provider_market", "commissioning_routes", "referrals", "action_plan"))
+            "fostering_recruitment", "provider_market", "commissioning_routes", "referrals", "action_plan",
+            "flows", "looked_after_by_age_and_placement", "scenarios", "contracted_capacity"))
         + ". Hint: did you mean referrals.csv?",
         "data/2026/referrals.csv: the required table 'Placement referrals by month and outcome' is missing; "
         "expected a file named referrals.csv"]

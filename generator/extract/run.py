@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..csvio import write_table
 from ..problems import BuildError, Problem
-from . import measures, postcodes
+from . import flows, measures, postcodes
 from .history import DFE_RULE, CaseHistory, PlacementRule, read_903
 from .quality import QualityReport
 
@@ -73,6 +73,7 @@ def extract_to_data(source: Path, data_dir: Path, la_code: str, years: list[int]
     outputs = {}
     for year in wanted:
         tables, snapshot = year_tables(history, year, la_code)
+        tables.update(flows.forecast_tables(history, year))  # the forecast's tables (issue 6)
         _report_year(report, history, year, snapshot)
         outputs[year] = tables
     data_dir = Path(data_dir)
