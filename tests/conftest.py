@@ -1,0 +1,32 @@
+"""Shared fixtures: the example site is built once per test session."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("authority.yml", "mkdocs.yml", "content", "data", "theme")
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The whole example (every year, both editions), built once into a temporary folder."""
+    from generator.build import build
+
+    out = tmp_path_factory.mktemp("example") / "site"
+    build(PROJECT_DIR, out)
+    return out
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the example project a test may change."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copyfile(source, target / name)
+    return target

@@ -1,0 +1,128 @@
+"""The build end to end, as a user runs it (issue 3, "Done when")."""
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT_DIR, copy_project
+from generator.build import build
+
+pytestmark = pytest.mark.slow
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
+    return subprocess.run([sys.executable, "-m", "generator", "--project", str(project), *args],
+                          capture_output=True, text=True, env=env, timeout=900)
+
+
+def all_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_site_has_every_year_both_editions_and_versions(example_site):
+    years = [2024, 2025, 2026]
+    versions = json.loads((example_site / "versions.json").read_text())
+    assert [v["version"] for v in versions] == ["2026", "2025", "2024"]
+    assert versions[0]["aliases"] == ["latest"]
+    for root in (example_site, example_site / "provider"):
+        assert (root / "index.html").read_text().count('url=2026/') == 1
+        assert not (root / "latest").is_symlink()
+        assert filecmp.cmp(root / "latest" / "index.html", root / "2026" / "index.html", shallow=False)
+        for year in years:
+            for page in ("sufficiency/index.html", "market-position/index.html", "methods/index.html",
+                         "downloads/index.html", "accessibility/index.html", "glossary/index.html",
+                         "data-contract/index.html", "404.html", "search/search_index.json", "sitemap.xml"):
+                assert (root / str(year) / page).is_file(), f"{root}/{year}/{page}"
+    assert json.loads((example_site / "provider" / "versions.json").read_text()) == versions
+
+
+def test_no_page_requests_anything_outside_the_site(example_site):
+    for page in example_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for bad in ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com", "<script src=\"http"):
+            assert bad not in text, f"{page} refers to {bad}"
+
+
+def test_rebuild_is_byte_identical_and_a_new_year_changes_no_published_one(example_site, tmp_path):
+    # Build only 2024 and 2025, as the site stood before 2026 was added.
+    earlier = tmp_path / "site"
+    build(PROJECT_DIR, earlier, years=[2024, 2025])
+    for year in ("2024", "2025"):
+        for edition_root in ("", "provider/"):
+            a, b = example_site / f"{edition_root}{year}", earlier / f"{edition_root}{year}"
+            assert all_files(a) == all_files(b)
+            different = [f for f in all_files(a) if not filecmp.cmp(a / f, b / f, shallow=False)]
+            assert different == [], f"{edition_root}{year} differs: {different[:5]}"
+
+
+def test_broken_csv_stops_with_file_row_and_leaves_the_site_alone(tmp_path):
+    project = copy_project(tmp_path / "project")
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous site")
+    path = project / "data" / "2026" / "fostering_recruitment.csv"
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("households")] = "twelve"
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    result = run_cli(project, "build")
+    assert result.returncode == 1
+    assert "fostering_recruitment.csv" in result.stderr and "row 2" in result.stderr
+    assert "'twelve'" in result.stderr and "whole number" in result.stderr
+    assert (site / "index.html").read_text() == "previous site"
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith("site")) == ["site"]
+
+
+def test_mistyped_placeholder_names_file_line_and_fix(tmp_path):
+    project = copy_project(tmp_path / "project")
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous site")
+    page = project / "content" / "2026" / "index.md"
+    lines = page.read_text().splitlines()
+    number = next(i for i, line in enumerate(lines) if "{{ looked_after.total }}" in line)
+    lines[number] = lines[number].replace("{{ looked_after.total }}", "{{ looked_after.totl }}", 1)
+    page.write_text("\n".join(lines) + "\n")
+    result = run_cli(project, "build", "--year", "2026")
+    assert result.returncode == 1
+    assert (f"content/2026/index.md, line {number + 1}: unknown name 'looked_after.totl'. "
+            "Hint: did you mean 'looked_after.total'?") in result.stderr
+    assert (site / "index.html").read_text() == "previous site"
+
+
+def test_one_csv_value_changes_every_place_it_appears_and_nothing_else(tmp_path):
+    project = copy_project(tmp_path / "project")
+    first = tmp_path / "first"
+    build(project, first, years=[2026], editions=("full",))
+    path = project / "data" / "2026" / "fostering_recruitment.csv"
+    rows = [line.split(",") for line in path.read_text().splitlines()]
+    enquiries_row = next(r for r in rows if r[0] == "enquiries")
+    old = int(enquiries_row[1])
+    new = old + 1000
+    enquiries_row[1] = str(new)
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    second = tmp_path / "second"
+    build(project, second, years=[2026], editions=("full",))
+
+    files = all_files(first / "2026")
+    assert files == all_files(second / "2026")
+    changed = {f for f in files if not filecmp.cmp(first / "2026" / f, second / "2026" / f, shallow=False)}
+    # Every changed file is one that shows the recruitment figures; the download of the funnel is among them.
+    assert "downloads/recruitment_funnel.csv" in changed
+    assert f"{new:,}" in (second / "2026" / "downloads" / "recruitment_funnel.csv").read_text() or str(new) in (
+        second / "2026" / "downloads" / "recruitment_funnel.csv").read_text()
+    unrelated = {f for f in changed if f.endswith(".html") and "nquir" not in (first / "2026" / f).read_text()}
+    assert unrelated == set(), f"pages that never showed enquiries changed: {sorted(unrelated)}"
+    for f in changed:
+        if f.endswith(".html"):
+            assert f"{new:,}" in (second / "2026" / f).read_text(), f"{f} does not show the new figure"
+    assert "sufficiency/need/index.html" not in changed
