@@ -1,0 +1,243 @@
+"""The transition model: children looked after by age band × placement group, a year at a time.
+
+**State.** A child looked after at 31 March is in one of 20 states: an age band
+(``contract.AGE_BANDS``, 5) × a placement group (``contract.FORECAST_GROUPS``,
+4). A year later they are in one of those 20 states or have left care.
+
+**Rates** come from the ``flows`` tables of the reference window (the last
+``WINDOW`` years with flows, pooled):
+
+* *staying, moving and ageing*: for each starting state, the share of children
+  who a year later are in each state or have left: the counts of the window,
+  plus ``PRIOR_WEIGHT`` pseudo-children spread as the same group's pattern over
+  every age band (so a state with no children still has sensible rates);
+* *entries*: children who start to be looked after in a year and are still
+  looked after at its end, by age band at the end of the year, per 10,000
+  children of that age (``population``; without it, per year), and how they
+  spread over the groups.
+
+**Simulation.** From the last 31 March's children, ``SIMULATIONS`` futures are
+drawn (fixed seed: the same figures every build). Each simulated year draws
+every child's next state (multinomial draws) and the year's entries (Poisson,
+with the entry rate itself drawn from its uncertainty: the Gamma posterior of
+the window's counts widened by the window's year-to-year scatter), and every
+simulated future draws its own transition rates from their Dirichlet posterior,
+so the range reflects both chance and how well the window pins the rates down.
+The forecast is the mean of the futures; the range their 10th and 90th
+percentiles.
+
+Example: 100 children in (10 to 15, fostering), of whom each year 80 stay in
+fostering in the same band, 10 turn 16 in fostering and 10 leave; no entries.
+A year later the forecast is 80 in (10 to 15, fostering) and 10 in (16 and over,
+fostering), with a range from the binomial scatter (about 75 to 85).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import contract
+
+BANDS = tuple(contract.AGE_BANDS)
+GROUPS = tuple(contract.FORECAST_GROUPS)
+STATES = tuple((b, g) for b in BANDS for g in GROUPS)
+N_STATES = len(STATES)
+LEFT = N_STATES  # outcome index of leaving care
+STATE_INDEX = {s: i for i, s in enumerate(STATES)}
+
+WINDOW = 3
+MIN_WINDOW = 2
+SIMULATIONS = 2000
+SEED = 20260331
+PRIOR_WEIGHT = 1.0
+LOW_Q, HIGH_Q = 10, 90
+
+
+@dataclass
+class Rates:
+    """Counts (and populations) of the reference window, from which rates are drawn."""
+
+    window: tuple[int, ...]
+    moves: np.ndarray        # (20, 21) children from state to state or left, pooled over the window
+    entries: np.ndarray      # (years, 20) entries still looked after at the year's end, by state
+    exposure: np.ndarray     # (years, 5) population of each band (1.0 without population)
+    per_population: bool = False
+
+    # -- point estimates (the mean of the posteriors) --
+    def transition_probabilities(self) -> np.ndarray:
+        alpha = self.moves + PRIOR_WEIGHT * self._prior()
+        return alpha / alpha.sum(axis=1, keepdims=True)
+
+    def entry_rate(self) -> np.ndarray:
+        """Entries per unit of exposure, by band (per child of the band when per_population)."""
+        by_band = self.entries.reshape(len(self.window), len(BANDS), len(GROUPS)).sum(axis=2)
+        return by_band.sum(axis=0) / self.exposure.sum(axis=0)
+
+    def entry_mix(self) -> np.ndarray:
+        """(5, 4): how each band's entries spread over the groups."""
+        e = self.entries.sum(axis=0).reshape(len(BANDS), len(GROUPS)) + PRIOR_WEIGHT * self._entry_prior()
+        return e / e.sum(axis=1, keepdims=True)
+
+    def _prior(self) -> np.ndarray:
+        """The same group's pattern pooled over bands, shifted to each band (ageing kept)."""
+        prior = np.zeros((N_STATES, N_STATES + 1))
+        m = self.moves.reshape(len(BANDS), len(GROUPS), N_STATES + 1)
+        for g in range(len(GROUPS)):
+            pooled = m[:, g, :]
+            total = pooled.sum()
+            left = pooled[:, LEFT].sum() / total if total else 0.1
+            to_group = pooled[:, :LEFT].reshape(len(BANDS), len(BANDS), len(GROUPS)).sum(axis=(0, 1))
+            to_group = to_group / to_group.sum() if to_group.sum() else np.eye(len(GROUPS))[g]
+            for b in range(len(BANDS)):
+                ageing = m[b, :, :LEFT].reshape(len(GROUPS), len(BANDS), len(GROUPS)).sum(axis=(0, 2))
+                ageing = ageing / ageing.sum() if ageing.sum() else np.eye(len(BANDS))[b]
+                row = (1 - left) * np.outer(ageing, to_group).ravel()
+                prior[b * len(GROUPS) + g, :LEFT] = row
+                prior[b * len(GROUPS) + g, LEFT] = left
+        return prior
+
+    def _entry_prior(self) -> np.ndarray:
+        pooled = self.entries.sum(axis=0).reshape(len(BANDS), len(GROUPS)).sum(axis=0)
+        mix = pooled / pooled.sum() if pooled.sum() else np.full(len(GROUPS), 1 / len(GROUPS))
+        return np.tile(mix, (len(BANDS), 1))
+
+
+def state_vector(frame: pd.DataFrame | None, band: str = "age_band", group: str = "placement_group",
+                 value: str = "children") -> np.ndarray | None:
+    """Children by state from a frame with band, group and count columns (None if no frame)."""
+    if frame is None or frame.empty:
+        return None
+    out = np.zeros(N_STATES)
+    for b, g, n in zip(frame[band], frame[group], frame[value]):
+        if (b, g) in STATE_INDEX and not pd.isna(n):
+            out[STATE_INDEX[(b, g)]] += float(n)
+    return out
+
+
+def rates_from_flows(flows_by_year: dict[int, pd.DataFrame],
+                     population: dict[tuple[int, str], float] | None = None) -> Rates:
+    """Pool the window's ``flows`` tables into counts (``Rates``). Years oldest first."""
+    years = tuple(sorted(flows_by_year))
+    moves = np.zeros((N_STATES, N_STATES + 1))
+    entries = np.zeros((len(years), N_STATES))
+    per_population = bool(population) and all((y, b) in population for y in years for b in BANDS)
+    exposure = np.ones((len(years), len(BANDS)))
+    for k, year in enumerate(years):
+        f = flows_by_year[year]
+        for fs, ab0, ts, ab1, n in zip(f["from_state"], f["age_band_start"], f["to_state"], f["age_band_end"],
+                                       f["children"]):
+            if pd.isna(n):
+                continue
+            to = LEFT if ts == "left" else STATE_INDEX.get((ab1, ts))
+            if to is None:
+                continue
+            if fs == "entered":
+                if to != LEFT:
+                    entries[k, to] += n
+            elif (ab0, fs) in STATE_INDEX:
+                moves[STATE_INDEX[(ab0, fs)], to] += n
+        if per_population:
+            exposure[k] = [population[(year, b)] for b in BANDS]
+    return Rates(years, moves, entries, exposure, per_population)
+
+
+@dataclass
+class Levers:
+    """Scenario changes by simulated year (years ending 31 March). Empty: the baseline."""
+
+    entries: dict[int, np.ndarray] = field(default_factory=dict)      # year -> (5,) multiplier by band
+    exits: dict[int, np.ndarray] = field(default_factory=dict)        # year -> (5,) multiplier by band
+    shifts: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)  # year -> (from g, to g, share)
+
+    def entry_factor(self, year: int) -> np.ndarray:
+        return self.entries.get(year, np.ones(len(BANDS)))
+
+    def exit_factor(self, year: int) -> np.ndarray:
+        return self.exits.get(year, np.ones(len(BANDS)))
+
+
+def simulate(rates: Rates, start: np.ndarray, years: tuple[int, ...],
+             exposure: dict[int, np.ndarray] | None = None, levers: Levers | None = None,
+             simulations: int = SIMULATIONS, seed: int = SEED) -> np.ndarray:
+    """Simulated children by state at 31 March of each of ``years``: array (simulations, years, 20).
+
+    ``start`` is the children by state at the 31 March before the first year;
+    ``exposure[year]`` the population of each band that year (needed when the
+    rates are per population). The same seed gives the same futures, so the
+    baseline and a scenario differ only by the scenario.
+    """
+    rng = np.random.default_rng(seed)
+    levers = levers or Levers()
+    n_years = len(rates.window)
+    # Each future's own transition rates (Dirichlet posterior).
+    alpha = rates.moves + PRIOR_WEIGHT * rates._prior()
+    probs = np.stack([rng.dirichlet(a, size=simulations) for a in alpha], axis=1)  # (sims, 20, 21)
+    # Entry rates by band: Gamma posterior of the pooled count, widened by the between-year scatter.
+    by_year = rates.entries.reshape(n_years, len(BANDS), len(GROUPS)).sum(axis=2)
+    total, expo = by_year.sum(axis=0), rates.exposure.sum(axis=0)
+    mean_rate = total / expo
+    yearly = by_year / rates.exposure
+    between = yearly.var(axis=0, ddof=1) if n_years > 1 else np.zeros(len(BANDS))
+    posterior_var = (total + 0.5) / expo ** 2
+    var = posterior_var + np.maximum(between - mean_rate / (expo / n_years), 0)
+    shape = np.where(var > 0, (mean_rate + 1e-12) ** 2 / np.maximum(var, 1e-18), 1.0)
+    scale = np.where(mean_rate > 0, var / np.maximum(mean_rate, 1e-12), 0.0)
+    entry_rates = rng.gamma(np.maximum(shape, 1e-6), np.maximum(scale, 1e-12), size=(simulations, len(BANDS)))
+    entry_rates[:, mean_rate == 0] = 0.0
+    emix_alpha = rates.entries.sum(axis=0).reshape(len(BANDS), len(GROUPS)) + PRIOR_WEIGHT * rates._entry_prior()
+    entry_mix = np.stack([rng.dirichlet(a, size=simulations) for a in emix_alpha], axis=1)  # (sims, 5, 4)
+
+    counts = np.tile(np.asarray(start, dtype=np.int64), (simulations, 1))
+    out = np.zeros((simulations, len(years), N_STATES))
+    for k, year in enumerate(years):
+        p = probs
+        factor = levers.exit_factor(year)
+        if not np.allclose(factor, 1):
+            p = probs.copy()
+            left = np.clip(p[:, :, LEFT] * np.repeat(factor, len(GROUPS))[None, :], 0, 1)
+            stay = p[:, :, :LEFT]
+            stay = stay / np.maximum(stay.sum(axis=2, keepdims=True), 1e-12) * (1 - left)[:, :, None]
+            p = np.concatenate([stay, left[:, :, None]], axis=2)
+        new = np.zeros((simulations, N_STATES + 1), dtype=np.int64)
+        for s in range(N_STATES):
+            if counts[:, s].any():
+                new += rng.multinomial(counts[:, s], p[:, s, :])
+        counts = new[:, :N_STATES]
+        pop = (exposure or {}).get(year) if rates.per_population else None
+        if rates.per_population and pop is None:
+            pop = rates.exposure[-1]
+        lam = entry_rates * (pop if rates.per_population else 1.0) * levers.entry_factor(year)[None, :]
+        arrivals = rng.poisson(lam)
+        for b in range(len(BANDS)):
+            if arrivals[:, b].any():
+                counts[:, b * len(GROUPS):(b + 1) * len(GROUPS)] += rng.multinomial(arrivals[:, b], entry_mix[:, b, :])
+        for g_from, g_to, share in levers.shifts.get(year, []):
+            for b in range(len(BANDS)):
+                i, j = b * len(GROUPS) + g_from, b * len(GROUPS) + g_to
+                moved = rng.binomial(counts[:, i], min(max(share, 0.0), 1.0))
+                counts[:, i] -= moved
+                counts[:, j] += moved
+        out[:, k, :] = counts
+    return out
+
+
+def summarise(samples: np.ndarray, years: tuple[int, ...]) -> pd.DataFrame:
+    """Mean, 10th and 90th percentile by year, for every state, group, band and the total.
+
+    Rows: year, age_band ('all' or a band), placement_group ('all' or a group),
+    children (mean), low, high.
+    """
+    rows = []
+    cube = samples.reshape(samples.shape[0], samples.shape[1], len(BANDS), len(GROUPS))
+    for k, year in enumerate(years):
+        c = cube[:, k]
+        pieces = [("all", "all", c.sum(axis=(1, 2)))]
+        pieces += [("all", g, c[:, :, j].sum(axis=1)) for j, g in enumerate(GROUPS)]
+        pieces += [(b, "all", c[:, i, :].sum(axis=1)) for i, b in enumerate(BANDS)]
+        pieces += [(b, g, c[:, i, j]) for i, b in enumerate(BANDS) for j, g in enumerate(GROUPS)]
+        for b, g, values in pieces:
+            low, high = np.percentile(values, [LOW_Q, HIGH_Q])
+            rows.append((year, b, g, float(values.mean()), float(low), float(high)))
+    return pd.DataFrame(rows, columns=["year", "age_band", "placement_group", "children", "low", "high"])
