@@ -22,6 +22,7 @@ are prefixed with the figure id so that several charts can share a page.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import json
@@ -56,7 +57,12 @@ HEIGHT = 300
 # labels stay readable instead of shrinking with a wide chart.
 NARROW_WIDTH = 290
 NARROW_HEIGHT = 240
-FONT = "Helvetica, Arial, sans-serif"
+# vl-convert measures text with its bundled Liberation Sans; Arial and Helvetica share
+# its metrics, so labels fit the same in a reader's browser and the SVG is the same
+# bytes on any build machine.
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+CHAR_WIDTH = 7.0  # average width of a label character at FONT_SIZE, in pixels
+LINE_HEIGHT = 16
 FONT_SIZE = 13
 MARK_NAMES = {
     "bar": "Bar chart",
@@ -118,6 +124,14 @@ class _Prepared:
                 record["text"] = _format(number, self.kind, raw)
                 self.drawn.append(record)
 
+    def relabelled(self, labels: dict[str, str]) -> "_Prepared":
+        """A copy drawing category ``c`` as ``labels[c]`` (wrapped onto lines)."""
+        new = copy.copy(self)
+        new.categories = [labels.get(c, c) for c in self.categories]
+        new.drawn = [dict(r, x=labels.get(r["x"], r["x"])) for r in self.drawn]
+        new.withheld = [dict(r, x=labels.get(r["x"], r["x"])) for r in self.withheld]
+        return new
+
     @property
     def symbols(self) -> list[str]:
         return _unique(r["symbol"] for r in self.withheld)
@@ -135,6 +149,17 @@ class _Prepared:
 
     def bottom(self) -> float:
         return min([0.0] + [r["y"] for r in self.drawn])
+
+
+def _wrap(text: str, chars: int) -> str:
+    """``text`` broken between words into lines of at most ``chars`` characters (when it can)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines) or text
 
 
 def _nice(value: float) -> float:
@@ -179,14 +204,34 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
 
     n_series = len(prep.series)
     colour_range = palette.colours(max(n_series, 1))
-    longest = max((len(c) for c in prep.categories), default=1)
-    per_category = (height if horizontal else width) / max(len(prep.categories), 1)
+    n_categories = max(len(prep.categories), 1)
 
-    cat_axis = alt.Axis(labelLimit=220, labelPadding=4, ticks=False)
-    if not horizontal and longest * 7.5 > per_category - 6:
-        cat_axis = alt.Axis(labelAngle=-35, labelAlign="right", labelLimit=180, ticks=False)
-    elif not horizontal:
-        cat_axis = alt.Axis(labelAngle=0, labelLimit=220, ticks=False)
+    # Category labels wrap onto up to three lines rather than being cut short.
+    split = "split(datum.label, '\\n')"
+    if horizontal:
+        chars = 18 if narrow else 26
+        wrapped = {c: _wrap(c, chars) for c in prep.categories}
+        lines = max((w.count("\n") + 1 for w in wrapped.values()), default=1)
+        cat_axis = alt.Axis(labelExpr=split, labelLimit=0, labelPadding=6, ticks=False,
+                            labelLineHeight=LINE_HEIGHT)
+        bars_per_category = max(n_series, 1) if style.mark == "grouped_bar" else 1
+        band = max(24 * bars_per_category + 12, LINE_HEIGHT * lines + 14)
+        height = max(120, min(band * n_categories, 1600))
+        x_title = None  # the labels say what they are; a rotated title would crowd them
+    else:
+        per_category = width / n_categories
+        chars = int((per_category - 6) / CHAR_WIDTH)
+        wrapped = {c: _wrap(c, chars) for c in prep.categories} if chars >= 3 else {}
+        if wrapped and all(w.count("\n") < 3 and max(len(p) for p in w.split("\n")) <= chars
+                           for w in wrapped.values()):
+            cat_axis = alt.Axis(labelExpr=split, labelAngle=0, labelLimit=0, ticks=False,
+                                labelLineHeight=LINE_HEIGHT)
+        else:
+            wrapped = {}
+            cat_axis = alt.Axis(labelAngle=-40, labelAlign="right", labelBaseline="top",
+                                labelLimit=200, ticks=False)
+    if wrapped:
+        prep = prep.relabelled(wrapped)
     val_axis = alt.Axis(labelExpr=_axis_label_expr(prep.kind, top), grid=True,
                         tickCount=3 if narrow and horizontal else 5,
                         format=",")
@@ -206,10 +251,10 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
     drawn = alt.Data(values=prep.drawn)
     withheld = alt.Data(values=prep.withheld)
     layers = []
-    legend = alt.Legend(orient="top", direction="horizontal", title=None,
-                        columns=(1 if narrow and n_series > 2 else min(n_series, 3) if n_series > 3
-                                 else max(n_series, 1)),
-                        labelLimit=260, symbolStrokeWidth=2)
+    longest_series = max((len(s) for s in prep.series), default=1)
+    columns = max(1, min(n_series, int(width / (longest_series * CHAR_WIDTH + 36))))
+    legend = alt.Legend(orient="top", direction="horizontal", title=None, columns=columns,
+                        labelLimit=0, symbolStrokeWidth=2)
     colour = ({"field": "s", "type": "nominal", "scale": alt.Scale(domain=prep.series, range=colour_range),
                "sort": prep.series, "legend": legend} if n_series else None)
     offset_ch = "yOffset" if horizontal else "xOffset"
@@ -287,9 +332,6 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
                       text={"field": "symbol", "type": "nominal"}, **sym_extra)))
 
     chart = alt.layer(*layers) if len(layers) > 1 else layers[0]
-    if horizontal:
-        bars = len(prep.categories) * (max(n_series, 1) if style.mark == "grouped_bar" else 1)
-        height = max(120, min(36 * bars, 900))
     return chart.properties(width=width, height=height).configure(
         aria=False,
         background=palette.BACKGROUND,
