@@ -21,10 +21,12 @@ class Authority:
     suppression_threshold: int = 5
     restricted_names: tuple[str, ...] = field(default_factory=tuple)
     contact: dict = field(default_factory=dict)
+    #: Yearly rise in unit costs the forecast's projected spend assumes (0.04: 4% a year).
+    inflation: float = 0.04
 
 
 REQUIRED = ("name", "short_name", "la_code", "statistical_neighbours", "statement_years")
-OPTIONAL = ("site_url", "repo_url", "suppression_threshold", "restricted_names", "contact")
+OPTIONAL = ("site_url", "repo_url", "suppression_threshold", "restricted_names", "contact", "inflation")
 
 
 def load_authority(path: Path) -> Authority:
@@ -57,6 +59,10 @@ def load_authority(path: Path) -> Authority:
     if not isinstance(threshold, int) or threshold < 0:
         problems.append(Problem("config-threshold", "suppression_threshold must be a whole number",
                                 file=name, value=threshold))
+    inflation = raw.get("inflation", 0.04)
+    if isinstance(inflation, bool) or not isinstance(inflation, (int, float)) or not -0.5 < inflation < 1:
+        problems.append(Problem("config-inflation", "inflation must be a yearly rate as a decimal",
+                                file=name, value=inflation, expected="e.g. 0.04 for 4% a year"))
     if problems:
         raise BuildError(problems, stage="config")
     return Authority(
@@ -66,4 +72,5 @@ def load_authority(path: Path) -> Authority:
         repo_url=raw.get("repo_url", ""), suppression_threshold=threshold,
         restricted_names=tuple(str(n) for n in raw.get("restricted_names", []) or []),
         contact=dict(raw.get("contact", {}) or {}),
+        inflation=float(inflation) if isinstance(inflation, (int, float)) else 0.04,
     )
