@@ -149,7 +149,8 @@ class Levers:
 
     entries: dict[int, np.ndarray] = field(default_factory=dict)      # year -> (5,) multiplier by band
     exits: dict[int, np.ndarray] = field(default_factory=dict)        # year -> (5,) multiplier by band
-    shifts: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)  # year -> (from g, to g, share)
+    #: year -> (from group, to group, share, band indices) moved after the year's transitions
+    shifts: dict[int, list[tuple[int, int, float, tuple[int, ...]]]] = field(default_factory=dict)
 
     def entry_factor(self, year: int) -> np.ndarray:
         return self.entries.get(year, np.ones(len(BANDS)))
@@ -213,8 +214,8 @@ def simulate(rates: Rates, start: np.ndarray, years: tuple[int, ...],
         for b in range(len(BANDS)):
             if arrivals[:, b].any():
                 counts[:, b * len(GROUPS):(b + 1) * len(GROUPS)] += rng.multinomial(arrivals[:, b], entry_mix[:, b, :])
-        for g_from, g_to, share in levers.shifts.get(year, []):
-            for b in range(len(BANDS)):
+        for g_from, g_to, share, bands in levers.shifts.get(year, []):
+            for b in bands:
                 i, j = b * len(GROUPS) + g_from, b * len(GROUPS) + g_to
                 moved = rng.binomial(counts[:, i], min(max(share, 0.0), 1.0))
                 counts[:, i] -= moved
