@@ -30,7 +30,9 @@ def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         ok = attempt.notna()
         parsed.loc[attempt.index[ok]] = attempt[ok].astype("datetime64[ns]")
         todo.loc[attempt.index[ok]] = False
-    values = parsed.to_numpy()[codes]
+    if len(uniques) == 0:
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]"), pd.Series(False, index=text.index)
+    values = parsed.to_numpy()[codes.clip(min=0)]
     dates = pd.Series(values, index=text.index, dtype="datetime64[ns]")
     dates[codes < 0] = pd.NaT
     bad_unique = todo.to_numpy()

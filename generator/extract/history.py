@@ -10,7 +10,7 @@ sorted by child and start date, after the treatments below. Its columns:
 ========================  ================================================================
 ``child``                 the CHILD identifier as text
 ``decom``, ``dec``        start and end dates (``dec`` missing while open)
-``rne ls cin place``      903 codes, upper case (``place_provider``, ``rec`` likewise)
+``rne ls cin place``      903 codes, upper case, pandas categoricals (``place_provider``, ``rec`` likewise)
 ``place_provider rec``
 ``home_post pl_post urn``  as recorded
 ``year``                  the latest return (year ending 31 March) the episode came from
@@ -88,10 +88,14 @@ class CaseHistory:
     report: QualityReport = field(default_factory=QualityReport)
     rule: PlacementRule = DFE_RULE
 
+    _cache: dict = field(default_factory=dict, repr=False)
+
     def in_return(self, year: int) -> pd.DataFrame:
         """Episodes of the children that ``year``'s return holds."""
-        kids = self.returns.loc[self.returns["year"] == year, "child"]
-        return self.episodes[self.episodes["child"].isin(kids)]
+        if year not in self._cache:
+            kids = self.returns.loc[self.returns["year"] == year, "child"]
+            self._cache[year] = self.episodes[self.episodes["child"].isin(kids)]
+        return self._cache[year]
 
 
 def _fail(frame: pd.DataFrame, mask: pd.Series, code: str, message: str, column: str,
@@ -101,29 +105,33 @@ def _fail(frame: pd.DataFrame, mask: pd.Series, code: str, message: str, column:
             for f, r, v in rows[["_file", "_row", column]].itertuples(index=False)]
 
 
-def _codes(series: pd.Series) -> pd.Series:
-    return series.str.upper().str.replace(" ", "", regex=False)
 
 
 def _out_of_year(frame, column, years, report, what):
-    values = frame[column]
+    sub = frame[frame[column].isin(list(years))]
+    values, y = sub[column].astype(object), sub["_year"]
+    first = values.map({k: v[0] for k, v in years.items()}).astype(float)
+    last = values.map({k: v[1] for k, v in years.items()}).astype(float)
     mask = pd.Series(False, index=frame.index)
-    for code, (first, last) in years.items():
-        hit = values == code
-        if hit.any():
-            y = frame["_year"]
-            mask |= hit & (((y < first) if first else False) | ((y > last) if last else False))
+    mask[sub.index] = (y < first.fillna(-np.inf)) | (y > last.fillna(np.inf))
     report.add("code-from-another-year", f"{what} codes not in that year's code list",
                int(mask.sum()), "Kept and mapped by their meaning (the code's group is not in doubt).",
                examples(frame[mask], column))
+
+
+def _cat(series: pd.Series) -> pd.Categorical:
+    return pd.Categorical(series.to_numpy(dtype=object)) if not isinstance(series.dtype, pd.CategoricalDtype) \
+        else series.array
+
+
+def _obj(series: pd.Series) -> pd.Series:
+    return pd.Series(series.to_numpy(dtype=object), dtype=object)
 
 
 def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> pd.DataFrame:
     problems: list[Problem] = []
     ep = raw.copy()
     problems += _fail(ep, ep["CHILD"].isna(), "missing-child", "episode without a CHILD identifier", "CHILD")
-    for col in ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC"):
-        ep[col] = _codes(ep[col])
     ep["decom"], bad = parse_dates(ep["DECOM"])
     problems += _fail(ep, bad | ep["DECOM"].isna(), "bad-date", "episode start date missing or not a date",
                       "DECOM", expected="dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd")
@@ -159,12 +167,14 @@ def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> 
     disorder = same_file_child & (ep["decom"] < ep["decom"].shift())
     report.add("episodes-out-of-order", "episodes listed out of date order for the child", int(disorder.sum()),
                "Sorted by child and start date (DECOM).", examples(ep[disorder], "DECOM"))
-    ep = ep.sort_values(["CHILD", "decom", "_year", "_row"], kind="stable")
+    ep["cid"] = pd.factorize(ep["CHILD"])[0]
+    order = np.lexsort((ep["_row"].to_numpy(), ep["_year"].to_numpy(), ep["decom"].to_numpy(), ep["cid"].to_numpy()))
+    ep = ep.iloc[order]
 
     # The same episode (child and start date) twice: in one return, a duplicate;
     # in several returns, the usual carry-over of an open episode.
-    dup = ep.duplicated(["CHILD", "decom"], keep="last")
-    within = dup & ep.duplicated(["CHILD", "decom", "_year"], keep="last")
+    dup = ep.duplicated(["cid", "decom"], keep="last")
+    within = dup & ep.duplicated(["cid", "decom", "_year"], keep="last")
     report.add("duplicate-episode", "episodes repeated in the same return (same child and DECOM)",
                int(within.sum()), "Kept the last row of each.", examples(ep[within], "DECOM"))
     report.add("episode-in-several-returns", "episodes that appear in more than one year's return",
@@ -179,7 +189,7 @@ def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> 
                examples(ep[open_rec], "REC"))
     ep.loc[open_rec, "REC"] = None
 
-    same_next = ep["CHILD"].eq(ep["CHILD"].shift(-1))
+    same_next = ep["cid"].eq(ep["cid"].shift(-1))
     next_decom = ep["decom"].shift(-1).where(same_next)
     open_then_later = same_next & ep["dec"].isna()
     report.add("open-episode-before-later-episode", "open episodes followed by a later episode of the same child",
@@ -207,7 +217,7 @@ def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> 
 
     # Periods of care: a new one at the child's first episode, after a gap, or
     # after an episode that ceased (an E code).
-    same_prev = ep["CHILD"].eq(ep["CHILD"].shift())
+    same_prev = ep["cid"].eq(ep["cid"].shift())
     prev_dec, prev_rec = ep["dec"].shift(), ep["REC"].shift()
     new_period = ~same_prev | (ep["decom"] > prev_dec) | (prev_rec != C.CONTINUES) | x1_gap.shift(fill_value=False)
     s_inside = ~new_period & (ep["RNE"] == "S")
@@ -231,37 +241,43 @@ def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> 
                                expected="N1 to N8"), stage="extract")
 
     out = pd.DataFrame({
-        "child": ep["CHILD"].astype(str).to_numpy(),
+        "child": pd.Series(ep["CHILD"].to_numpy(), dtype=object),
+        "cid": ep["cid"].to_numpy(),
         "decom": ep["decom"].to_numpy(), "dec": ep["dec"].to_numpy(),
-        "rne": ep["RNE"].to_numpy(), "ls": ep["LS"].to_numpy(), "cin": ep["CIN"].to_numpy(),
-        "place": ep["PLACE"].to_numpy(), "place_provider": ep["PLACE_PROVIDER"].to_numpy(),
-        "rec": ep["REC"].to_numpy(), "reason_place_change": ep["REASON_PLACE_CHANGE"].to_numpy(),
-        "home_post": ep["HOME_POST"].to_numpy(), "pl_post": ep["PL_POST"].to_numpy(),
-        "urn": ep["URN"].to_numpy(), "year": ep["_year"].to_numpy(),
-        "_file": ep["_file"].to_numpy(), "_row": ep["_row"].to_numpy(),
+        "rne": _cat(ep["RNE"]), "ls": _cat(ep["LS"]), "cin": _cat(ep["CIN"]),
+        "place": _cat(ep["PLACE"]), "place_provider": _cat(ep["PLACE_PROVIDER"]),
+        "rec": _cat(ep["REC"]), "reason_place_change": _obj(ep["REASON_PLACE_CHANGE"]),
+        "home_post": _obj(ep["HOME_POST"]), "pl_post": _obj(ep["PL_POST"]),
+        "urn": _obj(ep["URN"]), "year": ep["_year"].to_numpy(),
+        "_file": _obj(ep["_file"]), "_row": ep["_row"].to_numpy(),
     })
-    out["placement_type"] = out["place"].map(C.PLACEMENT_TYPE)
-    out["provider"] = out["place_provider"].map(C.PROVIDER)
-    out["legal_status"] = out["ls"].map(C.LEGAL_STATUS)
+    out["placement_type"] = out["place"].map(C.PLACEMENT_TYPE).astype(object)
+    out["provider"] = out["place_provider"].map(C.PROVIDER).astype(object)
+    out["legal_status"] = out["ls"].map(C.LEGAL_STATUS).astype(object)
     out["short_break"] = out["ls"].isin(C.SHORT_BREAKS)
     out["new_period"] = new_period.to_numpy()
     out["period"] = np.cumsum(out["new_period"].to_numpy()) - 1
     out["period_start"] = out.groupby("period")["decom"].transform("first")
-    last = ~out["child"].eq(out["child"].shift(-1)) | out["new_period"].shift(-1, fill_value=True)
+    last = ~out["cid"].eq(out["cid"].shift(-1)) | out["new_period"].shift(-1, fill_value=True)
     out["ceased"] = last & out["dec"].notna()
-    out["reason_ceased"] = out["rec"].map(C.REASON_CEASED).where(out["ceased"])
+    out["reason_ceased"] = out["rec"].map(C.REASON_CEASED).astype(object).where(out["ceased"])
     out.loc[out["ceased"] & out["reason_ceased"].isna(), "reason_ceased"] = "other"
     new_placement = out["new_period"] | out["rne"].isin(rule.new_placement_rne)
     out["placement"] = np.cumsum(new_placement.to_numpy()) - 1
     out["stability_placement"] = _stability_placements(out, rule)
+    out["stability_start"], out["previous_stability_start"] = _stability_starts(out)
     return out
 
 
-def _carer_key(ep: pd.DataFrame) -> pd.Series:
-    urn = ep["urn"].fillna("")
-    other = ep["place"].fillna("") + "|" + ep["pl_post"].fillna("").str.replace(" ", "").str.upper() + "|" + \
-        ep["place_provider"].fillna("")
-    return urn.where((urn != "") & ~urn.isin(["XXXXXXX", "SC999999"]), other)
+def _carer_key(ep: pd.DataFrame) -> np.ndarray:
+    """A number per carer: the URN where there is one, else PLACE, PL_POST and provider."""
+    urn_code, urns = pd.factorize(ep["urn"], use_na_sentinel=True)
+    real = np.array([str(u).strip().upper() not in ("", "XXXXXXX", "SC999999") for u in urns] + [False])
+    post = pd.factorize(ep["pl_post"], use_na_sentinel=True)[0].astype(np.int64) + 1
+    place = pd.factorize(ep["place"].astype(object), use_na_sentinel=True)[0].astype(np.int64) + 1
+    provider = pd.factorize(ep["place_provider"].astype(object), use_na_sentinel=True)[0].astype(np.int64) + 1
+    other = (place * (post.max(initial=0) + 1) + post) * 16 + provider
+    return np.where(real[urn_code], urn_code, -1 - other)
 
 
 def _stability_placements(ep: pd.DataFrame, rule: PlacementRule) -> np.ndarray:
@@ -276,7 +292,8 @@ def _stability_placements(ep: pd.DataFrame, rule: PlacementRule) -> np.ndarray:
     sub = ep[counted]
     key = _carer_key(sub)
     same_period = sub["period"].eq(sub["period"].shift())
-    back_to_same = after_temporary[counted] & key.eq(key.shift()) & same_period
+    same_key = np.concatenate([[False], key[1:] == key[:-1]])
+    back_to_same = after_temporary[counted] & same_key & same_period
     if not rule.exclude_temporary:
         back_to_same[:] = False
     new = ~same_period | (sub["rne"].isin(rule.new_placement_rne) & ~back_to_same)
@@ -285,15 +302,34 @@ def _stability_placements(ep: pd.DataFrame, rule: PlacementRule) -> np.ndarray:
     return ids
 
 
+def _stability_starts(ep: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Start of each episode's stability placement, and of the one before it in the same period."""
+    ids = ep["stability_placement"].to_numpy()
+    counted = ids >= 0
+    n = ids.max(initial=-1) + 1
+    start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    period = np.full(n, -1, dtype=np.int64)
+    decom = ep["decom"].to_numpy()[counted]
+    first = np.concatenate([[True], ids[counted][1:] != ids[counted][:-1]])  # ids ascend in row order
+    start[ids[counted][first]] = decom[first]
+    period[ids[counted][first]] = ep["period"].to_numpy()[counted][first]
+    own = np.where(counted, start[ids.clip(min=0)], np.datetime64("NaT"))
+    prev_ok = counted & (ids >= 1)
+    prev_id = (ids - 1).clip(min=0)
+    prev = np.where(prev_ok & (period[prev_id] == ep["period"].to_numpy()), start[prev_id], np.datetime64("NaT"))
+    return own, prev
+
+
 def _children(tables, episodes: pd.DataFrame, report: QualityReport) -> pd.DataFrame:
     header = tables["header"].copy()
     header["dob"], bad = parse_dates(header["DOB"])
     if bad.any():
         raise BuildError(_fail(header, bad, "bad-date", "date of birth is not a date", "DOB",
                                expected="dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd"), stage="extract")
-    header["SEX"] = _codes(header["SEX"].fillna(""))
-    header["ETHNIC"] = _codes(header["ETHNIC"].fillna(""))
-    header = header.sort_values(["CHILD", "_year", "_row"], kind="stable")
+    header["SEX"] = header["SEX"].fillna("")
+    header["ETHNIC"] = header["ETHNIC"].fillna("")
+    header["cid"] = pd.factorize(header["CHILD"])[0]
+    header = header.iloc[np.lexsort((header["_row"].to_numpy(), header["_year"].to_numpy(), header["cid"].to_numpy()))]
     # Date of birth: latest return that has one, else the UASC or OC3 files.
     extra = []
     for kind in ("uasc", "oc3"):
@@ -302,7 +338,7 @@ def _children(tables, episodes: pd.DataFrame, report: QualityReport) -> pd.DataF
             d, _ = parse_dates(t["DOB"])
             extra.append(pd.DataFrame({"CHILD": t["CHILD"], "dob": d}))
     known = header.loc[header["dob"].notna(), ["CHILD", "dob"]]
-    differs = known.groupby("CHILD")["dob"].nunique()
+    differs = header.loc[header["dob"].notna()].drop_duplicates(["cid", "dob"])["cid"].value_counts()
     report.add("dob-differs-between-returns", "children whose date of birth differs between returns",
                int((differs > 1).sum()), "Used the date in the latest return.")
     dob = pd.concat([*extra, known]).dropna().drop_duplicates("CHILD", keep="last").set_index("CHILD")["dob"]
@@ -385,7 +421,6 @@ def read_903(source: Path, rule: PlacementRule = DFE_RULE, report: QualityReport
         pd.DataFrame({"child": tables["header"]["CHILD"], "year": tables["header"]["_year"]}),
         pd.DataFrame({"child": tables["episodes"]["CHILD"], "year": tables["episodes"]["_year"]}),
     ]).dropna().drop_duplicates().reset_index(drop=True)
-    returns["child"] = returns["child"].astype(str)
     years = sorted(int(y) for y in tables["episodes"]["_year"].unique())
     # An episode still open at the end of a later return's year for a child that
     # return does not hold: not carried forward.
@@ -397,19 +432,19 @@ def read_903(source: Path, rule: PlacementRule = DFE_RULE, report: QualityReport
                int(stale.sum()), "Counted only in years whose return holds the child.")
     uasc = tables["uasc"]
     duc, _ = parse_dates(uasc["DUC"])
-    uasc_rows = pd.DataFrame({"child": uasc["CHILD"].astype(str), "year": uasc["_year"].astype(int), "duc": duc})
+    uasc_rows = pd.DataFrame({"child": uasc["CHILD"], "year": uasc["_year"].astype(int), "duc": duc})
     if "UASC" in tables["header"] and tables["header"]["UASC"].notna().any():
         h = tables["header"]
         flag = h["UASC"].astype(str).str.strip().str.upper().isin(["1", "TRUE", "Y", "YES"])
-        uasc_rows = pd.concat([uasc_rows, pd.DataFrame({"child": h.loc[flag, "CHILD"].astype(str),
+        uasc_rows = pd.concat([uasc_rows, pd.DataFrame({"child": h.loc[flag, "CHILD"],
                                                         "year": h.loc[flag, "_year"].astype(int),
                                                         "duc": pd.NaT})])
     oc3 = tables["oc3"]
     oc3_dob, _ = parse_dates(oc3["DOB"])
     oc3_rows = pd.DataFrame({
-        "child": oc3["CHILD"].astype(str), "year": oc3["_year"].astype(int), "dob": oc3_dob,
-        "in_touch": _codes(oc3["IN_TOUCH"].fillna("")), "activ": _codes(oc3["ACTIV"].fillna("")),
-        "accom": _codes(oc3["ACCOM"].fillna("")), "_file": oc3["_file"], "_row": oc3["_row"],
+        "child": oc3["CHILD"], "year": oc3["_year"].astype(int), "dob": oc3_dob,
+        "in_touch": oc3["IN_TOUCH"].fillna(""), "activ": oc3["ACTIV"].fillna(""),
+        "accom": oc3["ACCOM"].fillna(""), "_file": oc3["_file"], "_row": oc3["_row"],
     })
     oc3_rows["dob"] = oc3_rows["dob"].fillna(oc3_rows["child"].map(children["dob"]))
     return CaseHistory(episodes=episodes, children=children, returns=returns, uasc=uasc_rows,

@@ -145,8 +145,8 @@ def placements_in_year(history: CaseHistory, year: int) -> pd.Series:
     carer after a temporary placement.
     """
     ep = in_year(history.in_return(year), year)
-    ep = ep[ep["stability_placement"] >= 0]
-    return ep.groupby("child")["stability_placement"].nunique()
+    ep = ep[ep["stability_placement"] >= 0].drop_duplicates("stability_placement")
+    return ep["child"].value_counts()
 
 
 def placement_stability(history: CaseHistory, year: int, snapshot: pd.DataFrame) -> pd.DataFrame:
@@ -168,19 +168,13 @@ def placement_stability(history: CaseHistory, year: int, snapshot: pd.DataFrame)
     counts = placements_in_year(history, year).reindex(snapshot["child"]).fillna(0)
     short = ("short_term", int((counts >= 3).sum()), len(snapshot))
 
-    ep = history.episodes
     current = open_on(history.in_return(year), end)
     current = current[~current["short_break"]].drop_duplicates("child", keep="last").set_index("child")
     ages = age_on(history.children["dob"].reindex(current.index), end)
     cohort = current[(ages < 16) & (current["period_start"] <= end - pd.DateOffset(months=30))]
-    started = ep[ep["stability_placement"] >= 0].groupby("stability_placement")["decom"].min()
-    placement_start = cohort["stability_placement"].map(started)
-    previous = (cohort["stability_placement"] - 1).map(started)
-    previous_same_period = (cohort["stability_placement"] - 1).map(
-        ep[ep["stability_placement"] >= 0].groupby("stability_placement")["period"].first()) == cohort["period"]
     two_years = end - pd.DateOffset(years=2)
-    adopted = cohort["place"].isin(C.ADOPTION_PLACES) & previous_same_period & (previous <= two_years)
-    meets = ((cohort["stability_placement"] >= 0) & (placement_start <= two_years)) | adopted
+    adopted = cohort["place"].isin(C.ADOPTION_PLACES) & (cohort["previous_stability_start"] <= two_years)
+    meets = (cohort["stability_start"] <= two_years) | adopted
     long = ("long_term", int(meets.sum()), len(cohort))
     return pd.DataFrame([short, long], columns=["measure", "children", "cohort"])
 

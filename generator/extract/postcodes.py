@@ -29,11 +29,6 @@ MILE = 1609.344
 FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 
 
-def normalise(postcodes: pd.Series) -> pd.Series:
-    """Upper case, spaces removed (``b1 1aa`` -> ``B11AA``); missing stays missing."""
-    return postcodes.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
-
-
 def _cache_dir() -> Path:
     return Path(os.environ.get("SUFFICIENCY_CACHE") or Path.home() / ".cache" / "sufficiency-generator")
 
@@ -76,10 +71,13 @@ def lookup(postcodes: pd.Series) -> pd.DataFrame:
     Also ``status``: ``ok``, ``missing`` (blank), ``partial`` (not a full postcode:
     sector-only or malformed) or ``unknown`` (well-formed but not in the directory).
     """
-    norm = normalise(postcodes)
-    codes, uniques = pd.factorize(norm, use_na_sentinel=True)
-    u = pd.Series(uniques, dtype="string")
-    full = u.str.fullmatch(FULL_POSTCODE.pattern).fillna(False).to_numpy(dtype=bool)
+    codes, raw = pd.factorize(postcodes, use_na_sentinel=True)
+    texts = ["".join(str(t).upper().split()) for t in raw]
+    u = pd.Series(texts, dtype=object)
+    full = np.array([bool(FULL_POSTCODE.match(t)) for t in texts], dtype=bool)
+    codes = np.where(codes >= 0, codes, -1)
+    empty = np.array([t == "" for t in texts] + [True], dtype=bool)
+    codes = np.where(empty[codes], -1, codes)
     east = np.full(len(u), np.nan)
     north = np.full(len(u), np.nan)
     la = np.full(len(u), None, dtype=object)
@@ -87,7 +85,7 @@ def lookup(postcodes: pd.Series) -> pd.DataFrame:
     data = directory()
     if data is not None and len(u):
         keys, e, n, li, la_codes = data
-        probe = u.fillna("").to_numpy(dtype="S7")
+        probe = np.array([t.encode()[:7] for t in texts], dtype="S7")
         pos = np.searchsorted(keys, probe).clip(max=len(keys) - 1)
         found = (keys[pos] == probe) & full
         east[found], north[found] = e[pos[found]], n[pos[found]]

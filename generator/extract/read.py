@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..problems import BuildError, Problem
@@ -40,6 +41,12 @@ REQUIRED = {
     "uasc": ("CHILD",),
     "oc3": ("CHILD", "DOB", "IN_TOUCH"),
 }
+
+CODE_COLUMNS = {"SEX", "ETHNIC", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "IN_TOUCH", "ACTIV",
+                "ACCOM", "UASC"}
+
+#: Kept as read (cleaned where used): many distinct values, cleaning them all is costly.
+RAW_COLUMNS = {"HOME_POST", "PL_POST", "URN"}
 
 _SPAN = re.compile(r"(?<!\d)(\d{4})\s*[-_/]\s*(\d{2}|\d{4})(?!\d)")
 _PREFIX = re.compile(r"^(\d{4})(?=[-_ .][A-Za-z])")
@@ -69,11 +76,32 @@ def year_from_path(path: Path, source: Path) -> int | None:
     return None
 
 
+def clean_text(values: pd.Series, upper: bool = False, categorical: bool = False) -> pd.Series:
+    """Cells stripped (codes also upper-cased, spaces removed), blanks missing.
+
+    Works on the distinct values only, so a million rows of a few hundred codes
+    cost little (pandas' string methods loop over every row in Python). Codes
+    come back categorical, which keeps later comparisons cheap; text as objects.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cleaned = []
+    for text in uniques:
+        text = str(text).strip()
+        if upper:
+            text = text.upper().replace(" ", "")
+        cleaned.append(text or None)
+    if categorical:
+        again, categories = pd.factorize(pd.Series(cleaned, dtype=object), use_na_sentinel=True)
+        again = np.append(again, -1)
+        return pd.Series(pd.Categorical.from_codes(again[codes], categories=categories.astype(object)),
+                         index=values.index)
+    return pd.Series(np.array(cleaned + [None], dtype=object)[codes], index=values.index, dtype=object)
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding,
-                               skipinitialspace=True)
+            return pd.read_csv(path, dtype=object, keep_default_na=False, encoding=encoding)
         except UnicodeDecodeError:
             continue
     raise BuildError(Problem("unreadable-file", "cannot decode the file as UTF-8 or Windows-1252",
@@ -89,7 +117,7 @@ def _kind(columns) -> str | None:
 
 
 def _year_column(frame: pd.DataFrame, name: str) -> pd.Series:
-    text = frame[name].astype(str).str.strip()
+    text = clean_text(frame[name]).fillna("").astype(str)
     span = text.str.extract(r"^(\d{4})\s*[-_/]\s*(\d{2}|\d{4})$")
     plain = pd.to_numeric(text.where(text.str.fullmatch(r"\d{4}")), errors="coerce")
     start = pd.to_numeric(span[0], errors="coerce")
@@ -150,11 +178,11 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
                 continue
             years = pd.Series(year, index=frame.index)
         keep = [c for c in COLUMNS[kind] if c in columns]
-        out = pd.DataFrame({c: frame[c].str.strip() for c in keep})
-        out = out.replace("", None)
+        out = pd.DataFrame({c: clean_text(frame[c], upper=c in CODE_COLUMNS, categorical=c in CODE_COLUMNS)
+                            if c not in RAW_COLUMNS else frame[c].replace("", None) for c in keep})
         for c in COLUMNS[kind]:
             if c not in out:
-                out[c] = None
+                out[c] = pd.Series(None, index=out.index, dtype=object)
         out["_file"] = name
         out["_row"] = frame.index.to_numpy() + 2
         out["_year"] = years.astype(int).to_numpy()
