@@ -131,6 +131,9 @@ def _obj(series: pd.Series) -> pd.Series:
 def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> pd.DataFrame:
     problems: list[Problem] = []
     ep = raw.copy()
+    for column, values in (("REC", [C.CONTINUES, "E8"]), ("PLACE_PROVIDER", ["PR0"])):
+        codes = ep[column] if isinstance(ep[column].dtype, pd.CategoricalDtype) else ep[column].astype("category")
+        ep[column] = codes.cat.add_categories([v for v in values if v not in codes.cat.categories])
     problems += _fail(ep, ep["CHILD"].isna(), "missing-child", "episode without a CHILD identifier", "CHILD")
     ep["decom"], bad = parse_dates(ep["DECOM"])
     problems += _fail(ep, bad | ep["DECOM"].isna(), "bad-date", "episode start date missing or not a date",
