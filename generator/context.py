@@ -8,6 +8,7 @@ from .values import Figure, Namespace
 def build_context(view) -> Namespace:
     """All names for one statement year (only that year's and earlier data)."""
     from .stats import children_context, market_context
+    from .forecast import context as forecast_context
 
     year = view.year
     context = Namespace(
@@ -17,7 +18,7 @@ def build_context(view) -> Namespace:
         year_label=f"{year - 1} to {year}",
         period=f"1 April {year - 1} to 31 March {year}",
     )
-    for part in (children_context.build(view), market_context.build(view)):
+    for part in (children_context.build(view), market_context.build(view), forecast_context.build(view)):
         overlap = set(part) & set(context)
         if overlap:
             raise ValueError(f"names defined twice in the context: {sorted(overlap)}")

@@ -49,7 +49,7 @@ STATE_INDEX = {s: i for i, s in enumerate(STATES)}
 
 WINDOW = 3
 MIN_WINDOW = 2
-SIMULATIONS = 2000
+SIMULATIONS = 1000
 SEED = 20260331
 PRIOR_WEIGHT = 1.0
 LOW_Q, HIGH_Q = 10, 90
@@ -172,9 +172,9 @@ def simulate(rates: Rates, start: np.ndarray, years: tuple[int, ...],
     rng = np.random.default_rng(seed)
     levers = levers or Levers()
     n_years = len(rates.window)
-    # Each future's own transition rates (Dirichlet posterior).
+    # Each future's own transition rates (Dirichlet posterior, drawn as normalised Gammas).
     alpha = rates.moves + PRIOR_WEIGHT * rates._prior()
-    probs = np.stack([rng.dirichlet(a, size=simulations) for a in alpha], axis=1)  # (sims, 20, 21)
+    probs = _dirichlet(rng, alpha, simulations)  # (sims, 20, 21)
     # Entry rates by band: Gamma posterior of the pooled count, widened by the between-year scatter.
     by_year = rates.entries.reshape(n_years, len(BANDS), len(GROUPS)).sum(axis=2)
     total, expo = by_year.sum(axis=0), rates.exposure.sum(axis=0)
@@ -188,39 +188,62 @@ def simulate(rates: Rates, start: np.ndarray, years: tuple[int, ...],
     entry_rates = rng.gamma(np.maximum(shape, 1e-6), np.maximum(scale, 1e-12), size=(simulations, len(BANDS)))
     entry_rates[:, mean_rate == 0] = 0.0
     emix_alpha = rates.entries.sum(axis=0).reshape(len(BANDS), len(GROUPS)) + PRIOR_WEIGHT * rates._entry_prior()
-    entry_mix = np.stack([rng.dirichlet(a, size=simulations) for a in emix_alpha], axis=1)  # (sims, 5, 4)
+    entry_mix = _dirichlet(rng, emix_alpha, simulations)  # (sims, 5, 4)
 
-    counts = np.tile(np.asarray(start, dtype=np.int64), (simulations, 1))
+    counts = np.tile(np.asarray(np.rint(start), dtype=np.int64), (simulations, 1))
     out = np.zeros((simulations, len(years), N_STATES))
     for k, year in enumerate(years):
         p = probs
         factor = levers.exit_factor(year)
         if not np.allclose(factor, 1):
-            p = probs.copy()
-            left = np.clip(p[:, :, LEFT] * np.repeat(factor, len(GROUPS))[None, :], 0, 1)
-            stay = p[:, :, :LEFT]
+            left = np.clip(probs[:, :, LEFT] * np.repeat(factor, len(GROUPS))[None, :], 0, 1)
+            stay = probs[:, :, :LEFT]
             stay = stay / np.maximum(stay.sum(axis=2, keepdims=True), 1e-12) * (1 - left)[:, :, None]
             p = np.concatenate([stay, left[:, :, None]], axis=2)
-        new = np.zeros((simulations, N_STATES + 1), dtype=np.int64)
-        for s in range(N_STATES):
-            if counts[:, s].any():
-                new += rng.multinomial(counts[:, s], p[:, s, :])
-        counts = new[:, :N_STATES]
+        moved = _multinomial(rng, counts, p)  # (sims, 20, 21)
+        counts = moved[:, :, :N_STATES].sum(axis=1)
         pop = (exposure or {}).get(year) if rates.per_population else None
         if rates.per_population and pop is None:
             pop = rates.exposure[-1]
         lam = entry_rates * (pop if rates.per_population else 1.0) * levers.entry_factor(year)[None, :]
-        arrivals = rng.poisson(lam)
-        for b in range(len(BANDS)):
-            if arrivals[:, b].any():
-                counts[:, b * len(GROUPS):(b + 1) * len(GROUPS)] += rng.multinomial(arrivals[:, b], entry_mix[:, b, :])
+        arrivals = rng.poisson(lam)  # (sims, 5)
+        counts += _multinomial(rng, arrivals, entry_mix).reshape(simulations, N_STATES)
         for g_from, g_to, share, bands in levers.shifts.get(year, []):
             for b in bands:
                 i, j = b * len(GROUPS) + g_from, b * len(GROUPS) + g_to
-                moved = rng.binomial(counts[:, i], min(max(share, 0.0), 1.0))
-                counts[:, i] -= moved
-                counts[:, j] += moved
+                shifted = rng.binomial(counts[:, i], min(max(share, 0.0), 1.0))
+                counts[:, i] -= shifted
+                counts[:, j] += shifted
         out[:, k, :] = counts
+    return out
+
+
+def _dirichlet(rng, alpha: np.ndarray, size: int) -> np.ndarray:
+    """``size`` draws of a Dirichlet per row of ``alpha``: array (size, *alpha.shape)."""
+    draws = rng.standard_gamma(np.broadcast_to(alpha, (size, *alpha.shape)))
+    return draws / np.maximum(draws.sum(axis=-1, keepdims=True), 1e-300)
+
+
+def _multinomial(rng, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Multinomial draws for every cell at once, as a chain of binomials.
+
+    ``n`` (..., ) counts, ``p`` (..., k) probabilities; returns (..., k).
+    Outcome j takes Binomial(remaining, p_j / remaining probability).
+    """
+    out = np.zeros(p.shape, dtype=np.int64)
+    remaining = n.astype(np.int64).copy()
+    mass = np.ones(n.shape)
+    for j in range(p.shape[-1] - 1):
+        pj = p[..., j]
+        cond = np.clip(np.where(mass > 1e-12, pj / np.maximum(mass, 1e-12), 0.0), 0.0, 1.0)
+        live = (remaining > 0) & (cond > 0)  # draw only where a child can go (most cells cannot)
+        if live.any():
+            draw = np.zeros(n.shape, dtype=np.int64)
+            draw[live] = rng.binomial(remaining[live], cond[live])
+            out[..., j] = draw
+            remaining -= draw
+        mass = mass - pj
+    out[..., -1] = remaining
     return out
 
 
@@ -230,15 +253,17 @@ def summarise(samples: np.ndarray, years: tuple[int, ...]) -> pd.DataFrame:
     Rows: year, age_band ('all' or a band), placement_group ('all' or a group),
     children (mean), low, high.
     """
-    rows = []
-    cube = samples.reshape(samples.shape[0], samples.shape[1], len(BANDS), len(GROUPS))
+    sims = samples.shape[0]
+    cube = samples.reshape(sims, samples.shape[1], len(BANDS), len(GROUPS))
+    labels = ([("all", "all")] + [("all", g) for g in GROUPS] + [(b, "all") for b in BANDS]
+              + [(b, g) for b in BANDS for g in GROUPS])
+    frames = []
     for k, year in enumerate(years):
         c = cube[:, k]
-        pieces = [("all", "all", c.sum(axis=(1, 2)))]
-        pieces += [("all", g, c[:, :, j].sum(axis=1)) for j, g in enumerate(GROUPS)]
-        pieces += [(b, "all", c[:, i, :].sum(axis=1)) for i, b in enumerate(BANDS)]
-        pieces += [(b, g, c[:, i, j]) for i, b in enumerate(BANDS) for j, g in enumerate(GROUPS)]
-        for b, g, values in pieces:
-            low, high = np.percentile(values, [LOW_Q, HIGH_Q])
-            rows.append((year, b, g, float(values.mean()), float(low), float(high)))
-    return pd.DataFrame(rows, columns=["year", "age_band", "placement_group", "children", "low", "high"])
+        pieces = np.concatenate([c.sum(axis=(1, 2))[:, None], c.sum(axis=1), c.sum(axis=2),
+                                 c.reshape(sims, -1)], axis=1)
+        low, high = np.percentile(pieces, [LOW_Q, HIGH_Q], axis=0)
+        frames.append(pd.DataFrame({"year": year, "age_band": [b for b, _ in labels],
+                                    "placement_group": [g for _, g in labels], "children": pieces.mean(axis=0),
+                                    "low": low, "high": high}))
+    return pd.concat(frames, ignore_index=True)

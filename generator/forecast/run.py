@@ -28,6 +28,9 @@ from .trend import trend_forecast
 
 HORIZON = 3
 BACKTEST_HORIZONS = (1, 2)
+#: Futures simulated for each backtest forecast (fewer than the published forecast's: the
+#: backtest needs the mean and the 10th-90th range, which 400 futures pin down to about a child).
+BACKTEST_SIMULATIONS = 400
 METHODS = {
     "transition": "transition model (entries, moves between placement groups, leaving care and ageing, "
                   "from the SSDA903 flows)",
@@ -45,9 +48,15 @@ class Forecast:
     samples: np.ndarray | None = None
 
     def value(self, year: int, group: str = "all", band: str = "all", what: str = "children") -> float:
-        f = self.frame
-        row = f[(f["year"] == year) & (f["placement_group"] == group) & (f["age_band"] == band)]
-        return float(row[what].iloc[0]) if len(row) else float("nan")
+        """One figure of the forecast (NaN if the year or cell is not forecast)."""
+        index = self.__dict__.get("_index")
+        if index is None:
+            f = self.frame
+            index = self.__dict__["_index"] = {
+                (int(y), g, b): (c, lo, hi) for y, g, b, c, lo, hi in zip(
+                    f["year"], f["placement_group"], f["age_band"], f["children"], f["low"], f["high"])}
+        cell = index.get((year, group, band))
+        return float("nan") if cell is None else float(cell[("children", "low", "high").index(what)])
 
 
 def _cache(view) -> dict:
@@ -96,11 +105,11 @@ def transition_inputs(view: YearView, origin: int):
 
 
 def forecast(view: YearView, origin: int | None = None, levers: M.Levers | None = None,
-             method: str | None = None, key: str = "baseline") -> Forecast | None:
+             method: str | None = None, key: str = "baseline", simulations: int = M.SIMULATIONS) -> Forecast | None:
     """The forecast standing at 31 March ``origin`` (the view's year by default); None if no method can."""
     origin = view.year if origin is None else origin
     cache = _cache(view)
-    cache_key = ("forecast", origin, method, key)
+    cache_key = ("forecast", origin, method, key, simulations)
     if cache_key in cache:
         return cache[cache_key]
     years = tuple(origin + k for k in range(1, HORIZON + 1))
@@ -108,7 +117,7 @@ def forecast(view: YearView, origin: int | None = None, levers: M.Levers | None 
     inputs = transition_inputs(view, origin) if method in (None, "transition") else None
     if inputs is not None:
         rates, start = inputs
-        samples = M.simulate(rates, start, years, future_exposure(view, years), levers)
+        samples = M.simulate(rates, start, years, future_exposure(view, years), levers, simulations=simulations)
         result = Forecast(origin, years, "transition", M.summarise(samples, years), rates.window, samples)
     elif method in (None, "trend"):
         frame = trend_forecast(view, origin, HORIZON)
@@ -153,7 +162,7 @@ def backtest(view: YearView, method: str | None = None) -> pd.DataFrame:
     for origin in view.years:
         if origin >= view.year or method is None:
             continue
-        past = forecast(view, origin, method=method)
+        past = forecast(view, origin, method=method, simulations=BACKTEST_SIMULATIONS)
         if past is None or past.method != method:
             continue
         for horizon in BACKTEST_HORIZONS:

@@ -1,0 +1,173 @@
+"""The forecast's template names: ``forecast``, ``backtest``, ``scenario``, ``projected_spend``, ``gap``.
+
+(Listed in ARCHITECTURE.md.) ``n`` is ``year_1``, ``year_2``, ``year_3``;
+``<group>`` a ``contract.FORECAST_GROUPS`` code; ``<slug>`` a scenario's name
+in lower case with underscores ("Strategy" -> ``strategy``). Without the data a
+figure needs, it is shown as ``x``; a scenario name that is not declared is an
+error in the template, as any unknown name is.
+"""
+from __future__ import annotations
+
+from .. import contract
+from ..values import Figure, Namespace
+from . import model as M
+from .outlook import outlook
+from .run import METHODS, HORIZON, BACKTEST_HORIZONS
+
+HORIZON_NAMES = {1: "one_year", 2: "two_year"}
+SPEND = ("spend_by_service.spend", "spend_by_service.weeks_of_care")
+CAPACITY = ("fostering_capacity.approved_places", "fostering_capacity.vacant_not_available",
+            "contracted_capacity.places")
+
+
+def _count(value, sources) -> Figure:
+    return Figure(None if value is None or value != value else value, "count", sources=tuple(sources))
+
+
+def _year_namespace(fc, sources, year_index: int) -> Namespace:
+    year = (fc.origin if fc else 0) + year_index
+    ns = Namespace(year=Figure(year if fc else None, "year"))
+    get = (lambda g, what, band="all": fc.value(year, g, band, what)) if fc else (lambda *a, **k: None)
+    ns["total"], ns["low"], ns["high"] = (_count(get("all", w), sources) for w in ("children", "low", "high"))
+    for group in M.GROUPS:
+        ns[group] = Namespace(children=_count(get(group, "children"), sources), low=_count(get(group, "low"), sources),
+                              high=_count(get(group, "high"), sources))
+    ns["by_age"] = Namespace({band: Namespace(total=_count(get("all", "children", band), sources),
+                                              low=_count(get("all", "low", band), sources),
+                                              high=_count(get("all", "high", band), sources))
+                              for band in M.BANDS})
+    return ns
+
+
+def _forecast(o) -> Namespace:
+    fc = o.baseline
+    ns = Namespace(method=METHODS[fc.method] if fc else "no forecast: not enough history",
+                   method_code=fc.method if fc else "none",
+                   window=(f"{fc.window[0]} to {fc.window[-1]}" if fc and fc.window else "none"),
+                   origin=Figure(fc.origin if fc else None, "year"))
+    for k in range(1, HORIZON + 1):
+        ns[f"year_{k}"] = _year_namespace(fc, o.sources, k)
+    return ns
+
+
+def _error_leaf(row, sources) -> Namespace:
+    get = (lambda c: None) if row is None else (lambda c: row[c])
+    return Namespace(mape=Figure(get("mape"), "percent", decimals=1, sources=sources),
+                     signed=Figure(get("signed"), "number", decimals=1, sources=sources),
+                     signed_percent=Figure(get("signed_percent"), "percent", decimals=1, sources=sources),
+                     coverage=Figure(get("coverage"), "percent", sources=sources),
+                     forecasts=Figure(get("forecasts"), "count", sources=sources))
+
+
+def _backtest(o) -> Namespace:
+    sources = o.sources + ("looked_after.children",)
+    ns = Namespace(method=METHODS[o.baseline.method] if o.baseline else "none",
+                   origins=Figure(int(o.backtest["origin"].nunique()) if not o.backtest.empty else 0, "count"))
+    for horizon in BACKTEST_HORIZONS:
+        rows = {r["placement_group"]: r for r in o.errors[o.errors["horizon"] == horizon].to_dict("records")}
+        leaf = _error_leaf(rows.get("all"), sources)
+        for group in M.GROUPS:
+            leaf[group] = _error_leaf(rows.get(group), sources)
+        ns[HORIZON_NAMES[horizon]] = leaf
+    trend = o.comparison.get("trend")
+    ns["trend"] = Namespace({HORIZON_NAMES[h]: _error_leaf(
+        next((r for r in trend.to_dict("records") if r["horizon"] == h and r["placement_group"] == "all"), None)
+        if trend is not None else None, ("looked_after.children", "population.population"))
+        for h in BACKTEST_HORIZONS})
+    return ns
+
+
+def _scenarios(o) -> Namespace:
+    ns = Namespace(count=Figure(len(o.scenarios), "count"))
+    for scenario, fc in o.scenarios:
+        entry = Namespace(name=scenario.name, description=scenario.description)
+        for k in range(1, HORIZON + 1):
+            year_ns = _year_namespace(fc, o.sources + ("scenarios.value",), k)
+            year = fc.origin + k
+            diff = fc.value(year, "all") - o.baseline.value(year, "all")
+            year_ns["difference"] = Figure(diff, "count", sources=o.sources + ("scenarios.value",))
+            entry[f"year_{k}"] = year_ns
+        ns[scenario.slug] = entry
+    return ns
+
+
+def _spend_years(frame, sources) -> Namespace:
+    ns = Namespace()
+    for k in range(1, HORIZON + 1):
+        if frame is None:
+            rows = None
+        else:
+            year = sorted(frame["year"].unique())[k - 1]
+            rows = frame[frame["year"] == year]
+        money = (lambda mask=None: None if rows is None else float(rows.loc[mask, "spend"].sum() if mask is not None
+                                                                    else rows["spend"].sum()))
+        year_ns = Namespace(year=Figure(None if rows is None else int(year), "year"),
+                            total=Figure(money(), "money", sources=sources))
+        for group in M.GROUPS:
+            year_ns[group] = Figure(money(rows["placement_group"] == group) if rows is not None else None, "money",
+                                    sources=sources)
+        for sector in ("in_house", "external"):
+            year_ns[sector] = Figure(money(rows["sector"] == sector) if rows is not None else None, "money",
+                                     sources=sources)
+        ns[f"year_{k}"] = year_ns
+    ns["three_years"] = Figure(None if frame is None else float(frame["spend"].sum()), "money", sources=sources)
+    return ns
+
+
+def _spend(o) -> Namespace:
+    sources = SPEND + o.sources
+    base = o.spend.get("baseline")
+    ns = Namespace(inflation=Figure(100 * getattr(o.view.authority, "inflation", 0.04), "percent", decimals=1),
+                   baseline=_spend_years(base, sources))
+    for scenario, _ in o.scenarios:
+        frame = o.spend.get(scenario.slug)
+        entry = _spend_years(frame, sources + ("scenarios.value",))
+        for k in range(1, HORIZON + 1):
+            saving = None if frame is None or base is None else \
+                ns["baseline"][f"year_{k}"]["total"].value - entry[f"year_{k}"]["total"].value
+            entry[f"year_{k}"]["saving"] = Figure(saving, "money", sources=sources + ("scenarios.value",))
+        saving = None if frame is None or base is None else float(base["spend"].sum() - frame["spend"].sum())
+        entry["saving"] = Figure(saving, "money", sources=sources + ("scenarios.value",))
+        ns[scenario.slug] = entry
+    return ns
+
+
+def _gap_years(frame, sources) -> Namespace:
+    ns = Namespace()
+    for k in range(1, HORIZON + 1):
+        year_ns = Namespace()
+        rows = None
+        if frame is not None and not frame.empty:
+            year = sorted(frame["year"].unique())[k - 1]
+            rows = {r["placement_group"]: r for r in frame[frame["year"] == year].to_dict("records")}
+            year_ns["year"] = Figure(int(year), "year")
+        else:
+            year_ns["year"] = Figure(None, "year")
+        for group in contract.FORECAST_GROUPS:
+            r = (rows or {}).get(group)
+            get = (lambda c, r=r: None if r is None or r[c] is None or r[c] != r[c] else r[c])
+            z = group not in ("fostering", "residential", "supported")
+
+            def fig(column, r_get=get, z=z):
+                if z and column not in ("demand", "demand_high"):
+                    return Figure(None, "count", "z", sources=sources)
+                return Figure(r_get(column), "count", sources=sources)
+            year_ns[group] = Namespace({c: fig(c) for c in ("demand", "demand_high", "in_house", "block", "framework",
+                                                            "capacity", "gap", "gap_high")})
+        ns[f"year_{k}"] = year_ns
+    return ns
+
+
+def _gap(o) -> Namespace:
+    sources = o.sources + CAPACITY
+    ns = _gap_years(o.gaps.get("baseline"), sources)
+    for scenario, _ in o.scenarios:
+        ns[scenario.slug] = _gap_years(o.gaps.get(scenario.slug), sources + ("scenarios.value",))
+    return ns
+
+
+def build(view) -> dict:
+    """Top-level names for the forecast of ``view.year``."""
+    o = outlook(view)
+    return {"forecast": _forecast(o), "backtest": _backtest(o), "scenario": _scenarios(o),
+            "projected_spend": _spend(o), "gap": _gap(o)}
