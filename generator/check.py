@@ -1,56 +1,539 @@
 """Check: what is about to be published, file by file, before it replaces site/.
 
 The leak scan reads every file a provider edition wrote (HTML, the search
-index, sitemaps including the gzipped one, CSV, SVG, JSON, JS) and fails the
-build if any withheld string appears in it.
+index, sitemaps including the gzipped one, the 404 page, CSV, SVG, JSON, JS,
+anything else that decodes as text) and fails the build if anything withheld
+from that edition appears in it. What is withheld (``Withheld``) is gathered
+when the edition's docs tree is rendered (``withheld_needles``):
+
+- **named people and contact details** from ``authority.yml``
+  (``restricted_names``), in any case, with possessives, a phone number in any
+  spacing (``01632 960417``, ``+44 1632 960 417``), an email however escaped;
+- **the authority's repository address** (edit and view-source links);
+- **every text cell of a commercially sensitive column** (provider names in
+  ``spend_with_providers``), for every year of data the statement can see;
+- **sensitive money values**, as the site formats them (``£1,234,567``) and as
+  a CSV writes them (``1234567``): cells of sensitive columns and sensitive
+  figures of the template namespace. Only values of £1,000 or more (a short
+  number would match ordinary text); a sensitive value that equals a figure
+  the edition publishes anyway is not a needle;
+- **the text of restricted blocks**: every run of ``SHINGLE`` words of the
+  literal text commissioners wrote between ``::: restricted`` and ``:::``
+  (placeholders split the runs). A run that also appears in the year's open
+  narrative or in the generated pages is left out: it is published anyway.
+
+Before matching, every file is decoded into plain text segments: gzip is
+unpacked, JSON is parsed (its escapes undone) and each string read as HTML,
+JavaScript string escapes are undone, HTML comments are unwrapped, attribute
+values (``content="..."``, ``aria-label``, ``href``) become segments of their
+own, tags are dropped, entities decoded (twice, for double-escaped text) and
+percent-escapes undone. Text is then compared as lower-case words (letters
+and digits), so whitespace, punctuation, tags and Markdown cannot hide a
+phrase.
 """
 from __future__ import annotations
 
 import gzip
+import html
+import json
+import math
+import re
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from .problems import Problem
 
-TEXT_SUFFIXES = {".html", ".htm", ".json", ".xml", ".csv", ".svg", ".js", ".txt", ".md", ".css", ".map"}
+#: Restricted text is matched as runs of this many words.
+SHINGLE = 8
+#: Money values below this are not scanned for (too likely to occur by chance).
+MONEY_FLOOR = 1000
+#: Raw (unformatted) money values are scanned for from this value (CSV cells).
+RAW_FLOOR = 10000
+#: Texts of sensitive cells need at least this many characters, or two words.
+TEXT_FLOOR = 8
+
+#: The label the full edition puts on a restricted block: never in a provider file.
+FULL_EDITION_MARK = "Not in the provider edition. Providers do not see this part"
+
+BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".otf",
+                   ".pdf", ".zip"}
 
 
-def read_published(path: Path) -> str | None:
-    """A published file's text (gzip unpacked); None for binary files we cannot read as text."""
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        data = gzip.decompress(data)
-    elif path.suffix.lower() not in TEXT_SUFFIXES:
+# ---------------------------------------------------------------------------
+# Normalising text
+# ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+|£")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words (letters and digits) of a text; everything else separates them."""
+    return _WORD.findall(text.lower().replace("£", " £ "))
+
+
+def phrase(text: str) -> str:
+    return " ".join(words(text))
+
+
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
+_ATTR = re.compile(r"""[\w:.-]+\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([/\"'\\])|\\[nrt]")
+
+
+def _unescape_js(text: str) -> str:
+    def repl(m):
+        if m.group(1):
+            return chr(int(m.group(1), 16))
+        if m.group(2):
+            return chr(int(m.group(2), 16))
+        if m.group(3):
+            return m.group(3)
+        return " "
+    return _JS_ESCAPE.sub(repl, text)
+
+
+def _unescape(text: str) -> str:
+    text = html.unescape(html.unescape(text))
+    return unquote(text) if "%" in text else text
+
+
+def html_segments(text: str) -> list[str]:
+    """Plain-text segments of HTML (or any text): the visible text, then each attribute value."""
+    text = _unescape(text)  # entities first: &lt;!-- ... --&gt; is a comment once decoded
+    text = _COMMENT.sub(lambda m: " " + m.group(1) + " ", text)
+    attributes = [a or b for tag in _TAG.findall(text) for a, b in _ATTR.findall(tag)]
+    visible = _TAG.sub(" ", text)
+    return [visible, *(html.unescape(a) for a in attributes if a.strip())]
+
+
+def _json_strings(value, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            out.append(str(k))
+            _json_strings(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _json_strings(v, out)
+    elif value is not None:
+        out.append(str(value))
+
+
+def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
+    """A published file as plain-text segments; None for a binary file we cannot read."""
+    data = path.read_bytes() if data is None else data
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except OSError:
+            return None
+        name = name[:-3]
+    suffix = Path(name).suffix
+    if suffix in BINARY_SUFFIXES:
         return None
-    return data.decode("utf-8", errors="replace")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        if b"\x00" in data[:4096]:
+            return None
+        text = data.decode("latin-1")
+    segments: list[str] = []
+    if suffix == ".json" or text.lstrip()[:1] in ("{", "["):
+        try:
+            strings: list[str] = []
+            _json_strings(json.loads(text), strings)
+            for s in strings:
+                segments += html_segments(s)
+            return segments
+        except ValueError:
+            pass
+    if "\\" in text:
+        segments += html_segments(_unescape_js(text))
+    segments += html_segments(text)
+    return segments
 
 
-def leak_scan(site_root: Path, withheld: list[str], label: str) -> list[Problem]:
-    """Every file under ``site_root`` that contains a withheld string (case-insensitive)."""
-    problems = []
-    needles = [(w, w.lower()) for w in withheld if w.strip()]
-    if not needles:
+# ---------------------------------------------------------------------------
+# What is withheld
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Needle:
+    kind: str    # "named person", "contact", "repository", "sensitive text", "sensitive figure", "restricted text"
+    text: str    # as a reader would see it
+    source: str  # where it comes from
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.text!r} (from {self.source})"
+
+
+@dataclass
+class Withheld:
+    """Everything an edition must not contain, ready to match."""
+
+    phrases: dict[str, Needle] = field(default_factory=dict)        # word phrase -> needle
+    shingles: dict[tuple, Needle] = field(default_factory=dict)     # SHINGLE words -> needle
+    patterns: list[tuple[re.Pattern, Needle]] = field(default_factory=list)  # numbers, phones
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases or self.shingles or self.patterns)
+
+    def __len__(self) -> int:
+        return len(self.phrases) + len(self.shingles) + len(self.patterns)
+
+    def needles(self) -> list[Needle]:
+        seen = {}
+        for needle in [*self.phrases.values(), *self.shingles.values(), *(n for _, n in self.patterns)]:
+            seen.setdefault(needle, None)
+        return list(seen)
+
+    def __iter__(self):  # the readable texts (older callers iterated a list of strings)
+        return iter(n.text for n in self.needles())
+
+    def merge(self, other: "Withheld") -> "Withheld":
+        return Withheld({**self.phrases, **other.phrases}, {**self.shingles, **other.shingles},
+                        self.patterns + other.patterns)
+
+    # -- adding needles ------------------------------------------------------
+
+    def add_phrase(self, text: str, needle: Needle) -> None:
+        key = phrase(text)
+        if key:
+            self.phrases.setdefault(key, needle)
+
+    def add_text(self, text: str, needle: Needle, exclude: set | None = None) -> None:
+        """Restricted narrative: every run of SHINGLE words (a shorter text whole)."""
+        tokens = words(text)
+        if len(tokens) < SHINGLE:
+            return
+        for i in range(len(tokens) - SHINGLE + 1):
+            gram = tuple(tokens[i:i + SHINGLE])
+            if exclude is None or gram not in exclude:
+                self.shingles.setdefault(gram, needle)
+
+    def add_pattern(self, pattern: str, needle: Needle) -> None:
+        self.patterns.append((re.compile(pattern, re.I), needle))
+
+    def add_money(self, value: float, needle_kind: str, source: str, published: set[str] = frozenset()) -> None:
+        """A money value as the site shows it (£1,234), and, when large, as a CSV has it (1234)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)) or abs(value) < MONEY_FLOOR:
+            return
+        shown = f"£{abs(value):,.0f}"
+        if shown in published:
+            return
+        needle = Needle(needle_kind, shown, source)
+        whole = {int(abs(value)), int(round(abs(value)))}
+        for number in sorted(whole):
+            grouped = re.escape(f"{number:,}")
+            self.add_pattern(rf"£\s*{grouped}(?!,?\d)", needle)
+            if number >= RAW_FLOOR:
+                self.add_pattern(rf"(?<![\w.,#£]){grouped}(?![\w]|,\d)", needle)
+                self.add_pattern(rf"(?<![\w.#£]){number}(?![\w]|,\d)", needle)
+
+    def add_phone(self, text: str, needle: Needle) -> None:
+        """A phone number in any spacing, national (01632 ...) or international (+44 1632 ...)."""
+        from .redact import phone_pattern
+
+        self.add_pattern(phone_pattern(text), needle)
+
+
+def is_phone(entry: str) -> bool:
+    from .redact import _is_phone
+
+    return _is_phone(entry)
+
+
+def name_forms(entry: str) -> list[str]:
+    """A person's name as it may be written: in full, and as title + surname (Ms Holloway)."""
+    parts = entry.split()
+    forms = [entry]
+    if len(parts) >= 2 and all(p[:1].isalpha() for p in parts):
+        forms += [f"{title} {parts[-1]}" for title in ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr")]
+    return forms
+
+
+def _context_figures(namespace, path: str = ""):
+    from .values import Change, Figure
+
+    for key, value in namespace.items():
+        here = f"{path}.{key}" if path else str(key)
+        if isinstance(value, dict):
+            yield from _context_figures(value, here)
+        elif isinstance(value, Figure):
+            yield here, value
+        elif isinstance(value, Change):
+            yield here, value.current
+            yield f"{here} (change)", value.number
+
+
+def _source_segments(text: str) -> list[str]:
+    """Literal narrative of a Markdown source: placeholders and Markdown link targets split it."""
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "\n\n", text, flags=re.S)
+    text = re.sub(r"\]\([^)]*\)", "] ", text)  # [words](target): keep the words
+    parts = re.split(r"\n\s*\n", text)
+    return [s for part in parts for s in html_segments(part)]
+
+
+def _grams(text_segments, n: int = SHINGLE) -> set:
+    grams = set()
+    for segment in text_segments:
+        tokens = words(segment)
+        grams.update(zip(*(tokens[i:] for i in range(n))))
+    return grams
+
+
+def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path | None = None,
+                     generated_pages=("methods.md", "downloads.md", "data-contract.md")) -> Withheld:
+    """Everything the provider edition of ``view.year`` must not contain.
+
+    ``context`` is the year's template namespace (full edition), ``content_dir``
+    the year's narrative, ``docs_dir`` the provider docs tree (only its
+    generated pages are read: text the generator writes itself is not
+    restricted).
+    """
+    from . import redact
+    from .contract import TABLES
+    from .values import Figure
+
+    withheld = Withheld()
+    year = view.year
+    team = authority.contact.get("team", "")
+
+    # Named people and contact details.
+    for entry in authority.restricted_names:
+        entry = str(entry).strip()
+        if not entry:
+            continue
+        if "@" in entry:
+            needle = Needle("contact", entry, "authority.yml restricted_names")
+            withheld.add_phrase(entry, needle)
+            withheld.add_pattern(redact.email_pattern(entry), needle)
+        elif is_phone(entry):
+            withheld.add_phone(entry, Needle("contact", entry, "authority.yml restricted_names"))
+        else:
+            for form in name_forms(entry):
+                withheld.add_phrase(form, Needle("named person", form, "authority.yml restricted_names"))
+    if authority.repo_url:
+        address = re.sub(r"^[a-z]+://", "", authority.repo_url.strip().rstrip("/"))
+        withheld.add_phrase(address, Needle("repository", address, "authority.yml repo_url (edit/source links)"))
+    withheld.add_phrase(FULL_EDITION_MARK, Needle("restricted text", FULL_EDITION_MARK,
+                                                  "the full edition's label on a restricted block"))
+
+    # The narrative: restricted blocks, and the open text that is published anyway.
+    open_segments: list[str] = []
+    blocks: list[tuple[str, int, str]] = []
+    for source in sorted(content_dir.rglob("*.md")):
+        name = f"content/{year}/{source.relative_to(content_dir).as_posix()}"
+        text = source.read_text(encoding="utf-8-sig")
+        try:
+            restricted, open_text = redact.restricted_blocks(text, name)
+        except Exception:  # a broken fence is reported by the render stage
+            continue
+        open_segments += _source_segments(open_text)
+        blocks += [(name, line, body) for line, body in restricted]
+    statement = content_dir / "statement.yml"
+    if statement.exists():
+        open_segments.append(statement.read_text(encoding="utf-8-sig"))
+    if docs_dir is not None:
+        for page in generated_pages:
+            path = Path(docs_dir) / page
+            if path.exists():
+                open_segments += html_segments(path.read_text(encoding="utf-8"))
+    open_grams = _grams(open_segments)
+    open_text_phrase = " " + " ¶ ".join(phrase(s) for s in open_segments) + " "
+    for name, line, body in blocks:
+        for segment in _source_segments(body):
+            withheld.add_text(segment, Needle("restricted text", " ".join(segment.split())[:80],
+                                              f"{name}, restricted block at line {line}"), exclude=open_grams)
+
+    # Figures the edition publishes anyway: a sensitive value equal to one is no needle.
+    published = {f.format() for _, f in _context_figures(context)
+                 if f.shown and not f.sensitive and f.kind == "money" and f.value is not None}
+    published |= set(re.findall(r"£\d[\d,]*", " ".join(open_segments)))
+
+    # Sensitive figures of the template namespace.
+    for path, figure in _context_figures(context):
+        if isinstance(figure, Figure) and figure.sensitive and figure.shown and figure.kind == "money":
+            withheld.add_money(float(figure.value), "sensitive figure", f"{{{{ {path} }}}}", published)
+
+    # Sensitive columns of the contract's tables, every year the statement can see.
+    for table in TABLES:
+        columns = table.sensitive_columns
+        if not columns or table.scope != "year":
+            continue
+        for data_year, tables in sorted(getattr(view, "history", {view.year: view.tables}).items()):
+            frame = tables.get(table.name)
+            if frame is None:
+                continue
+            for column_name in columns:
+                if column_name not in frame.columns:
+                    continue
+                column = table.column(column_name)
+                source = f"data/{data_year}/{table.name}.csv column {column_name!r}"
+                if column.type == "text":
+                    for value in frame[column_name].dropna().unique():
+                        text = str(value).strip()
+                        key = phrase(text)
+                        if len(key) < TEXT_FLOOR and len(key.split()) < 2:
+                            continue
+                        if f" {key} " in open_text_phrase:
+                            continue  # named in the open narrative by the commissioner
+                        withheld.add_phrase(text, Needle("sensitive text", text, source))
+                elif column.type == "money":
+                    for value in frame[column_name].dropna():
+                        withheld.add_money(float(value), "sensitive figure", source, published)
+    return withheld
+
+
+# ---------------------------------------------------------------------------
+# Scanning
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class ScanStats:
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+def find_leaks(segments: list[str], withheld: Withheld) -> list[Needle]:
+    """The needles found in a file's decoded segments."""
+    found: dict[Needle, None] = {}
+    token_lists = [words(s) for s in segments]
+    if withheld.phrases:
+        haystack = " " + " ¶ ".join(" ".join(t) for t in token_lists) + " "
+        for key, needle in withheld.phrases.items():
+            if f" {key} " in haystack:
+                found.setdefault(needle)
+    if withheld.shingles:
+        for tokens in token_lists:
+            if len(tokens) < SHINGLE:
+                continue
+            grams = set(zip(*(tokens[i:] for i in range(SHINGLE))))
+            for gram in grams.intersection(withheld.shingles):
+                found.setdefault(withheld.shingles[gram])
+    if withheld.patterns:
+        text = "\n".join(segments)
+        for pattern, needle in withheld.patterns:
+            if needle not in found and pattern.search(text):
+                found.setdefault(needle)
+    return list(found)
+
+
+def scan_file(path: Path, withheld: Withheld) -> list[Needle]:
+    segments = decode_file(path)
+    if segments is None:
+        return []
+    return find_leaks(segments, withheld)
+
+
+def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = None,
+              skip: tuple[Path, ...] = (), stats: ScanStats | None = None) -> list[Problem]:
+    """Every file under ``site_root`` that contains anything withheld: one problem per file and needle."""
+    if not isinstance(withheld, Withheld):  # a plain list of strings
+        strings = list(withheld)
+        withheld = Withheld()
+        for s in strings:
+            withheld.add_phrase(s, Needle("withheld text", s, "withheld list"))
+    problems: list[Problem] = []
+    if not withheld or not site_root.exists():
         return problems
+    relative_to = relative_to or site_root
+    started = time.perf_counter()
     for path in sorted(site_root.rglob("*")):
-        if not path.is_file():
+        if not path.is_file() or any(path.is_relative_to(s) for s in skip):
             continue
-        text = read_published(path)
-        if text is None:
-            continue
-        lowered = text.lower()
-        for original, needle in needles:
-            if needle in lowered:
-                problems.append(Problem("leak", f"{label} contains withheld text {original!r}",
-                                        file=str(path.relative_to(site_root.parent.parent if label.startswith(
-                                            "provider") else site_root.parent))))
+        if stats is not None:
+            stats.files += 1
+            stats.bytes += path.stat().st_size
+        for needle in scan_file(path, withheld):
+            problems.append(Problem("leak", f"{label} contains {needle.describe()}",
+                                    file=path.relative_to(relative_to).as_posix(),
+                                    hint="put the text inside a '::: restricted' block, or remove it"))
+    if stats is not None:
+        stats.seconds += time.perf_counter() - started
     return problems
 
 
-def check_site(staging: Path, trees, authority) -> list[Problem]:
-    """All pre-publication checks over the staging folder."""
-    problems: list[Problem] = []
-    for tree in trees:
-        if tree.edition != "provider":
+# ---------------------------------------------------------------------------
+# Other checks of the provider edition
+# ---------------------------------------------------------------------------
+
+#: Markup only an edit or view-source link (repo_url / edit_uri) or a chart
+#: spec carrying its data produces.
+FORBIDDEN_MARKUP = (
+    (re.compile(r'rel="edit"|class="md-content__button|class="md-source"'), "an edit or view-source link"),
+    (re.compile(r'application/(?:ld\+)?json"[^>]*>\s*\{|vega(?:-lite)?/v\d|"\$schema"\s*:'),
+     "a chart specification carrying its data"),
+)
+FORBIDDEN_CONFIG = ("repo_url", "repo_name", "edit_uri", "edit_uri_template")
+
+
+def markup_check(site_root: Path, label: str, relative_to: Path) -> list[Problem]:
+    problems = []
+    for path in sorted(site_root.rglob("*.html")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for pattern, what in FORBIDDEN_MARKUP:
+            if pattern.search(text):
+                problems.append(Problem("leak-markup", f"{label} has {what}",
+                                        file=path.relative_to(relative_to).as_posix()))
+    return problems
+
+
+def config_check(tree, project_dir: Path | None = None) -> list[Problem]:
+    """The provider build's MkDocs config (and the base it inherits) sets no repository links."""
+    problems = []
+    paths = [tree.docs_dir.parent / "mkdocs.yml"]
+    if project_dir is not None:
+        paths.append(Path(project_dir) / "mkdocs.yml")
+    for path in paths:
+        if not path.exists():
             continue
-        root = staging / tree.site_path
-        problems += leak_scan(root, tree.withheld, f"provider edition {tree.year}")
+        text = path.read_text(encoding="utf-8")
+        for key in FORBIDDEN_CONFIG:
+            match = re.search(rf"^{key}\s*:[ \t]*(\S.*)$", text, re.M)
+            if match and match.group(1).strip() not in ("null", "~", "''", '""'):
+                problems.append(Problem("leak-config", f"the provider edition's MkDocs config sets {key!r}: "
+                                        "edit and view-source links would publish the sources",
+                                        file=str(path), value=match.group(1).strip()))
+    return problems
+
+
+def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
+               stats: ScanStats | None = None) -> list[Problem]:
+    """All pre-publication checks over the staging folder.
+
+    Each provider year is scanned for its own year's needles; ``latest/`` for
+    the latest year's; the edition's other files (index, versions.json) for
+    every year's.
+    """
+    problems: list[Problem] = []
+    providers = sorted((t for t in trees if t.edition == "provider"), key=lambda t: t.year)
+    if not providers:
+        return problems
+    root = staging / "provider"
+    everything = Withheld()
+    for tree in providers:
+        withheld = tree.withheld if isinstance(tree.withheld, Withheld) else None
+        year_root = staging / tree.site_path
+        problems += leak_scan(year_root, tree.withheld, f"provider edition {tree.year}", relative_to=staging,
+                              stats=stats)
+        problems += markup_check(year_root, f"provider edition {tree.year}", staging)
+        problems += config_check(tree, project_dir)
+        if withheld is not None:
+            everything = everything.merge(withheld)
+    latest = providers[-1]
+    if (root / "latest").exists():
+        problems += leak_scan(root / "latest", latest.withheld, f"provider edition latest ({latest.year})",
+                              relative_to=staging, stats=stats)
+        problems += markup_check(root / "latest", "provider edition latest", staging)
+    skip = tuple(root / str(t.year) for t in providers) + (root / "latest",)
+    problems += leak_scan(root, everything, "provider edition", relative_to=staging, skip=skip, stats=stats)
     return problems

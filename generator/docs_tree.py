@@ -34,7 +34,7 @@ class DocsTree:
     pages: list[str] = field(default_factory=list)
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
-    withheld: list[str] = field(default_factory=list)  # strings the edition must not contain
+    withheld: object = field(default_factory=list)  # provider edition: a check.Withheld (what must not leak)
 
     @property
     def site_path(self) -> str:
@@ -75,14 +75,9 @@ def nav_pages(nav) -> list[str]:
     return found
 
 
-def replace_names(text: str, authority) -> str:
-    """Provider edition: named officers become the team, their contact details the team's."""
-    team = authority.contact.get("team", "the commissioning team")
-    email = authority.contact.get("email", "")
-    for entry in sorted(authority.restricted_names, key=len, reverse=True):
-        replacement = email if ("@" in entry or any(ch.isdigit() for ch in entry)) else f"the {team}"
-        text = text.replace(entry, replacement)
-    return text
+# Named people and contact details: see redact.replace_names (names in any case, possessives,
+# titles, emails and phone numbers in any format).
+replace_names = redact.replace_names
 
 
 def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str,
@@ -106,6 +101,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         nav=list(statement["nav"]) + [{name: path} for path, name in GENERATED_PAGES.items()],
         published=published_date(statement, year),
     )
+    if edition == "provider":
+        tree.description = replace_names(tree.description, authority)
     page_context = context if edition == "full" else redact.provider_context(context)
 
     frames: dict[str, object] = {}
@@ -166,6 +163,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     downloads_dir = docs_dir / "downloads"
     downloads_dir.mkdir()
     for filename, data in sorted(all_downloads.items()):
+        if edition == "provider":
+            data = replace_names(data.decode("utf-8"), authority).encode("utf-8")
         (downloads_dir / filename).write_bytes(data)
 
     for other in sorted(p for p in content_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yml")):
@@ -179,5 +178,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
     tree.pages += list(GENERATED_PAGES)
     if edition == "provider":
-        tree.withheld = list(authority.restricted_names)
+        # Everything the leak scan looks for in this edition's built files (check.py).
+        from .check import withheld_needles
+        tree.withheld = withheld_needles(authority, view, context, content_dir, docs_dir, tuple(GENERATED_PAGES))
     return tree

@@ -86,7 +86,77 @@ def split_restricted(text: str, source_name: str, edition: str) -> str:
                                 line=open_line, hint="end the block with ':::' on its own line"))
     if problems:
         raise BuildError(problems, stage="redact")
-    return "\n".join(out)
+    result = "\n".join(out)
+    return provider_markup(result, source_name) if edition == "provider" else result
+
+
+def restricted_blocks(text: str, source_name: str) -> tuple[list[tuple[int, str]], str]:
+    """The restricted blocks of a page (line of the fence, text) and the page's open text.
+
+    The leak scan takes its restricted-text needles from here. Fences are read
+    exactly as ``split_restricted`` reads them (a broken fence raises the same
+    ``BuildError``).
+    """
+    marked = split_restricted(text, source_name, "full")
+    blocks: list[tuple[int, str]] = []
+    open_parts: list[str] = []
+    rest = marked
+    while START_SENTINEL in rest:
+        before, rest = rest.split(START_SENTINEL, 1)
+        open_parts.append(before)
+        line = marked[:len(marked) - len(rest)].count("\n") + 1
+        body, _, rest = rest.partition(END_SENTINEL)
+        blocks.append((line, body))
+    open_parts.append(rest)
+    return blocks, "".join(open_parts)
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])"
+                     r"|<[a-z][^>]*\shidden(?:\s*=\s*[\"']?[^\s>]*)?[\s/>]", re.I)
+
+
+def _outside_code(text: str):
+    """(start, end) spans of ``text`` outside fenced code blocks."""
+    spans, start, in_code, position = [], 0, False, 0
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            if not in_code:
+                spans.append((start, position))
+            else:
+                start = position
+            in_code = not in_code
+        position += len(line) + 1
+    if not in_code:
+        spans.append((start, len(text)))
+    return spans
+
+
+def provider_markup(text: str, source_name: str) -> str:
+    """Provider edition, after ``split_restricted``: drop HTML comments, refuse hidden text.
+
+    An HTML comment or text hidden with CSS (``display: none``) or the
+    ``hidden`` attribute is still in the page's source and may reach the
+    search index: hiding is not removing. Comments are authors' notes, so the
+    provider edition leaves them out (line numbers kept); hidden text stops
+    the build with file and line.
+    """
+    problems = []
+    out, last = [], 0
+    for start, end in _outside_code(text):
+        chunk = text[start:end]
+        for match in _HIDDEN.finditer(_COMMENT.sub(lambda m: " " * len(m.group(0)), chunk)):
+            line = text[:start + match.start()].count("\n") + 1
+            problems.append(Problem("hidden-text", "text hidden with HTML or CSS is still published in the "
+                                    "page's source", file=source_name, line=line, value=match.group(0).strip(),
+                                    hint="put it inside a '::: restricted' block, or delete it"))
+        out.append(text[last:start])
+        out.append(_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), chunk))
+        last = end
+    out.append(text[last:])
+    if problems:
+        raise BuildError(problems, stage="redact (provider edition)")
+    return "".join(out)
 
 
 def finish_restricted(markdown: str) -> str:
@@ -153,3 +223,78 @@ def provider_frame(output, frame):
         return frame
     raise SensitiveInProse(f"{output.name!r} is drawn from commercially sensitive data and is not inside a "
                            "restricted block")
+
+
+# ---------------------------------------------------------------------------
+# Named people and contact details (authority.yml restricted_names)
+# ---------------------------------------------------------------------------
+
+_SEP = r"[\W_]{1,3}"  # between the words of a name: spaces, a line break, a dot or hyphen, Markdown emphasis
+_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr")
+
+
+def _is_phone(entry: str) -> bool:
+    return "@" not in entry and sum(ch.isdigit() for ch in entry) >= 6 and re.fullmatch(
+        r"[\d\s+()\-./]+", entry.strip()) is not None
+
+
+def phone_pattern(entry: str) -> str:
+    """A phone number in any spacing: 01632 960417, 01632-960-417, +44 1632 960 417, +44 (0)1632 ..."""
+    digits = re.sub(r"\D", "", entry)
+    if digits.startswith("44"):
+        digits = digits[2:]
+    digits = digits.lstrip("0")
+    sep = r"[\s\-.()/\u00a0]*"
+    return rf"(?<![\d])(?:(?:\+|00)\s*44{sep}(?:\(0\){sep})?|0{sep}){sep.join(digits)}(?!\d)"
+
+
+def email_pattern(entry: str) -> str:
+    """An email address, plain or obfuscated: ``a.b@c.d``, ``a.b%40c.d``, ``a.b&#64;c.d``, ``a.b [at] c [dot] d``."""
+    local, _, domain = entry.strip().partition("@")
+    dot = r"(?:\.|\s*\[dot\]\s*|\s+dot\s+|&#0*46;|%2[eE])"
+    at = r"(?:@|%40|&#0*64;|&commat;|\s*\[at\]\s*|\s+at\s+)"
+
+    def part(text):
+        return dot.join(re.escape(p) for p in text.split("."))
+    return rf"(?<![\w.+-]){part(local)}{at}{part(domain)}(?![\w-])"
+
+
+def name_pattern(entry: str) -> str:
+    """A person's name in any case, across a line break, with a title (Ms Priya Holloway), or as
+    title and surname (Ms Holloway); a possessive 's stays after the replacement."""
+    parts = entry.split()
+    full = _SEP.join(re.escape(p) for p in parts)
+    titles = "|".join(_TITLES)
+    forms = [rf"(?:(?:{titles})\.?\s+)?{full}"]
+    if len(parts) >= 2:
+        forms.append(rf"(?:{titles})\.?\s+{re.escape(parts[-1])}")
+    return rf"(?<![\w@.]){'(?:' + '|'.join(forms) + ')'}(?![\w@])"
+
+
+def replace_names(text: str, authority) -> str:
+    """Provider edition: named officers become the team, their contact details the team's email.
+
+    Every entry of ``authority.yml``'s ``restricted_names`` is replaced: a name
+    (in any case, across a line break, with or without a title, "Ms Holloway"
+    too) by "the <team>" ("The <team>" at the start of a sentence, "'s" kept);
+    an email address (also ``%40``, ``&#64;``, ``[at]`` forms) and a phone
+    number (in any spacing, +44 or 0) by the team's email. Longest entries
+    first, so an email containing a name is replaced whole.
+    """
+    team = str(authority.contact.get("team") or "commissioning team").strip()
+    email = str(authority.contact.get("email") or "").strip()
+    team_phrase = team if team.lower().startswith("the ") else f"the {team}"
+    for entry in sorted((str(e).strip() for e in authority.restricted_names), key=len, reverse=True):
+        if not entry:
+            continue
+        if "@" in entry:
+            text = re.sub(email_pattern(entry), email or team_phrase, text, flags=re.I)
+        elif _is_phone(entry):
+            text = re.sub(phone_pattern(entry), email or team_phrase, text)
+        else:
+            def named(match, _team=team_phrase):
+                before = match.string[:match.start()].rstrip(" *_")
+                start = before == "" or before.endswith(("\n", ".", "!", "?", ":", "#", "|", ">", "-", '"'))
+                return _team[0].upper() + _team[1:] if start else _team
+            text = re.sub(name_pattern(entry), named, text, flags=re.I)
+    return text

@@ -1,0 +1,234 @@
+"""The leak scan (generator/check.py): what it decodes, what it looks for, and that it
+catches a leak planted in a built provider edition, even gzipped or escaped (issue 4, point 4)."""
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from generator import check
+from generator.check import Needle, Withheld, decode_file, find_leaks, leak_scan
+from generator.redact import replace_names, restricted_blocks
+
+AUTHORITY = SimpleNamespace(
+    restricted_names=("Priya Holloway", "Daniel Okafor", "priya.holloway@castlebridge.example.gov.uk",
+                      "01632 960 417"),
+    contact={"team": "Placements Commissioning Team", "email": "commissioning@castlebridge.example.gov.uk"},
+    repo_url="https://github.com/castlebridge-example/sufficiency",
+)
+
+
+def names_only() -> Withheld:
+    withheld = Withheld()
+    withheld.add_phrase("Priya Holloway", Needle("named person", "Priya Holloway", "authority.yml"))
+    withheld.add_phone("01632 960 417", Needle("contact", "01632 960 417", "authority.yml"))
+    withheld.add_money(5105863.0, "sensitive figure", "data/2026/spend_with_providers.csv")
+    withheld.add_text("The canary heron sleeps beneath the eastern viaduct every Tuesday night.",
+                      Needle("restricted text", "The canary heron", "content/2026/x.md"))
+    return withheld
+
+
+def found(text: str, name: str = "page.html", withheld: Withheld | None = None) -> set[str]:
+    segments = decode_file(Path(name), text.encode("utf-8"))
+    return {n.text for n in find_leaks(segments, withheld or names_only())}
+
+
+# --- decoding and matching -------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "<p>Ask Priya Holloway.</p>",
+    "<p>Ask PRIYA HOLLOWAY's team.</p>",
+    "<p>Ask Priya\n   Holloway</p>",
+    "<p>Ask Priya&nbsp;Holloway</p>",
+    "<p>Ask <strong>Priya</strong> Holloway</p>",
+    "<p>Ask Priya&#32;Holloway</p>",
+    "<!-- internal: Priya Holloway --><p>Nothing</p>",
+    "&lt;!-- Priya Holloway --&gt;",
+    '<div style="display:none">Priya Holloway</div>',
+    '<meta name="description" content="By Priya Holloway">',
+    '<a href="https://example.org/?who=Priya%20Holloway">x</a>',
+])
+def test_names_are_found_however_written(text):
+    assert "Priya Holloway" in found(text)
+
+
+def test_json_escapes_are_undone():
+    text = json.dumps({"docs": [{"text": "Ask Pri\u0079a Holl\u006fway, \u00a35,105,863"}]}, ensure_ascii=True)
+    assert "\\u00a3" in text
+    assert found(text, "search_index.json") == {"Priya Holloway", "£5,105,863"}
+
+
+def test_javascript_string_escapes_are_undone():
+    assert "Priya Holloway" in found('var a = "\\u0050riya Holloway";', "extra.js")
+
+
+@pytest.mark.parametrize("text", ["call 01632 960 417", "call 01632960417", "call +44 1632 960417",
+                                  "call +44 (0)1632 960 417", "call 01632-960-417"])
+def test_phone_numbers_in_any_spacing(text):
+    assert "01632 960 417" in found(f"<p>{text}</p>")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("<td>£5,105,863</td>", True),
+    ("<td>&pound;5,105,863</td>", True),
+    ("provider,service,spend\nX,childrens_home,5105863\n", True),
+    ("provider,service,spend\nX,childrens_home,5105863.4\n", True),
+    ("<td>5,105,863</td>", True),
+    ("<td>£15,105,863</td>", False),
+    ("<td>£5,105,8630</td>", False),
+    ('<path d="M5105863.1"/>', False),
+    ('<rect fill="#5105863"/>', False),
+])
+def test_money_as_shown_and_as_csv(text, expected):
+    assert ("£5,105,863" in found(text, "x.csv" if "\n" in text else "x.html")) is expected
+
+
+def test_restricted_text_is_found_across_tags_and_case():
+    assert "The canary heron" in found("<p>THE <em>canary</em> heron sleeps beneath the\neastern viaduct.</p>")
+    assert "The canary heron" in found('<p data-x="x">heron sleeps beneath the eastern viaduct every Tuesday</p>')
+
+
+def test_restricted_text_needs_a_run_of_words():
+    # seven words in a row (one short of check.SHINGLE), and words split between two attributes
+    assert not found("<p>sleeps beneath the eastern viaduct every Tuesday</p>")
+    assert not found('<p title="The canary heron sleeps">beneath the eastern viaduct</p>')
+
+
+def test_short_numbers_and_ordinary_text_do_not_match():
+    assert not found("<p>We looked after 417 children; 960 weeks; 1632 places. Priya said hello.</p>")
+
+
+def test_gzip_files_are_unpacked():
+    data = gzip.compress(b"<urlset><url><loc>https://x/Priya%20Holloway/</loc></url></urlset>")
+    segments = decode_file(Path("sitemap.xml.gz"), data)
+    assert {n.text for n in find_leaks(segments, names_only())} == {"Priya Holloway"}
+
+
+def test_binary_files_are_skipped():
+    assert decode_file(Path("logo.png"), b"\x89PNG\r\n\x1a\n\x00\x00Priya Holloway") is None
+
+
+# --- replacing named people (provider edition) ---------------------------------------------
+
+def test_replace_names_covers_case_possessives_titles_and_contact_formats():
+    text = ("Priya Holloway leads. Ask PRIYA HOLLOWAY's team, or Ms Holloway, or Dr Daniel\nOkafor.\n"
+            "Email [priya.holloway@castlebridge.example.gov.uk](mailto:priya.holloway@castlebridge.example.gov.uk)"
+            " or priya.holloway%40castlebridge.example.gov.uk; call 01632 960 417 or +44 (0)1632 960417.")
+    out = replace_names(text, AUTHORITY)
+    assert out.startswith("The Placements Commissioning Team leads. Ask the Placements Commissioning Team's team")
+    assert "or the Placements Commissioning Team, or the Placements Commissioning Team." in out
+    assert out.count("commissioning@castlebridge.example.gov.uk") == 5
+    assert found(f"<p>{text}</p>", withheld=_names_withheld()) == set(AUTHORITY.restricted_names)
+    assert not found(f"<p>{out}</p>", withheld=_names_withheld())
+
+
+def test_replace_names_leaves_other_words_alone():
+    text = "Hollowayne Smith and Priyanka Holloway-Jones; 101632 960 4170."
+    assert replace_names(text, AUTHORITY) == text
+
+
+def _names_withheld() -> Withheld:
+    withheld = Withheld()
+    for entry in AUTHORITY.restricted_names:
+        needle = Needle("contact", entry, "authority.yml")
+        if "@" in entry:
+            withheld.add_phrase(entry, needle)
+        elif check.is_phone(entry):
+            withheld.add_phone(entry, needle)
+        else:
+            for form in check.name_forms(entry):
+                withheld.add_phrase(form, needle)
+    return withheld
+
+
+def test_restricted_blocks_give_their_text_and_line():
+    text = "Open.\n\n::: restricted\nSecret one.\n:::\n\nMore open.\n::: restricted\nSecret two.\n:::\n"
+    blocks, open_text = restricted_blocks(text, "x.md")
+    assert [(line, body.strip()) for line, body in blocks] == [(3, "Secret one."), (8, "Secret two.")]
+    assert "Secret" not in open_text and "More open." in open_text
+
+
+# --- a leak planted in a built provider edition is caught ------------------------------------
+
+@pytest.fixture(scope="module")
+def provider_copy(tmp_path_factory):
+    """A copy of the canary project's built site (test_provider_edition builds it once)."""
+    from test_provider_edition import built_canary_project
+
+    project = built_canary_project(tmp_path_factory)
+    copy = tmp_path_factory.mktemp("planted") / "site"
+    shutil.copytree(project.site, copy)
+    return SimpleNamespace(site=copy, tree=project.provider_tree, canary=project)
+
+
+def test_the_built_provider_edition_is_clean(provider_copy):
+    assert leak_scan(provider_copy.site / "provider" / "2026", provider_copy.tree.withheld, "provider 2026") == []
+
+
+def _plant(provider_copy, relative: str, edit) -> list:
+    path = provider_copy.site / "provider" / "2026" / relative
+    original = path.read_bytes()
+    try:
+        path.write_bytes(edit(original))
+        return leak_scan(provider_copy.site / "provider" / "2026", provider_copy.tree.withheld, "provider 2026",
+                         relative_to=provider_copy.site)
+    finally:
+        path.write_bytes(original)
+
+
+def test_leak_in_gzipped_sitemap_is_caught(provider_copy):
+    canary = provider_copy.canary
+
+    def edit(data):
+        xml = gzip.decompress(data).decode()
+        xml = xml.replace("</urlset>", f"<url><loc>https://x/{canary.provider_name.replace(' ', '%20')}/</loc>"
+                                       "</url></urlset>")
+        return gzip.compress(xml.encode())
+    problems = _plant(provider_copy, "sitemap.xml.gz", edit)
+    assert [p.file for p in problems] == ["provider/2026/sitemap.xml.gz"]
+    assert canary.provider_name in problems[0].message and "spend_with_providers" in problems[0].message
+
+
+def test_leak_in_search_index_with_escapes_is_caught(provider_copy):
+    canary = provider_copy.canary
+
+    def edit(data):
+        index = json.loads(data)
+        sentence = canary.restricted_sentence.replace("'", "\u2019")
+        index["docs"].append({"location": "x/", "title": "x",
+                              "text": f"<p>{sentence.replace(' ', '&nbsp;', 3)} Call {canary.phone_variant}, "
+                                      f"&pound;{canary.money_text[1:]}</p>"})
+        return json.dumps(index, ensure_ascii=True).encode()
+    problems = _plant(provider_copy, "search/search_index.json", edit)
+    assert {p.file for p in problems} == {"provider/2026/search/search_index.json"}
+    message = " ".join(p.message for p in problems)
+    assert "restricted text" in message and "01632 960 417" in message and canary.money_text in message
+
+
+def test_leak_in_html_comment_hidden_text_and_csv_is_caught(provider_copy):
+    canary = provider_copy.canary
+    problems = _plant(provider_copy, "index.html", lambda d: d.replace(
+        b"</body>", f'<!-- {canary.comment_sentence} --><div style="display:none">Daniel Okafor</div>'
+                    f"</body>".encode()))
+    message = " ".join(p.message for p in problems)
+    assert all(p.file == "provider/2026/index.html" for p in problems)
+    assert "Daniel Okafor" in message and "restricted text" in message
+    csv = next((provider_copy.site / "provider" / "2026" / "downloads").glob("*.csv")).name
+    problems = _plant(provider_copy, f"downloads/{csv}", lambda d: d + f"x,{canary.money_raw}\n".encode())
+    assert [p.file for p in problems] == [f"provider/2026/downloads/{csv}"]
+
+
+def test_check_site_scans_latest_and_the_edition_root(provider_copy):
+    root = provider_copy.site / "provider"
+    path = root / "versions.json"
+    original = path.read_bytes()
+    try:
+        path.write_text(json.dumps([{"version": "2026", "title": "Priya Holloway"}]))
+        problems = check.check_site(provider_copy.site, [provider_copy.tree], None)
+    finally:
+        path.write_bytes(original)
+    assert [p.file for p in problems] == ["provider/versions.json"]

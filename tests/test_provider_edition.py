@@ -1,0 +1,361 @@
+"""The provider edition of a tiny real project with canaries planted in every vector
+(issue 4, points 2, 4 and 5): none reaches any file of the provider edition, the full
+edition still shows them, and mistakes stop the build with file and line.
+
+One project is built once (both editions of 2026) and shared: each build is slow.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from generator import check
+from generator.check import decode_file, phrase, words
+from generator.problems import BuildError
+
+pytestmark = pytest.mark.slow
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+YEAR = 2026
+
+RESTRICTED_SENTENCE = "The canary heron sleeps beneath the eastern viaduct every Tuesday night."
+COMMENT_SENTENCE = "Magpie ledger note: the amber lantern fee uplift stays secret until March."
+HEADING = "Quartz pelican negotiating stance"
+PROVIDER_NAME = "Canary Quill Fostering Partnership"
+OPEN_SENTENCE = "The open lighthouse text is for every reader of both editions."
+PHONE_VARIANT = "+44 (0)1632 960417"
+
+PAGE = f"""---
+title: Canary market
+description: Notes prepared by Daniel Okafor for the market page.
+---
+
+# Canary market
+
+We looked after {{{{ looked_after.total }}}} children at 31 March {{{{ year }}}}. {OPEN_SENTENCE}
+
+Contact Priya Holloway (PRIYA HOLLOWAY's office) on 01632 960 417 or {PHONE_VARIANT}, or email
+[priya.holloway@castlebridge.example.gov.uk](mailto:priya.holloway@castlebridge.example.gov.uk).
+Ms Holloway replies within a week.
+
+::: restricted
+## {HEADING}
+
+{RESTRICTED_SENTENCE}
+
+<!-- {COMMENT_SENTENCE} -->
+
+The five providers we spent most with took {{{{ providers.largest_five_share }}}} of
+{{{{ providers.spend }}}}; the action plan's savings total {{{{ actions.savings }}}}.
+
+{{{{ table("spend_with_providers") }}}}
+
+{{{{ table("action_plan") }}}}
+:::
+
+{{{{ chart("looked_after_trend") }}}}
+
+Ordinary closing text.
+"""
+
+INDEX = """# Canary statement
+
+This statement is a test of the provider edition. See [the market page](market.md).
+"""
+
+STATEMENT = """title: Canary statement
+description: A canary statement edited by Daniel Okafor.
+published: 2026-10-14
+nav:
+  - Home: index.md
+  - Market: market.md
+"""
+
+
+@dataclass
+class CanaryProject:
+    root: Path
+    site: Path
+    trees: list = field(default_factory=list)
+    stats: check.ScanStats = field(default_factory=check.ScanStats)
+    build_seconds: float = 0.0
+    provider_name: str = PROVIDER_NAME
+    restricted_sentence: str = RESTRICTED_SENTENCE
+    comment_sentence: str = COMMENT_SENTENCE
+    phone_variant: str = PHONE_VARIANT
+    money_text: str = ""   # a sensitive figure as the full edition shows it (£1,234,567)
+    money_raw: str = ""    # the same as a CSV has it (1234567)
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def provider_tree(self):
+        return next(t for t in self.trees if t.edition == "provider")
+
+
+def make_project(root: Path) -> Path:
+    """The example's config, theme and data, with a minimal statement for YEAR and canaries planted."""
+    root.mkdir(parents=True)
+    for name in ("mkdocs.yml", "authority.yml"):
+        shutil.copyfile(PROJECT_DIR / name, root / name)
+    shutil.copytree(PROJECT_DIR / "theme", root / "theme")
+    shutil.copytree(PROJECT_DIR / "data", root / "data")
+    text = (root / "authority.yml").read_text(encoding="utf-8")
+    (root / "authority.yml").write_text(re.sub(r"statement_years: \[[^\]]*\]", f"statement_years: [{YEAR}]",
+                                               text), encoding="utf-8")
+    # A canary provider: rename the first provider of the year (totals stay as they were).
+    path = root / "data" / str(YEAR) / "spend_with_providers.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    rows[1][0] = PROVIDER_NAME
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    content = root / "content" / str(YEAR)
+    content.mkdir(parents=True)
+    (content / "statement.yml").write_text(STATEMENT, encoding="utf-8")
+    (content / "index.md").write_text(INDEX, encoding="utf-8")
+    (content / "market.md").write_text(PAGE, encoding="utf-8")
+    return root
+
+
+_BUILT: dict[str, CanaryProject] = {}
+
+
+def built_canary_project(tmp_path_factory) -> CanaryProject:
+    """The canary project built once per test session (test_leak_scan shares it)."""
+    if "project" in _BUILT:
+        return _BUILT["project"]
+    from generator import build as build_module
+    from generator.config import load_authority
+    from generator.context import build_context
+    from generator.load import load_dataset
+
+    root = make_project(tmp_path_factory.mktemp("canary") / "project")
+    project = CanaryProject(root, root / "site")
+    original = check.check_site
+
+    def capture(staging, trees, authority, *args, **kwargs):
+        project.trees = list(trees)
+        return original(staging, trees, authority, *args, stats=project.stats, **kwargs)
+
+    started = time.perf_counter()
+    build_module.check.check_site = capture
+    try:
+        build_module.build(root, project.site, years=[YEAR])
+    finally:
+        build_module.check.check_site = original
+    project.build_seconds = time.perf_counter() - started
+
+    authority = load_authority(root / "authority.yml")
+    dataset, _ = load_dataset(root / "data", authority)
+    context = build_context(dataset.view(YEAR))
+    project.figures = {"providers.spend": context.providers.spend.format(),
+                       "actions.savings": context.actions.savings.format(),
+                       "providers.largest_five_share": context.providers.largest_five_share.format()}
+    project.money_text = project.figures["providers.spend"]
+    project.money_raw = str(round(context.providers.spend.value))
+    _BUILT["project"] = project
+    return project
+
+
+@pytest.fixture(scope="module")
+def canary(tmp_path_factory) -> CanaryProject:
+    return built_canary_project(tmp_path_factory)
+
+
+def edition_files(site: Path, edition: str) -> dict[str, str]:
+    """Every file of an edition (the whole provider/ folder; the full edition's 2026/ and latest/),
+    decoded as the leak scan decodes it, as lower-case words."""
+    roots = [site / "provider"] if edition == "provider" else [site / str(YEAR), site / "latest"]
+    texts = {}
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                segments = decode_file(path)
+                if segments is not None:
+                    texts[path.relative_to(site).as_posix()] = " ¶ ".join(" ".join(words(s)) for s in segments)
+    return texts
+
+
+def raw_files(site: Path, edition: str) -> dict[str, str]:
+    """Every file of an edition as raw text (gzip unpacked, nothing else decoded)."""
+    roots = [site / "provider"] if edition == "provider" else [site / str(YEAR)]
+    out = {}
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                if path.suffix == ".gz":
+                    data = gzip.decompress(data)
+                out[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
+    return out
+
+
+def canaries(project: CanaryProject) -> dict[str, str]:
+    return {
+        "restricted sentence": RESTRICTED_SENTENCE,
+        "HTML comment in a restricted block": COMMENT_SENTENCE,
+        "heading in a restricted block": HEADING,
+        "provider name from spend_with_providers.csv": PROVIDER_NAME,
+        "named person": "Priya Holloway",
+        "named person in front matter and statement.yml": "Daniel Okafor",
+        "email": "priya.holloway@castlebridge.example.gov.uk",
+        "title and surname": "Ms Holloway",
+        "sensitive figure {{ providers.spend }}": project.figures["providers.spend"],
+        "sensitive figure {{ actions.savings }}": project.figures["actions.savings"],
+        "full edition's restricted label": "Not in the provider edition",
+    }
+
+
+# --- the provider edition has none of it, the full edition all of it -------------------------
+
+
+def test_the_build_passed_its_own_leak_scan(canary):
+    assert (canary.site / "provider" / str(YEAR) / "index.html").exists()
+    assert canary.provider_tree.withheld, "the provider edition has needles to scan for"
+    assert canary.stats.files > 20
+    print(f"\nbuild {canary.build_seconds:.1f} s; leak scan {canary.stats.files} files, "
+          f"{canary.stats.bytes / 1e6:.1f} MB in {canary.stats.seconds:.2f} s; "
+          f"{len(canary.provider_tree.withheld)} needles")
+
+
+def test_no_canary_reaches_any_provider_file(canary):
+    files = edition_files(canary.site, "provider")
+    assert any(name.endswith("sitemap.xml.gz") for name in files)
+    assert any(name.endswith("search_index.json") for name in files)
+    assert any(name.endswith("404.html") for name in files)
+    assert any(name.endswith(".csv") for name in files)
+    leaks = [(what, name) for what, text in canaries(canary).items()
+             for name, haystack in files.items() if f" {phrase(text)} " in f" {haystack} "]
+    assert leaks == []
+    raw = raw_files(canary.site, "provider")
+    for needle in (canary.money_raw, "01632", "960417", "960 417", "holloway", "okafor"):
+        hits = [name for name, text in raw.items() if needle in text.lower()]
+        assert hits == [], f"{needle!r} in {hits}"
+
+
+def test_the_full_edition_still_shows_everything(canary):
+    files = edition_files(canary.site, "full")
+    market = next(text for name, text in files.items() if name == f"{YEAR}/market/index.html")
+    for what, text in canaries(canary).items():
+        if what.startswith("HTML comment"):
+            continue
+        assert f" {phrase(text)} " in f" {market} ", what
+    raw = (canary.site / str(YEAR) / "market" / "index.html").read_text(encoding="utf-8")
+    assert f"<!-- {COMMENT_SENTENCE} -->" in raw
+    assert "01632 960 417" in raw
+    assert canary.figures["providers.largest_five_share"] in raw
+    search = (canary.site / str(YEAR) / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "canary heron sleeps" in search
+    downloads = canary.site / str(YEAR) / "downloads"
+    assert PROVIDER_NAME in (downloads / "spend_with_providers.csv").read_text(encoding="utf-8")
+    assert "saving" in (downloads / "action_plan.csv").read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_provider_edition_keeps_the_open_text_and_names_the_team(canary):
+    page = (canary.site / "provider" / str(YEAR) / "market" / "index.html").read_text(encoding="utf-8")
+    assert OPEN_SENTENCE in page and "Ordinary closing text." in page
+    assert "Contact the Placements Commissioning Team (the Placements Commissioning Team&rsquo;s office)" in \
+        page.replace("'", "&rsquo;").replace("&#39;", "&rsquo;")
+    assert "commissioning@castlebridge.example.gov.uk" in page
+    assert "The Placements Commissioning Team replies within a week." in page
+    assert "Provider edition" in page
+    meta = re.search(r'<meta name="description" content="([^"]*)"', page).group(1)
+    assert "Okafor" not in meta and "Placements Commissioning Team" in meta
+    index = (canary.site / "provider" / str(YEAR) / "index.html").read_text(encoding="utf-8")
+    assert "Okafor" not in index
+
+
+def test_provider_downloads_leave_out_sensitive_tables_and_columns(canary):
+    downloads = canary.site / "provider" / str(YEAR) / "downloads"
+    assert not (downloads / "spend_with_providers.csv").exists()
+    header = (downloads / "action_plan.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "saving" not in header
+    full = {p.name for p in (canary.site / str(YEAR) / "downloads").glob("*.csv")}
+    provider = {p.name for p in downloads.glob("*.csv")}
+    assert provider < full
+
+
+def test_no_edit_links_no_chart_specs_and_only_nav_pages(canary):
+    root = canary.site / "provider" / str(YEAR)
+    for path in root.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "github.com" not in text, path
+        assert 'class="md-source"' not in text and 'rel="edit"' not in text, path
+        assert "vega" not in text.lower() and "$schema" not in text, path
+        for svg in re.findall(r"<svg\b.*?</svg>", text, flags=re.S):
+            assert "<script" not in svg and "<metadata" not in svg and "<desc" not in svg
+    pages = sorted(p.parent.relative_to(root).as_posix() for p in root.rglob("index.html"))
+    assert pages == [".", "data-contract", "downloads", "market", "methods"]
+    config = (canary.provider_tree.docs_dir.parent / "mkdocs.yml")
+    # the generated config is removed with .build/docs once the build passes; the check ran on it
+    assert check.config_check(canary.provider_tree, canary.root) == [] or not config.exists()
+
+
+# --- mistakes stop the build with file and line -------------------------------------------
+
+
+def test_sensitive_placeholder_and_broken_markers_stop_the_provider_build(canary, tmp_path):
+    """One build (it fails early, before MkDocs): every mistake reported with file and line."""
+    from generator.build import build
+
+    root = tmp_path / "broken"
+    shutil.copytree(canary.root, root, ignore=shutil.ignore_patterns("site", "site.*", ".build"))
+    content = root / "content" / str(YEAR)
+    (content / "market.md").write_text(
+        "# Market\n\nOpen text.\n\nThe five largest took {{ providers.largest_five_share }} of spend.\n",
+        encoding="utf-8")
+    (content / "index.md").write_text(
+        "# Home\n\n::: restriced\nSecret.\n:::\n\nMore.\n\n::: restricted\nNever closed.\n", encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        build(root, root / "site", years=[YEAR], editions=("provider",))
+    found = {(p.code, p.file, p.line) for p in info.value.problems}
+    assert ("sensitive-in-prose", f"content/{YEAR}/market.md", 5) in found
+    assert ("restricted-marker", f"content/{YEAR}/index.md", 3) in found
+    assert any(code == "restricted-unopened" or code == "restricted-unclosed" for code, _, _ in found)
+    assert "providers.largest_five_share" in str(info.value)
+    assert not (root / "site").exists()
+
+
+def test_hidden_text_and_comments_in_open_prose():
+    from generator.redact import split_restricted
+
+    text = "Open.\n<!-- a note\nover two lines -->\nMore.\n"
+    out = split_restricted(text, "content/2026/x.md", "provider")
+    assert "note" not in out and out.count("\n") == text.count("\n")
+    assert split_restricted(text, "content/2026/x.md", "full") == text
+    with pytest.raises(BuildError) as info:
+        split_restricted('Open.\n\n<span style="display: none">secret</span>\n', "content/2026/x.md", "provider")
+    assert (info.value.problems[0].code, info.value.problems[0].line) == ("hidden-text", 3)
+    with pytest.raises(BuildError):
+        split_restricted("Open.\n<div hidden>secret</div>\n", "content/2026/x.md", "provider")
+    # inside a code block, or inside a restricted block, it is fine
+    split_restricted("```html\n<div hidden>x</div>\n```\n", "content/2026/x.md", "provider")
+    split_restricted('::: restricted\n<div style="display:none">x</div>\n:::\n', "content/2026/x.md", "provider")
+
+
+def test_pages_left_out_of_the_nav_stop_the_build(canary, tmp_path):
+    from generator.docs_tree import render_docs_tree
+
+    root = tmp_path / "draft"
+    (root / "content" / str(YEAR)).mkdir(parents=True)
+    for name in ("statement.yml", "index.md"):
+        shutil.copyfile(canary.root / "content" / str(YEAR) / name, root / "content" / str(YEAR) / name)
+    (root / "content" / str(YEAR) / "draft.md").write_text("# Draft\n\nNot listed.\n", encoding="utf-8")
+
+    class View:
+        year = YEAR
+        from generator.config import load_authority
+        authority = load_authority(canary.root / "authority.yml")
+
+    with pytest.raises(BuildError) as info:
+        render_docs_tree(root, tmp_path / "work", View(), {}, {}, [], "provider")
+    codes = {(p.code, p.file) for p in info.value.problems}
+    assert ("page-not-in-nav", f"content/{YEAR}/draft.md") in codes
