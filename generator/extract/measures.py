@@ -122,18 +122,42 @@ def starts_and_ceases(history: CaseHistory, year: int) -> pd.DataFrame:
     Example: E starts 10/05/2025 (N1), ceases 01/09/2025 (E4A), starts again
     01/12/2025 (N4): started 1 (abuse_or_neglect), ceased 1 (returned_home).
     """
-    start, end = year_bounds(year)
-    ep = history.in_return(year)
-    ep = ep[~ep["short_break"]]
-    starts = ep[ep["new_period"] & ep["decom"].between(start, end)].drop_duplicates("child", keep="first")
-    ceases = ep[ep["ceased"] & ep["dec"].between(start, end)].drop_duplicates("child", keep="last")
-    need = starts["cin"].map(C.CATEGORY_OF_NEED).value_counts()
+    starts, ceases = started_in_year(history, year), ceased_in_year(history, year)
+    need = starts["need"].value_counts()
     reason = ceases["reason_ceased"].value_counts()
     rows = [("started", "all", len(starts))]
     rows += [("started", code, int(need.get(code, 0))) for code in contract.CATEGORIES_OF_NEED]
     rows += [("ceased", "all", len(ceases))]
     rows += [("ceased", code, int(reason.get(code, 0))) for code in contract.REASONS_CEASED]
     return pd.DataFrame(rows, columns=["movement", "reason", "children"])
+
+
+def started_in_year(history: CaseHistory, year: int) -> pd.DataFrame:
+    """Each child's first start in the year: ``child``, ``decom``, ``cin`` and ``need`` (contract code).
+
+    A start is the first episode of a period of care (see ``read_903``), outside
+    short breaks (LS V3/V4), with DECOM from 1 April to 31 March.
+    """
+    start, end = year_bounds(year)
+    ep = history.in_return(year)
+    ep = ep[~ep["short_break"] & ep["new_period"] & ep["decom"].between(start, end)]
+    ep = ep.drop_duplicates("child", keep="first")
+    return pd.DataFrame({"child": ep["child"], "decom": ep["decom"], "cin": ep["cin"].astype(object),
+                         "need": ep["cin"].astype(object).map(C.CATEGORY_OF_NEED)})
+
+
+def ceased_in_year(history: CaseHistory, year: int) -> pd.DataFrame:
+    """Each child's last ceasing in the year: ``child``, ``dec``, ``rec``, ``reason_ceased``.
+
+    A ceasing is the last episode of a period of care with DEC from 1 April to 31
+    March, outside short breaks (LS V3/V4).
+    """
+    start, end = year_bounds(year)
+    ep = history.in_return(year)
+    ep = ep[~ep["short_break"] & ep["ceased"] & ep["dec"].between(start, end)]
+    ep = ep.drop_duplicates("child", keep="last")
+    return pd.DataFrame({"child": ep["child"], "dec": ep["dec"], "rec": ep["rec"].astype(object),
+                         "reason_ceased": ep["reason_ceased"]})
 
 
 def placements_in_year(history: CaseHistory, year: int) -> pd.Series:
