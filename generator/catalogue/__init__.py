@@ -6,10 +6,10 @@ from .base import ChartStyle, Output  # noqa: F401
 
 def all_outputs() -> dict[str, Output]:
     """Merge every domain module's outputs, refusing duplicate names."""
-    from . import children, market  # domain modules, each with OUTPUTS: tuple[Output, ...]
+    from . import children, forecast, market  # domain modules, each with OUTPUTS: tuple[Output, ...]
 
     merged: dict[str, Output] = {}
-    for module in (children, market):
+    for module in (children, market, forecast):
         for output in module.OUTPUTS:
             if output.name in merged:
                 raise ValueError(f"two outputs are named {output.name!r}")
@@ -19,9 +19,9 @@ def all_outputs() -> dict[str, Output]:
 
 def all_measures() -> list:
     """Every published measure (for the methods page), in catalogue order."""
-    from . import children, market
+    from . import children, forecast, market
 
-    return [*getattr(children, "MEASURES", ()), *getattr(market, "MEASURES", ())]
+    return [*getattr(children, "MEASURES", ()), *getattr(market, "MEASURES", ()), *getattr(forecast, "MEASURES", ())]
 
 
 def sensitive_sources() -> set[str]:
