@@ -19,6 +19,15 @@ spec altogether: no bar or point is drawn, the symbol is drawn at the
 baseline, and a note under the chart says why. The SVG is rendered by
 vl-convert (no JavaScript on the page) and is deterministic; ids inside it
 are prefixed with the figure id so that several charts can share a page.
+
+Each chart is drawn twice, wide and narrow; ``figures.css`` shows the narrow
+drawing on phones so that its labels stay readable. Both carry the same
+accessible name; the hidden one is ``display: none``.
+
+Series never rely on colour alone: lines differ by dash pattern and point
+shape and are labelled at their ends; stacked segments are separated by white
+rules and stack in legend order; bars carry their values; the data table
+follows every chart.
 """
 from __future__ import annotations
 
@@ -227,9 +236,11 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
             cat_axis = alt.Axis(labelExpr=split, labelAngle=0, labelLimit=0, ticks=False,
                                 labelLineHeight=LINE_HEIGHT)
         else:
-            wrapped = {}
-            cat_axis = alt.Axis(labelAngle=-40, labelAlign="right", labelBaseline="top",
-                                labelLimit=200, ticks=False)
+            # Too narrow to sit level: slanted, still wrapped, never cut short.
+            wrapped = {c: _wrap(c, 22) for c in prep.categories}
+            cat_axis = alt.Axis(labelExpr=split, labelAngle=-40, labelAlign="right",
+                                labelBaseline="top", labelLimit=0, ticks=False,
+                                labelLineHeight=LINE_HEIGHT)
     if wrapped:
         prep = prep.relabelled(wrapped)
     val_axis = alt.Axis(labelExpr=_axis_label_expr(prep.kind, top), grid=True,

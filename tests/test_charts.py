@@ -400,3 +400,24 @@ def test_negative_bar_labels_sit_below_the_bar():
     texts = [layer["mark"] for layer in spec["layer"] if layer["mark"]["type"] == "text"]
     assert {m["baseline"] for m in texts} == {"bottom", "top"}
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"][0] < -12
+
+
+def test_long_category_labels_wrap_and_are_never_cut_short():
+    names = ["Foster placement with relative or friend", "Supported accommodation and independent living",
+             "Secure children's homes and secure units"]
+    frame = pd.DataFrame({"Placement type": names, "Children": [39, 37, 2]})
+    for horizontal in (True, False):
+        output = _output("types", ChartStyle("bar", "Placement type", "Children", horizontal=horizontal),
+                         {"Children": "count"})
+        for svg in _svgs(_render(output, frame).html):
+            assert "…" not in svg and "&#8230;" not in svg
+            text = " ".join(re.findall(r">([^<>]+)</t", svg)).replace("&#39;", "'").replace("&apos;", "'")
+            for word in " ".join(names).split():
+                assert word.replace("'", "") in text.replace("'", ""), word
+
+
+def test_stylesheet_shows_one_drawing_and_visible_focus():
+    css = (ROOT / "theme" / "assets" / "stylesheets" / "figures.css").read_text(encoding="utf-8")
+    assert ".chart-svg--narrow" in css and ".chart-svg--wide" in css
+    assert ":focus-visible" in css and "outline:" in css
+    assert "height: auto" in css  # the SVG keeps its proportions as it scales
