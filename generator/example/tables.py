@@ -28,7 +28,9 @@ where the tables overlap they agree:
   made in the year, by service and how it was bought; the referrals placed each
   month add up to the same placements.
 * ``provider_market``, ``action_plan`` and the reference tables (population,
-  benchmarks) are written out here.
+  benchmarks) are written out here. The forecast's inputs (``contracted_capacity``
+  and, for statement years, ``scenarios``) come from
+  ``generator.forecast.example_inputs``, which the forecast's owner keeps.
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ UNIT_COST = {
     ("fostering", "external"): (905, 920, 935, 960, 1000, 1045, 1075, 1100),
     ("fostering_relative_friend", "in_house"): (300, 308, 316, 327, 345, 362, 375, 388),
     ("childrens_home", "in_house"): (4150, 4280, 4420, 4650, 4980, 5300, 5550, 5800),
-    ("childrens_home", "external"): (4550, 4800, 5100, 5550, 6150, 6700, 7100, 7450),
+    ("childrens_home", "external"): (4550, 4800, 5100, 5550, 6100, 6600, 6950, 7250),
     ("supported_accommodation", "in_house"): (1150, 1180, 1210, 1250, 1310, 1360, 1410, 1450),
     ("supported_accommodation", "external"): (1250, 1300, 1380, 1500, 1700, 1950, 2150, 2350),
     ("secure", "external"): (8100, 8350, 8600, 9000, 9600, 10100, 10500, 10900),
@@ -476,8 +478,10 @@ def benchmarks() -> pd.DataFrame:
 
 
 def year_tables(facts: Facts, year: int) -> dict[str, pd.DataFrame]:
+    from ..forecast.example_inputs import year_tables as forecast_inputs
+
     spend = spend_by_service(facts, year)
-    return {
+    return {**forecast_inputs(year),
         "spend_by_service": spend,
         "spend_with_providers": spend_with_providers(spend, year),
         "fostering_capacity": fostering_capacity(facts, year),
