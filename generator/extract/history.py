@@ -94,8 +94,15 @@ class CaseHistory:
         """Episodes of the children that ``year``'s return holds."""
         if year not in self._cache:
             kids = self.returns.loc[self.returns["year"] == year, "child"]
-            self._cache[year] = self.episodes[self.episodes["child"].isin(kids)]
+            cids = self.children.index.get_indexer(kids)
+            member = np.zeros(len(self.children), dtype=bool)
+            member[cids[cids >= 0]] = True
+            self._cache[year] = self.episodes[member[self.episodes["cid"].to_numpy()]]
         return self._cache[year]
+
+    def child_values(self, column: str, episodes: pd.DataFrame) -> np.ndarray:
+        """``children[column]`` for each row of ``episodes`` (by position, no index lookups)."""
+        return self.children[column].to_numpy()[episodes["cid"].to_numpy()]
 
 
 def _fail(frame: pd.DataFrame, mask: pd.Series, code: str, message: str, column: str,
@@ -136,7 +143,7 @@ def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> 
         ep[column] = codes.cat.add_categories([v for v in values if v not in codes.cat.categories])
     problems += _fail(ep, ep["CHILD"].isna(), "missing-child", "episode without a CHILD identifier", "CHILD")
     ep["decom"], bad = parse_dates(ep["DECOM"])
-    problems += _fail(ep, bad | ep["DECOM"].isna(), "bad-date", "episode start date missing or not a date",
+    problems += _fail(ep, bad | ep["decom"].isna(), "bad-date", "episode start date missing or not a date",
                       "DECOM", expected="dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd")
     ep["dec"], bad = parse_dates(ep["DEC"])
     problems += _fail(ep, bad, "bad-date", "episode end date is not a date", "DEC",
@@ -275,10 +282,10 @@ def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> 
 def _carer_key(ep: pd.DataFrame) -> np.ndarray:
     """A number per carer: the URN where there is one, else PLACE, PL_POST and provider."""
     urn_code, urns = pd.factorize(ep["urn"], use_na_sentinel=True)
-    real = np.array([str(u).strip().upper() not in ("", "XXXXXXX", "SC999999") for u in urns] + [False])
+    real = np.append(~pd.Index(urns, dtype=object).isin(["", "XXXXXXX", "SC999999"]), False)
     post = pd.factorize(ep["pl_post"], use_na_sentinel=True)[0].astype(np.int64) + 1
-    place = pd.factorize(ep["place"].astype(object), use_na_sentinel=True)[0].astype(np.int64) + 1
-    provider = pd.factorize(ep["place_provider"].astype(object), use_na_sentinel=True)[0].astype(np.int64) + 1
+    place = ep["place"].cat.codes.to_numpy().astype(np.int64) + 1
+    provider = ep["place_provider"].cat.codes.to_numpy().astype(np.int64) + 1
     other = (place * (post.max(initial=0) + 1) + post) * 16 + provider
     return np.where(real[urn_code], urn_code, -1 - other)
 
@@ -352,7 +359,10 @@ def _children(tables, episodes: pd.DataFrame, report: QualityReport) -> pd.DataF
                f"Taken from another return, the UASC or OC3 file where one has it ({int(filled.sum())} rows); "
                "a child with episodes and no date of birth anywhere stops the extract.",
                examples(header[missing_dob], "DOB"))
-    children = pd.DataFrame(index=pd.Index(episodes["child"].unique(), name="child"))
+    # One row per child in ``cid`` order, so ``children.iloc[cid]`` is the child's row.
+    cid, first = np.unique(episodes["cid"].to_numpy(), return_index=True)
+    assert (cid == np.arange(len(cid))).all()
+    children = pd.DataFrame(index=pd.Index(episodes["child"].to_numpy()[first], name="child", dtype=object))
     children["dob"] = dob.reindex(children.index)
     no_header = ~children.index.isin(latest.index)
     report.add("episodes-without-header", "children with episodes but no header row in any return",
@@ -382,7 +392,7 @@ def _children(tables, episodes: pd.DataFrame, report: QualityReport) -> pd.DataF
                                 file=f, row=int(r), column="CHILD", value=c)
                         for f, r, c in first[["_file", "_row", "child"]].head(20).itertuples(index=False)]
         raise BuildError(problems, stage="extract")
-    born_after = episodes["decom"] < episodes["child"].map(children["dob"])
+    born_after = episodes["decom"] < children["dob"].to_numpy()[episodes["cid"].to_numpy()]
     if born_after.any():
         raise BuildError(_fail(episodes, born_after, "start-before-birth", "episode starts before the child's date of birth",
                                "decom", hint="check DECOM here and DOB in the header"), stage="extract")

@@ -71,17 +71,16 @@ def looked_after_at_31_march(history: CaseHistory, year: int, la_code: str) -> p
     """
     _, end = year_bounds(year)
     ep = open_on(history.in_return(year), end)
-    ep = ep[~ep["short_break"]].drop_duplicates("child", keep="last")
-    children = history.children.reindex(ep["child"])
+    ep = ep[~ep["short_break"]].drop_duplicates("cid", keep="last")
     uasc = history.uasc[(history.uasc["year"] == year) & (history.uasc["duc"].isna() | (history.uasc["duc"] > end))]
-    home, placed = postcodes.lookup(ep["home_post"]), postcodes.lookup(ep["pl_post"])
+    home, placed = _postcodes(history, ep)
     la_known = la_code in postcodes.known_la_codes()
     out = pd.DataFrame({
         "child": ep["child"].to_numpy(),
         "total": "all",
-        "age_band": age_band(age_on(children["dob"], end)).to_numpy(),
-        "sex": children["sex"].to_numpy(),
-        "ethnicity": children["ethnicity"].to_numpy(),
+        "age_band": age_band(age_on(pd.Series(history.child_values("dob", ep)), end)).to_numpy(),
+        "sex": history.child_values("sex", ep),
+        "ethnicity": history.child_values("ethnicity", ep),
         "legal_status": ep["legal_status"].to_numpy(),
         "placement_type": ep["placement_type"].to_numpy(),
         "provider": ep["provider"].to_numpy(),
@@ -93,6 +92,19 @@ def looked_after_at_31_march(history: CaseHistory, year: int, la_code: str) -> p
         "placement_status": placed["status"].to_numpy(),
     })
     return out
+
+
+def _postcodes(history: CaseHistory, ep: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Home and placement postcode lookups for rows of ``history.episodes`` (looked up once per history)."""
+    if "postcodes" not in history._cache:
+        history._cache["postcodes"] = postcodes.for_episodes(history.episodes)
+    found = history._cache["postcodes"]
+    rows = found.iloc[ep.index.to_numpy()]  # episodes has a RangeIndex: labels are positions
+    home = pd.DataFrame({"east": rows["home_east"].to_numpy(), "north": rows["home_north"].to_numpy(),
+                         "status": rows["home_status"].to_numpy()})
+    placed = pd.DataFrame({"east": rows["pl_east"].to_numpy(), "north": rows["pl_north"].to_numpy(),
+                           "la": rows["pl_la"].to_numpy(), "status": rows["pl_status"].to_numpy()})
+    return home, placed
 
 
 def looked_after_table(snapshot: pd.DataFrame) -> pd.DataFrame:
@@ -169,8 +181,13 @@ def placements_in_year(history: CaseHistory, year: int) -> pd.Series:
     carer after a temporary placement.
     """
     ep = in_year(history.in_return(year), year)
-    ep = ep[ep["stability_placement"] >= 0].drop_duplicates("stability_placement")
-    return ep["child"].value_counts()
+    ids = ep["stability_placement"].to_numpy()
+    cid = ep["cid"].to_numpy()[ids >= 0]
+    ids = ids[ids >= 0]
+    first = np.concatenate([[True], ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=bool)
+    counts = np.bincount(cid[first], minlength=len(history.children))
+    kids = np.flatnonzero(counts)
+    return pd.Series(counts[kids], index=pd.Index(history.children.index[kids], name="child"), name="placements")
 
 
 def placement_stability(history: CaseHistory, year: int, snapshot: pd.DataFrame) -> pd.DataFrame:
@@ -193,8 +210,8 @@ def placement_stability(history: CaseHistory, year: int, snapshot: pd.DataFrame)
     short = ("short_term", int((counts >= 3).sum()), len(snapshot))
 
     current = open_on(history.in_return(year), end)
-    current = current[~current["short_break"]].drop_duplicates("child", keep="last").set_index("child")
-    ages = age_on(history.children["dob"].reindex(current.index), end)
+    current = current[~current["short_break"]].drop_duplicates("cid", keep="last")
+    ages = age_on(pd.Series(history.child_values("dob", current), index=current.index), end)
     cohort = current[(ages < 16) & (current["period_start"] <= end - pd.DateOffset(months=30))]
     two_years = end - pd.DateOffset(years=2)
     adopted = cohort["place"].isin(C.ADOPTION_PLACES) & (cohort["previous_stability_start"] <= two_years)
@@ -222,10 +239,11 @@ def placements_by_type_and_age(history: CaseHistory, year: int) -> pd.DataFrame:
     first = ep["decom"].clip(lower=start)
     last = ep["dec"].fillna(end + pd.Timedelta(days=1)).clip(upper=end + pd.Timedelta(days=1))
     days = (last - first).dt.days
-    frame = pd.DataFrame({"placement": ep["placement"], "child": ep["child"], "first": first,
+    frame = pd.DataFrame({"placement": ep["placement"], "child": ep["cid"], "first": first,
                           "type": ep["placement_type"], "days": days})
     per = frame.groupby("placement", sort=False).agg(child=("child", "first"), first=("first", "min"),
                                                      type=("type", "first"), days=("days", "sum"))
+    per["cid"] = per["child"]
     per["age_band"] = age_band(_age_at(history, per))
     grouped = per.groupby(["type", "age_band"]).agg(children=("child", "nunique"), placements=("child", "size"),
                                                     days=("days", "sum"))
@@ -239,8 +257,7 @@ def placements_by_type_and_age(history: CaseHistory, year: int) -> pd.DataFrame:
 
 def _age_at(history: CaseHistory, per: pd.DataFrame) -> pd.Series:
     """Age of each placement's child on the placement's ``first`` day."""
-    dob = history.children["dob"].reindex(per["child"]).to_numpy()
-    dob = pd.Series(dob, index=per.index)
+    dob = pd.Series(history.children["dob"].to_numpy()[per["cid"].to_numpy()], index=per.index)
     on = per["first"]
     before = (dob.dt.month > on.dt.month) | ((dob.dt.month == on.dt.month) & (dob.dt.day > on.dt.day))
     return on.dt.year - dob.dt.year - before.astype(int)

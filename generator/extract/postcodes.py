@@ -103,6 +103,25 @@ def lookup(postcodes: pd.Series) -> pd.DataFrame:
     return out
 
 
+def for_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
+    """``lookup`` of HOME_POST and PL_POST for every episode, in one pass over the distinct postcodes.
+
+    Columns ``home_east home_north home_status pl_east pl_north pl_la pl_status``,
+    aligned with ``episodes`` by position.
+    """
+    both = pd.Series(np.concatenate([episodes["home_post"].to_numpy(dtype=object),
+                                     episodes["pl_post"].to_numpy(dtype=object)]), dtype=object)
+    found = lookup(both)
+    n = len(episodes)
+    home, placed = found.iloc[:n], found.iloc[n:]
+    return pd.DataFrame({
+        "home_east": home["east"].to_numpy(), "home_north": home["north"].to_numpy(),
+        "home_status": home["status"].to_numpy(),
+        "pl_east": placed["east"].to_numpy(), "pl_north": placed["north"].to_numpy(),
+        "pl_la": placed["la"].to_numpy(), "pl_status": placed["status"].to_numpy(),
+    })
+
+
 def available() -> bool:
     return directory() is not None
 

@@ -46,7 +46,8 @@ CODE_COLUMNS = {"SEX", "ETHNIC", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", 
                 "ACCOM", "UASC"}
 
 #: Kept as read (cleaned where used): many distinct values, cleaning them all is costly.
-RAW_COLUMNS = {"HOME_POST", "PL_POST", "URN"}
+#: Dates are stripped when parsed, CHILD once the files are stacked.
+RAW_COLUMNS = {"HOME_POST", "PL_POST", "URN", "CHILD", "DECOM", "DEC", "DOB", "DUC"}
 
 _SPAN = re.compile(r"(?<!\d)(\d{4})\s*[-_/]\s*(\d{2}|\d{4})(?!\d)")
 _PREFIX = re.compile(r"^(\d{4})(?=[-_ .][A-Za-z])")
@@ -179,7 +180,7 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
             years = pd.Series(year, index=frame.index)
         keep = [c for c in COLUMNS[kind] if c in columns]
         out = pd.DataFrame({c: clean_text(frame[c], upper=c in CODE_COLUMNS, categorical=c in CODE_COLUMNS)
-                            if c not in RAW_COLUMNS else frame[c].replace("", None) for c in keep})
+                            if c not in RAW_COLUMNS else frame[c] for c in keep})
         for c in COLUMNS[kind]:
             if c not in out:
                 out[c] = pd.Series(None, index=out.index, dtype=object)
@@ -196,6 +197,7 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     for kind, frames in parts.items():
         if frames:
             tables[kind] = pd.concat(frames, ignore_index=True)
+            tables[kind]["CHILD"] = clean_text(tables[kind]["CHILD"])
         else:
             tables[kind] = pd.DataFrame({c: pd.Series(dtype=object) for c in
                                          (*COLUMNS[kind], "_file", "_row", "_year")})
