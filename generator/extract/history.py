@@ -336,8 +336,8 @@ def _children(tables, episodes: pd.DataFrame, report: QualityReport) -> pd.DataF
     if bad.any():
         raise BuildError(_fail(header, bad, "bad-date", "date of birth is not a date", "DOB",
                                expected="dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd"), stage="extract")
-    header["SEX"] = header["SEX"].fillna("")
-    header["ETHNIC"] = header["ETHNIC"].fillna("")
+    header["SEX"] = header["SEX"].astype(object).fillna("")
+    header["ETHNIC"] = header["ETHNIC"].astype(object).fillna("")
     header["cid"] = pd.factorize(header["CHILD"])[0]
     header = header.iloc[np.lexsort((header["_row"].to_numpy(), header["_year"].to_numpy(), header["cid"].to_numpy()))]
     # Date of birth: latest return that has one, else the UASC or OC3 files.
@@ -456,8 +456,8 @@ def read_903(source: Path, rule: PlacementRule = DFE_RULE, report: QualityReport
     oc3_dob, _ = parse_dates(oc3["DOB"])
     oc3_rows = pd.DataFrame({
         "child": oc3["CHILD"], "year": oc3["_year"].astype(int), "dob": oc3_dob,
-        "in_touch": oc3["IN_TOUCH"].fillna(""), "activ": oc3["ACTIV"].fillna(""),
-        "accom": oc3["ACCOM"].fillna(""), "_file": oc3["_file"], "_row": oc3["_row"],
+        "in_touch": oc3["IN_TOUCH"].astype(object).fillna(""), "activ": oc3["ACTIV"].astype(object).fillna(""),
+        "accom": oc3["ACCOM"].astype(object).fillna(""), "_file": oc3["_file"], "_row": oc3["_row"],
     })
     oc3_rows["dob"] = oc3_rows["dob"].fillna(oc3_rows["child"].map(children["dob"]))
     return CaseHistory(episodes=episodes, children=children, returns=returns, uasc=uasc_rows,
