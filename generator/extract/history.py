@@ -12,7 +12,7 @@ sorted by child and start date, after the treatments below. Its columns:
 ``decom``, ``dec``        start and end dates (``dec`` missing while open)
 ``rne ls cin place``      903 codes, upper case, pandas categoricals (``place_provider``, ``rec`` likewise)
 ``place_provider rec``
-``home_post pl_post urn``  as recorded
+``home_post pl_post urn``  as recorded (categoricals)
 ``year``                  the latest return (year ending 31 March) the episode came from
 ``placement_type``        contract.PLACEMENT_TYPES code of ``place``
 ``provider``              contract.PROVIDERS code of ``place_provider``
@@ -137,7 +137,7 @@ def _obj(series: pd.Series) -> pd.Series:
 
 def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> pd.DataFrame:
     problems: list[Problem] = []
-    ep = raw.copy()
+    ep = raw  # the stacked files, not used again: adding columns in place saves a copy
     for column, values in (("REC", [C.CONTINUES, "E8"]), ("PLACE_PROVIDER", ["PR0"])):
         codes = ep[column] if isinstance(ep[column].dtype, pd.CategoricalDtype) else ep[column].astype("category")
         ep[column] = codes.cat.add_categories([v for v in values if v not in codes.cat.categories])
@@ -257,8 +257,8 @@ def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> 
         "rne": _cat(ep["RNE"]), "ls": _cat(ep["LS"]), "cin": _cat(ep["CIN"]),
         "place": _cat(ep["PLACE"]), "place_provider": _cat(ep["PLACE_PROVIDER"]),
         "rec": _cat(ep["REC"]), "reason_place_change": _obj(ep["REASON_PLACE_CHANGE"]),
-        "home_post": _obj(ep["HOME_POST"]), "pl_post": _obj(ep["PL_POST"]),
-        "urn": _obj(ep["URN"]), "year": ep["_year"].to_numpy(),
+        "home_post": _cat(ep["HOME_POST"]), "pl_post": _cat(ep["PL_POST"]),
+        "urn": _cat(ep["URN"]), "year": ep["_year"].to_numpy(),
         "_file": _obj(ep["_file"]), "_row": ep["_row"].to_numpy(),
     })
     out["placement_type"] = out["place"].map(C.PLACEMENT_TYPE).astype(object)

@@ -99,10 +99,14 @@ def clean_text(values: pd.Series, upper: bool = False, categorical: bool = False
     return pd.Series(np.array(cleaned + [None], dtype=object)[codes], index=values.index, dtype=object)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, wanted: set[str]) -> pd.DataFrame:
+    """The file's ``wanted`` columns (matched ignoring case and spaces), as text."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return pd.read_csv(path, dtype=object, keep_default_na=False, encoding=encoding)
+            frame = pd.read_csv(path, dtype=object, keep_default_na=False, encoding=encoding,
+                                usecols=lambda c: str(c).strip().upper() in wanted)
+            frame.columns = [str(c).strip().upper() for c in frame.columns]
+            return frame
         except UnicodeDecodeError:
             continue
     raise BuildError(Problem("unreadable-file", "cannot decode the file as UTF-8 or Windows-1252",
@@ -151,8 +155,7 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
         if kind is None:
             lines.append(f"{name}: not a header, episodes, UASC or OC3 file; not read")
             continue
-        frame = _read_csv(path)
-        frame.columns = columns
+        frame = _read_csv(path, {*COLUMNS[kind], *YEAR_COLUMNS})
         missing = [c for c in REQUIRED[kind] if c not in columns]
         if missing:
             problems.append(Problem("missing-column", f"the {kind} file lacks column(s) {', '.join(missing)}",
