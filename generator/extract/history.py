@@ -356,7 +356,7 @@ def _children(tables, episodes: pd.DataFrame, report: QualityReport) -> pd.DataF
     missing_dob = header["dob"].isna()
     filled = missing_dob & header["CHILD"].isin(dob.index)
     report.add("dob-missing", "header rows with no date of birth", int(missing_dob.sum()),
-               f"Taken from another return, the UASC or OC3 file where one has it ({int(filled.sum())} rows); "
+               f"Taken from another return, the UASC or OC3 file where one has it ({int(filled.sum())} of them); "
                "a child with episodes and no date of birth anywhere stops the extract.",
                examples(header[missing_dob], "DOB"))
     # One row per child in ``cid`` order, so ``children.iloc[cid]`` is the child's row.

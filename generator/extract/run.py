@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..contract import CHILD_LEVEL_COLUMNS
 from ..csvio import write_table
 from ..problems import BuildError, Problem
 from . import flows, measures, postcodes
@@ -76,6 +77,11 @@ def extract_to_data(source: Path, data_dir: Path, la_code: str, years: list[int]
         tables.update(flows.forecast_tables(history, year))  # the forecast's tables (issue 6)
         _report_year(report, history, year, snapshot)
         outputs[year] = tables
+    leaks = [f"{year}/{name}: {column}" for year, tables in outputs.items() for name, frame in tables.items()
+             for column in frame.columns if str(column).upper() in CHILD_LEVEL_COLUMNS]
+    if leaks:  # never expected: a guard against a future table carrying child-level columns
+        raise BuildError([Problem("child-level-output", "a table to be written has a child-level column",
+                                  value=leak) for leak in leaks], stage="extract")
     data_dir = Path(data_dir)
     for year, tables in outputs.items():
         for name, frame in tables.items():
