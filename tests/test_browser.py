@@ -127,6 +127,16 @@ PAGE_TYPES = ["home", "older home", "narrative", "older narrative", "methods", "
               "provider latest alias"]
 
 
+ROOT_404 = ("site/404.html is missing: GitHub Pages serves only the site's root 404.html for a missing "
+            "URL at any depth, so the build should copy the latest full edition's 404.html there")
+
+
+def _url_for(site: Site, kind: str) -> str:
+    if kind == "not found" and not (site.root / "404.html").is_file():
+        pytest.fail(ROOT_404)
+    return page_url(site, kind)
+
+
 def _check_clean(visit, expect_status=200):
     allow = (404,) if expect_status == 404 else ()
     assert visit.status == expect_status, f"{visit.url} answered {visit.status}"
@@ -143,14 +153,14 @@ def _check_axe(browser, visit):
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
 def test_page_loads_clean_and_passes_axe(built_site, base_url, browser, kind):
-    visit = browser.visit(base_url + page_url(built_site, kind))
+    visit = browser.visit(base_url + _url_for(built_site, kind))
     _check_clean(visit, 404 if kind == "not found" else 200)
     _check_axe(browser, visit)
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
 def test_page_on_a_phone(built_site, base_url, browser, kind):
-    visit = browser.visit(base_url + page_url(built_site, kind), viewport=PHONE)
+    visit = browser.visit(base_url + _url_for(built_site, kind), viewport=PHONE)
     _check_clean(visit, 404 if kind == "not found" else 200)
     assert horizontal_overflow(visit.page) <= 0, f"{visit.url} scrolls sideways at {PHONE['width']}px"
     _check_axe(browser, visit)
@@ -300,6 +310,7 @@ def test_search_finds_pages_and_its_dialog_passes_axe(built_site, base_url, brow
 
 
 def test_404_page_works_at_any_depth(built_site, base_url, browser):
+    assert (built_site.root / "404.html").is_file(), ROOT_404
     for path in (f"{built_site.latest}/no/such/page/", "no-such-folder/", f"provider/{built_site.latest}/x/y/z/"):
         visit = browser.visit(base_url + path)
         _check_clean(visit, 404)
