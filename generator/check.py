@@ -49,6 +49,8 @@ from .problems import Problem
 SHINGLE = 8
 #: Money values below this are not scanned for (too likely to occur by chance).
 MONEY_FLOOR = 1000
+#: Money values that are multiples of this (£150,000) are not scanned for: too common in ordinary text.
+ROUND = 1000
 #: Raw (unformatted) money values are scanned for from this value (CSV cells).
 RAW_FLOOR = 10000
 #: Texts of sensitive cells need at least this many characters, or two words.
@@ -65,7 +67,7 @@ BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".
 # Normalising text
 # ---------------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W_]+|£")
+_WORD = re.compile(r"[^\W_]+|£|¶")  # ¶ separates decoded segments: no phrase runs across it
 
 
 def words(text: str) -> list[str]:
@@ -74,12 +76,18 @@ def words(text: str) -> list[str]:
 
 
 def phrase(text: str) -> str:
-    return " ".join(words(text))
+    return " ".join(w for w in words(text) if w != "¶")
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
-_ATTR = re.compile(r"""[\w:.-]+\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+#: SVG and layout attributes that hold only geometry or colours, never text.
+_GEOMETRY = {"d", "points", "transform", "viewbox", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry",
+             "dx", "dy", "width", "height", "fill", "stroke", "stroke-width", "stroke-dasharray",
+             "stroke-miterlimit", "stroke-linecap", "stroke-linejoin", "opacity", "fill-opacity",
+             "stroke-opacity", "font-size", "font-family", "font-weight", "text-anchor", "preserveaspectratio",
+             "xmlns", "xmlns:xlink", "version", "clip-path", "role", "focusable", "tabindex"}
 _JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})|\\([/\"'\\])|\\[nrt]")
 
 
@@ -95,16 +103,22 @@ def _unescape_js(text: str) -> str:
     return _JS_ESCAPE.sub(repl, text)
 
 
-def _unescape(text: str) -> str:
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _unescape(text: str, urls: bool = True) -> str:
     text = html.unescape(html.unescape(text))
-    return unquote(text) if "%" in text else text
+    return unquote(text) if urls and _PERCENT.search(text) else text
 
 
-def html_segments(text: str) -> list[str]:
-    """Plain-text segments of HTML (or any text): the visible text, then each attribute value."""
-    text = _unescape(text)  # entities first: &lt;!-- ... --&gt; is a comment once decoded
+def html_segments(text: str, urls: bool = True) -> list[str]:
+    """Plain-text segments of HTML (or any text): the visible text, then each attribute value.
+
+    ``urls``: undo %-escapes too (not in code, where % is an operator)."""
+    text = _unescape(text, urls)  # entities first: &lt;!-- ... --&gt; is a comment once decoded
     text = _COMMENT.sub(lambda m: " " + m.group(1) + " ", text)
-    attributes = [a or b for tag in _TAG.findall(text) for a, b in _ATTR.findall(tag)]
+    attributes = [a or b for tag in _TAG.findall(text) for name, a, b in _ATTR.findall(tag)
+                  if name.lower() not in _GEOMETRY]
     visible = _TAG.sub(" ", text)
     return [visible, *(html.unescape(a) for a in attributes if a.strip())]
 
@@ -152,9 +166,10 @@ def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
             return segments
         except ValueError:
             pass
+    code = suffix in (".js", ".mjs", ".map", ".css")
     if "\\" in text:
-        segments += html_segments(_unescape_js(text))
-    segments += html_segments(text)
+        segments += html_segments(_unescape_js(text), urls=not code)
+    segments += html_segments(text, urls=not code)
     return segments
 
 
@@ -179,17 +194,19 @@ class Withheld:
 
     phrases: dict[str, Needle] = field(default_factory=dict)        # word phrase -> needle
     shingles: dict[tuple, Needle] = field(default_factory=dict)     # SHINGLE words -> needle
-    patterns: list[tuple[re.Pattern, Needle]] = field(default_factory=list)  # numbers, phones
+    patterns: list[tuple[re.Pattern, Needle, str]] = field(default_factory=list)  # phones, emails; a literal hint
+    money: dict[int, Needle] = field(default_factory=dict)          # whole pounds -> needle
 
     def __bool__(self) -> bool:
-        return bool(self.phrases or self.shingles or self.patterns)
+        return bool(self.phrases or self.shingles or self.patterns or self.money)
 
     def __len__(self) -> int:
-        return len(self.phrases) + len(self.shingles) + len(self.patterns)
+        return len(self.phrases) + len(self.shingles) + len(self.patterns) + len(self.money)
 
     def needles(self) -> list[Needle]:
         seen = {}
-        for needle in [*self.phrases.values(), *self.shingles.values(), *(n for _, n in self.patterns)]:
+        for needle in [*self.phrases.values(), *self.shingles.values(), *(n for _, n, _ in self.patterns),
+                       *self.money.values()]:
             seen.setdefault(needle, None)
         return list(seen)
 
@@ -198,7 +215,7 @@ class Withheld:
 
     def merge(self, other: "Withheld") -> "Withheld":
         return Withheld({**self.phrases, **other.phrases}, {**self.shingles, **other.shingles},
-                        self.patterns + other.patterns)
+                        self.patterns + other.patterns, {**self.money, **other.money})
 
     # -- adding needles ------------------------------------------------------
 
@@ -217,30 +234,28 @@ class Withheld:
             if exclude is None or gram not in exclude:
                 self.shingles.setdefault(gram, needle)
 
-    def add_pattern(self, pattern: str, needle: Needle) -> None:
-        self.patterns.append((re.compile(pattern, re.I), needle))
+    def add_pattern(self, pattern: str, needle: Needle, hint: str = "") -> None:
+        """A regular expression; ``hint`` is a lower-case text any match contains (a fast pre-check)."""
+        self.patterns.append((re.compile(pattern, re.I), needle, hint))
 
     def add_money(self, value: float, needle_kind: str, source: str, published: set[str] = frozenset()) -> None:
         """A money value as the site shows it (£1,234), and, when large, as a CSV has it (1234)."""
         if value is None or (isinstance(value, float) and math.isnan(value)) or abs(value) < MONEY_FLOOR:
             return
         shown = f"£{abs(value):,.0f}"
-        if shown in published:
-            return
+        if shown in published or round(abs(value)) % ROUND == 0:
+            return  # published anyway, or a round amount that ordinary text may well contain
         needle = Needle(needle_kind, shown, source)
-        whole = {int(abs(value)), int(round(abs(value)))}
-        for number in sorted(whole):
-            grouped = re.escape(f"{number:,}")
-            self.add_pattern(rf"£\s*{grouped}(?!,?\d)", needle)
-            if number >= RAW_FLOOR:
-                self.add_pattern(rf"(?<![\w.,#£]){grouped}(?![\w]|,\d)", needle)
-                self.add_pattern(rf"(?<![\w.#£]){number}(?![\w]|,\d)", needle)
+        for number in {int(abs(value)), int(round(abs(value)))}:
+            self.money.setdefault(number, needle)
 
     def add_phone(self, text: str, needle: Needle) -> None:
         """A phone number in any spacing, national (01632 ...) or international (+44 1632 ...)."""
         from .redact import phone_pattern
 
-        self.add_pattern(phone_pattern(text), needle)
+        national = re.sub(r"\D", "", text)
+        national = (national[2:] if national.startswith("44") else national).lstrip("0")
+        self.add_pattern(phone_pattern(text), needle, hint=national)
 
 
 def is_phone(entry: str) -> bool:
@@ -313,7 +328,7 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
         if "@" in entry:
             needle = Needle("contact", entry, "authority.yml restricted_names")
             withheld.add_phrase(entry, needle)
-            withheld.add_pattern(redact.email_pattern(entry), needle)
+            withheld.add_pattern(redact.email_pattern(entry), needle, hint=entry.split("@")[0].split(".")[0].lower())
         elif is_phone(entry):
             withheld.add_phone(entry, Needle("contact", entry, "authority.yml restricted_names"))
         else:
@@ -403,35 +418,56 @@ class ScanStats:
     seconds: float = 0.0
 
 
-def find_leaks(segments: list[str], withheld: Withheld) -> list[Needle]:
-    """The needles found in a file's decoded segments."""
+def find_leaks(segments: list[str], withheld: Withheld, bare_numbers: bool = True) -> list[Needle]:
+    """The needles found in a file's decoded segments.
+
+    ``bare_numbers=False`` (code: JavaScript, CSS, source maps, full of numbers) looks for money
+    values only with their pound sign.
+    """
     found: dict[Needle, None] = {}
-    token_lists = [words(s) for s in segments]
+    tokens = words(" ¶ ".join(segments))
     if withheld.phrases:
-        haystack = " " + " ¶ ".join(" ".join(t) for t in token_lists) + " "
+        haystack = " " + " ".join(tokens) + " "
         for key, needle in withheld.phrases.items():
             if f" {key} " in haystack:
                 found.setdefault(needle)
-    if withheld.shingles:
-        for tokens in token_lists:
-            if len(tokens) < SHINGLE:
-                continue
-            grams = set(zip(*(tokens[i:] for i in range(SHINGLE))))
-            for gram in grams.intersection(withheld.shingles):
-                found.setdefault(withheld.shingles[gram])
-    if withheld.patterns:
-        text = "\n".join(segments)
-        for pattern, needle in withheld.patterns:
-            if needle not in found and pattern.search(text):
+    if withheld.shingles and len(tokens) >= SHINGLE:
+        shingles = withheld.shingles
+        firsts = {gram[0] for gram in shingles}
+        for i in [i for i, token in enumerate(tokens) if token in firsts]:
+            needle = shingles.get(tuple(tokens[i:i + SHINGLE]))
+            if needle is not None:
                 found.setdefault(needle)
+    if withheld.patterns or withheld.money:
+        text = "\n".join(segments)
+        lowered = text.lower()
+        digits = _NOT_DIGIT.sub("", text)
+        for pattern, needle, hint in withheld.patterns:
+            if needle not in found and (hint in digits or hint in lowered) and pattern.search(text):
+                found.setdefault(needle)
+        if withheld.money:
+            for match in _NUMBER.finditer(text):
+                value = int(match.group(2).replace(",", ""))
+                needle = withheld.money.get(value)
+                if needle is not None and (match.group(1) or (bare_numbers and value >= RAW_FLOOR)):
+                    found.setdefault(needle)
     return list(found)
+
+
+_NOT_DIGIT = re.compile(r"[\s\-.()/\u00a0+]")
+
+
+#: A number as the site shows it (£1,234,567 or 1,234,567) or as a CSV has it (1234567.5);
+#: not part of a longer number, a word, a colour (#123456) or a decimal.
+_NUMBER = re.compile(r"(?<![\w.#£])(£\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|,\d)")
 
 
 def scan_file(path: Path, withheld: Withheld) -> list[Needle]:
     segments = decode_file(path)
     if segments is None:
         return []
-    return find_leaks(segments, withheld)
+    code = path.name.lower().removesuffix(".gz").endswith((".js", ".mjs", ".map", ".css"))
+    return find_leaks(segments, withheld, bare_numbers=not code)
 
 
 def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = None,
@@ -470,7 +506,7 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
 #: spec carrying its data produces.
 FORBIDDEN_MARKUP = (
     (re.compile(r'rel="edit"|class="md-content__button|class="md-source"'), "an edit or view-source link"),
-    (re.compile(r'application/(?:ld\+)?json"[^>]*>\s*\{|vega(?:-lite)?/v\d|"\$schema"\s*:'),
+    (re.compile(r'vega(?:-lite)?/v\d|vega(?:Embed|-embed)|"\$schema"\s*:|"datasets"\s*:\s*\{|"data"\s*:\s*\{\s*"values"'),
      "a chart specification carrying its data"),
 )
 FORBIDDEN_CONFIG = ("repo_url", "repo_name", "edit_uri", "edit_uri_template")
@@ -506,6 +542,35 @@ def config_check(tree, project_dir: Path | None = None) -> list[Problem]:
     return problems
 
 
+#: Files a commissioner may put beside the pages in content/<year>/ (copied as they are).
+COPYABLE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+
+
+def copied_files_check(tree) -> list[Problem]:
+    """Files copied into the provider edition as they are: only images, and only CSVs the build wrote.
+
+    Anything else beside the pages (a spreadsheet, a draft page saved as HTML
+    or text) would be published unredacted and outside the nav.
+    """
+    problems = []
+    docs = Path(tree.docs_dir)
+    if not docs.exists():
+        return problems
+    for path in sorted(docs.rglob("*")):
+        if not path.is_file() or path.suffix == ".md":
+            continue
+        relative = path.relative_to(docs).as_posix()
+        if relative.startswith("downloads/") and path.name in tree.downloads:
+            continue
+        if path.suffix.lower() in COPYABLE and not relative.startswith("downloads/"):
+            continue
+        problems.append(Problem("copied-file", "this file would be published as it is in the provider edition, "
+                                "unredacted and outside the nav", file=f"content/{tree.year}/{relative}",
+                                hint="only images may sit beside the pages; put text in a page listed in "
+                                     "statement.yml"))
+    return problems
+
+
 def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
                stats: ScanStats | None = None) -> list[Problem]:
     """All pre-publication checks over the staging folder.
@@ -527,6 +592,7 @@ def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
                               stats=stats)
         problems += markup_check(year_root, f"provider edition {tree.year}", staging)
         problems += config_check(tree, project_dir)
+        problems += copied_files_check(tree)
         if withheld is not None:
             everything = everything.merge(withheld)
     latest = providers[-1]

@@ -232,3 +232,32 @@ def test_check_site_scans_latest_and_the_edition_root(provider_copy):
     finally:
         path.write_bytes(original)
     assert [p.file for p in problems] == ["provider/versions.json"]
+
+
+# --- the other checks of the provider edition ----------------------------------------------
+
+def test_copied_files_other_than_images_are_refused(tmp_path):
+    docs = tmp_path / "provider" / "2026" / "docs"
+    (docs / "downloads").mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n")
+    (docs / "downloads" / "looked_after_trend.csv").write_text("a\n1\n")
+    (docs / "map.png").write_bytes(b"\x89PNG")
+    (docs / "notes.html").write_text("<p>draft</p>")
+    (docs / "budget.xlsx").write_bytes(b"PK")
+    tree = SimpleNamespace(docs_dir=docs, year=2026, downloads={"looked_after_trend.csv": "x"})
+    problems = check.copied_files_check(tree)
+    assert sorted(p.file for p in problems) == ["content/2026/budget.xlsx", "content/2026/notes.html"]
+
+
+def test_edit_links_and_chart_specs_are_refused(tmp_path):
+    (tmp_path / "a.html").write_text('<a href="https://github.com/x/y/edit/main/docs/a.md" rel="edit">Edit</a>')
+    (tmp_path / "b.html").write_text('<script type="application/json">{"$schema": "https://vega.github.io/'
+                                     'schema/vega-lite/v5.json", "data": {"values": []}}</script>')
+    (tmp_path / "c.html").write_text("<p>fine</p>")
+    problems = check.markup_check(tmp_path, "provider edition 2026", tmp_path)
+    assert [(p.file, "view-source" in p.message) for p in problems] == [("a.html", True), ("b.html", False)]
+    config = tmp_path / "work" / "mkdocs.yml"
+    config.parent.mkdir()
+    config.write_text("site_name: x\nrepo_url: https://github.com/x/y\nedit_uri: edit/main/docs/\n")
+    tree = SimpleNamespace(docs_dir=tmp_path / "work" / "docs")
+    assert [p.value for p in check.config_check(tree)] == ["https://github.com/x/y", "edit/main/docs/"]
