@@ -34,6 +34,7 @@ phrase.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
 import math
@@ -462,8 +463,8 @@ _NOT_DIGIT = re.compile(r"[\s\-.()/\u00a0+]")
 _NUMBER = re.compile(r"(?<![\w.#£])(£\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|,\d)")
 
 
-def scan_file(path: Path, withheld: Withheld) -> list[Needle]:
-    segments = decode_file(path)
+def scan_file(path: Path, withheld: Withheld, data: bytes | None = None) -> list[Needle]:
+    segments = decode_file(path, data)
     if segments is None:
         return []
     code = path.name.lower().removesuffix(".gz").endswith((".js", ".mjs", ".map", ".css"))
@@ -471,7 +472,8 @@ def scan_file(path: Path, withheld: Withheld) -> list[Needle]:
 
 
 def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = None,
-              skip: tuple[Path, ...] = (), stats: ScanStats | None = None) -> list[Problem]:
+              skip: tuple[Path, ...] = (), stats: ScanStats | None = None,
+              cache: dict | None = None) -> list[Problem]:
     """Every file under ``site_root`` that contains anything withheld: one problem per file and needle."""
     if not isinstance(withheld, Withheld):  # a plain list of strings
         strings = list(withheld)
@@ -489,7 +491,15 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
         if stats is not None:
             stats.files += 1
             stats.bytes += path.stat().st_size
-        for needle in scan_file(path, withheld):
+        if cache is not None:  # latest/ is a copy of a year: a file with the same bytes is scanned once
+            data = path.read_bytes()
+            key = (id(withheld), path.suffix, hashlib.sha1(data).digest())
+            if key not in cache:
+                cache[key] = scan_file(path, withheld, data)
+            hits = cache[key]
+        else:
+            hits = scan_file(path, withheld)
+        for needle in hits:
             problems.append(Problem("leak", f"{label} contains {needle.describe()}",
                                     file=path.relative_to(relative_to).as_posix(),
                                     hint="put the text inside a '::: restricted' block, or remove it"))
@@ -585,11 +595,12 @@ def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
         return problems
     root = staging / "provider"
     everything = Withheld()
+    cache: dict = {}
     for tree in providers:
         withheld = tree.withheld if isinstance(tree.withheld, Withheld) else None
         year_root = staging / tree.site_path
         problems += leak_scan(year_root, tree.withheld, f"provider edition {tree.year}", relative_to=staging,
-                              stats=stats)
+                              stats=stats, cache=cache)
         problems += markup_check(year_root, f"provider edition {tree.year}", staging)
         problems += config_check(tree, project_dir)
         problems += copied_files_check(tree)
@@ -598,7 +609,7 @@ def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
     latest = providers[-1]
     if (root / "latest").exists():
         problems += leak_scan(root / "latest", latest.withheld, f"provider edition latest ({latest.year})",
-                              relative_to=staging, stats=stats)
+                              relative_to=staging, stats=stats, cache=cache)
         problems += markup_check(root / "latest", "provider edition latest", staging)
     skip = tuple(root / str(t.year) for t in providers) + (root / "latest",)
     problems += leak_scan(root, everything, "provider edition", relative_to=staging, skip=skip, stats=stats)
