@@ -70,10 +70,22 @@ def places_per_household(view: YearView) -> tuple[float, float]:
     return places, occupancy
 
 
+def stock_by_group(view: YearView, year: int) -> dict[str, float] | None:
+    """Children at 31 March by group: from looked_after_by_age_and_placement where the year has it
+    (the table the forecast starts from), else from looked_after's placement types."""
+    if year not in view.history:
+        return None
+    frame = view.table("looked_after_by_age_and_placement", year)
+    if frame is None or frame.empty:
+        return actual_by_group(view, year)
+    groups = frame.groupby("placement_group")["children"].sum()
+    return {"all": float(groups.sum()), **{g: float(groups.get(g, 0.0)) for g in M.GROUPS}}
+
+
 def projected_spend(view: YearView, fc: Forecast, carers_added: dict[int, float] | None = None) -> pd.DataFrame | None:
     """Rows: year, placement_group, sector, weeks_of_care, unit_cost, spend (None without the inputs)."""
     base = base_costs(view)
-    now, before = actual_by_group(view, fc.origin), actual_by_group(view, fc.origin - 1)
+    now, before = stock_by_group(view, fc.origin), stock_by_group(view, fc.origin - 1)
     if base is None or now is None:
         return None
     before = before or now
