@@ -72,6 +72,8 @@ MAINSTREAM_HOUSEHOLDS = {2008: 100, 2009: 100, 2010: 101, 2011: 101, 2012: 100, 
                          2014: 99, 2015: 99, 2016: 99, 2017: 98, 2018: 98, 2019: 96, 2020: 93,
                          2021: 90, 2022: 86, 2023: 82, 2024: 80, 2025: 86, 2026: 93}
 PLACES_PER_HOUSEHOLD = 1.55
+#: Available in-house places that typically find no match at a given time.
+MATCHING_SLACK = 4
 #: Share of approved places not available (carers' breaks, places held for siblings ...).
 NOT_AVAILABLE_SHARE = 0.12
 #: Beds in the council's own children's homes; the third home opens in July 2024.
@@ -409,10 +411,10 @@ class Simulation:
             elif age < 10:
                 group = pick(rng, (("relative", 0.26), ("foster", 0.72), ("childrens_home", 0.02)))
             elif age < 16:
-                group = pick(rng, (("relative", 0.12), ("foster", 0.54), ("childrens_home", 0.28),
+                group = pick(rng, (("relative", 0.12), ("foster", 0.50), ("childrens_home", 0.32),
                                    ("residential_school", 0.03), ("secure", 0.03 if age >= 12 else 0)))
             else:
-                group = pick(rng, (("foster", 0.28), ("supported", 0.47), ("childrens_home", 0.20),
+                group = pick(rng, (("foster", 0.22), ("supported", 0.53), ("childrens_home", 0.20),
                                    ("secure", 0.02), ("relative", 0.03)))
         else:
             if prev_group == "parent_and_child":
@@ -449,7 +451,9 @@ class Simulation:
             carer = "family_and_friends"
         elif group == "foster":
             place = "U4" if long_term and rng.random() < 0.5 else ("U5" if child.path == "adoption" and rng.random() < 0.2 else "U6")
-            in_house_free = self.occupancy(lambda e: e.carer in ("mainstream", "parent_and_child")) < self.mainstream_available(day)
+            # a few available places are always unmatched (age, siblings, location, skills)
+            in_house_free = (self.occupancy(lambda e: e.carer in ("mainstream", "parent_and_child"))
+                             < self.mainstream_available(day) - MATCHING_SLACK)
             if in_house_free and rng.random() < 0.92:
                 provider, service, sector = "PR1", "fostering", "in_house"
                 where = pick(rng, (("inside", 0.82), ("near", 0.16), ("far", 0.02)))
@@ -537,8 +541,8 @@ class Simulation:
     def placement_duration(self, child: Child, day: dt.date, group: str) -> dt.timedelta:
         rng = self.rng
         age = age_on(child.dob, day)
-        mean = {"relative": 1100, "foster": 1200 if age < 10 else 520, "childrens_home": 470,
-                "supported": 330, "secure": 90, "residential_school": 700, "parent_and_child": 84,
+        mean = {"relative": 1100, "foster": 1200 if age < 10 else 520, "childrens_home": 500,
+                "supported": 450, "secure": 90, "residential_school": 700, "parent_and_child": 84,
                 "adoption": 10000, "parents": 10000}[group]
         if group in ("foster", "relative") and child.path in ("long", "to18") and age < 14:
             mean = 2600
