@@ -319,7 +319,6 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
 
     withheld = Withheld()
     year = view.year
-    team = authority.contact.get("team", "")
 
     # Named people and contact details.
     for entry in authority.restricted_names:
