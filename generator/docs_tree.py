@@ -103,6 +103,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     )
     if edition == "provider":
         tree.description = replace_names(tree.description, authority)
+        tree.site_name = replace_names(tree.site_name, authority)
     page_context = context if edition == "full" else redact.provider_context(context)
 
     frames: dict[str, object] = {}
