@@ -127,8 +127,11 @@ def _out_of_year(frame, column, years, report, what):
 
 
 def _cat(series: pd.Series) -> pd.Categorical:
-    return pd.Categorical(series.to_numpy(dtype=object)) if not isinstance(series.dtype, pd.CategoricalDtype) \
-        else series.array
+    """As a categorical, categories in order of appearance (sorting many distinct texts is slow)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.array
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 
 def _obj(series: pd.Series) -> pd.Series:
@@ -259,7 +262,7 @@ def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> 
         "rec": _cat(ep["REC"]), "reason_place_change": _obj(ep["REASON_PLACE_CHANGE"]),
         "home_post": _cat(ep["HOME_POST"]), "pl_post": _cat(ep["PL_POST"]),
         "urn": _cat(ep["URN"]), "year": ep["_year"].to_numpy(),
-        "_file": _obj(ep["_file"]), "_row": ep["_row"].to_numpy(),
+        "_file": _cat(ep["_file"]), "_row": ep["_row"].to_numpy(),
     })
     out["placement_type"] = out["place"].map(C.PLACEMENT_TYPE).astype(object)
     out["provider"] = out["place_provider"].map(C.PROVIDER).astype(object)
