@@ -105,7 +105,7 @@ def test_care_leaver_398768_in_2018_oc3(history):
 def test_known_defects_are_reported(extracted):
     _, report = extracted
     for code in ("open-episode-with-reason", "overlapping-episodes", "episode-in-several-returns",
-                 "episodes-out-of-order", "postcode-unknown"):
+                 "episodes-out-of-order", "postcode-unknown", "history-begins-mid-period"):
         assert report.count(code) > 0, code
     text = str(report)
     assert "2017-reviews.csv: not a header, episodes, UASC or OC3 file; not read" in text

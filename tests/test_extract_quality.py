@@ -153,3 +153,21 @@ def test_dates_as_councils_write_them(text, expected):
 def test_a_date_that_is_not_a_date_is_flagged():
     _, bad = parse_dates(pd.Series(["31/02/2025", "soon"], dtype=object))
     assert bad.tolist() == [True, True]
+
+
+def test_an_open_episode_is_not_carried_into_a_return_without_the_child(tmp_path):
+    # 2026-27 holds only C001 (still in the same U4 placement); the other nine children
+    # open at the end of 2025-26 are not in it, so they count in 2026 only.
+    source = copy_fixture(tmp_path)
+    later = source / "2026-27"
+    later.mkdir()
+    for name in ("header", "episodes"):
+        frame = pd.read_csv(YEAR / f"{name}.csv", dtype=str, keep_default_na=False)
+        frame[frame["CHILD"] == "C001"].to_csv(later / f"{name}.csv", index=False)
+    history = read_903(source)
+    assert history.years == [2026, 2027]
+    assert history.report.count("open-episode-not-in-later-return") == 9
+    report = extract_to_data(source, tmp_path / "data", LA)
+    totals = {year: pd.read_csv(tmp_path / "data" / str(year) / "looked_after.csv").iloc[0]["children"]
+              for year in report.years}
+    assert totals == {2026: 9, 2027: 1}
