@@ -101,12 +101,24 @@ def generate(folder: Path, children: int, seed: int = 1) -> int:
     return rows
 
 
+def _peak_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: ru_maxrss survives exec,
+    so a child started by a large parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _run(source: Path, out: Path) -> None:
     from generator.extract import extract_to_data
     t, cpu = time.perf_counter(), time.process_time()
     extract_to_data(source, out, "E06000063")
     wall, cpu = time.perf_counter() - t, time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mb()
     print(f"{wall:.2f} {cpu:.2f} {peak:.0f}")
 
 
