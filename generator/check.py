@@ -355,6 +355,20 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
     statement = content_dir / "statement.yml"
     if statement.exists():
         open_segments.append(statement.read_text(encoding="utf-8-sig"))
+    # Text the data publishes anyway (non-sensitive text cells, such as the action plan's actions),
+    # and the catalogue's titles and descriptions.
+    for table in TABLES:
+        frame = view.tables.get(table.name) if hasattr(view, "tables") else None
+        if frame is None or table.sensitive:
+            continue
+        for column in table.columns:
+            if column.type == "text" and not column.sensitive and column.name in frame.columns:
+                open_segments += [str(v) for v in frame[column.name].dropna().unique()]
+    try:
+        from .catalogue import all_outputs
+        open_segments += [f"{o.title}\n\n{o.description}" for o in all_outputs().values()]
+    except Exception:  # the catalogue is optional here
+        pass
     if docs_dir is not None:
         for page in generated_pages:
             path = Path(docs_dir) / page

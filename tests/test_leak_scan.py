@@ -261,3 +261,37 @@ def test_edit_links_and_chart_specs_are_refused(tmp_path):
     config.write_text("site_name: x\nrepo_url: https://github.com/x/y\nedit_uri: edit/main/docs/\n")
     tree = SimpleNamespace(docs_dir=tmp_path / "work" / "docs")
     assert [p.value for p in check.config_check(tree)] == ["https://github.com/x/y", "edit/main/docs/"]
+
+
+def test_needles_leave_out_what_is_published_anyway(tmp_path):
+    """A run of words a restricted block shares with open text or the data, a provider named in the
+    open narrative, and round or small amounts are no needles; everything else is."""
+    import pandas as pd
+
+    from generator.values import Figure, Namespace
+
+    content = tmp_path / "content" / "2026"
+    content.mkdir(parents=True)
+    (content / "statement.yml").write_text("title: x\nnav: [index.md]\n")
+    (content / "index.md").write_text(
+        "# Home\n\nWe work with Open Door Fostering Ltd, as everyone knows.\n\n"
+        "::: restricted\n"
+        "We will publish a you said we did summary for children in care, as the plan says.\n\n"
+        "The canary heron sleeps beneath the eastern viaduct every Tuesday night.\n"
+        ":::\n")
+    tables = {
+        "action_plan": pd.DataFrame({"ref": ["A1"], "objective": ["x"], "lead": ["y"], "saving": [150000.0],
+                                     "action": ["Publish a 'you said, we did' summary for children in care"]}),
+        "spend_with_providers": pd.DataFrame({"provider": ["Open Door Fostering Ltd", "Secret Harbour Homes"],
+                                              "service": ["fostering", "childrens_home"],
+                                              "spend": [123456.0, 987.0]}),
+    }
+    view = SimpleNamespace(year=2026, tables=tables, history={2026: tables})
+    context = Namespace(providers=Namespace(spend=Figure(124443.0, "money", sensitive=True)))
+    withheld = check.withheld_needles(AUTHORITY, view, context, content)
+    texts = set(withheld)
+    assert "Secret Harbour Homes" in texts and "Open Door Fostering Ltd" not in texts
+    assert {"£123,456", "£124,443"} <= texts and "£150,000" not in texts and "£987" not in texts
+    assert any("canary heron" in n.text for n in withheld.shingles.values())
+    assert not any(("summary", "for", "children", "in", "care") == g[3:8] for g in withheld.shingles)
+    assert not find_leaks(["<td>Publish a 'you said, we did' summary for children in care</td>"], withheld)
