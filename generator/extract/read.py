@@ -19,6 +19,7 @@ listed in the report and not read further.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -199,7 +200,9 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     tables = {}
     for kind, frames in parts.items():
         if frames:
-            tables[kind] = pd.concat(frames, ignore_index=True)
+            with warnings.catch_warnings():  # pandas 2.2: all-blank columns in a file; dtypes are object anyway
+                warnings.simplefilter("ignore", FutureWarning)
+                tables[kind] = pd.concat(frames, ignore_index=True)
             tables[kind]["CHILD"] = clean_text(tables[kind]["CHILD"])
         else:
             tables[kind] = pd.DataFrame({c: pd.Series(dtype=object) for c in
