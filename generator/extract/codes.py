@@ -10,6 +10,15 @@ is not in doubt) rather than silently accepted.
   regulations) and ``P2`` (independent living) are withdrawn from 2025-26 (year
   2026), when ``Z1`` (other placements) is split into ``Z11`` to ``Z14``.
 * SEX ``1``/``2`` until 2023-24; ``M``/``F``/``U`` from 2024-25 (year 2025).
+
+Not verified against the 2025-26 guidance: the names of the codes that replace Z1
+(taken as ``Z11`` to ``Z14``, all "other placements"). A code not listed here stops
+the extract with its file, row and value, so a wrong guess cannot pass silently;
+this module is the one place to add it.
+
+Chosen where the contract's comments and the 903 guidance differ: temporary
+placements (T0-T4) and Z1 are "other placements"; REC E5/E6 are independent
+living, E7 adult social care, E9 and E14 custody or remand (as the 903 defines them).
 """
 from __future__ import annotations
 
