@@ -213,7 +213,8 @@ def horizontal_overflow(page) -> int:
 MINISITE_URL = "https://example.invalid/sufficiency/"
 MINISITE_NAV = [
     {"Home": "index.md"},
-    {"Sufficiency statement": [{"Fostering": "sufficiency/fostering.md"}]},
+    {"Sufficiency statement": ["sufficiency/index.md", {"Fostering": "sufficiency/fostering.md"},
+                               {"Children's homes": "sufficiency/childrens-homes.md"}]},
     {"Methods": "methods.md"},
     {"Data downloads": "downloads.md"},
     {"Glossary": "glossary.md"},
