@@ -28,10 +28,16 @@ def read(path) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
+class Example(tuple):
+    """(view, context) of the example authority's latest statement year; short in failure reports."""
+
+    def __repr__(self) -> str:
+        return f"<example context for {self[0].year}>"
+
+
 @pytest.fixture(scope="module")
 def example():
-    """(view, context) of the example authority's latest statement year."""
-    return example_context()
+    return Example(example_context())
 
 
 @pytest.fixture(scope="module")
