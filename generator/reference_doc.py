@@ -399,8 +399,8 @@ def _cell(text: str) -> str:
 FIGURE_PARTS = """\
 ## Parts of a figure, for conditional wording
 
-Every figure above is shown as the reader should see it (`{{ looked_after.total }}` gives `331`,
-a suppressed count gives `c`, a figure without data `x`). For conditional wording a figure also has:
+Every figure above is shown as the reader should see it (`{{ looked_after.total }}` gives a number
+such as `331`, a suppressed count gives `c`, a figure without data `x`). For conditional wording a figure also has:
 
 | Write | Gives |
 | --- | --- |
