@@ -142,6 +142,10 @@ def _groups(ns: dict, scenarios: set[str]) -> list[tuple[Wildcard, list[str]]]:
     return same_shape
 
 
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
 def walk(context: Namespace) -> tuple[list[Row], dict[str, Wildcard]]:
     """Every name in the context, repeated branches shown once; and each wildcard's codes."""
     scenarios = {k for k, v in context.get("scenario", {}).items() if isinstance(v, dict)}
@@ -158,7 +162,6 @@ def walk(context: Namespace) -> tuple[list[Row], dict[str, Wildcard]]:
                 grouped[key] = wildcard
         done = set()
         for key, value in node.items():
-            join = (lambda a, b: f"{a}.{b}" if a else b)
             if key in grouped:
                 wildcard = grouped[key]
                 if wildcard.label in done:
@@ -169,9 +172,9 @@ def walk(context: Namespace) -> tuple[list[Row], dict[str, Wildcard]]:
                 for code in wildcard.codes:
                     if code not in known.codes:
                         known.codes.append(code)
-                visit(value, join(name, placeholder), join(real, key))
+                visit(value, _join(name, placeholder), _join(real, key))
             else:
-                visit(value, join(name, key), join(real, key))
+                visit(value, _join(name, key), _join(real, key))
 
     visit(context, "", "")
     return rows, wildcards
@@ -266,7 +269,8 @@ MEANINGS = {
     "benchmarks.england.placed_over_20_miles": "England: share placed over 20 miles from home",
     "benchmarks.england.placed_outside_boundary": "England: share placed outside the council's boundary",
     "benchmarks.england.care_leavers_in_touch": "England: care leavers 19 to 21 in touch",
-    "benchmarks.england.care_leavers_suitable_accommodation": "England: care leavers 19 to 21 in suitable accommodation",
+    "benchmarks.england.care_leavers_suitable_accommodation":
+        "England: care leavers 19 to 21 in suitable accommodation",
     "benchmarks.england.care_leavers_eet": "England: care leavers 19 to 21 in education, employment or training",
     "benchmarks.england.uasc_share": "England: share of children looked after who are unaccompanied",
     # money
@@ -370,7 +374,6 @@ CONTEXTS = {
 def meaning(name: str) -> str | None:
     """The meaning of a dotted name: its exact entry, or the longest matching ending, with its branches."""
     parts = name.split(".")
-    general = parts[0]
     generic = re.sub(r"year_\d+", "year_1", name)
     for candidate in (name, generic):
         if candidate in MEANINGS:
@@ -379,11 +382,8 @@ def meaning(name: str) -> str | None:
         ending = "." + ".".join(parts[start:])
         if ending in MEANINGS:
             qualifiers = [CONTEXTS[p] for p in parts[1:start] if p in CONTEXTS]
-            text = MEANINGS[ending]
-            if general == "benchmarks":
-                qualifiers = [CONTEXTS.get(parts[1], parts[1])]
-            return text + (", " + ", ".join(qualifiers) if qualifiers else "")
-    if general == "benchmarks" and parts[-1] in contract.BENCHMARK_MEASURES:
+            return MEANINGS[ending] + (", " + ", ".join(qualifiers) if qualifiers else "")
+    if parts[0] == "benchmarks" and parts[-1] in contract.BENCHMARK_MEASURES:  # neighbours: England's wording
         return MEANINGS.get(f"benchmarks.england.{parts[-1]}", "").replace("England", CONTEXTS[parts[1]].capitalize())
     return None
 
