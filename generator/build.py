@@ -64,17 +64,24 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
 
     work = fresh_dir(project_dir / ".build" / "docs")
     staging = fresh_dir(out_dir.with_name(out_dir.name + ".staging"))
-    job = YearJob(project_dir, work, staging, dataset, authority)
-    results = run_jobs(job, [(year, edition) for year in years for edition in editions], jobs)
-    problems = [p for result in results for p in result.problems]
-    raise_if_errors(problems, stage="build")
-    trees = [result.tree for result in results]
-
-    for edition in editions:
-        root = staging if edition == "full" else staging / "provider"
-        write_versions(root, [t for t in trees if t.edition == edition])
-    problems = check.check_site(staging, trees, authority)
-    raise_if_errors(problems, stage="check")
+    protector = Protector(dataset, authority.suppression_threshold)
+    with worker_pool(jobs) as pool_map:
+        protector.prepare(years, pool_map)
+    job = YearJob(project_dir, work, staging, protector, authority)
+    try:
+        results = run_jobs(job, [(year, edition) for year in years for edition in editions], jobs)
+        # The same mistake seen by both editions is reported once.
+        problems = list({str(p): p for result in results for p in result.problems}.values())
+        raise_if_errors(problems, stage="build")
+        trees = [result.tree for result in results]
+        for edition in editions:
+            root = staging if edition == "full" else staging / "provider"
+            write_versions(root, [t for t in trees if t.edition == edition])
+        problems = check.check_site(staging, trees, authority)
+        raise_if_errors(problems, stage="check")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing half-built is left behind
+        raise
 
     publish(staging, out_dir)
     shutil.rmtree(work, ignore_errors=True)
@@ -97,12 +104,12 @@ class YearJob:
     project_dir: Path
     work: Path
     staging: Path
-    dataset: object
+    protector: Protector
     authority: object
 
     def __call__(self, year: int, edition: str) -> YearResult:
         try:
-            protector = Protector(self.dataset, self.authority.suppression_threshold)
+            protector = self.protector
             view, perturbed = protector.views(year)
             context = mask_context(build_context(view), [build_context(p) for p in perturbed])
             note = suppression_summary([protector.year(y) for y in view.years])
@@ -121,6 +128,31 @@ def _run_forked(args):
     return _JOB(*args)
 
 
+def _workers(jobs: int | None, tasks: int) -> int:
+    return jobs or int(os.environ.get("SUFFICIENCY_JOBS", 0)) or min(tasks, os.cpu_count() or 1)
+
+
+class worker_pool:  # noqa: N801 - used as a context manager giving a map function
+    """``with worker_pool(jobs) as pool_map``: a parallel map over forked processes (or plain map)."""
+
+    def __init__(self, jobs: int | None):
+        self.jobs = _workers(jobs, os.cpu_count() or 1)
+        self.pool = None
+
+    def __enter__(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self.jobs <= 1:
+            return map
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"))
+        return self.pool.map
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
 def run_jobs(job: YearJob, tasks: list[tuple[int, str]], jobs: int | None) -> list[YearResult]:
     """Run every (year, edition) task, in parallel processes when there are cores to spare.
 
@@ -131,7 +163,7 @@ def run_jobs(job: YearJob, tasks: list[tuple[int, str]], jobs: int | None) -> li
     from concurrent.futures import ProcessPoolExecutor
 
     global _JOB
-    jobs = jobs or int(os.environ.get("SUFFICIENCY_JOBS", 0)) or min(len(tasks), os.cpu_count() or 1)
+    jobs = _workers(jobs, len(tasks))
     if jobs <= 1 or len(tasks) <= 1:
         return [job(*task) for task in tasks]
     _JOB = job  # inherited by the forked workers

@@ -35,6 +35,9 @@ import copy
 import functools
 import html
 import json
+from pathlib import Path
+import os
+import hashlib
 import math
 import re
 
@@ -392,10 +395,41 @@ def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: 
 
 # --- SVG -------------------------------------------------------------------
 
+def _cache_dir() -> Path | None:
+    """Where drawn charts are kept between builds (SUFFICIENCY_CACHE=off turns it off)."""
+    setting = os.environ.get("SUFFICIENCY_CACHE", "")
+    if setting.lower() in ("off", "0", "no"):
+        return None
+    base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "sufficiency-charts" / f"vl-convert-{getattr(vlc, '__version__', 'unknown')}"
+
+
 @functools.lru_cache(maxsize=512)
 def _vega_lite_to_svg(spec_json: str) -> str:
-    """vl-convert, once a spec: both editions of a year draw most charts alike."""
-    return vlc.vegalite_to_svg(json.loads(spec_json))
+    """vl-convert, once a spec: both editions and every later build reuse the drawing.
+
+    The cache key is a hash of the whole spec and the vl-convert version, so a
+    cached drawing is the drawing vl-convert would make: output stays
+    byte-identical with or without the cache.
+    """
+    folder = _cache_dir()
+    key = hashlib.sha256(spec_json.encode("utf-8")).hexdigest()
+    if folder is not None:
+        cached = folder / f"{key}.svg"
+        try:
+            return cached.read_text(encoding="utf-8")
+        except OSError:
+            pass
+    svg = vlc.vegalite_to_svg(json.loads(spec_json))
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f"{key}.{os.getpid()}.tmp"
+            temporary.write_text(svg, encoding="utf-8")
+            os.replace(temporary, folder / f"{key}.svg")
+        except OSError:
+            pass  # a read-only home: draw every time
+    return svg
 
 
 _INNER_ATTRS = re.compile(r'\s(?:role|aria-[a-z]+|pointer-events|focusable|tabindex)="[^"]*"')

@@ -97,7 +97,7 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
 
     pr = sub.add_parser("preview", help="live preview: rebuild on every save of content/ or data/")
-    pr.add_argument("--port", type=int, default=8000)
+    pr.add_argument("--port", type=int, default=8000, help="port to serve the preview on (default 8000)")
     pr.add_argument("--year", type=int, action="append", help="preview only this year (faster)")
     pr.set_defaults(func=cmd_preview)
 
@@ -107,7 +107,7 @@ def parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_extract)
 
     n = sub.add_parser("new-year", help="start a new statement year from the previous year's narrative")
-    n.add_argument("year", type=int)
+    n.add_argument("year", type=int, help="the new statement year (year ending 31 March), e.g. 2027")
     n.set_defaults(func=cmd_new_year)
 
     x = sub.add_parser("example-data", help="regenerate the example authority's data/ (synthetic)")

@@ -173,14 +173,15 @@ def integer_null_space(rows: list[dict], columns: int) -> list[list[int]]:
 
 
 def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set, seed: int,
-                      copies: int = len(PERTURBATIONS), scale: int = 5) -> list[dict]:
+                      copies: int = len(PERTURBATIONS), scale: int = 10) -> list[dict]:
     """Whole-number shifts of the withheld cells that leave every published figure and sum unchanged.
 
     The withheld cells can move only together, along directions that keep
     every sum whose total is published: the null space of those sums. A
-    random whole-number combination of its basis (fixed seed: deterministic)
-    moves every withheld cell a reader cannot pin down, by a few children,
-    and moves nothing a reader can see.
+    random whole-number combination of its basis (fixed seed: deterministic),
+    times ten, moves every withheld cell a reader cannot pin down by at least
+    ten (enough to move a rounded percentage of a few hundred children) and
+    moves nothing a reader can see.
     """
     import random
 
@@ -203,13 +204,24 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
     chooser = random.Random(seed)
     shifts = []
     for _ in range(copies):
-        for _attempt in range(100):
-            weights = [chooser.choice((-3, -2, -1, 1, 2, 3)) for _ in basis]
-            direction = [sum(w * v[i] for w, v in zip(weights, basis)) for i in range(len(hidden))]
-            if all(direction[index[c]] != 0 for c in hidden):
-                break
-        else:
-            raise ValueError("could not find shifts that move every withheld figure")
+        weights = [chooser.choice((-3, -2, -1, 1, 2, 3)) for _ in basis]
+        direction = [sum(w * v[i] for w, v in zip(weights, basis) if v[i]) for i in range(len(hidden))]
+        # Some cells cancel out by chance: add a basis vector that moves each such cell,
+        # with a weight that stops no other cell from moving.
+        for i in range(len(hidden)):
+            if direction[i] != 0:
+                continue
+            for vector in basis:
+                if vector[i] == 0:
+                    continue
+                weight = next((w for w in (1, -1, 2, -2, 3, -3, 5, -5, 7, -7)
+                               if all(direction[j] + w * vector[j] != 0 for j in range(len(hidden))
+                                      if direction[j] != 0 or j == i)), None)
+                if weight is not None:
+                    direction = [d + weight * v for d, v in zip(direction, vector)]
+                    break
+            else:
+                raise ValueError(f"withheld figure {hidden[i]} cannot move: it can be worked out")
         shifts.append({cell: float(scale * direction[index[cell]]) for cell in hidden if cell in stored})
     return shifts
 
@@ -224,6 +236,10 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     return shifted
 
 
+def _protect_one(args) -> YearProtection:
+    return protect_year(*args)
+
+
 class Protector:
     """Disclosure control for a whole dataset, one year of history at a time."""
 
@@ -236,6 +252,12 @@ class Protector:
         if year not in self.years:
             self.years[year] = protect_year(self.dataset.years[year], year, self.threshold)
         return self.years[year]
+
+    def prepare(self, years: list[int], pool_map=map) -> None:
+        """Protect every year of data up to the latest of ``years`` (``pool_map`` may run them in parallel)."""
+        needed = [y for y in sorted(self.dataset.years) if y <= max(years) and y not in self.years]
+        for protection in pool_map(_protect_one, [(self.dataset.years[y], y, self.threshold) for y in needed]):
+            self.years[protection.year] = protection
 
     def views(self, year: int) -> tuple[YearView, list[YearView]]:
         """The true view of ``year`` and its perturbed copies."""

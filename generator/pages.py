@@ -38,7 +38,11 @@ def methods_page(year: int, measures, outputs: dict[str, Output], authority, edi
                   "This is the provider edition. Commercially sensitive information (spend and fees with named "
                   "providers, budget and negotiation positions, savings targets, named officers' direct contact "
                   "details) has been removed from every page, table, chart and download.", ""]
-    lines += ["## Measures", ""]
+    lines += ["## Comparisons", "",
+              f"England figures are the DfE's published national figures for the same year. Statistical "
+              f"neighbours are {authority.statistical_neighbours}; their figure is the average the DfE publishes "
+              "for that group. Where a comparator has not been published for the year, it is shown as `x`.", "",
+              "## Measures", ""]
     for measure in measures:
         lines += [f"### {measure.title}", "",
                   f"**Definition.** {measure.definition}", "",

@@ -274,7 +274,7 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
     except UnknownName as exc:
         line = _template_line(exc, source_name)
         hint = ("did you mean " + " or ".join(repr(s) for s in exc.suggestions) + "?") if exc.suggestions else (
-            "see the list of names on the methods page")
+            "every name is listed in docs/placeholders.md")
         raise BuildError(Problem("unknown-name", str(exc), file=source_name, line=line, hint=hint),
                          stage="render") from None
     except SensitiveInProse as exc:

@@ -102,8 +102,11 @@ def _close_single_gaps(values: dict, sums: list[Sum], withheld: set, eligible=No
     return added
 
 
-def audit(values: dict, sums: list[Sum], withheld: set) -> list[AuditResult]:
-    """Smallest and largest value of each withheld cell given everything published (LP)."""
+def audit(values: dict, sums: list[Sum], withheld: set, only: set | None = None) -> list[AuditResult]:
+    """Smallest and largest value of each withheld cell given everything published (LP).
+
+    ``only``: audit just these cells (the others still vary in the programmes).
+    """
     hidden = sorted(withheld, key=str)
     if not hidden:
         return []
@@ -127,6 +130,8 @@ def audit(values: dict, sums: list[Sum], withheld: set) -> list[AuditResult]:
     bounds = [(1, None)] * len(hidden)
     results = []
     for cell in hidden:
+        if only is not None and cell not in only:
+            continue
         objective = np.zeros(len(hidden))
         objective[index[cell]] = 1.0
         low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
@@ -137,12 +142,39 @@ def audit(values: dict, sums: list[Sum], withheld: set) -> list[AuditResult]:
     return results
 
 
+def components(values: dict, sums: list[Sum]) -> list[tuple[set, list[Sum]]]:
+    """Groups of cells linked by sums; a group can be protected and audited on its own."""
+    parent = {cell: cell for cell in values}
+
+    def find(cell):
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    for s in sums:
+        root = find(s.total)
+        for cell in s.parts:
+            other = find(cell)
+            if other != root:
+                parent[other] = root
+    groups: dict = {}
+    for cell in values:
+        groups.setdefault(find(cell), (set(), []))[0].add(cell)
+    for s in sums:
+        groups[find(s.total)][1].append(s)
+    return [groups[key] for key in sorted(groups, key=str)]
+
+
 def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int = 200,
              eligible: set | None = None) -> Suppression:
     """Primary and secondary suppression, audited by linear programming.
 
-    ``eligible``: the cells secondary suppression may withhold (default all).
-    Computed margins that are not stored figures are left out of it.
+    Groups of cells that share no sum are protected separately. In each
+    round every sum with a single withheld figure gets a second one, the audit
+    runs, and every figure whose range is too narrow gets a partner in one of
+    its sums; rounds repeat until the audit passes. ``eligible``: the cells
+    secondary suppression may withhold (default all).
     """
     for s in sums:
         for c in s.cells:
@@ -151,29 +183,39 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
     result = Suppression(primary=primary_cells(values, threshold))
     if not result.primary or threshold <= 0:
         return result
-    withheld = set(result.primary)
     started = time.perf_counter()
-    for _ in range(max_rounds):
-        withheld |= _close_single_gaps(values, sums, withheld, eligible)
-        findings = audit(values, sums, withheld)
-        weak = [r for r in findings if r.width < threshold]
-        if not weak:
-            result.secondary = withheld - result.primary
-            result.audit = findings
-            result.audit_seconds = time.perf_counter() - started
-            return result
-        progressed = False
-        for finding in weak:
-            for s in sums:
-                if finding.cell in s.cells:
-                    choice = _smallest_shown(s.cells, values, withheld, eligible)
-                    if choice is not None:
-                        withheld.add(choice)
-                        progressed = True
-                        break
-            if progressed:
+    withheld = set(result.primary)
+    for cells, group_sums in components(values, sums):
+        hidden = withheld & cells
+        if not hidden:
+            continue
+        # Withholding more can only widen a range, so a figure that passed stays passed:
+        # after the first round only the weak and the newly withheld are audited again.
+        passed: dict = {}
+        for _ in range(max_rounds):
+            hidden |= _close_single_gaps(values, group_sums, hidden, eligible)
+            findings = audit(values, group_sums, hidden, only=hidden - set(passed))
+            weak = [r for r in findings if r.width < threshold]
+            passed.update({r.cell: r for r in findings if r.width >= threshold})
+            if not weak:
+                result.audit.extend(passed.values())
                 break
-        if not progressed:
-            cells = ", ".join(f"{r.cell} (range {r.low:g} to {r.high:g})" for r in weak)
-            raise SuppressionFailed(f"cannot protect {cells}: nothing left to withhold")
-    raise SuppressionFailed("secondary suppression did not settle")
+            added = set()
+            for finding in weak:
+                for s in group_sums:
+                    if finding.cell in s.cells:
+                        choice = _smallest_shown(s.cells, values, hidden | added, eligible)
+                        if choice is not None:
+                            added.add(choice)
+                            break
+            if not added:
+                cells_text = ", ".join(f"{r.cell} (range {r.low:g} to {r.high:g})" for r in weak)
+                raise SuppressionFailed(f"cannot protect {cells_text}: nothing left to withhold")
+            hidden |= added
+        else:
+            raise SuppressionFailed("secondary suppression did not settle")
+        withheld |= hidden
+    result.secondary = withheld - result.primary
+    result.audit.sort(key=lambda r: str(r.cell))
+    result.audit_seconds = time.perf_counter() - started
+    return result
