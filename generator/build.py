@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -62,7 +63,8 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
     raise_if_errors(problems, stage="data")
     years = statement_years(project_dir, authority, dataset, years)
 
-    work = fresh_dir(project_dir / ".build" / "docs")
+    (project_dir / ".build").mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="docs-", dir=project_dir / ".build"))  # one per build: builds may overlap
     staging = fresh_dir(out_dir.with_name(out_dir.name + ".staging"))
     protector = Protector(dataset, authority.suppression_threshold)
     with worker_pool(jobs) as pool_map:
@@ -81,6 +83,7 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
         raise_if_errors(problems, stage="check")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # nothing half-built is left behind
+        shutil.rmtree(work, ignore_errors=True)
         raise
 
     publish(staging, out_dir)
@@ -267,6 +270,10 @@ def write_versions(root: Path, trees: list[DocsTree]) -> None:
     (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
     shutil.copytree(root / str(latest.year), root / "latest")
     (root / "index.html").write_text(redirect_page(latest), encoding="utf-8")
+    if latest.edition == "full":
+        # GitHub Pages serves only the root 404.html, for a missing page at any depth; its links are
+        # absolute (site_url), so the latest year's page works from there.
+        shutil.copyfile(root / str(latest.year) / "404.html", root / "404.html")
 
 
 def redirect_page(latest: DocsTree) -> str:
