@@ -25,7 +25,7 @@ from . import check
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import build_context
-from .disclosure import Protector, mask_context, suppression_summary
+from .disclosure import Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
 from .problems import BuildError, Problem, raise_if_errors
@@ -114,7 +114,7 @@ class YearJob:
         try:
             protector = self.protector
             view, perturbed = protector.views(year)
-            context = mask_context(build_context(view), [build_context(p) for p in perturbed])
+            context = protected_context(build_context, view, perturbed)
             note = suppression_summary([protector.year(y) for y in view.years])
             tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
                                     edition, perturbed=perturbed, suppression_note=note)

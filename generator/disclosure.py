@@ -387,9 +387,25 @@ def summary_text(output, true_frame: pd.DataFrame, perturbed_frames: list[pd.Dat
             "the table below gives every figure that can be published.")
 
 
+#: Template names that are model estimates, not counts of children: not suppressed.
+MODELLED_NAMES = ("projection", "forecast", "scenario", "projected_spend", "gap")
+
+
+def protected_context(build_context, view: YearView, copies: list[YearView]):
+    """The template names with every figure that depends on a withheld count shown as ``c``."""
+    true = build_context(view)
+    masked = mask_context(true, [build_context(c) for c in copies])
+    for name in MODELLED_NAMES:
+        if name in true:
+            masked[name] = true[name]
+    return masked
+
+
 def protected_output(output, view: YearView, copies: list[YearView]):
     """An output's frame for publication, and the output with a safe summary."""
     true_frame = output.frame(view)
+    if getattr(output, "modelled", False):
+        return output, true_frame
     perturbed_frames = [output.frame(c) for c in copies]
     masked = mask_frame(true_frame, perturbed_frames, output.units)
     text = summary_text(output, true_frame, perturbed_frames)

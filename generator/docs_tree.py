@@ -173,8 +173,13 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(other, target)
 
+    accuracy = ""
+    if "backtest_errors" in allowed:
+        published, frame = frame_for(allowed["backtest_errors"])
+        accuracy = tables.render_table(published, frame, table_id="methods-backtest-errors",
+                                       csv_href="../downloads/backtest_errors.csv").html
     (docs_dir / "methods.md").write_text(pages.methods_page(year, measures, allowed, authority, edition,
-                                                                         suppression_note), "utf-8")
+                                                            suppression_note, accuracy), "utf-8")
     (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
     tree.pages += list(GENERATED_PAGES)

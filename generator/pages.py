@@ -12,7 +12,7 @@ def _front_matter(title: str, description: str) -> str:
 
 
 def methods_page(year: int, measures, outputs: dict[str, Output], authority, edition: str,
-                 suppression_summary: str = "") -> str:
+                 suppression_summary: str = "", forecast_accuracy_html: str = "") -> str:
     """Every measure with its definition, method and source; every chart and table; symbols."""
     lines = [_front_matter("Methods", f"How every figure in the {year - 1} to {year} statement is defined and computed"),
              "# Methods and definitions", "",
@@ -29,7 +29,9 @@ def methods_page(year: int, measures, outputs: dict[str, Output], authority, edi
     lines += ["", "## Protecting children's privacy", "",
               f"Counts from 1 to {authority.suppression_threshold} are not published: they are shown as `c`, and "
               "so are percentages, rates and changes computed from them. Where a table has totals, further cells "
-              "are withheld so that a withheld figure cannot be worked out by subtraction. A zero is a true zero.",
+              "are withheld so that a withheld figure cannot be worked out by subtraction. A zero is a true zero. "
+              "Forecasts and projections are estimates from a model, not counts of children, and are shown "
+              "rounded to whole numbers without suppression.",
               ""]
     if suppression_summary:
         lines += [suppression_summary, ""]
@@ -48,6 +50,12 @@ def methods_page(year: int, measures, outputs: dict[str, Output], authority, edi
                   f"**Definition.** {measure.definition}", "",
                   f"**How we compute it.** {measure.method}", "",
                   f"**Source.** {', '.join(f'`{s}`' for s in measure.source)}. {measure.reference}.", ""]
+    if forecast_accuracy_html:
+        lines += ["## How accurate our forecasts have been", "",
+                  "For every year with enough history we made the forecast as if standing in that year, and "
+                  "compared it with what then happened. The errors below, one and two years ahead, are the "
+                  "forecast's track record: a forecast is published only with them.", "",
+                  forecast_accuracy_html.strip(), ""]
     lines += ["## Charts and tables", "",
               "Every chart has a one-sentence summary, the table of its figures directly below, and a CSV "
               "download of exactly those figures.", ""]

@@ -37,3 +37,5 @@ class Output:
     summary: Callable[[pd.DataFrame], str] | None = None
     description: str = ""
     units: dict[str, str] = field(default_factory=dict)
+    #: Model estimates (forecasts, projections), not counts of children: not suppressed.
+    modelled: bool = False
