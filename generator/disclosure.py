@@ -388,7 +388,7 @@ def summary_text(output, true_frame: pd.DataFrame, perturbed_frames: list[pd.Dat
 
 
 #: Template names that are model estimates, not counts of children: not suppressed.
-MODELLED_NAMES = ("projection", "forecast", "scenario", "projected_spend", "gap")
+MODELLED_NAMES = ("projection", "forecast", "backtest", "scenario", "projected_spend", "gap")
 
 
 def protected_context(build_context, view: YearView, copies: list[YearView]):

@@ -66,7 +66,7 @@ def _real_build_exists() -> bool:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Site:
+def built_site(tmp_path_factory, request) -> Site:
     out = tmp_path_factory.mktemp("browser") / "site"
     chosen = os.environ.get("BROWSER_SITE", "")
     if chosen and chosen != "minisite":
@@ -77,10 +77,9 @@ def built_site(tmp_path_factory) -> Site:
         out = Path(chosen).resolve()
         prefix = urlsplit(load_authority(PROJECT_DIR / "authority.yml").site_url).path or "/"
     elif _real_build_exists():
-        from generator.build import build
         from generator.config import load_authority
 
-        build(project_dir=PROJECT_DIR, out_dir=out)
+        out = request.getfixturevalue("example_site")  # the session's one build of the example (conftest.py)
         prefix = urlsplit(load_authority(PROJECT_DIR / "authority.yml").site_url).path or "/"
     else:
         build_minisite(out)
