@@ -16,7 +16,7 @@ cannot fall behind the code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # ---------------------------------------------------------------------------
 # Code lists (code -> label). Labels are what readers see on the site.
@@ -654,6 +654,11 @@ FORECAST_TABLES: tuple[Table, ...] = (
     ),
 )
 TABLES = TABLES + FORECAST_TABLES
+
+#: Tables from finance, fostering, market and commissioning systems are optional: a council can
+#: start with its SSDA903 return alone, and its pages then show x where a figure needs them.
+TABLES = tuple(replace(t, required=False) if t.scope == "year" and t.source != "ssda903" else t
+               for t in TABLES)
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 YEAR_TABLES = tuple(t for t in TABLES if t.scope == "year")

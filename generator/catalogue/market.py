@@ -410,7 +410,9 @@ def action_plan(view) -> pd.DataFrame:
     table = view.table("action_plan")
     columns = ["Ref", "Objective", "Action", "Lead", "Due", "Status", "Saving"]
     if table is None:
-        return pd.DataFrame(columns=columns)
+        frame = pd.DataFrame(columns=columns)
+        frame.attrs["column_sources"] = {c: (f"action_plan.{c.lower()}",) for c in columns}
+        return frame
     has_saving = "saving" in table.columns and _numbers(table["saving"]).notna().any()
     frame = pd.DataFrame({
         "Ref": table["ref"].astype(str).to_list(),
