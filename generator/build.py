@@ -127,7 +127,12 @@ class YearJob:
 _JOB: YearJob | None = None
 
 
-def _run_forked(args):
+def _set_job(job: YearJob) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _run_in_worker(args):
     return _JOB(*args)
 
 
@@ -135,20 +140,27 @@ def _workers(jobs: int | None, tasks: int) -> int:
     return jobs or int(os.environ.get("SUFFICIENCY_JOBS", 0)) or min(tasks, os.cpu_count() or 1)
 
 
+def _context():
+    """Fresh interpreters ("spawn"), never fork: a forked copy of a process that runs threads
+    (a browser driver in the tests, the chart renderer's runtime) can deadlock."""
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn")
+
+
 class worker_pool:  # noqa: N801 - used as a context manager giving a map function
-    """``with worker_pool(jobs) as pool_map``: a parallel map over forked processes (or plain map)."""
+    """``with worker_pool(jobs) as pool_map``: a parallel map over worker processes (or plain map)."""
 
     def __init__(self, jobs: int | None):
         self.jobs = _workers(jobs, os.cpu_count() or 1)
         self.pool = None
 
     def __enter__(self):
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         if self.jobs <= 1:
             return map
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"))
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
         return self.pool.map
 
     def __exit__(self, *exc):
@@ -162,19 +174,14 @@ def run_jobs(job: YearJob, tasks: list[tuple[int, str]], jobs: int | None) -> li
     Results come back in task order, so the output does not depend on timing.
     ``SUFFICIENCY_JOBS=1`` runs them one after another in this process.
     """
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    global _JOB
     jobs = _workers(jobs, len(tasks))
     if jobs <= 1 or len(tasks) <= 1:
         return [job(*task) for task in tasks]
-    _JOB = job  # inherited by the forked workers
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_run_forked, tasks))
-    finally:
-        _JOB = None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_set_job,
+                             initargs=(job,)) as pool:
+        return list(pool.map(_run_in_worker, tasks))
 
 
 def statement_years(project_dir: Path, authority, dataset, years: list[int] | None) -> list[int]:
