@@ -150,18 +150,26 @@ def test_a_number_split_by_an_unquoted_comma_is_not_silently_cut_short(data):
 
 
 def test_an_unknown_file_names_the_nearest_table_and_a_missing_table_is_reported(data):
-    (data / "2026" / "referrals.csv").rename(data / "2026" / "referals.csv")
+    (data / "2026" / "starts_and_ceases.csv").rename(data / "2026" / "starts_and_ceased.csv")
     _, problems = load(data)
     assert messages(problems) == [
-        "data/2026/referals.csv: unknown table file (found 'referals.csv'); expected one of "
+        "data/2026/starts_and_ceased.csv: unknown table file (found 'starts_and_ceased.csv'); expected one of "
         + ", ".join(f"{n}.csv" for n in (
             "looked_after", "starts_and_ceases", "placements_by_type_and_age", "placement_stability",
             "care_leavers", "spend_by_service", "spend_with_providers", "fostering_capacity",
             "fostering_recruitment", "provider_market", "commissioning_routes", "referrals", "action_plan",
             "flows", "looked_after_by_age_and_placement", "scenarios", "contracted_capacity"))
-        + ". Hint: did you mean referrals.csv?",
-        "data/2026/referrals.csv: the required table 'Placement referrals by month and outcome' is missing; "
-        "expected a file named referrals.csv"]
+        + ". Hint: did you mean starts_and_ceases.csv?",
+        "data/2026/starts_and_ceases.csv: the required table 'Children starting and ceasing to be looked after' "
+        "is missing; expected a file named starts_and_ceases.csv"]
+
+
+def test_tables_from_finance_and_commissioning_systems_may_be_absent(data):
+    # A council can start from its SSDA903 return alone (issue 5: the peer samples build a site).
+    (data / "2026" / "referrals.csv").unlink()
+    (data / "2026" / "spend_by_service.csv").unlink()
+    _, problems = load(data)
+    assert [p for p in problems if p.severity == "error"] == []
 
 
 def test_a_missing_reference_table_is_reported(data):
