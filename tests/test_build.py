@@ -22,6 +22,15 @@ def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, env=env, timeout=900)
 
 
+def project_with_a_published_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the example with a previous site/ that a failed build must leave alone."""
+    project = copy_project(tmp_path / "project")
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous site")
+    return project, site
+
+
 def all_files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
@@ -63,10 +72,7 @@ def test_rebuild_is_byte_identical_and_a_new_year_changes_no_published_one(examp
 
 
 def test_broken_csv_stops_with_file_row_and_leaves_the_site_alone(tmp_path):
-    project = copy_project(tmp_path / "project")
-    site = project / "site"
-    site.mkdir()
-    (site / "index.html").write_text("previous site")
+    project, site = project_with_a_published_site(tmp_path)
     path = project / "data" / "2026" / "fostering_recruitment.csv"
     lines = path.read_text().splitlines()
     header = lines[0].split(",")
@@ -83,10 +89,7 @@ def test_broken_csv_stops_with_file_row_and_leaves_the_site_alone(tmp_path):
 
 
 def test_mistyped_placeholder_names_file_line_and_fix(tmp_path):
-    project = copy_project(tmp_path / "project")
-    site = project / "site"
-    site.mkdir()
-    (site / "index.html").write_text("previous site")
+    project, site = project_with_a_published_site(tmp_path)
     page = project / "content" / "2026" / "index.md"
     lines = page.read_text().splitlines()
     number = next(i for i, line in enumerate(lines) if "{{ looked_after.total }}" in line)

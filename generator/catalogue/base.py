@@ -39,3 +39,20 @@ class Output:
     units: dict[str, str] = field(default_factory=dict)
     #: Model estimates (forecasts, projections), not counts of children: not suppressed.
     modelled: bool = False
+
+
+def round_figure(value, decimals: int = 0):
+    """A figure rounded as the page shows it (None when missing), so a CSV matches its page."""
+    if value is None or pd.isna(value):
+        return None
+    return int(round(float(value))) if decimals == 0 else round(float(value), decimals)
+
+
+def frame_from_rows(rows: list, columns: list[str]) -> pd.DataFrame:
+    """A frame from rows; float columns holding only whole numbers become integers."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values) and values.notna().all() and (values % 1 == 0).all():
+            frame[column] = values.astype("int64")
+    return frame

@@ -14,7 +14,7 @@ from .. import contract
 from ..stats import children as stats
 from ..stats.measures import Measure
 from ..values import format_value
-from .base import ChartStyle, Output
+from .base import frame_from_rows as _frame, round_figure as _round, ChartStyle, Output
 
 LA = ("looked_after.children",)
 POP = ("population.population",)
@@ -31,22 +31,6 @@ NO_DATA = "No figures are available for this chart."
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-
-
-def _round(value, decimals: int = 0):
-    if value is None or pd.isna(value):
-        return None
-    return int(round(value)) if decimals == 0 else round(float(value), decimals)
-
-
-def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
-    """A frame from rows; float columns holding only whole numbers become integers."""
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in frame.columns:
-        values = frame[column]
-        if pd.api.types.is_float_dtype(values) and values.notna().all() and (values % 1 == 0).all():
-            frame[column] = values.astype("int64")
-    return frame
 
 
 def _years(view, table: str) -> list[int]:

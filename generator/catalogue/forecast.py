@@ -14,7 +14,7 @@ from ..forecast.outlook import INPUTS, outlook
 from ..forecast.run import BACKTEST_HORIZONS, METHODS, actual_by_group
 from ..stats.measures import Measure
 from ..values import format_value
-from .base import ChartStyle, Output
+from .base import frame_from_rows as _frame, round_figure as _round, ChartStyle, Output
 
 NO_DATA = "No forecast is available for this year: there is not enough history."
 GROUP_LABELS = {"all": "All placements", **{g: label for g, label in {
@@ -27,21 +27,6 @@ SPEND_SOURCES = ("spend_by_service.spend", "spend_by_service.weeks_of_care", "fo
 GAP_SOURCES = ("fostering_capacity.approved_places", "fostering_capacity.vacant_not_available",
                "contracted_capacity.places", "scenarios.value") + FORECAST_SOURCES
 HISTORY_YEARS = 6
-
-
-def _round(value, decimals: int = 0):
-    if value is None or pd.isna(value):
-        return None
-    return int(round(float(value))) if decimals == 0 else round(float(value), decimals)
-
-
-def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in frame.columns:
-        values = frame[column]
-        if pd.api.types.is_float_dtype(values) and values.notna().all() and (values % 1 == 0).all():
-            frame[column] = values.astype("int64")
-    return frame
 
 
 def _fmt(value, kind: str = "count") -> str:
