@@ -30,3 +30,8 @@ def copy_project(target: Path) -> Path:
         else:
             shutil.copyfile(source, target / name)
     return target
+
+
+#: The peer team's SSDA903 samples: beside the clone (as CI has them), or where this workplace keeps them.
+PEER_903 = next((p for p in (PROJECT_DIR.parent / "shared" / "peer903", Path("/work/shared/peer903")) if p.is_dir()),
+                PROJECT_DIR.parent / "shared" / "peer903")

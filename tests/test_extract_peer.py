@@ -13,7 +13,7 @@ import pytest
 from generator.contract import CHILD_LEVEL_COLUMNS
 from generator.extract import extract_to_data, measures, read_903
 
-PEER = Path("/work/shared/peer903")
+from conftest import PEER_903 as PEER  # noqa: E402
 pytestmark = pytest.mark.skipif(not PEER.exists(), reason="peer 903 samples not available")
 LA = "E06000063"
 

@@ -17,7 +17,7 @@ from generator.forecast.scenarios import scenarios, slug
 from generator.load import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
-PEER = Path("/work/shared/peer903")
+from conftest import PEER_903 as PEER  # noqa: E402
 AUTHORITY = Authority("Testshire", "Testshire", "E06000000", "none", (2026,), inflation=0.04)
 
 

@@ -16,7 +16,7 @@ from conftest import PROJECT_DIR
 from generator.build import build
 from generator.extract import extract_to_data
 
-PEER = PROJECT_DIR.parent / "shared" / "peer903"
+from conftest import PEER_903 as PEER  # noqa: E402
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not PEER.is_dir(), reason="../shared/peer903 is not here")]
 
 
