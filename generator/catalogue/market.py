@@ -303,11 +303,15 @@ def summarise_recruitment_funnel(frame: pd.DataFrame) -> str:
 # the provider market
 # ---------------------------------------------------------------------------
 
+def _places_by_type_and(view, column: str, codes: dict, heading: str) -> pd.DataFrame:
+    """Registered places by provision type and one other provider_market column."""
+    grid = _grid(view.table("provider_market"), "provision_type", PROVISION_TYPES, column, codes, "places")
+    return pd.DataFrame([(label(PROVISION_TYPES, t), label(codes, c), v) for t, c, v in grid],
+                        columns=["Provision type", heading, "Places"])
+
+
 def market_by_grade(view) -> pd.DataFrame:
-    grid = _grid(view.table("provider_market"), "provision_type", PROVISION_TYPES, "ofsted_grade",
-                 OFSTED_GRADES, "places")
-    return pd.DataFrame([(label(PROVISION_TYPES, t), label(OFSTED_GRADES, g), v) for t, g, v in grid],
-                        columns=["Provision type", "Ofsted grade", "Places"])
+    return _places_by_type_and(view, "ofsted_grade", OFSTED_GRADES, "Ofsted grade")
 
 
 def summarise_market_by_grade(frame: pd.DataFrame) -> str:
@@ -321,10 +325,7 @@ def summarise_market_by_grade(frame: pd.DataFrame) -> str:
 
 
 def market_by_location(view) -> pd.DataFrame:
-    grid = _grid(view.table("provider_market"), "provision_type", PROVISION_TYPES, "location_band",
-                 LOCATION_BANDS, "places")
-    return pd.DataFrame([(label(PROVISION_TYPES, t), label(LOCATION_BANDS, b), v) for t, b, v in grid],
-                        columns=["Provision type", "Location", "Places"])
+    return _places_by_type_and(view, "location_band", LOCATION_BANDS, "Location")
 
 
 def summarise_market_by_location(frame: pd.DataFrame) -> str:
