@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import html
 import json
-from pathlib import Path
-import os
-import hashlib
 import math
+import os
 import re
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -136,7 +136,7 @@ class _Prepared:
                 record["text"] = _format(number, self.kind, raw)
                 self.drawn.append(record)
 
-    def relabelled(self, labels: dict[str, str]) -> "_Prepared":
+    def relabelled(self, labels: dict[str, str]) -> _Prepared:
         """A copy drawing category ``c`` as ``labels[c]`` (wrapped onto lines)."""
         new = copy.copy(self)
         new.categories = [labels.get(c, c) for c in self.categories]

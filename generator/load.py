@@ -26,8 +26,15 @@ from pathlib import Path
 import pandas as pd
 
 from .config import Authority
-from .contract import (CHILD_LEVEL_COLUMNS, COLUMN_TYPES, REFERENCE_TABLES, TABLES_BY_NAME,
-                       YEAR_TABLES, Column, Table, codes_for)
+from .contract import (
+    CHILD_LEVEL_COLUMNS,
+    COLUMN_TYPES,
+    REFERENCE_TABLES,
+    YEAR_TABLES,
+    Column,
+    Table,
+    codes_for,
+)
 from .dataset import Dataset
 from .problems import Problem
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import jinja2
-import pandas as pd
 
 from .problems import BuildError, Problem
 from .redact import SensitiveInProse

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .contract import (AGE_BANDS, COLUMN_TYPES, LOOKED_AFTER_BREAKDOWNS, Table,
-                       TABLES_BY_NAME)
+from .contract import AGE_BANDS, COLUMN_TYPES, LOOKED_AFTER_BREAKDOWNS, TABLES_BY_NAME, Table
 from .dataset import Dataset
 from .problems import Problem
 

@@ -17,8 +17,8 @@ WCAG 2.2 AA rule tags.
 from __future__ import annotations
 
 import functools
-import io
 import http.server
+import io
 import json
 import shutil
 import threading

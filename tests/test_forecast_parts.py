@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.catalogue import all_outputs, is_sensitive
-from generator.catalogue import forecast as catalogue
+from generator.catalogue import all_outputs, forecast as catalogue, is_sensitive
 from generator.config import Authority, load_authority
 from generator.dataset import YearView
 from generator.forecast import costs, gap, model as M, run as R
@@ -18,6 +17,7 @@ from generator.load import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 from conftest import PEER_903 as PEER  # noqa: E402
+
 AUTHORITY = Authority("Testshire", "Testshire", "E06000000", "none", (2026,), inflation=0.04)
 
 

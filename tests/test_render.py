@@ -2,7 +2,7 @@
 import pytest
 
 from generator.problems import BuildError
-from generator.render import OutputRenderer, render_page, relative_link
+from generator.render import OutputRenderer, relative_link, render_page
 from generator.values import Change, Figure, Namespace
 
 CONTEXT = Namespace(

@@ -12,7 +12,7 @@ from .. import contract
 from ..values import Figure, Namespace
 from . import model as M
 from .outlook import outlook
-from .run import METHODS, HORIZON, BACKTEST_HORIZONS
+from .run import BACKTEST_HORIZONS, HORIZON, METHODS
 
 HORIZON_NAMES = {1: "one_year", 2: "two_year"}
 SPEND = ("spend_by_service.spend", "spend_by_service.weeks_of_care")
