@@ -164,7 +164,7 @@ def looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[s
         known = [v for v in values.values() if v is not None]
         total = looked_after_total(frame)
         absent = 0 if (total is not None and len(known) == len(values) and sum(known) == total) else None
-    return {code: values[code] if code in values else absent for code in codes}
+    return {code: values.get(code, absent) for code in codes}
 
 
 def looked_after_total(frame: pd.DataFrame | None):
