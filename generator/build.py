@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
@@ -245,7 +245,7 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> 
     config_path = tree.docs_dir.parent / "mkdocs.yml"
     config_path.write_text(yaml.safe_dump(mkdocs_config(project_dir, tree, site_dir, authority), sort_keys=False),
                            encoding="utf-8")
-    published = datetime.combine(tree.published, datetime.min.time(), tzinfo=timezone.utc)
+    published = datetime.combine(tree.published, datetime.min.time(), tzinfo=UTC)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(published.timestamp()))
     collector = _Collect()
@@ -299,7 +299,8 @@ def redirect_page(latest: DocsTree) -> str:
 <body>
 <main>
 <h1>{title}</h1>
-<p>Taking you to the latest statement. If nothing happens, <a href="{target}">read the {latest.year - 1} to {latest.year} statement</a>.</p>
+<p>Taking you to the latest statement. If nothing happens, <a href="{target}">read the {latest.year - 1} to \
+{latest.year} statement</a>.</p>
 </main>
 </body>
 </html>

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import jinja2
-import pandas as pd
 
 from .problems import BuildError, Problem
 from .redact import SensitiveInProse
@@ -278,7 +277,8 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         raise BuildError(Problem("unknown-name", str(exc), file=source_name, line=line, hint=hint),
                          stage="render") from None
     except SensitiveInProse as exc:
-        raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name, line=_template_line(exc, source_name),
+        raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name,
+                                 line=_template_line(exc, source_name),
                                  hint="put the sentence inside a '::: restricted' block, or use a figure that is "
                                       "not commercially sensitive"), stage="render (provider edition)") from None
     except BuildError:

@@ -14,7 +14,7 @@ from .. import contract
 from ..stats import children as stats
 from ..stats.measures import Measure
 from ..values import format_value
-from .base import frame_from_rows as _frame, round_figure as _round, ChartStyle, Output
+from .base import ChartStyle, Output, frame_from_rows as _frame, round_figure as _round
 
 LA = ("looked_after.children",)
 POP = ("population.population",)
