@@ -149,11 +149,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     for missing in sorted(listed - {s.relative_to(content_dir).as_posix() for s in sources} - set(GENERATED_PAGES)):
         problems.append(Problem("nav-page-missing", "the nav lists a page that does not exist",
                                 file=f"content/{year}/statement.yml", value=missing))
-    if problems:
-        raise BuildError(problems, stage=f"render ({edition} edition)")
-
     # Files beside the pages (images): before the downloads, which nothing may replace.
-    problems = copy_content_files(content_dir, docs_dir, year, edition, referenced, authority)
+    problems += copy_content_files(content_dir, docs_dir, year, edition, referenced, authority)
     if problems:
         raise BuildError(problems, stage=f"render ({edition} edition)")
 

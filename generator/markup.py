@@ -137,27 +137,35 @@ def comments(text: str) -> list[tuple[int, str]]:
 # ---------------------------------------------------------------------------
 
 #: Elements whose content is never shown as text, or that carry text a reader does not see.
-HIDDEN_ELEMENTS = frozenset("""template style script noscript noembed noframes iframe frame frameset object embed
-applet param meta link base head title input select option optgroup datalist form dialog svg canvas audio video
-slot font marquee""".split())
+HIDDEN_ELEMENTS = frozenset((
+    "template", "style", "script", "noscript", "noembed", "noframes", "iframe", "frame", "frameset", "object",
+    "embed", "applet", "param", "meta", "link", "base", "head", "title", "input", "select", "option",
+    "optgroup", "datalist", "form", "dialog", "svg", "canvas", "audio", "video", "slot", "font", "marquee",
+))
 
 #: Classes a page may use: the admonition types (``!!! note``) and their modifiers, Material's buttons.
-ALLOWED_CLASSES = frozenset("""note abstract summary tldr info todo tip hint important success check done question help
-faq warning caution attention failure fail missing danger error bug example quote cite inline end
-md-button md-button--primary""".split())
+ALLOWED_CLASSES = frozenset((
+    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check",
+    "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing",
+    "danger", "error", "bug", "example", "quote", "cite", "inline", "end", "md-button", "md-button--primary",
+))
 
 #: Attributes whose value is an address.
-_URL_ATTRIBUTES = frozenset("href src srcset action formaction data poster background cite longdesc xlink:href "
-                            "ping manifest".split())
+_URL_ATTRIBUTES = frozenset((
+    "href", "src", "srcset", "action", "formaction", "data", "poster", "background", "cite", "longdesc",
+    "xlink:href", "ping", "manifest",
+))
 _BAD_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.I)
 
 _TAG = re.compile(r"<(?P<name>[A-Za-z][\w:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
-_ATTRIBUTE = re.compile(r"""(?P<name>[^\s"'>/=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?""")
+_ATTRIBUTE = re.compile(r"""(?P<name>[^\s"'>/=]+)"""
+                        r"""(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?""")
 _BOGUS_COMMENT = re.compile(r"<!(?!--)|<\?|</(?![A-Za-z])")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 #: Markdown attribute lists: ``{: #id .class key="value" }`` (after a heading, a paragraph, a link ...).
 _ATTR_LIST = re.compile(r"\{:?[ \t]*(?P<body>[^{}\n]+?)[ \t]*\}")
-_ATTR_LIST_TOKEN = re.compile(r"""\.(?P<cls>[^\s.#=}]+)|#[^\s.#=}]+|(?P<key>[\w:-]+)(?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))?""")
+_ATTR_LIST_TOKEN = re.compile(r"""\.(?P<cls>[^\s.#=}]+)|#[^\s.#=}]+"""
+                              r"""|(?P<key>[\w:-]+)(?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s}]+)))?""")
 #: Admonitions and collapsible notes: ``!!! note "Title"``, ``??? tip``, ``???+ warning inline``.
 _ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+(?P<types>[^\"\n]*?)[ \t]*(?:\"[^\"\n]*\"[ \t]*)?$", re.M)
 #: Markdown link and image targets.
@@ -245,8 +253,8 @@ def hidden_markup(text: str, source_name: str, skip_lines: set[int] = frozenset(
 
 _MD_LINK = re.compile(r"\]\(\s*<?(?P<url>[^)\s>]+)")
 _MD_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(?P<url>[^\s>]+)", re.M)
-_HTML_URL = re.compile(r"""(?<![\w-])(?:src|href|srcset|data|poster|xlink:href)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+))""",
-                       re.I)
+_HTML_URL = re.compile(r"""(?<![\w-])(?:src|href|srcset|data|poster|xlink:href)\s*=\s*"""
+                       r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+))""", re.I)
 
 
 def references(markdown: str, docs_path: str) -> set[str]:

@@ -296,8 +296,9 @@ def replace_names(text: str, authority) -> str:
     Every entry of ``authority.yml``'s ``restricted_names`` is replaced: a name
     (in any case, across a line break, with or without a title, surname first,
     as initial and surname: see ``name_pattern``) by "the <team>" ("The
-    <team>" at the start of a sentence, "'s" kept); an email address (also ``%40``, ``&#64;``, ``[at]`` forms) and a phone
-    number (in any spacing, +44 or 0) by the team's email. Longest entries
+    <team>" at the start of a sentence, "'s" kept); an email address (also
+    ``%40``, ``&#64;``, ``[at]`` forms) and a phone number (in any spacing,
+    +44 or 0) by the team's email. Longest entries
     first, so an email containing a name is replaced whole.
     """
     team = str(authority.contact.get("team") or "commissioning team").strip()
