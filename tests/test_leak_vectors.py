@@ -192,6 +192,7 @@ REFUSED = {
     "note type that hides": ("!!! md-visually-hidden\n    canary", 0),
     "CDATA": ("<![CDATA[ canary ]]>", 0),
     "data address": ("[canary](data:text/html,hidden)", 0),
+    "hidden markup printed by a placeholder": ("{{ '<div hidden>' }}canary{{ '</div>' }}", 0),
 }
 
 
