@@ -107,6 +107,8 @@ def _code_list(keys: list[str]) -> tuple[str, dict[str, str]] | None:
             continue
         if set(codes) == set(keys):
             return label, dict(codes)
+        if set(codes) | {contract.NOT_KNOWN} == set(keys):  # a DfE list with "not known" added (issue 10)
+            return label, {**codes, contract.NOT_KNOWN: "Not known"}
         if len(codes) >= 3 and set(codes) <= set(keys) and (best is None or len(codes) > len(best[1])):
             best = (label, dict(codes))
     return best
@@ -321,6 +323,8 @@ MEANINGS = {
     "forecast.method_code": "the forecast method's code",
     "forecast.window": "the years the forecast learns from",
     "forecast.origin": "the last year of data the forecast starts from",
+    "forecast.window_years": "how many years of flows the forecast learns from",
+    "forecast.window_choice": "how that window was chosen, in words",
     "backtest.method": "the method the backtest checks",
     "backtest.origins": "earlier years the method was tested from",
     ".mape": "average error, as a percentage of what happened",
@@ -345,6 +349,7 @@ MEANINGS = {
     ".framework": "places expected through frameworks",
     ".gap": "demand minus capacity (positive: homes to find)",
     ".gap_high": "high demand minus capacity",
+    ".gap_words": "the gap in words, true whichever way it goes (\"a gap of about 25 places ...\")",
     ".<placement group>.in_house": "in-house places",
     ".<n>.fostering": "spend on foster care",
     ".<n>.residential": "spend on residential care",
@@ -367,6 +372,7 @@ CONTEXTS = {
     "<scenario>": "under the scenario", "england": "England", "neighbours": "statistical neighbours",
     "fostering": "in foster care", "residential": "in residential care", "in_house": "in in-house provision",
     "external": "with external providers", "baseline": "baseline", "trend": "for the simple trend method",
+    "no_change": "for no change (the last count carried forward)",
     "one_year": "one year ahead", "two_year": "two years ahead"
 }
 
@@ -424,7 +430,7 @@ A *change* (kind `change`) reads "up 12 (4%) on last year" and also has:
 
 Symbols: `c` withheld to protect children's privacy (1 to the suppression threshold);
 `x` not available; `z` not applicable; `low` a percentage that rounds to 0 but is not 0.
-"""
+"""  # noqa: E501 (Jinja examples a writer copies whole)
 
 RESTRICTED = """\
 ## Restricted blocks

@@ -59,7 +59,7 @@ class Figure:
     def shown(self) -> bool:
         return self.symbol is None
 
-    def withheld(self, symbol: str = "c") -> "Figure":
+    def withheld(self, symbol: str = "c") -> Figure:
         return Figure(self.value, self.kind, symbol, self.sensitive, self.sources, self.decimals)
 
     def format(self, decimals: int | None = None) -> str:
