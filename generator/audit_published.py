@@ -393,7 +393,7 @@ class Cell:
 class Reader:
     """Turns the cells of a table into ``Cell``s; summaries are read from the same rows."""
 
-    def __init__(self, table: Table, context: "Context"):
+    def __init__(self, table: Table, context: Context):
         self.table = table
         self.context = context
         self.cells: list[Cell] = []
@@ -415,16 +415,32 @@ def _year_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def read_counts_by(codes: dict, breakdown: str, label_column: str, value_column: str = "Children"):
+def _absent_not_known(r: Reader, breakdown: str, seen: dict[int, set]) -> None:
+    """An added "not known" category is drawn only when it holds children (``contract.drawn``):
+    a breakdown table without its row says it is 0."""
+    if breakdown not in contract.ADDED_NOT_KNOWN:
+        return
+    for year, codes in seen.items():
+        if contract.NOT_KNOWN not in codes:
+            r.context.model.show(expr(la(year, breakdown, contract.NOT_KNOWN)), 0, 0, r.source,
+                                 f"{r.table.where} (no '{contract.ADDED_NOT_KNOWN[breakdown]}' row)")
+
+
+def read_counts_by(breakdown: str, label_column: str, value_column: str = "Children"):
+    codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
+
     def reader(r: Reader):
-        for i, row in enumerate(r.table.rows):
+        seen: dict[int, set] = defaultdict(set)
+        for i in range(len(r.table.rows)):
             code = _code(codes, r.value(i, label_column))
             year = _year_of(r.value(i, "Year")) if r.table.column("Year") is not None else r.table.year
             if code is None or year is None:
                 continue
+            seen[year].add(code)
             r.add(i, value_column, "count", expr(la(year, breakdown, code)))
             r.rows[i] = {"label": r.value(i, label_column), "terms": expr(la(year, breakdown, code)),
                          "year": year}
+        _absent_not_known(r, breakdown, seen)
     return reader
 
 
@@ -448,6 +464,7 @@ def read_rate_trend(r: Reader):
 
 
 def read_characteristics(r: Reader):
+    seen: dict[str, set] = defaultdict(set)
     for i, _ in enumerate(r.table.rows):
         breakdown = next((b for b, t in CHARACTERISTICS.items() if _norm(t) == _norm(r.value(i, "Characteristic"))),
                          None)
@@ -457,8 +474,11 @@ def read_characteristics(r: Reader):
         if code is None:
             continue
         year = r.table.year
+        seen[breakdown].add(code)
         r.add(i, "Children", "count", expr(la(year, breakdown, code)))
         r.add(i, "Percentage", "percent", expr(la(year, breakdown, code)), la_total(year))
+    for breakdown, codes in seen.items():
+        _absent_not_known(r, breakdown, {r.table.year: codes})
 
 
 def read_distance(r: Reader):
@@ -483,8 +503,9 @@ def read_placement_mix(r: Reader):
     labels = {_norm(v): k for k, v in PLACEMENT_GROUP_LABELS.items()}
     for i, _ in enumerate(r.table.rows):
         year, group = _year_of(r.value(i, "Year")), labels.get(_norm(r.value(i, "Placement group")))
-        if year and group:
-            r.add(i, "Percentage", "percent", la_group(year, group), la_total(year))
+        if year and group:  # a share of the groups' sum (a placement type not known is in no group)
+            whole = tuple(t for g in PLACEMENT_GROUPS for t in la_group(year, g))
+            r.add(i, "Percentage", "percent", la_group(year, group), whole)
 
 
 def read_forecast_actuals(series_column: str, actual_series: tuple[str, ...], value_column: str = "Children"):
@@ -581,12 +602,20 @@ def read_care_leavers(r: Reader):
 
 
 def read_projection(r: Reader):
-    """Projected children by age band: a straight line through the last five years' rates."""
+    """Projected children by age band: a straight line through the last five years' rates.
+
+    A band's figure is max(line, 0); the "All ages" row adds the bands up, so it is at least the
+    sum of the bands' lines (``projection_total``)."""
     for i, _ in enumerate(r.table.rows):
         year, band = _year_of(r.value(i, "Year")), _code(contract.AGE_BANDS, r.value(i, "Age band"))
-        if year is None or band is None:
+        if year is None:
             continue
-        terms = r.context.projection_terms(r.table.year, year, band)
+        if band is None and _norm(r.value(i, "Age band")) == "all ages":
+            terms = tuple(t for b in contract.AGE_BANDS for t in r.context.projection_terms(r.table.year, year, b))
+            if terms:
+                r.add(i, "Projected children", "projection_total", terms)
+            continue
+        terms = r.context.projection_terms(r.table.year, year, band) if band else ()
         if terms:
             r.add(i, "Projected children", "projection", terms)
             r.rows[i] = {"year": year, "band": band, "terms": terms}
@@ -617,10 +646,10 @@ def _month(text: str) -> str | None:
 READERS = {
     "looked_after_trend": read_looked_after_trend,
     "looked_after_rate_trend": read_rate_trend,
-    "looked_after_by_age": read_counts_by(contract.AGE_BANDS, "age_band", "Age band"),
-    "looked_after_by_placement_type": read_counts_by(contract.PLACEMENT_TYPES, "placement_type", "Placement type"),
-    "looked_after_by_provider": read_counts_by(contract.PROVIDERS, "provider", "Provider"),
-    "looked_after_by_legal_status": read_counts_by(contract.LEGAL_STATUS, "legal_status", "Legal status"),
+    "looked_after_by_age": read_counts_by("age_band", "Age band"),
+    "looked_after_by_placement_type": read_counts_by("placement_type", "Placement type"),
+    "looked_after_by_provider": read_counts_by("provider", "Provider"),
+    "looked_after_by_legal_status": read_counts_by("legal_status", "Legal status"),
     "looked_after_characteristics": read_characteristics,
     "distance_from_home": read_distance,
     "uasc_trend": read_uasc_trend,
@@ -797,8 +826,8 @@ def _column_summary(r: Reader, text: str, m: Model, where: str, pattern: str, ke
 
 
 def summary_routes(r, text, m, where):
-    return _column_summary(r, text, m, where, r"Of (?P<total>[\d,]+) new placements, (?P<part>[\d,]+) \(.*?\) were made "
-                           r"through (?P<group>.+), the most of any route\.", "column")
+    return _column_summary(r, text, m, where, r"Of (?P<total>[\d,]+) new placements, (?P<part>[\d,]+) \(.*?\) "
+                           r"were made through (?P<group>.+), the most of any route\.", "column")
 
 
 def summary_referrals(r, text, m, where):
@@ -925,7 +954,10 @@ def apply_cell(model: Model, table: Table, cell: Cell, source: str) -> None:
     where = f"{table.where} (row {cell.row + 1}, {cell.column})"
     text = cell.text.strip()
     if is_withheld(text):
-        model.withhold(cell.terms if cell.kind != "percent" or not cell.terms else cell.terms, source, where)
+        # A withheld count (or the count behind a withheld percentage) is a figure to audit; a withheld
+        # model figure (a projection) or rate publishes nothing and is not a count of children.
+        if cell.terms and cell.kind in ("count", "percent") and all(c == 1 for _, c in cell.terms):
+            model.withhold(cell.terms, source, where)
         return
     if cell.kind == "percent" and text.lower() == LOW:
         model.percent(cell.terms, cell.den, 0, None, source, where)
@@ -943,6 +975,8 @@ def apply_cell(model: Model, table: Table, cell: Cell, source: str) -> None:
         model.percent(cell.terms, cell.den, value, half, source, where)
     elif cell.kind == "projection":  # rates are not allowed below zero: 0 means "0.5 or less"
         model.add(cell.terms, -math.inf if value == 0 else value - half, value + half, source, where)
+    elif cell.kind == "projection_total":  # Σ max(line, 0) ≥ Σ line
+        model.add(cell.terms, -math.inf, value + half, source, where)
 
 
 @dataclass
@@ -1033,7 +1067,7 @@ class Solver:
         self.ub: dict[Key, float] = {}
         for key, var in model.vars.items():
             low, high = 0.0, UNBOUNDED
-            for source, lo, hi, where in var.bounds:
+            for source, lo, hi, _where in var.bounds:
                 if source in exclude:
                     continue
                 low, high = max(low, lo), min(high, hi)
@@ -1231,7 +1265,8 @@ def describe(key: Key) -> str:
     if kind == "looked_after":
         _, year, breakdown, category = key
         codes = contract.LOOKED_AFTER_BREAKDOWNS.get(breakdown, {})
-        return f"{year} children looked after at 31 March, {breakdown.replace('_', ' ')}: {codes.get(category, category)}"
+        what = breakdown.replace("_", " ")
+        return f"{year} children looked after at 31 March, {what}: {codes.get(category, category)}"
     if kind == "starts_and_ceases":
         _, year, movement, reason = key
         codes = {"all": "all", **contract.CATEGORIES_OF_NEED, **contract.REASONS_CEASED}
@@ -1251,7 +1286,8 @@ def describe(key: Key) -> str:
             types = {k[3] for k in parts}
             group = next((g for g, members in PLACEMENT_GROUPS.items() if set(members) == types), None)
             if group:
-                return f"{parts[0][1]} children looked after at 31 March, placement group: {PLACEMENT_GROUP_LABELS[group]}"
+                return (f"{parts[0][1]} children looked after at 31 March, placement group: "
+                        f"{PLACEMENT_GROUP_LABELS[group]}")
         return "sum of " + " + ".join(describe(k) for k in parts)
     return str(key)
 

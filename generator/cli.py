@@ -132,8 +132,8 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("year", type=int, help="the new statement year (year ending 31 March), e.g. 2027")
     n.set_defaults(func=cmd_new_year)
 
-    a = sub.add_parser("audit", help="check a built site as a reader would: can any withheld figure (c) be "
-                                     "worked out from what was published?")
+    a = sub.add_parser("audit", help="check a built site as a reader would: whether any withheld figure (c) can be "
+                                     "worked out from what was published")
     a.add_argument("site", nargs="?", help="the built site or one edition's folder (default: site/)")
     a.add_argument("--threshold", type=int, help="smallest allowed range (default: suppression_threshold "
                                                  "in authority.yml)")
