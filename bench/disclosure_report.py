@@ -43,8 +43,7 @@ def main(project: Path) -> None:
         protection = protect_year(dataset.years[year], year, threshold)
         seconds = time.perf_counter() - started
         result = protection.suppression
-        counts = {c for c in result.withheld if c in protection.labels and "(weeks_of_care)" not in
-                  protection.labels[c]}
+        counts = protection.counts
         primary, secondary = result.primary & counts, result.secondary & counts
         linked = result.withheld - counts
         total_p += len(primary)

@@ -47,6 +47,7 @@ class YearProtection:
     shifts: list = field(default_factory=list)  # per perturbed copy: stored cell -> shift
     headline: dict = field(default_factory=dict)  # headline cell -> its label, e.g. "looked_after: distance over_20_miles"
     labels: dict = field(default_factory=dict)  # data cell -> a reader's description
+    counts: set = field(default_factory=set)  # cells that count children (weeks of care are not)
 
     @property
     def withheld_data_cells(self) -> list[tuple[str, int, str]]:
@@ -61,7 +62,7 @@ class YearProtection:
                 found.append((self.headline[cell], "it is from 1 to the threshold"))
             elif cell in self.suppression.secondary:
                 why = self.suppression.reasons.get(cell)
-                found.append((self.headline[cell], f"it would give away {self.labels.get(why, 'a small figure')}"
+                found.append((self.headline[cell], f"it would give away “{self.labels.get(why, 'a small figure')}”"
                               if why is not None else "nothing else could protect a small figure"))
         return found
 
@@ -84,7 +85,18 @@ def _matches(row, pattern: dict) -> bool:
 
 
 def _row_label(name: str, row, key: tuple[str, ...], column: str) -> str:
-    return f"{name}: " + " ".join(str(row[k]) for k in key if k in row) + f" ({column})"
+    """A reader's name for a cell: "Children looked after at 31 March: placed for adoption"."""
+    table = contract.TABLES_BY_NAME[name]
+    words = []
+    for k in key:
+        if k not in row or k == "breakdown":
+            continue
+        codes = contract.codes_for(table, table.column(k), dict(row)) or {}
+        words.append(codes.get(str(row[k]), str(row[k])))
+    label = f"{table.title}: {', '.join(w[0].lower() + w[1:] if w[:2] != w[:2].upper() else w for w in words)}"
+    if column not in ("children",):
+        label += f" ({table.column(column).description.lower()})" if column in table.column_names else ""
+    return label
 
 
 def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
@@ -141,7 +153,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                         parts = tuple(cells[i] for i in rows.index if i in cells)
                         margin = ("margin", name, column, axis, str(key))
                         out.values[margin] = sum(out.values[p] for p in parts)
-                        out.labels[margin] = f"{name}: all {axis} {key} ({column})"
+                        out.labels[margin] = f"{table.title}: all of {key} ({column.replace('_', ' ')})"
                         margins.setdefault(axis, []).append(margin)
                         out.sums.append(Sum(margin, parts))
                         if is_count:
@@ -149,7 +161,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                             out.costs[margin] = 2  # totals a reader sees: the last resort
                 grand = ("margin", name, column, "all", "all")
                 out.values[grand] = sum(out.values[c] for c in cells.values())
-                out.labels[grand] = f"{name}: total ({column})"
+                out.labels[grand] = f"{table.title}: total ({column.replace('_', ' ')})"
                 if is_count:
                     out.counts.add(grand)
                     out.costs[grand] = 2
@@ -162,7 +174,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                     if top in out.values and bottom in out.values:
                         rest = ("margin", name, "complement", int(index))
                         out.values[rest] = out.values[bottom] - out.values[top]
-                        out.labels[rest] = out.labels[top].replace(f"({numerator})", "(not meeting the measure)")
+                        out.labels[rest] = out.labels[top] + " (those not meeting the measure)"
                         out.counts.add(rest)
                         out.costs[rest] = out.costs.get(top, 1)
                         out.sums.append(Sum(bottom, (top, rest)))
@@ -196,8 +208,10 @@ def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int) -> 
     cells = _cells_and_sums(tables)
     result = suppress(cells.values, cells.sums, threshold, costs=cells.costs, links=cells.links,
                       bounds=cells.bounds, counts=cells.counts)
-    protection = YearProtection(year, result, cells.values, headline=cells.headline, labels=cells.labels)
-    protection.shifts = null_space_shifts(cells.values, cells.sums, result.withheld, cells.stored, seed=year)
+    protection = YearProtection(year, result, cells.values, headline=cells.headline, labels=cells.labels,
+                                counts=cells.counts)
+    protection.shifts = null_space_shifts(cells.values, cells.sums, result.withheld, cells.stored, seed=year,
+                                          counts=cells.counts)
     return protection
 
 
@@ -244,7 +258,7 @@ def integer_null_space(rows: list[dict], columns: int) -> list[list[int]]:
 
 
 def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set, seed: int,
-                      copies: int = len(PERTURBATIONS), scale: int = 10) -> list[dict]:
+                      copies: int = len(PERTURBATIONS), scale: int = 10, counts: set | None = None) -> list[dict]:
     """Whole-number shifts of the withheld cells that leave every published figure and sum unchanged.
 
     The withheld cells can move only together, along directions that keep
@@ -252,7 +266,9 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
     random whole-number combination of its basis (fixed seed: deterministic),
     times ten, moves every withheld cell a reader cannot pin down by at least
     ten (enough to move a rounded percentage of a few hundred children) and
-    moves nothing a reader can see.
+    moves nothing a reader can see. A withheld count that cannot move is an
+    error (the audit should have caught it); a withheld linked figure (weeks
+    of care) that cannot move stays where it is.
     """
     import random
 
@@ -292,6 +308,8 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
                     direction = [d + weight * v for d, v in zip(direction, vector)]
                     break
             else:
+                if counts is not None and hidden[i] not in counts:
+                    continue  # a linked figure (weeks of care) a reader can work out: the counts' audit allows for it
                 raise ValueError(f"withheld figure {hidden[i]} cannot move: it can be worked out")
         shifts.append({cell: float(scale * direction[index[cell]]) for cell in hidden if cell in stored})
     return shifts
@@ -362,8 +380,8 @@ def _withhold(value):
     if isinstance(value, Figure):
         return value.withheld("c") if value.shown else value
     if isinstance(value, Change):
-        return Change(value.current.withheld("c") if value.current.shown else value.current, value.previous,
-                      value.since)
+        return Change(value.current.withheld("c") if value.current.shown else value.current,
+                      value.previous.withheld("c") if value.previous.shown else value.previous, value.since)
     if isinstance(value, str):
         return "c"
     if isinstance(value, (int, float)):
@@ -485,16 +503,30 @@ def protected_output(output, view: YearView, copies: list[YearView]):
 
 
 def suppression_summary(protections: list[YearProtection]) -> str:
-    """A sentence for the methods page: cells withheld, primary and secondary, audit."""
-    primary = sum(len(p.suppression.primary) for p in protections)
-    secondary = sum(len(p.suppression.secondary) for p in protections)
+    """The methods page's account: counts withheld per year, headline figures withheld and why, the audit."""
+    def counts_of(protection, cells):
+        return len(cells & protection.counts)
+
+    primary = sum(counts_of(p, p.suppression.primary) for p in protections)
+    secondary = sum(counts_of(p, p.suppression.secondary) for p in protections)
     audited = sum(len(p.suppression.audit) for p in protections)
     narrowest = min((r.width for p in protections for r in p.suppression.audit), default=None)
     text = (f"In the data behind this statement, {primary} figures were withheld because they were from 1 to "
             f"the threshold (primary suppression) and {secondary} more so that they could not be worked out "
-            f"from totals (secondary suppression).")
+            f"from totals (secondary suppression). Secondary suppression withholds the least informative "
+            f"figures first (\"not known\", \"other\", then the smallest), and the figures this statement is "
+            f"for (the total, placement types, our own provision, distance over 20 miles, stability, care "
+            f"leavers' outcomes, children starting and ceasing) only when nothing else protects a small figure. "
+            f"Where a small count's weeks of care would narrow it (a child can have at most "
+            f"{contract.MAX_WEEKS_A_YEAR} weeks of care in a year), they are withheld with it.")
     if audited:
-        text += (f" An audit solved, for each of the {audited} withheld figures, the smallest and largest "
-                 f"value it could take given every published figure; the narrowest range was "
-                 f"{narrowest:g}, no narrower than the threshold.")
-    return text
+        text += (f" An audit solved, for each of the {audited} withheld counts, the smallest and largest "
+                 f"whole number it could be given every published figure, its weeks of care and every sum; the "
+                 f"narrowest range was {narrowest:g}, no narrower than the threshold.")
+    lines = [text, "", "| Year of data | Withheld (small) | Withheld (to protect them) | Headline figures withheld |",
+             "| --- | --- | --- | --- |"]
+    for p in sorted(protections, key=lambda p: p.year):
+        headline = "; ".join(f"{label}, because {why}" for label, why in p.withheld_headline)
+        lines.append(f"| {p.year - 1} to {p.year} | {counts_of(p, p.suppression.primary)} | "
+                     f"{counts_of(p, p.suppression.secondary)} | {headline or 'none'} |")
+    return "\n".join(lines)

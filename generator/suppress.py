@@ -126,7 +126,7 @@ def _close_single_gaps(values: dict, sums: list[Sum], withheld: set, chooser: _C
                 if choice is None:
                     continue  # the lone withheld cell is the only non-zero one: audit decides
                 reasons.setdefault(choice, hidden[0])
-                added |= chooser.with_links(choice)
+                added.add(choice)
                 changed = True
     return added
 
@@ -244,8 +244,9 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
 
     ``eligible``: the cells secondary suppression may withhold (default all).
     ``costs``: cell -> tier (0 least informative, 1 ordinary, 2 headline;
-    default 1). ``links``: cell -> cells withheld with it (a row's weeks of
-    care with its count). ``bounds``: inequalities the audit respects.
+    default 1). ``links``: cell -> figures that bound it (a row's weeks of
+    care): withheld with a primary cell, and first when the audit finds a
+    cell too narrow. ``bounds``: inequalities the audit respects.
     ``counts``: the cells that count children (primary suppression and the
     audit apply to them; default every cell).
     """
@@ -280,11 +281,13 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
                 break
             added = set()
             for finding in weak:
+                # A linked figure that bounds the cell (its weeks of care) goes first; then a partner in a sum.
+                linked = [c for c in chooser.links.get(finding.cell, ()) if c not in hidden | added]
                 partners = {c for s in group_sums if finding.cell in s.cells for c in s.cells}
-                choice = chooser.cheapest(partners, hidden | added)
+                choice = linked[0] if linked else chooser.cheapest(partners, hidden | added)
                 if choice is not None:
                     result.reasons.setdefault(choice, finding.cell)
-                    added |= chooser.with_links(choice)
+                    added.add(choice)
             if not added:
                 cells_text = ", ".join(f"{r.cell} (range {r.low:g} to {r.high:g})" for r in weak)
                 raise SuppressionFailed(f"cannot protect {cells_text}: nothing left to withhold")
