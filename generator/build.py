@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
@@ -208,18 +208,29 @@ def fresh_dir(path: Path) -> Path:
     return path
 
 
+#: The generator's own folder: its mkdocs.yml and theme serve any project that has none of its own.
+TOOL_DIR = Path(__file__).resolve().parents[1]
+
+
+def site_settings(project_dir: Path, name: str) -> Path:
+    """The project's ``mkdocs.yml`` or ``theme/``, else the generator's: a council's project needs only
+    authority.yml, data/ and content/ (issue 10: one tool builds several authorities)."""
+    own = project_dir / name
+    return own if own.exists() else TOOL_DIR / name
+
+
 def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> dict:
     """The per-build MkDocs config: the base mkdocs.yml, plus this year and edition."""
     site_url = authority.site_url.rstrip("/") + "/" if authority.site_url else ""
     return {
-        "INHERIT": str(project_dir / "mkdocs.yml"),
+        "INHERIT": str(site_settings(project_dir, "mkdocs.yml")),
         "site_name": tree.site_name,
         "site_description": tree.description,
         "site_url": f"{site_url}{tree.site_path}/" if site_url else "",
         "docs_dir": str(tree.docs_dir),
         "site_dir": str(site_dir),
         "nav": tree.nav,
-        "theme": {"name": "material", "custom_dir": str(project_dir / "theme")},
+        "theme": {"name": "material", "custom_dir": str(site_settings(project_dir, "theme"))},
         "extra": {"edition": tree.edition, "year": tree.year, "year_label": f"{tree.year - 1} to {tree.year}",
                   "authority": authority.name,
                   "other_edition": tree.other_edition_path},
@@ -245,7 +256,7 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> 
     config_path = tree.docs_dir.parent / "mkdocs.yml"
     config_path.write_text(yaml.safe_dump(mkdocs_config(project_dir, tree, site_dir, authority), sort_keys=False),
                            encoding="utf-8")
-    published = datetime.combine(tree.published, datetime.min.time(), tzinfo=timezone.utc)
+    published = datetime.combine(tree.published, datetime.min.time(), tzinfo=UTC)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(published.timestamp()))
     collector = _Collect()
@@ -299,7 +310,8 @@ def redirect_page(latest: DocsTree) -> str:
 <body>
 <main>
 <h1>{title}</h1>
-<p>Taking you to the latest statement. If nothing happens, <a href="{target}">read the {latest.year - 1} to {latest.year} statement</a>.</p>
+<p>Taking you to the latest statement. If nothing happens, <a href="{target}">read the {latest.year - 1} to \
+{latest.year} statement</a>.</p>
 </main>
 </body>
 </html>

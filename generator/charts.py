@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import html
 import json
-from pathlib import Path
-import os
-import hashlib
 import math
+import os
 import re
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -136,7 +136,7 @@ class _Prepared:
                 record["text"] = _format(number, self.kind, raw)
                 self.drawn.append(record)
 
-    def relabelled(self, labels: dict[str, str]) -> "_Prepared":
+    def relabelled(self, labels: dict[str, str]) -> _Prepared:
         """A copy drawing category ``c`` as ``labels[c]`` (wrapped onto lines)."""
         new = copy.copy(self)
         new.categories = [labels.get(c, c) for c in self.categories]
@@ -191,7 +191,8 @@ def _axis_label_expr(kind: str, top: float) -> str:
         return "format(datum.value, ',') + '%'"
     if kind == "money":
         if top >= 1_000_000:
-            return "datum.value == 0 ? '£0' : (datum.value < 0 ? '-' : '') + '£' + format(abs(datum.value) / 1000000, ',') + 'm'"
+            return ("datum.value == 0 ? '£0' : (datum.value < 0 ? '-' : '') + '£' + "
+                    "format(abs(datum.value) / 1000000, ',') + 'm'")
         return "(datum.value < 0 ? '-' : '') + '£' + format(abs(datum.value), ',')"
     return "format(datum.value, ',')"
 

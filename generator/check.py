@@ -214,7 +214,7 @@ class Withheld:
     def __iter__(self):  # the readable texts (older callers iterated a list of strings)
         return iter(n.text for n in self.needles())
 
-    def merge(self, other: "Withheld") -> "Withheld":
+    def merge(self, other: Withheld) -> Withheld:
         return Withheld({**self.phrases, **other.phrases}, {**self.shingles, **other.shingles},
                         self.patterns + other.patterns, {**self.money, **other.money})
 

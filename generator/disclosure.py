@@ -45,7 +45,7 @@ class YearProtection:
     suppression: Suppression
     cells: dict = field(default_factory=dict)  # cell id -> value (including computed margins)
     shifts: list = field(default_factory=list)  # per perturbed copy: stored cell -> shift
-    headline: dict = field(default_factory=dict)  # headline cell -> its label, e.g. "looked_after: distance over_20_miles"
+    headline: dict = field(default_factory=dict)  # headline cell -> a reader's label for it
     labels: dict = field(default_factory=dict)  # data cell -> a reader's description
     counts: set = field(default_factory=set)  # cells that count children (weeks of care are not)
 

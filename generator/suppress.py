@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Hashable
 
 import numpy as np
 from scipy.optimize import linprog
@@ -160,7 +160,9 @@ def _constraints(values: dict, sums: list[Sum], bounds: list[Bound], index: dict
                 constant += coefficient * values[cell]
         upper_rows.append(row)
         upper_rhs.append(-constant)
-    as_array = (lambda r: np.array(r) if r else None)
+    def as_array(rows_or_values):
+        return np.array(rows_or_values) if rows_or_values else None
+
     return as_array(rows), as_array(rhs), as_array(upper_rows), as_array(upper_rhs)
 
 
@@ -179,7 +181,9 @@ def audit(values: dict, sums: list[Sum], withheld: set, only: set | None = None,
         return []
     index = {cell: i for i, cell in enumerate(hidden)}
     a_eq, b_eq, a_ub, b_ub = _constraints(values, sums, bounds or [], index)
-    is_count = (lambda c: counts is None or c in counts)
+    def is_count(cell) -> bool:
+        return counts is None or cell in counts
+
     variable_bounds = [(1, None) if is_count(cell) else (0, None) for cell in hidden]
     results = []
     for cell in hidden:

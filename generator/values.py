@@ -59,7 +59,7 @@ class Figure:
     def shown(self) -> bool:
         return self.symbol is None
 
-    def withheld(self, symbol: str = "c") -> "Figure":
+    def withheld(self, symbol: str = "c") -> Figure:
         """The figure as published when it cannot be shown: the symbol, and no value at all."""
         return Figure(None, self.kind, symbol, self.sensitive, self.sources, self.decimals)
 

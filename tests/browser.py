@@ -17,8 +17,8 @@ WCAG 2.2 AA rule tags.
 from __future__ import annotations
 
 import functools
-import io
 import http.server
+import io
 import json
 import shutil
 import threading
@@ -195,7 +195,8 @@ def format_violations(violations: list[dict], url: str = "") -> str:
     for v in violations:
         lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']}  [{v.get('helpUrl', '')}]")
         for node in v["nodes"][:10]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            summary = node.get("failureSummary", "").splitlines()[-1:]
+            lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
         if len(v["nodes"]) > 10:
             lines.append(f"    ... and {len(v['nodes']) - 10} more")
     return "\n".join(lines)

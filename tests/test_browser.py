@@ -23,9 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from browser import (CHROMIUM, PHONE, PROJECT_DIR, Browser, build_minisite, format_violations,
-                     horizontal_overflow, serve)
+from browser import CHROMIUM, PHONE, PROJECT_DIR, Browser, build_minisite, format_violations, horizontal_overflow, serve
 
 pytestmark = [
     pytest.mark.browser,

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_DIR, copy_project
+
 from generator.build import build
 
 pytestmark = pytest.mark.slow

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_stats_market import make_view, year_2026
 
 from generator.catalogue import market as catalogue
 from generator.contract import TABLES_BY_NAME
 from generator.stats.market_context import is_sensitive
 from generator.values import KINDS
-from test_stats_market import make_view, year_2026
 
 NAMES = ("spend_by_service", "spend_trend", "unit_costs", "unit_costs_table", "spend_with_providers",
          "fostering_capacity", "fostering_households_trend", "recruitment_funnel", "market_by_grade",

@@ -2,7 +2,13 @@
 depends on a withheld count reads c; a figure that only depends on published totals stays."""
 import pandas as pd
 
-from generator.disclosure import mask_context, mask_frame, null_space_shifts, perturbed_tables, protect_year, _cells_and_sums
+from generator.disclosure import (
+    _cells_and_sums,
+    mask_context,
+    mask_frame,
+    perturbed_tables,
+    protect_year,
+)
 from generator.values import Change, Figure, Namespace
 
 

@@ -13,8 +13,18 @@ import pytest
 from generator import config
 from generator.catalogue import all_outputs
 from generator.redact import finish_restricted, split_restricted
-from generator.reference_doc import (COMMANDS_PATH, PLACEHOLDERS_PATH, PROJECT_DIR, REGENERATE, _subcommands,
-                                     commands_markdown, example_context, meaning, placeholders_markdown, walk)
+from generator.reference_doc import (
+    COMMANDS_PATH,
+    PLACEHOLDERS_PATH,
+    PROJECT_DIR,
+    REGENERATE,
+    _subcommands,
+    commands_markdown,
+    example_context,
+    meaning,
+    placeholders_markdown,
+    walk,
+)
 from generator.render import FILTERS, OutputRenderer, render_page
 
 README = PROJECT_DIR / "README.md"

@@ -21,8 +21,7 @@ import pytest
 
 from generator.config import Authority
 from generator.dataset import YearView
-from generator.forecast import model as M
-from generator.forecast import run as R
+from generator.forecast import model as M, run as R
 
 BANDS, GROUPS = M.BANDS, M.GROUPS
 LEAVE = np.array([0.30, 0.20, 0.12, 0.12, 0.45])          # chance of leaving care in a year, by band

@@ -8,15 +8,16 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-from pathlib import Path
 
 import pytest
+from conftest import (
+    PEER_903 as PEER,  # noqa: E402
+    PROJECT_DIR,
+)
 
-from conftest import PROJECT_DIR
 from generator.build import build
 from generator.extract import extract_to_data
 
-from conftest import PEER_903 as PEER  # noqa: E402
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not PEER.is_dir(), reason="../shared/peer903 is not here")]
 
 

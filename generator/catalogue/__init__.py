@@ -6,9 +6,9 @@ from .base import ChartStyle, Output  # noqa: F401
 
 def all_outputs() -> dict[str, Output]:
     """Merge every domain module's outputs, refusing duplicate names."""
-    from . import children, forecast, market  # domain modules, each with OUTPUTS: tuple[Output, ...]
-
     from dataclasses import replace
+
+    from . import children, forecast, market  # domain modules, each with OUTPUTS: tuple[Output, ...]
 
     merged: dict[str, Output] = {}
     for module in (children, market, forecast):

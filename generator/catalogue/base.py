@@ -1,8 +1,8 @@
 """What a named chart or table is: the figures it shows and how it looks."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
 

@@ -14,7 +14,7 @@ from ..forecast.outlook import INPUTS, outlook
 from ..forecast.run import BACKTEST_HORIZONS, METHODS, actual_by_group
 from ..stats.measures import Measure
 from ..values import format_value
-from .base import frame_from_rows as _frame, round_figure as _round, ChartStyle, Output
+from .base import ChartStyle, Output, frame_from_rows as _frame, round_figure as _round
 
 NO_DATA = "No forecast is available for this year: there is not enough history."
 GROUP_LABELS = {"all": "All placements", **{g: label for g, label in {

@@ -9,8 +9,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..contract import (ACTION_STATUS, CARER_TYPES, LOCATION_BANDS, OFSTED_GRADES, PROVIDER_SECTOR,
-                        PROVISION_TYPES, RECRUITMENT_STAGES, REFERRAL_OUTCOMES, ROUTES, SERVICES, label)
+from ..contract import (
+    ACTION_STATUS,
+    CARER_TYPES,
+    LOCATION_BANDS,
+    OFSTED_GRADES,
+    PROVIDER_SECTOR,
+    PROVISION_TYPES,
+    RECRUITMENT_STAGES,
+    REFERRAL_OUTCOMES,
+    ROUTES,
+    SERVICES,
+    label,
+)
 from ..stats import market as m
 from ..stats.measures import Measure
 from ..values import format_value

@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import contract
-from . import codes as C
-from . import postcodes
+from . import codes as C, postcodes
 from .history import CaseHistory
 
 SUITABLE_ACCOMMODATION = r"^[A-Z]1$"
