@@ -365,17 +365,21 @@ class FigureTally:
         if isinstance(value, (Figure, Change)):
             self.figures += 1
             symbol = value.symbol
-        elif isinstance(value, str) and value in SYMBOL_NOTES:  # a filter's output: "x", "c" ...
+        elif isinstance(value, str) and value in SYMBOL_NOTES:  # a filter's output: "x", "z" ...
             self.figures += 1
             symbol = value
+        elif isinstance(value, str) and _MARK_PATTERN.fullmatch(value):  # a filter's withheld figure
+            self.figures += 1
+            symbol = "c"
         if symbol is not None:
             self.symbols.append(symbol)
-        return value
+        return _finalize(value)
 
     def explain(self, markdown: str, empty_outputs: int = 0, outputs: int = 0) -> str:
         """The page with a note explaining each symbol its prose uses and, when no figure on it is
         available (every one ``x``, every chart and table empty), a plain sentence saying so."""
-        used = [s for s in SYMBOL_NOTES if s in self.symbols]
+        # A withheld figure reads as words linked to the explanation, not as "c": no note needed.
+        used = [s for s in SYMBOL_NOTES if s in self.symbols and s != "c"]
         if used:
             notes = "; ".join(f"`{s}` {SYMBOL_NOTES[s]}" for s in used)
             markdown = markdown.rstrip("\n") + f"\n\n*Symbols on this page:* {notes}.\n"

@@ -97,15 +97,26 @@ def primary_cells(values: dict, threshold: int, counts=None) -> set:
 class _Chooser:
     """Picks the partner that costs least: (cost tier, value), never a zero, never an ineligible cell."""
 
-    def __init__(self, values: dict, costs: dict | None, eligible: set | None, links: dict | None):
+    def __init__(self, values: dict, costs: dict | None, eligible: set | None, links: dict | None,
+                 sums: list[Sum] = ()):
         self.values, self.costs, self.eligible, self.links = values, costs or {}, eligible, links or {}
+        self.sums_of: dict = {}
+        for s in sums:
+            for c in s.cells:
+                self.sums_of.setdefault(c, []).append(s)
+
+    def _opens(self, cell, withheld) -> int:
+        """How many other sums withholding ``cell`` would leave with a single withheld figure (more to do)."""
+        return sum(1 for s in self.sums_of.get(cell, ()) if not any(c in withheld for c in s.cells))
 
     def cheapest(self, cells, withheld) -> Hashable | None:
         candidates = [c for c in cells if c not in withheld and self.values[c] > 0
                       and (self.eligible is None or c in self.eligible)]
         if not candidates:
             return None
-        return min(candidates, key=lambda c: (self.costs.get(c, 1), self.values[c], str(c)))
+        # Least informative first; then a partner that closes a pattern (its other sums already have a
+        # withheld figure, so nothing more has to be withheld there); then the smallest.
+        return min(candidates, key=lambda c: (self.costs.get(c, 1), self._opens(c, withheld), self.values[c], str(c)))
 
     def with_links(self, cell) -> set:
         return {cell, *self.links.get(cell, ())}
@@ -262,7 +273,7 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
     result = Suppression(primary=primary_cells(values, threshold, counts))
     if not result.primary or threshold <= 0:
         return result
-    chooser = _Chooser(values, costs, eligible, links)
+    chooser = _Chooser(values, costs, eligible, links, sums)
     started = time.perf_counter()
     withheld = set()
     for cell in result.primary:
