@@ -21,6 +21,8 @@ def test_no_sentence_of_the_example_begins_with_c(example_site):
     offending = []
     for page in sorted(example_site.rglob("*.html")):
         for paragraph in re.findall(r"<(?:p|li)>(.*?)</(?:p|li)>", page.read_text(encoding="utf-8"), re.S):
+            if 'class="gss-symbol"' in paragraph:
+                continue  # a table's key to its symbols
             text = _text(paragraph).strip()
             for sentence in re.split(r"(?<=[.!?])\s+", text):
                 if re.match(r"c\b(?!\.)", sentence):

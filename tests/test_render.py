@@ -90,9 +90,9 @@ def test_relative_links_from_pages_to_downloads():
 
 
 def _render_text(text: str, **names):
-    from generator.values import Namespace as NS
     renderer = OutputRenderer({}, lambda output: None, "sufficiency/need.md")
-    return render_page("content/2026/sufficiency/need.md", "sufficiency/need.md", text, NS(**names), renderer).markdown
+    return render_page("content/2026/sufficiency/need.md", "sufficiency/need.md", text, Namespace(**names),
+                       renderer).markdown
 
 
 def test_withheld_figures_read_as_words_linked_to_the_explanation():
