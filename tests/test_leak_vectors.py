@@ -259,12 +259,15 @@ def test_forms_that_cannot_be_redacted_stop_the_build(tmp_path):
     "Term\n:   ::: restricted\n    secret\n    :::\n",
     "```\n::: restricted\nsecret\n:::\n```\n",
     "~~~\n:::Restricted\n~~~\n",
+    ":: restricted\nsecret\n:::\n",
+    "\uff1a\uff1a\uff1a restricted\nsecret\n:::\n",
 ])
 def test_a_fence_markdown_would_not_read_as_one_is_refused(text):
     with pytest.raises(BuildError) as info:
         split_restricted(text, "content/2026/x.md", "provider")
     assert info.value.problems[0].code == "restricted-misplaced"
-    assert info.value.problems[0].line == next(i for i, line in enumerate(text.split("\n"), 1) if ":::" in line)
+    first = next(i for i, line in enumerate(text.split("\n"), 1) if "restricted" in line.lower())
+    assert info.value.problems[0].line == first
 
 
 def test_a_fence_after_an_indented_or_unclosed_code_fence_is_still_a_fence():
