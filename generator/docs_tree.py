@@ -34,16 +34,12 @@ class DocsTree:
     pages: list[str] = field(default_factory=list)
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
-    withheld: object = field(default_factory=list)  # provider edition: a check.Withheld (what must not leak)
+    withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
 
     @property
     def site_path(self) -> str:
-        return str(self.year) if self.edition == "full" else f"provider/{self.year}"
-
-    @property
-    def other_edition_path(self) -> str:
-        """From this edition's year root to the other edition's same year."""
-        return f"../provider/{self.year}/" if self.edition == "full" else f"../../{self.year}/"
+        """The year's folder inside its edition's folder (site/ or site-internal/)."""
+        return str(self.year)
 
 
 def read_statement(content_dir: Path) -> dict:
@@ -92,7 +88,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     docs_dir = work / edition / str(year) / "docs"
     docs_dir.mkdir(parents=True)
     title = statement.get("title") or f"{authority.short_name} sufficiency statement"
-    edition_suffix = " (provider edition)" if edition == "provider" else ""
+    # The public edition is the statement; the internal one says what it is in every page title.
+    edition_suffix = "" if edition == redact.PUBLIC else " (internal edition: not for publication)"
     tree = DocsTree(
         year=year, edition=edition, docs_dir=docs_dir,
         site_name=f"{title} {year - 1} to {year}{edition_suffix}",
@@ -101,10 +98,10 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         nav=list(statement["nav"]) + [{name: path} for path, name in GENERATED_PAGES.items()],
         published=published_date(statement, year),
     )
-    if edition == "provider":
+    if edition == redact.PUBLIC:
         tree.description = replace_names(tree.description, authority)
         tree.site_name = replace_names(tree.site_name, authority)
-    page_context = context if edition == "full" else redact.provider_context(context)
+    page_context = redact.public_context(context) if edition == redact.PUBLIC else context
 
     frames: dict[str, object] = {}
 
@@ -113,7 +110,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         if output.name not in frames:
             frames[output.name] = protected_output(output, view, perturbed or [])
         published, frame = frames[output.name]
-        return published, (redact.provider_frame(output, frame) if edition == "provider" else frame)
+        return published, (redact.public_frame(output, frame) if edition == redact.PUBLIC else frame)
 
     problems: list[Problem] = []
     sources = sorted(p for p in content_dir.rglob("*.md"))
@@ -135,8 +132,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         except BuildError as exc:
             problems.extend(exc.problems)
             continue
-        markdown = redact.finish_restricted(page.markdown) if edition == "full" else replace_names(
-            page.markdown, authority)
+        markdown = replace_names(page.markdown, authority) if edition == redact.PUBLIC else \
+            redact.finish_restricted(page.markdown)
         target = docs_dir / docs_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
@@ -155,7 +152,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         try:
             _, frame = frame_for(output)
         except redact.SensitiveInProse:
-            continue  # provider edition: withheld entirely
+            continue  # public edition: withheld entirely
         allowed[name] = output
         filename = f"{name}.csv"
         if filename not in all_downloads:
@@ -164,7 +161,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     downloads_dir = docs_dir / "downloads"
     downloads_dir.mkdir()
     for filename, data in sorted(all_downloads.items()):
-        if edition == "provider":
+        if edition == redact.PUBLIC:
             data = replace_names(data.decode("utf-8"), authority).encode("utf-8")
         (downloads_dir / filename).write_bytes(data)
 
@@ -183,7 +180,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
     tree.pages += list(GENERATED_PAGES)
-    if edition == "provider":
+    if edition == redact.PUBLIC:
         # Everything the leak scan looks for in this edition's built files (check.py).
         from .check import withheld_needles
         tree.withheld = withheld_needles(authority, view, context, content_dir, docs_dir, tuple(GENERATED_PAGES))

@@ -6,7 +6,7 @@ Commissioners fence narrative that providers must not see::
     Our budget for next year assumes ...
     :::
 
-The full edition shows the block with a visible label; the provider edition
+The internal edition shows the block with a visible label; the public edition
 leaves it out before any placeholder inside it is filled, so nothing from it
 can reach MkDocs. An unclosed, unopened or misspelt fence stops the build with
 the file and line: a typo must never publish a restricted paragraph.
@@ -22,24 +22,30 @@ import re
 from .problems import BuildError, Problem
 from .values import Change, Figure, Namespace
 
-EDITIONS = ("full", "provider")
+#: The two editions. The public edition (what providers and the public read) is the only one
+#: ever published; the internal edition (not for publication) keeps what the public one removes.
+PUBLIC = "public"
+INTERNAL = "internal"
+EDITIONS = (INTERNAL, PUBLIC)
+#: How each edition is named to readers, in page titles, banners, messages and docs.
+EDITION_NAMES = {PUBLIC: "public edition", INTERNAL: "internal edition (not for publication)"}
 FENCE = re.compile(r"^\s*:{3,}\s*(?P<word>[^\s:]*)\s*(?P<rest>.*?)\s*$")
 MARKERS = ("restricted",)
 
 START_SENTINEL = "\x00restricted-start\x00"
 END_SENTINEL = "\x00restricted-end\x00"
 
-FULL_EDITION_LABEL = (
+INTERNAL_EDITION_LABEL = (
     '<div class="restricted" markdown="1">\n\n'
-    '<p class="restricted__label"><strong>Not in the provider edition.</strong> '
-    "Providers do not see this part: it is commercially sensitive.</p>\n"
+    '<p class="restricted__label"><strong>Not in the public edition.</strong> '
+    "Providers and the public do not see this part: it is commercially sensitive.</p>\n"
 )
 
 
 def split_restricted(text: str, source_name: str, edition: str) -> str:
     """Apply ``::: restricted`` fences for an edition, keeping line numbers.
 
-    Provider edition: fenced lines become blank. Full edition: the fences
+    Public edition: fenced lines become blank. Internal edition: the fences
     become sentinels that ``finish_restricted`` turns into a labelled block
     after rendering.
     """
@@ -53,7 +59,7 @@ def split_restricted(text: str, source_name: str, edition: str) -> str:
             in_code = not in_code
         match = None if in_code else FENCE.match(line)
         if match is None:
-            out.append("" if open_line is not None and edition == "provider" else line)
+            out.append("" if open_line is not None and edition == PUBLIC else line)
             continue
         word = match["word"].lower()
         if word == "":
@@ -64,7 +70,7 @@ def split_restricted(text: str, source_name: str, edition: str) -> str:
                 out.append(line)
             else:
                 open_line = None
-                out.append("" if edition == "provider" else END_SENTINEL)
+                out.append("" if edition == PUBLIC else END_SENTINEL)
             continue
         if word not in MARKERS:
             near = difflib.get_close_matches(word, MARKERS, n=1, cutoff=0.5)
@@ -80,14 +86,14 @@ def split_restricted(text: str, source_name: str, edition: str) -> str:
                                     hint=f"close the block opened on line {open_line} with ':::' first"))
             continue
         open_line = number
-        out.append("" if edition == "provider" else START_SENTINEL)
+        out.append("" if edition == PUBLIC else START_SENTINEL)
     if open_line is not None:
         problems.append(Problem("restricted-unclosed", "'::: restricted' is never closed", file=source_name,
                                 line=open_line, hint="end the block with ':::' on its own line"))
     if problems:
         raise BuildError(problems, stage="redact")
     result = "\n".join(out)
-    return provider_markup(result, source_name) if edition == "provider" else result
+    return public_markup(result, source_name) if edition == PUBLIC else result
 
 
 def restricted_blocks(text: str, source_name: str) -> tuple[list[tuple[int, str]], str]:
@@ -97,7 +103,7 @@ def restricted_blocks(text: str, source_name: str) -> tuple[list[tuple[int, str]
     exactly as ``split_restricted`` reads them (a broken fence raises the same
     ``BuildError``).
     """
-    marked = split_restricted(text, source_name, "full")
+    marked = split_restricted(text, source_name, INTERNAL)
     blocks: list[tuple[int, str]] = []
     open_parts: list[str] = []
     rest = marked
@@ -132,13 +138,13 @@ def _outside_code(text: str):
     return spans
 
 
-def provider_markup(text: str, source_name: str) -> str:
-    """Provider edition, after ``split_restricted``: drop HTML comments, refuse hidden text.
+def public_markup(text: str, source_name: str) -> str:
+    """Public edition, after ``split_restricted``: drop HTML comments, refuse hidden text.
 
     An HTML comment or text hidden with CSS (``display: none``) or the
     ``hidden`` attribute is still in the page's source and may reach the
     search index: hiding is not removing. Comments are authors' notes, so the
-    provider edition leaves them out (line numbers kept); hidden text stops
+    public edition leaves them out (line numbers kept); hidden text stops
     the build with file and line.
     """
     problems = []
@@ -155,13 +161,13 @@ def provider_markup(text: str, source_name: str) -> str:
         last = end
     out.append(text[last:])
     if problems:
-        raise BuildError(problems, stage="redact (provider edition)")
+        raise BuildError(problems, stage="redact (public edition)")
     return "".join(out)
 
 
 def finish_restricted(markdown: str) -> str:
-    """Full edition: turn the sentinels into a visibly labelled block."""
-    return markdown.replace(START_SENTINEL, FULL_EDITION_LABEL).replace(END_SENTINEL, "\n</div>")
+    """Internal edition: turn the sentinels into a visibly labelled block."""
+    return markdown.replace(START_SENTINEL, INTERNAL_EDITION_LABEL).replace(END_SENTINEL, "\n</div>")
 
 
 class SensitiveInProse(Exception):
@@ -169,7 +175,7 @@ class SensitiveInProse(Exception):
 
 
 class WithheldFigure:
-    """Stands in for a sensitive figure in the provider edition: any use is an error."""
+    """Stands in for a sensitive figure in the public edition: any use is an error."""
 
     def __init__(self, path: str):
         self.path = path
@@ -186,13 +192,13 @@ class WithheldFigure:
         self._fail()
 
 
-def provider_context(context: Namespace, path: str = "") -> Namespace:
+def public_context(context: Namespace, path: str = "") -> Namespace:
     """The context with every sensitive figure replaced by a ``WithheldFigure``."""
     result = Namespace()
     for key, value in context.items():
         here = f"{path}.{key}" if path else key
         if isinstance(value, Namespace):
-            result[key] = provider_context(value, here)
+            result[key] = public_context(value, here)
         elif isinstance(value, (Figure, Change)) and value.sensitive:
             result[key] = WithheldFigure(here)
         else:
@@ -200,8 +206,8 @@ def provider_context(context: Namespace, path: str = "") -> Namespace:
     return result
 
 
-def provider_frame(output, frame):
-    """The figures an output may show in the provider edition.
+def public_frame(output, frame):
+    """The figures an output may show in the public edition.
 
     Columns drawn only from commercially sensitive contract columns are
     dropped (``frame.attrs["column_sources"]`` says where each column comes
@@ -272,7 +278,7 @@ def name_pattern(entry: str) -> str:
 
 
 def replace_names(text: str, authority) -> str:
-    """Provider edition: named officers become the team, their contact details the team's email.
+    """Public edition: named officers become the team, their contact details the team's email.
 
     Every entry of ``authority.yml``'s ``restricted_names`` is replaced: a name
     (in any case, across a line break, with or without a title, "Ms Holloway"

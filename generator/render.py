@@ -279,7 +279,7 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
     except SensitiveInProse as exc:
         raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name, line=_template_line(exc, source_name),
                                  hint="put the sentence inside a '::: restricted' block, or use a figure that is "
-                                      "not commercially sensitive"), stage="render (provider edition)") from None
+                                      "not commercially sensitive"), stage="render (public edition)") from None
     except BuildError:
         raise
     except Exception as exc:  # any other error inside the template: say where
