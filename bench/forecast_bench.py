@@ -68,7 +68,7 @@ def run(children: int) -> None:
     with Timer(f"flows + age-by-placement tables, {len(history.years)} years"):
         for year in history.years:
             history_tables[year] = flows.forecast_tables(history, year)
-    for year, tables in history_tables.items():
+    for tables in history_tables.values():
         stock = tables["looked_after_by_age_and_placement"]
         by_group = stock.groupby("placement_group")["children"].sum()
         by_band = stock.groupby("age_band")["children"].sum()

@@ -363,7 +363,8 @@ def redirect_page(latest: DocsTree) -> str:
 <body>
 <main>
 {note}<h1>{title}</h1>
-<p>Taking you to the latest statement. If nothing happens, <a href="{target}">read the {latest.year - 1} to {latest.year} statement</a>.</p>
+<p>Taking you to the latest statement. If nothing happens, <a href="{target}">read the {latest.year - 1} to \
+{latest.year} statement</a>.</p>
 </main>
 </body>
 </html>

@@ -191,7 +191,8 @@ def _axis_label_expr(kind: str, top: float) -> str:
         return "format(datum.value, ',') + '%'"
     if kind == "money":
         if top >= 1_000_000:
-            return "datum.value == 0 ? '£0' : (datum.value < 0 ? '-' : '') + '£' + format(abs(datum.value) / 1000000, ',') + 'm'"
+            return ("datum.value == 0 ? '£0' : (datum.value < 0 ? '-' : '') + '£' + "
+                    "format(abs(datum.value) / 1000000, ',') + 'm'")
         return "(datum.value < 0 ? '-' : '') + '£' + format(abs(datum.value), ',')"
     return "format(datum.value, ',')"
 

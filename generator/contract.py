@@ -326,8 +326,10 @@ TABLES: tuple[Table, ...] = (
         "each breakdown; the 'total' breakdown has one row, category 'all'. Every other "
         "breakdown's categories add up to the total.",
         (
-            Column("breakdown", "code", "Which breakdown the row belongs to", codes={k: k.replace("_", " ").capitalize() for k in LOOKED_AFTER_BREAKDOWNS}),
-            Column("category", "code", "The category within the breakdown", codes_by=("breakdown", LOOKED_AFTER_BREAKDOWNS)),
+            Column("breakdown", "code", "Which breakdown the row belongs to",
+                   codes={k: k.replace("_", " ").capitalize() for k in LOOKED_AFTER_BREAKDOWNS}),
+            Column("category", "code", "The category within the breakdown",
+                   codes_by=("breakdown", LOOKED_AFTER_BREAKDOWNS)),
             _count("children", "Children looked after at 31 March in this category"),
         ),
         key=("breakdown", "category"),

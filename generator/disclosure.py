@@ -85,7 +85,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]):
                 totals = frame.index[(frame[group] == total_group) & (frame[code] == total_code)]
                 if len(totals) and totals[0] in cells:
                     total_cell = cells[totals[0]]
-                    for breakdown, rows in frame[frame[group] != total_group].groupby(group, sort=True):
+                    for _, rows in frame[frame[group] != total_group].groupby(group, sort=True):
                         parts = tuple(cells[i] for i in rows.index if i in cells)
                         if parts:
                             sums.append(Sum(total_cell, parts))

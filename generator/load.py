@@ -16,6 +16,7 @@ and does not report an unreadable cell a second time as missing.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
@@ -166,10 +167,9 @@ def parse_month(text: str) -> str:
         return f"{m[1]}-{int(m[2]):02d}"
     if m := re.match(r"^(\d{1,2}/)?(\d{1,2})/(\d{4})$", text):
         return f"{m[3]}-{int(m[2]):02d}"
-    if m := re.match(r"^([A-Za-z]{3})[A-Za-z]*[\s\-]+(\d{2}|\d{4})$", text):
-        if m[1].lower() in MONTHS:
-            year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
-            return f"{year}-{MONTHS[m[1].lower()]:02d}"
+    if (m := re.match(r"^([A-Za-z]{3})[A-Za-z]*[\s\-]+(\d{2}|\d{4})$", text)) and m[1].lower() in MONTHS:
+        year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
+        return f"{year}-{MONTHS[m[1].lower()]:02d}"
     raise CellError("write the month as YYYY-MM, e.g. 2025-04")
 
 
@@ -307,7 +307,8 @@ def _header_positions(header: list[str], table: Table, file: str, body: list[lis
     for position, cell in enumerate(header + [""] * (width - len(header))):
         name = header_name(cell)
         if not name:
-            filled = [(n, row[position]) for n, row in enumerate(body, start=2) if position < len(row) and row[position]]
+            filled = [(n, row[position]) for n, row in enumerate(body, start=2)
+                      if position < len(row) and row[position]]
             if filled:
                 problems.append(Problem(
                     "column-no-header", "a value in a column with no header", file=file, row=filled[0][0],
@@ -412,10 +413,8 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
             years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name)
         elif folder.name != "reference":
             hint = None
-            try:
+            with contextlib.suppress(CellError):
                 hint = f"rename it {parse_year(folder.name)}"
-            except CellError:
-                pass
             problems.append(Problem(
                 "folder-unknown", "unknown folder; its files are not read", file=_display(folder, data_dir),
                 expected="year folders named by the year ending 31 March, e.g. 2026, and reference",

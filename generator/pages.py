@@ -15,7 +15,8 @@ def _front_matter(title: str, description: str) -> str:
 def methods_page(year: int, measures, outputs: dict[str, Output], authority, edition: str,
                  suppression_summary: str = "", forecast_accuracy_html: str = "") -> str:
     """Every measure with its definition, method and source; every chart and table; symbols."""
-    lines = [_front_matter("Methods", f"How every figure in the {year - 1} to {year} statement is defined and computed"),
+    lines = [_front_matter("Methods",
+                           f"How every figure in the {year - 1} to {year} statement is defined and computed"),
              "# Methods and definitions", "",
              f"Every figure in this statement is computed by the generator from the data tables for the year "
              f"ending 31 March {year} and earlier years, never typed by hand. Counts of children follow the "

@@ -18,7 +18,9 @@ from pathlib import Path
 from .problems import BuildError
 from .redact import INTERNAL
 
-RELOAD_SCRIPT = b"""<script>(function(){var v=null;setInterval(function(){fetch('/__preview__/version').then(function(r){return r.text()}).then(function(t){if(v===null){v=t}else if(t!==v){location.reload()}}).catch(function(){})},1000)})();</script>"""
+RELOAD_SCRIPT = (b"<script>(function(){var v=null;setInterval(function(){fetch('/__preview__/version')"
+                 b".then(function(r){return r.text()}).then(function(t){if(v===null){v=t}"
+                 b"else if(t!==v){location.reload()}}).catch(function(){})},1000)})();</script>")
 
 WATCHED = ("content", "data", "theme", "authority.yml", "mkdocs.yml")
 

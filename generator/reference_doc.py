@@ -424,7 +424,7 @@ A *change* (kind `change`) reads "up 12 (4%) on last year" and also has:
 
 Symbols: `c` withheld to protect children's privacy (1 to the suppression threshold);
 `x` not available; `z` not applicable; `low` a percentage that rounds to 0 but is not 0.
-"""
+"""  # noqa: E501 (Jinja examples a writer copies whole)
 
 RESTRICTED = """\
 ## Restricted blocks

@@ -277,7 +277,8 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         raise BuildError(Problem("unknown-name", str(exc), file=source_name, line=line, hint=hint),
                          stage="render") from None
     except SensitiveInProse as exc:
-        raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name, line=_template_line(exc, source_name),
+        raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name,
+                                 line=_template_line(exc, source_name),
                                  hint="put the sentence inside a '::: restricted' block, or use a figure that is "
                                       "not commercially sensitive"), stage="render (public edition)") from None
     except BuildError:

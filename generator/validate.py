@@ -111,13 +111,15 @@ def duplicate_keys(sheet: Sheet) -> Iterator[Problem]:
         if key in seen:
             yield Problem("duplicate-key",
                           f"rows {seen[key]} and {number} are for the same {_key_text(sheet.table, record)}",
-                          file=sheet.file, row=number, hint="keep one row for each; add the figures up if both are needed")
+                          file=sheet.file, row=number,
+                          hint="keep one row for each; add the figures up if both are needed")
         else:
             seen[key] = number
 
 
 def totals(sheet: Sheet) -> Iterator[Problem]:
-    """Each group has its total row, equal to the sum of the group's other rows (``total-missing``, ``total-mismatch``)."""
+    """Each group has its total row, equal to the sum of the group's other rows
+    (``total-missing``, ``total-mismatch``)."""
     if sheet.table.total_code is None or not sheet.keys_complete:
         return
     column, code = sheet.table.total_code
@@ -243,7 +245,8 @@ def shares_within_whole(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem
 
 
 def fostering_places_add_up(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Fostering capacity: occupied + vacant available + vacant not available = approved places (``places-mismatch``)."""
+    """Fostering capacity: occupied + vacant available + vacant not available = approved places
+    (``places-mismatch``)."""
     sheet = sheets.get("fostering_capacity")
     parts = ("occupied", "vacant_available", "vacant_not_available")
     for number, r in (sheet.rows() if sheet else ()):
@@ -348,7 +351,8 @@ def population_covers_years(dataset: Dataset, sheets: dict[str, Sheet]) -> Itera
 
 
 def benchmarks_sane(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Benchmark years are from 2000 on (``benchmark-year``; after the latest data year, ``benchmark-year-future``, a warning) and percentages are at most 100 (``benchmark-percent-over-100``)."""
+    """Benchmark years are from 2000 on (``benchmark-year``; after the latest data year,
+    ``benchmark-year-future``, a warning) and percentages are at most 100 (``benchmark-percent-over-100``)."""
     sheet = sheets.get("benchmarks")
     latest = max(dataset.years, default=None)
     for number, r in (sheet.rows() if sheet else ()):

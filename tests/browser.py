@@ -195,7 +195,8 @@ def format_violations(violations: list[dict], url: str = "") -> str:
     for v in violations:
         lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']}  [{v.get('helpUrl', '')}]")
         for node in v["nodes"][:10]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            summary = node.get("failureSummary", "").splitlines()[-1:]
+            lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
         if len(v["nodes"]) > 10:
             lines.append(f"    ... and {len(v['nodes']) - 10} more")
     return "\n".join(lines)

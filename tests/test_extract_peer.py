@@ -116,5 +116,6 @@ def test_tables_add_up(extracted):
         frame = pd.read_csv(out / str(year) / "looked_after.csv")
         assert frame.groupby("breakdown")["children"].sum().nunique() == 1
         flows = pd.read_csv(out / str(year) / "starts_and_ceases.csv")
-        for movement, part in flows.groupby("movement"):
-            assert part.loc[part["reason"] == "all", "children"].item() == part.loc[part["reason"] != "all", "children"].sum()
+        for _, part in flows.groupby("movement"):
+            assert part.loc[part["reason"] == "all", "children"].item() == \
+                part.loc[part["reason"] != "all", "children"].sum()

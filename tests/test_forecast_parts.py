@@ -110,8 +110,9 @@ def test_added_carers_move_weeks_from_external_fostering_and_save_money():
     base = costs.projected_spend(view, fc)
     more = costs.projected_spend(view, fc, {2027: 4, 2028: 8, 2029: 12})
     # 4 households × 1.6 places × 87.5% occupied = 5.6 children moved in 2027
-    moved = more.set_index(["year", "placement_group", "sector"]).loc[(2027, "fostering", "in_house"), "weeks_of_care"] \
-        - base.set_index(["year", "placement_group", "sector"]).loc[(2027, "fostering", "in_house"), "weeks_of_care"]
+    cell = (2027, "fostering", "in_house"), "weeks_of_care"
+    moved = more.set_index(["year", "placement_group", "sector"]).loc[cell] \
+        - base.set_index(["year", "placement_group", "sector"]).loc[cell]
     assert moved == pytest.approx(5.6 * 365.25 / 7, rel=1e-6)
     assert base["spend"].sum() - more["spend"].sum() > 0
 

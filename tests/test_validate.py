@@ -61,7 +61,8 @@ def test_a_negative_count(data):
 
 
 def test_a_repeated_key_names_both_rows(data):
-    edit(data, "2026/commissioning_routes.csv", "childrens_home,spot,2", "childrens_home,spot,2\nFostering,In-house provision,1")
+    edit(data, "2026/commissioning_routes.csv", "childrens_home,spot,2",
+         "childrens_home,spot,2\nFostering,In-house provision,1")
     assert check(data) == [
         "data/2026/commissioning_routes.csv, row 4: rows 2 and 4 are for the same service 'fostering', "
         "route 'in_house'. Hint: keep one row for each; add the figures up if both are needed"]
@@ -222,7 +223,8 @@ def test_frames_built_in_memory_without_row_numbers_are_numbered_from_row_2():
 def test_a_mistyped_category_is_reported_once_not_again_as_a_breakdown_that_does_not_add_up(data):
     edit(data, "2026/looked_after.csv", "sex,male,6", "sex,mail,6")
     dataset, problems = load_dataset(data, AUTHORITY)
-    assert [(p.code, p.row, p.column, p.hint) for p in problems] == [("cell-code", 8, "category", "did you mean 'male'?")]
+    assert [(p.code, p.row, p.column, p.hint) for p in problems] == \
+        [("cell-code", 8, "category", "did you mean 'male'?")]
     assert validate(dataset) == []
 
 

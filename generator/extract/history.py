@@ -169,8 +169,8 @@ def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> 
                int(parents.sum()), "Counted as PR0 (parents or others with parental responsibility).",
                examples(ep[parents], "PLACE_PROVIDER"))
     ep.loc[parents, "PLACE_PROVIDER"] = "PR0"
-    problems += _fail(ep, ~ep["PLACE_PROVIDER"].isin(C.PROVIDER), "unknown-code", "unknown or missing placement provider",
-                      "PLACE_PROVIDER", expected="PR0 to PR5")
+    problems += _fail(ep, ~ep["PLACE_PROVIDER"].isin(C.PROVIDER), "unknown-code",
+                      "unknown or missing placement provider", "PLACE_PROVIDER", expected="PR0 to PR5")
     if problems:
         raise BuildError(problems, stage="extract")
     _out_of_year(ep, "PLACE", C.PLACE_YEARS, report, "PLACE")
@@ -397,8 +397,9 @@ def _children(tables, episodes: pd.DataFrame, report: QualityReport) -> pd.DataF
         raise BuildError(problems, stage="extract")
     born_after = episodes["decom"] < children["dob"].to_numpy()[episodes["cid"].to_numpy()]
     if born_after.any():
-        raise BuildError(_fail(episodes, born_after, "start-before-birth", "episode starts before the child's date of birth",
-                               "decom", hint="check DECOM here and DOB in the header"), stage="extract")
+        raise BuildError(_fail(episodes, born_after, "start-before-birth",
+                               "episode starts before the child's date of birth", "decom",
+                               hint="check DECOM here and DOB in the header"), stage="extract")
     return children
 
 

@@ -99,8 +99,12 @@ def _spend_years(frame, sources) -> Namespace:
         else:
             year = sorted(frame["year"].unique())[k - 1]
             rows = frame[frame["year"] == year]
-        money = (lambda mask=None: None if rows is None else float(rows.loc[mask, "spend"].sum() if mask is not None
-                                                                    else rows["spend"].sum()))
+
+        def money(mask=None, rows=rows):
+            if rows is None:
+                return None
+            return float(rows.loc[mask, "spend"].sum() if mask is not None else rows["spend"].sum())
+
         year_ns = Namespace(year=Figure(None if rows is None else int(year), "year"),
                             total=Figure(money(), "money", sources=sources))
         for group in M.GROUPS:
@@ -145,7 +149,10 @@ def _gap_years(frame, sources) -> Namespace:
             year_ns["year"] = Figure(None, "year")
         for group in contract.FORECAST_GROUPS:
             r = (rows or {}).get(group)
-            get = (lambda c, r=r: None if r is None or r[c] is None or r[c] != r[c] else r[c])
+
+            def get(c, r=r):
+                return None if r is None or r[c] is None or r[c] != r[c] else r[c]
+
             z = group not in ("fostering", "residential", "supported")
 
             def fig(column, r_get=get, z=z):
