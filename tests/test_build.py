@@ -94,6 +94,20 @@ def test_the_pages_workflow_deploys_only_the_public_folder():
     assert len(uploads) == len(pages) + len(artifacts) + 1
 
 
+def test_the_internal_address_may_not_be_inside_the_public_site(tmp_path):
+    from generator.config import load_authority
+
+    text = (PROJECT_DIR / "authority.yml").read_text(encoding="utf-8")
+    path = tmp_path / "authority.yml"
+    path.write_text(text + "\ninternal_site_url: https://castlebridge-example.github.io/sufficiency/internal/\n")
+    with pytest.raises(BuildError) as info:
+        load_authority(path)
+    assert [p.code for p in info.value.problems] == ["config-internal-url"]
+    assert "never be on public hosting" in str(info.value)
+    path.write_text(text + "\ninternal_site_url: https://intranet.castlebridge.example.gov.uk/sufficiency/\n")
+    assert load_authority(path).internal_site_url.startswith("https://intranet.")
+
+
 def test_the_internal_folder_may_not_be_inside_the_public_one(tmp_path):
     for internal in (tmp_path / "site" / "internal", tmp_path / "site", tmp_path):
         with pytest.raises(BuildError, match="neither inside the other"):

@@ -35,6 +35,7 @@ HEADING = "Quartz pelican negotiating stance"
 PROVIDER_NAME = "Canary Quill Fostering Partnership"
 OPEN_SENTENCE = "The open lighthouse text is for every reader of both editions."
 INTERNAL_BANNER = "Internal edition: not for publication"
+INTERNAL_URL = "https://intranet.canary.example.gov.uk/sufficiency/"   # where the internal edition is hosted
 PHONE_VARIANT = "+44 (0)1632 960417"
 CANARY_SPEND = "287654"   # the canary provider's spend (no more than the external spend it is part of)
 CANARY_SAVING = "12345"
@@ -125,8 +126,8 @@ def make_project(root: Path) -> Path:
     # build of its eight years of history is several times slower.
     shutil.copytree(PROJECT_DIR / "tests" / "fixtures" / "data_small", root / "data")
     text = (root / "authority.yml").read_text(encoding="utf-8")
-    (root / "authority.yml").write_text(re.sub(r"statement_years: \[[^\]]*\]", f"statement_years: [{YEAR}]",
-                                               text), encoding="utf-8")
+    text = re.sub(r"statement_years: \[[^\]]*\]", f"statement_years: [{YEAR}]", text)
+    (root / "authority.yml").write_text(f"{text}\ninternal_site_url: {INTERNAL_URL}\n", encoding="utf-8")
     # A canary provider: rename the first provider of the year (totals stay as they were).
     path = root / "data" / str(YEAR) / "spend_with_providers.csv"
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
@@ -238,6 +239,7 @@ def canaries(project: CanaryProject) -> dict[str, str]:
         "the canary provider's spend": f"£{int(CANARY_SPEND):,}",
         "internal edition's restricted label": "Not in the public edition",
         "internal edition's banner": INTERNAL_BANNER,
+        "internal edition's address": INTERNAL_URL,
     }
 
 
@@ -287,7 +289,8 @@ def test_the_internal_edition_says_it_is_not_for_publication(canary):
     # its root pages say what it is too, and its 404 is its own
     assert INTERNAL_BANNER in (canary.internal / "index.html").read_text(encoding="utf-8")
     assert INTERNAL_BANNER in (canary.internal / "404.html").read_text(encoding="utf-8")
-    # its canonical links never claim the public address
+    # its own address (internal_site_url) gives its canonical links, never the public address
+    assert f'<link rel="canonical" href="{INTERNAL_URL}{YEAR}/">' in home
     assert f'rel="canonical" href="{public_url}' not in home
     market = (canary.internal / str(YEAR) / "market" / "index.html").read_text(encoding="utf-8")
     assert '<div class="restricted">' in market and "Not in the public edition." in market
