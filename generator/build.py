@@ -258,6 +258,17 @@ def edition_url(authority, edition: str) -> str:
     return url.strip().rstrip("/") + "/" if url and url.strip() else ""
 
 
+#: The generator's own folder: its mkdocs.yml and theme serve any project that has none of its own.
+TOOL_DIR = Path(__file__).resolve().parents[1]
+
+
+def site_settings(project_dir: Path, name: str) -> Path:
+    """The project's ``mkdocs.yml`` or ``theme/``, else the generator's: a council's project needs only
+    authority.yml, data/ and content/ (issue 10: one tool builds several authorities)."""
+    own = project_dir / name
+    return own if own.exists() else TOOL_DIR / name
+
+
 def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> dict:
     """The per-build MkDocs config: the base mkdocs.yml, plus this year and edition.
 
@@ -269,14 +280,14 @@ def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) 
     public_url = edition_url(authority, PUBLIC)
     other = f"{public_url}{tree.year}/" if tree.edition == INTERNAL and public_url else ""
     return {
-        "INHERIT": str(project_dir / "mkdocs.yml"),
+        "INHERIT": str(site_settings(project_dir, "mkdocs.yml")),
         "site_name": tree.site_name,
         "site_description": tree.description,
         "site_url": f"{site_url}{tree.site_path}/" if site_url else "",
         "docs_dir": str(tree.docs_dir),
         "site_dir": str(site_dir),
         "nav": tree.nav,
-        "theme": {"name": "material", "custom_dir": str(project_dir / "theme")},
+        "theme": {"name": "material", "custom_dir": str(site_settings(project_dir, "theme"))},
         "extra": {"edition": tree.edition, "year": tree.year, "year_label": f"{tree.year - 1} to {tree.year}",
                   "authority": authority.name,
                   "other_edition": other},

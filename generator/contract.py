@@ -86,18 +86,38 @@ LOCATIONS = {
 
 UASC = {"uasc": "Unaccompanied asylum-seeking children", "not_uasc": "Other children"}
 
+#: "Not known" in every breakdown (issue 10): a council that cannot place every child in a category
+#: says so in a row of its own rather than inventing a split. Codes added to the DfE lists here are
+#: drawn in charts only when they hold children.
+NOT_KNOWN = "not_known"
+ADDED_NOT_KNOWN = {
+    "age_band": "Age not known",
+    "legal_status": "Legal status not known",
+    "placement_type": "Placement type not known",
+    "provider": "Provider not known",
+    "uasc": "Not known whether unaccompanied",
+}
+
 LOOKED_AFTER_BREAKDOWNS = {
     "total": {"all": "All children looked after"},
-    "age_band": AGE_BANDS,
+    "age_band": {**AGE_BANDS, NOT_KNOWN: ADDED_NOT_KNOWN["age_band"]},
     "sex": SEX,
     "ethnicity": ETHNICITY,
-    "legal_status": LEGAL_STATUS,
-    "placement_type": PLACEMENT_TYPES,
-    "provider": PROVIDERS,
+    "legal_status": {**LEGAL_STATUS, NOT_KNOWN: ADDED_NOT_KNOWN["legal_status"]},
+    "placement_type": {**PLACEMENT_TYPES, NOT_KNOWN: ADDED_NOT_KNOWN["placement_type"]},
+    "provider": {**PROVIDERS, NOT_KNOWN: ADDED_NOT_KNOWN["provider"]},
     "distance": DISTANCE_BANDS,
     "location": LOCATIONS,
-    "uasc": UASC,
+    "uasc": {**UASC, NOT_KNOWN: ADDED_NOT_KNOWN["uasc"]},
 }
+
+
+def drawn(breakdown: str, code: str, value) -> bool:
+    """Whether a category belongs in a chart or table: every DfE category, and an added "not known"
+    only when it holds children (so a council that knows every child's age sees no empty row)."""
+    if value is None:
+        return False
+    return not (code == NOT_KNOWN and breakdown in ADDED_NOT_KNOWN and not value)
 
 CATEGORIES_OF_NEED = {
     "abuse_or_neglect": "Abuse or neglect",  # N1
@@ -657,10 +677,9 @@ FORECAST_TABLES: tuple[Table, ...] = (
 )
 TABLES = TABLES + FORECAST_TABLES
 
-#: Tables from finance, fostering, market and commissioning systems are optional: a council can
-#: start with its SSDA903 return alone, and its pages then show x where a figure needs them.
-TABLES = tuple(replace(t, required=False) if t.scope == "year" and t.source != "ssda903" else t
-               for t in TABLES)
+#: Every table is optional (issue 10): a council starts from what it has, even one year's total, and
+#: every figure that needs a table it did not supply shows x (not available), never 0.
+TABLES = tuple(replace(t, required=False) for t in TABLES)
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 YEAR_TABLES = tuple(t for t in TABLES if t.scope == "year")

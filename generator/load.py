@@ -423,7 +423,7 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
     if ref_folder.is_dir():
         reference = _read_folder(ref_folder, REFERENCE_TABLES, data_dir, skip, problems, files, "reference")
     else:
-        for table in REFERENCE_TABLES:
+        for table in (t for t in REFERENCE_TABLES if t.required):
             problems.append(Problem("table-missing", f"the required table {table.title!r} is missing",
                                     file=_display(ref_folder / f"{table.name}.csv", data_dir),
                                     expected=f"a file named {table.name}.csv"))

@@ -107,6 +107,8 @@ def _code_list(keys: list[str]) -> tuple[str, dict[str, str]] | None:
             continue
         if set(codes) == set(keys):
             return label, dict(codes)
+        if set(codes) | {contract.NOT_KNOWN} == set(keys):  # a DfE list with "not known" added (issue 10)
+            return label, {**codes, contract.NOT_KNOWN: "Not known"}
         if len(codes) >= 3 and set(codes) <= set(keys) and (best is None or len(codes) > len(best[1])):
             best = (label, dict(codes))
     return best

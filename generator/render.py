@@ -22,7 +22,7 @@ import jinja2
 
 from .problems import BuildError, Problem
 from .redact import SensitiveInProse
-from .values import Change, Figure, Namespace, format_value
+from .values import SYMBOLS, Change, Figure, Namespace, format_value
 
 # ---------------------------------------------------------------------------
 # Filters: every one takes a Figure, a Change or a plain number.
@@ -210,6 +210,7 @@ class OutputRenderer:
         self.downloads_dir = downloads_dir
         self.downloads: dict[str, bytes] = {}
         self.used: list[str] = []
+        self.empty = 0  # charts and tables with no figures at all
 
     def _lookup(self, name: str, kind: str):
         if not isinstance(name, str) or name not in self.outputs:
@@ -227,6 +228,8 @@ class OutputRenderer:
         # frame_for gives the frame, or (the output as published, the frame) when disclosure
         # control replaced the summary.
         output, frame = shown if isinstance(shown, tuple) else (output, shown)
+        if frame is None or frame.empty:
+            self.empty += 1
         count = self.used.count(name)
         self.used.append(name)
         element_id = f"{kind}-{name}" + (f"-{count + 1}" if count else "")
@@ -257,12 +260,60 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
+#: What a symbol in the prose means, said once at the foot of each page that uses it (issue 10).
+SYMBOL_NOTES = {
+    "c": SYMBOLS["c"],
+    "x": "not available: the figure was not supplied in the council's data, or cannot be worked out from it",
+    "z": SYMBOLS["z"],
+    "low": SYMBOLS["low"],
+}
+ALL_MISSING_NOTE = ("**None of the figures on this page are available yet.** The data they come from has not been "
+                    "supplied, so each is shown as `x`.")
+
+
+class FigureTally:
+    """Counts the figures a page prints and the symbols among them (Jinja's ``finalize`` hook)."""
+
+    def __init__(self):
+        self.figures = 0
+        self.symbols: list[str] = []
+
+    def __call__(self, value):
+        symbol = None
+        if isinstance(value, (Figure, Change)):
+            self.figures += 1
+            symbol = value.symbol
+        elif isinstance(value, str) and value in SYMBOL_NOTES:  # a filter's output: "x", "c" ...
+            self.figures += 1
+            symbol = value
+        if symbol is not None:
+            self.symbols.append(symbol)
+        return value
+
+    def explain(self, markdown: str, empty_outputs: int = 0, outputs: int = 0) -> str:
+        """The page with a note explaining each symbol its prose uses and, when no figure on it is
+        available (every one ``x``, every chart and table empty), a plain sentence saying so."""
+        used = [s for s in SYMBOL_NOTES if s in self.symbols]
+        if used:
+            notes = "; ".join(f"`{s}` {SYMBOL_NOTES[s]}" for s in used)
+            markdown = markdown.rstrip("\n") + f"\n\n*Symbols on this page:* {notes}.\n"
+        shown = self.figures - len(self.symbols) + (outputs - empty_outputs)
+        if shown == 0 and self.figures + outputs and set(self.symbols) <= {"x"}:
+            lines = markdown.split("\n")
+            at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+            lines[at:at] = ["", ALL_MISSING_NOTE, ""]
+            markdown = "\n".join(lines)
+        return markdown
+
+
 def render_page(source_name: str, docs_path: str, text: str, context: Namespace, renderer: OutputRenderer,
                 env: jinja2.Environment | None = None) -> RenderedPage:
     """Fill one page's placeholders; raise BuildError naming file and line on any mistake."""
     env = env or make_environment()
     global_names = ["chart", "table", *FILTERS]
     env.undefined = make_undefined(context, global_names)
+    tally = FigureTally()
+    env.finalize = tally
     try:
         # Compiled with our file name, so a runtime error's traceback gives the template line.
         code = env.compile(text, name=source_name, filename=source_name)
@@ -287,6 +338,7 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         line = _template_line(exc, source_name)
         raise BuildError(Problem("template-error", f"{type(exc).__name__}: {exc}", file=source_name, line=line),
                          stage="render") from None
+    markdown = tally.explain(markdown, renderer.empty, len(renderer.used))
     return RenderedPage(docs_path, markdown, dict(renderer.downloads), list(renderer.used))
 
 

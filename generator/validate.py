@@ -198,8 +198,10 @@ TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
 # ---------------------------------------------------------------------------
 
 def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Children looked after: the total row and every breakdown are present, and each breakdown adds up to the
-    total (``looked-after-total-missing``, ``looked-after-breakdown-missing``, ``looked-after-breakdown-sum``)."""
+    """Children looked after: a table with breakdowns has its total row, and each breakdown supplied adds up to
+    the total (``looked-after-total-missing``, ``looked-after-breakdown-sum``). Any breakdown may be left out
+    (its figures show x); one whose rows fall short of the total while some categories have no row is a
+    warning (``looked-after-breakdown-short``): those categories show x."""
     sheet = sheets.get("looked_after")
     if sheet is None or not sheet.keys_complete:
         return
@@ -215,12 +217,19 @@ def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
             continue
         part = [(number, r) for number, r in rows if r["breakdown"] == breakdown]
         if not part:
-            yield Problem("looked-after-breakdown-missing", f"there are no rows for the breakdown {breakdown!r}",
-                          file=sheet.file, column="breakdown",
-                          expected="rows for every breakdown: " + ", ".join(LOOKED_AFTER_BREAKDOWNS))
-            continue
+            continue  # a breakdown not supplied: its figures show x
         values = [r["children"] for _, r in part]
         if total_record["children"] is None or any(v is None for v in values):
+            continue
+        listed = {r["category"] for _, r in part}
+        if sum(values) < total_record["children"] and not set(LOOKED_AFTER_BREAKDOWNS[breakdown]) <= listed:
+            yield Problem("looked-after-breakdown-short",
+                          f"the {breakdown!r} rows add up to {n(sum(values))}, "
+                          f"{n(total_record['children'] - sum(values))} short of the total (row {total_row}), "
+                          f"{n(total_record['children'])}; the categories without a row are shown as x",
+                          file=sheet.file, row=part[0][0], column="children", value=n(sum(values)),
+                          hint="add a row with category 'not_known' for the children whose "
+                               f"{breakdown.replace('_', ' ')} is not known", severity="warning")
             continue
         if sum(values) != total_record["children"]:
             yield Problem("looked-after-breakdown-sum",

@@ -36,7 +36,19 @@ def test_values_and_filters_read_as_a_reader_expects():
             "{{ looked_after.change | change('since 2025') }}")
     assert render(text) == ("At 31 March 2026 we looked after 331 children, up 12 (4%) on last year; "
                             "73 per 10,000 children; 36% were 10 to 15; spend £23,456,789; 1,234,567; low; "
-                            "up 12 (4%) since 2025")
+                            "up 12 (4%) since 2025\n\n"
+                            "*Symbols on this page:* `low` a figure that rounds to zero but is not zero.\n")
+
+
+def test_a_symbol_in_prose_is_explained_and_a_page_without_any_figure_says_so():
+    # Issue 10: a figure not supplied reads x, and the page says what x means.
+    context = Namespace(looked_after=Namespace(total=Figure(168), rate=Figure(None, "rate")))
+    assert render("# Need\n\nWe looked after {{ looked_after.total }}; rate {{ looked_after.rate }}.\n", context) == (
+        "# Need\n\nWe looked after 168; rate x.\n\n*Symbols on this page:* `x` not available: the figure was not "
+        "supplied in the council's data, or cannot be worked out from it.\n")
+    assert render("# Need\n\nRate {{ looked_after.rate }}.\n", context).startswith(
+        "# Need\n\n**None of the figures on this page are available yet.** The data they come from has not been "
+        "supplied, so each is shown as `x`.\n\n\nRate x.")
 
 
 def test_unknown_name_names_file_line_and_nearest_name():
