@@ -64,6 +64,8 @@ INTERNAL_EDITION_BANNER = "Internal edition: not for publication"
 
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".otf",
                    ".pdf", ".zip"}
+#: Images: their metadata (PNG text chunks, EXIF, XMP, comments) is read as text.
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico"}
 
 
 # ---------------------------------------------------------------------------
@@ -140,6 +142,36 @@ def _json_strings(value, out: list[str]) -> None:
         out.append(str(value))
 
 
+_ASCII_RUN = re.compile(rb"(?:[\t\n\r\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){4,}")
+_UTF16_RUN = re.compile(rb"(?:[\x20-\x7e]\x00){4,}")
+
+
+def image_text(data: bytes) -> list[str]:
+    """The text an image file carries: every run of readable characters (EXIF, XMP, comments, also
+    UTF-16 as Windows writes an author or a title) and PNG text chunks, unpacked when compressed."""
+    import zlib
+
+    segments = [m.group(0).decode("utf-8", "ignore") for m in _ASCII_RUN.finditer(data)]
+    segments += [m.group(0).decode("utf-16-le", "ignore") for m in _UTF16_RUN.finditer(data)]
+    position = 8 if data.startswith(b"\x89PNG\r\n\x1a\n") else len(data)
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind, body = data[position + 4:position + 8], data[position + 8:position + 8 + length]
+        position += 12 + length
+        try:
+            if kind == b"zTXt":
+                keyword, _, rest = body.partition(b"\x00")
+                segments.append(zlib.decompress(rest[1:]).decode("latin-1"))
+            elif kind == b"iTXt":
+                keyword, _, rest = body.partition(b"\x00")
+                compressed, rest = rest[:1] == b"\x01", rest[2:]
+                text = rest.split(b"\x00", 2)[-1]
+                segments.append((zlib.decompress(text) if compressed else text).decode("utf-8", "ignore"))
+        except (zlib.error, IndexError):
+            continue
+    return segments
+
+
 def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
     """A published file as plain-text segments; None for a binary file we cannot read."""
     data = path.read_bytes() if data is None else data
@@ -151,6 +183,8 @@ def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
             return None
         name = name[:-3]
     suffix = Path(name).suffix
+    if suffix in IMAGE_SUFFIXES:
+        return image_text(data)
     if suffix in BINARY_SUFFIXES:
         return None
     try:
@@ -268,12 +302,38 @@ def is_phone(entry: str) -> bool:
 
 
 def name_forms(entry: str) -> list[str]:
-    """A person's name as it may be written: in full, and as title + surname (Ms Holloway)."""
+    """A person's name as it may be written, as phrases of words: in full, title and surname
+    (Ms Holloway), surname first (Holloway, Priya), initial and surname (P. Holloway), surname and
+    initial (Holloway, P.). ``redact.name_pattern`` is the same list as one pattern (middle initials too)."""
     parts = entry.split()
     forms = [entry]
     if len(parts) >= 2 and all(p[:1].isalpha() for p in parts):
         forms += [f"{title} {parts[-1]}" for title in ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr")]
+        forms += [" ".join([parts[-1], *parts[:-1]]), f"{parts[0][0]} {parts[-1]}", f"{parts[-1]} {parts[0][0]}"]
     return forms
+
+
+def add_restricted_names(withheld: Withheld, entries) -> None:
+    """``authority.yml``'s ``restricted_names`` as needles: every form the public edition replaces."""
+    from . import redact
+
+    for entry in entries:
+        entry = str(entry).strip()
+        if not entry:
+            continue
+        source = "authority.yml restricted_names"
+        if "@" in entry:
+            needle = Needle("contact", entry, source)
+            withheld.add_phrase(entry, needle)
+            withheld.add_pattern(redact.email_pattern(entry), needle, hint=entry.split("@")[0].split(".")[0].lower())
+        elif is_phone(entry):
+            withheld.add_phone(entry, Needle("contact", entry, source))
+        else:
+            for form in name_forms(entry):
+                withheld.add_phrase(form, Needle("named person", form, source))
+            if len(entry.split()) >= 2:  # with a middle initial, across a line break: as the public edition replaces
+                withheld.add_pattern(redact.name_pattern(entry), Needle("named person", entry, source),
+                                     hint=entry.split()[-1].lower())
 
 
 def _context_figures(namespace, path: str = ""):
@@ -315,7 +375,7 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
     generated pages are read: text the generator writes itself is not
     restricted).
     """
-    from . import redact
+    from . import markup, redact
     from .contract import TABLES
     from .values import Figure
 
@@ -323,19 +383,7 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
     year = view.year
 
     # Named people and contact details.
-    for entry in authority.restricted_names:
-        entry = str(entry).strip()
-        if not entry:
-            continue
-        if "@" in entry:
-            needle = Needle("contact", entry, "authority.yml restricted_names")
-            withheld.add_phrase(entry, needle)
-            withheld.add_pattern(redact.email_pattern(entry), needle, hint=entry.split("@")[0].split(".")[0].lower())
-        elif is_phone(entry):
-            withheld.add_phone(entry, Needle("contact", entry, "authority.yml restricted_names"))
-        else:
-            for form in name_forms(entry):
-                withheld.add_phrase(form, Needle("named person", form, "authority.yml restricted_names"))
+    add_restricted_names(withheld, authority.restricted_names)
     if authority.repo_url:
         address = re.sub(r"^[a-z]+://", "", authority.repo_url.strip().rstrip("/"))
         withheld.add_phrase(address, Needle("repository", address, "authority.yml repo_url (edit/source links)"))
@@ -360,6 +408,8 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
             continue
         open_segments += _source_segments(open_text)
         blocks += [(name, line, body) for line, body in restricted]
+        # Authors' notes: no edition publishes an HTML comment (markup.strip_comments).
+        blocks += [(name, line, body) for line, body in markup.comments(text)]
     statement = content_dir / "statement.yml"
     if statement.exists():
         open_segments.append(statement.read_text(encoding="utf-8-sig"))
@@ -387,7 +437,8 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
     for name, line, body in blocks:
         for segment in _source_segments(body):
             withheld.add_text(segment, Needle("restricted text", " ".join(segment.split())[:80],
-                                              f"{name}, restricted block at line {line}"), exclude=open_grams)
+                                              f"{name}, restricted block or comment at line {line}"),
+                              exclude=open_grams)
 
     # Figures the edition publishes anyway: a sensitive value equal to one is no needle.
     published = {f.format() for _, f in _context_figures(context)
@@ -488,7 +539,8 @@ def scan_file(path: Path, withheld: Withheld, data: bytes | None = None) -> list
     segments = decode_file(path, data)
     if segments is None:
         return []
-    code = path.name.lower().removesuffix(".gz").endswith((".js", ".mjs", ".map", ".css"))
+    name = path.name.lower().removesuffix(".gz")
+    code = name.endswith((".js", ".mjs", ".map", ".css")) or Path(name).suffix in IMAGE_SUFFIXES
     return find_leaks(segments, withheld, bare_numbers=not code)
 
 
@@ -520,6 +572,9 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
             hits = cache[key]
         else:
             hits = scan_file(path, withheld)
+        # The file's own name and folders (an image named after an officer).
+        named = find_leaks([path.relative_to(site_root).as_posix()], withheld, bare_numbers=False)
+        hits = list(dict.fromkeys([*hits, *named]))
         for needle in hits:
             problems.append(Problem("leak", f"{label} contains {needle.describe()}",
                                     file=path.relative_to(relative_to).as_posix(),

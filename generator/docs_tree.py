@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from . import pages, redact
+from . import markup, pages, redact
+from .check import COPYABLE
 from .disclosure import protected_output
 from .problems import BuildError, Problem
 from .render import OutputRenderer, make_environment, render_page
@@ -112,8 +113,9 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         published, frame = frames[output.name]
         return published, (redact.public_frame(output, frame) if edition == redact.PUBLIC else frame)
 
-    problems: list[Problem] = []
-    sources = sorted(p for p in content_dir.rglob("*.md"))
+    problems: list[Problem] = reserved_content(content_dir, year)
+    referenced: set[str] = set()  # files the published text refers to (public edition: only these are copied)
+    sources = sorted(p for p in content_dir.rglob("*.md") if not is_reserved(p.relative_to(content_dir).as_posix()))
     listed = set(nav_pages(statement["nav"]))
     env = make_environment()
     all_downloads: dict[str, bytes] = {}
@@ -132,6 +134,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         except BuildError as exc:
             problems.extend(exc.problems)
             continue
+        referenced |= markup.references(page.markdown, docs_path)
         markdown = replace_names(page.markdown, authority) if edition == redact.PUBLIC else \
             redact.finish_restricted(page.markdown)
         target = docs_dir / docs_path
@@ -143,6 +146,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     for missing in sorted(listed - {s.relative_to(content_dir).as_posix() for s in sources} - set(GENERATED_PAGES)):
         problems.append(Problem("nav-page-missing", "the nav lists a page that does not exist",
                                 file=f"content/{year}/statement.yml", value=missing))
+    # Files beside the pages (images): before the downloads, which nothing may replace.
+    problems += copy_content_files(content_dir, docs_dir, year, edition, referenced, authority)
     if problems:
         raise BuildError(problems, stage=f"render ({edition} edition)")
 
@@ -165,11 +170,6 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
             data = replace_names(data.decode("utf-8"), authority).encode("utf-8")
         (downloads_dir / filename).write_bytes(data)
 
-    for other in sorted(p for p in content_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yml")):
-        target = docs_dir / other.relative_to(content_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(other, target)
-
     accuracy = ""
     if "backtest_errors" in allowed:
         published, frame = frame_for(allowed["backtest_errors"])
@@ -185,3 +185,81 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         from .check import withheld_needles
         tree.withheld = withheld_needles(authority, view, context, content_dir, docs_dir, tuple(GENERATED_PAGES))
     return tree
+
+
+#: Paths of a year's docs tree the build writes: a file of ``content/<year>/`` there would replace
+#: (or be replaced by) what the build generates, such as a redacted CSV download.
+RESERVED_DIRS = ("downloads", "assets", "search")
+RESERVED_FILES = (*GENERATED_PAGES, "404.html", "sitemap.xml", "sitemap.xml.gz", "versions.json")
+
+
+def is_reserved(relative: str) -> bool:
+    return ("/" in relative and relative.split("/", 1)[0] in RESERVED_DIRS) or relative in RESERVED_FILES
+
+
+def reserved_content(content_dir: Path, year: int) -> list[Problem]:
+    """A file of ``content/<year>/`` where the build writes its own files: refused, with the reason."""
+    problems = []
+    for path in sorted(p for p in content_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(content_dir).as_posix()
+        if not is_reserved(relative):
+            continue
+        if "/" in relative:
+            reason = ("the build writes the CSV downloads here, redacted for each edition: this file would replace "
+                      "or sit among them unredacted" if relative.startswith("downloads/") else
+                      f"the build writes the site's own {relative.split('/', 1)[0]}/ folder here")
+        else:
+            reason = "the build writes a file of this name itself"
+        problems.append(Problem("content-reserved", f"a file where the build writes its own: {reason}",
+                                file=f"content/{year}/{relative}",
+                                hint="rename or move the file; downloads are generated from data/"))
+    return problems
+
+
+#: What the first bytes of an image must be, by its suffix.
+_IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+                     ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",)}
+
+
+def copy_content_files(content_dir: Path, docs_dir: Path, year: int, edition: str, referenced: set[str],
+                       authority) -> list[Problem]:
+    """Copy the files beside the pages (images) into an edition's docs tree.
+
+    The internal edition gets every one. The public edition gets only the files its published
+    text refers to: an image referenced only from a restricted block (or from nowhere) is not
+    published. A file it does publish is refused if its name holds a restricted name, if it
+    is a symbolic link, or if it is not the image its name says (a renamed CSV).
+    """
+    problems = []
+    for path in sorted(p for p in content_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yml")):
+        relative = path.relative_to(content_dir).as_posix()
+        if is_reserved(relative):
+            continue  # refused by reserved_content
+        if edition == redact.PUBLIC:
+            if relative not in referenced:
+                continue
+            where = f"content/{year}/{relative}"
+            name = redact.named_in(relative, authority)
+            if name:
+                problems.append(Problem("file-named", "the name of this file holds a restricted name, and the "
+                                        "public edition would publish it", file=where, value=name,
+                                        hint="rename the file (and the link to it)"))
+                continue
+            if path.is_symlink():
+                problems.append(Problem("file-link", "this file is a symbolic link: the public edition would "
+                                        "publish whatever it points to", file=where, hint="copy the image here"))
+                continue
+            data = path.read_bytes()
+            suffix = path.suffix.lower()
+            signatures = _IMAGE_SIGNATURES.get(suffix)
+            if suffix not in COPYABLE or (signatures and not data.startswith(signatures)) or (
+                    suffix == ".svg" and b"<svg" not in data.lower()):
+                problems.append(Problem("file-not-image", "only images may sit beside the pages, and this file is not "
+                                        f"one{'' if suffix not in COPYABLE else ', whatever its name says'}: the "
+                                        "public edition would publish it as it is", file=where,
+                                        hint="put text in a page listed in statement.yml"))
+                continue
+        target = docs_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return problems
