@@ -27,11 +27,13 @@ class Authority:
     contact: dict = field(default_factory=dict)
     #: Yearly rise in unit costs the forecast's projected spend assumes (0.04: 4% a year).
     inflation: float = 0.04
+    #: Years of flows the forecast's rates pool (its reference window); None: chosen by the backtest.
+    forecast_window: int | None = None
 
 
 REQUIRED = ("name", "short_name", "la_code", "statistical_neighbours", "statement_years")
 OPTIONAL = ("site_url", "internal_site_url", "repo_url", "suppression_threshold", "restricted_names", "contact",
-            "inflation")
+            "inflation", "forecast_window")
 
 
 def load_authority(path: Path) -> Authority:
@@ -75,6 +77,11 @@ def load_authority(path: Path) -> Authority:
                                 "edition must never be on public hosting", file=name,
                                 value=raw.get("internal_site_url"),
                                 expected="an address behind the council's access control, outside site_url"))
+    window = raw.get("forecast_window")
+    if window is not None and (isinstance(window, bool) or not isinstance(window, int) or not 2 <= window <= 10):
+        problems.append(Problem("config-forecast-window", "forecast_window must be a number of years from 2 to 10",
+                                file=name, value=window,
+                                expected="e.g. 3, or leave it out to let the backtest choose"))
     if problems:
         raise BuildError(problems, stage="config")
     return Authority(
@@ -86,4 +93,5 @@ def load_authority(path: Path) -> Authority:
         restricted_names=tuple(str(n) for n in raw.get("restricted_names", []) or []),
         contact=dict(raw.get("contact", {}) or {}),
         inflation=float(inflation) if isinstance(inflation, (int, float)) else 0.04,
+        forecast_window=window,
     )

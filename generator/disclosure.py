@@ -325,13 +325,16 @@ def _is_numeric_column(series: pd.Series) -> bool:
     return any(isinstance(v, (int, float, Figure)) and not isinstance(v, bool) for v in series)
 
 
-def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | None = None) -> pd.DataFrame:
+def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | None = None,
+               keep=()) -> pd.DataFrame:
     """The frame with every cell that depends on a withheld cell replaced by a ``c`` figure.
 
     Rows are matched by their text columns (so a frame sorted by value still
     lines up); a row that cannot be matched has all its numbers withheld.
+    ``keep``: (row position, column) cells left as they are (a model's estimates).
     """
     units = units or {}
+    keep = set(keep)
     out = true.copy().astype(object)
     out.attrs = dict(true.attrs)
     numeric = [c for c in true.columns if _is_numeric_column(true[c])]
@@ -340,6 +343,8 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
         aligned = _align(true, other, keys)
         for column in true.columns:
             for position in range(len(true)):
+                if (position, column) in keep:
+                    continue
                 a = true.iloc[position][column]
                 b = None if aligned is None or aligned[position] is None or column not in other.columns else \
                     other.iloc[aligned[position]][column]
@@ -387,27 +392,29 @@ def summary_text(output, true_frame: pd.DataFrame, perturbed_frames: list[pd.Dat
             "the table below gives every figure that can be published.")
 
 
-#: Template names that are model estimates, not counts of children: not suppressed.
-MODELLED_NAMES = ("projection", "forecast", "backtest", "scenario", "projected_spend", "gap")
+#: Template names that are the transition model's estimates (simulated, rounded: they cannot be worked back
+#: to counts), left as they are when that model made the forecast. Everything else, the backtest's errors
+#: and the trend method's figures included, is masked where it depends on a withheld count.
+MODELLED_NAMES = ("forecast", "scenario", "projected_spend", "gap")
 
 
 def protected_context(build_context, view: YearView, copies: list[YearView]):
     """The template names with every figure that depends on a withheld count shown as ``c``."""
     true = build_context(view)
     masked = mask_context(true, [build_context(c) for c in copies])
-    for name in MODELLED_NAMES:
-        if name in true:
-            masked[name] = true[name]
+    forecast = true.get("forecast")
+    if isinstance(forecast, dict) and forecast.get("method_code") == "transition":
+        for name in MODELLED_NAMES:
+            if name in true:
+                masked[name] = true[name]
     return masked
 
 
 def protected_output(output, view: YearView, copies: list[YearView]):
     """An output's frame for publication, and the output with a safe summary."""
     true_frame = output.frame(view)
-    if getattr(output, "modelled", False):
-        return output, true_frame
     perturbed_frames = [output.frame(c) for c in copies]
-    masked = mask_frame(true_frame, perturbed_frames, output.units)
+    masked = mask_frame(true_frame, perturbed_frames, output.units, keep=true_frame.attrs.get("modelled_cells", ()))
     text = summary_text(output, true_frame, perturbed_frames)
     safe = replace(output, summary=(lambda frame, _t=text: _t)) if output.summary is not None else output
     return safe, masked

@@ -161,7 +161,8 @@ _TAG = re.compile(r"<(?P<name>[A-Za-z][\w:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[
 _ATTRIBUTE = re.compile(r"""(?P<name>[^\s"'>/=]+)"""
                         r"""(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?""")
 _BOGUS_COMMENT = re.compile(r"<!(?!--)|<\?|</(?![A-Za-z])")
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_JINJA_DELIMITERS = re.compile(r"\{\{-?|-?\}\}|\{%-?|-?%\}")
 #: Markdown attribute lists: ``{: #id .class key="value" }`` (after a heading, a paragraph, a link ...).
 _ATTR_LIST = re.compile(r"\{:?[ \t]*(?P<body>[^{}\n]+?)[ \t]*\}")
 _ATTR_LIST_TOKEN = re.compile(r"""\.(?P<cls>[^\s.#=}]+)|#[^\s.#=}]+"""
@@ -190,7 +191,9 @@ def hidden_markup(text: str, source_name: str, skip_lines: set[int] = frozenset(
     in_code = code_lines(lines)
     text = "\n".join("" if code or number in skip_lines else line
                      for number, (line, code) in enumerate(zip(lines, in_code), start=1))
-    text = _blank(text, _JINJA)  # placeholders are not markup (and {# ... #} is Jinja's comment)
+    # Placeholders are not attribute lists, but markup inside one (``{{ "<span hidden>" }}``) is
+    # published as it is: only the delimiters go (and Jinja's own comments, which print nothing).
+    text = _blank(_blank(text, _JINJA_COMMENT), _JINJA_DELIMITERS)
     found: list[Problem] = []
 
     def refuse(position: int, what: str, value: str) -> None:

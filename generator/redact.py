@@ -40,6 +40,8 @@ _STRAY = re.compile(r"(?<!:):{3,}[ \t]*(?P<word>[^\s:]*)")
 #: What may stand before a closing ':::' inside a container: indentation, quote marks, list and
 #: definition markers, table bars.
 _CONTAINER = re.compile(r"^(?:[ \t>|]|[-*+:](?=[ \t])|\d{1,9}[.)](?=[ \t]))*$")
+#: A marker mistyped: two colons, other punctuation or look-alike colons before the word.
+_LOOKALIKE = re.compile(r"^[ \t>]*[^\w\s#*_`]{2,}[ \t]*(?P<word>[^\W\d_]+)\W*$")
 MARKERS = ("restricted",)
 
 START_SENTINEL = "\x00restricted-start\x00"
@@ -70,6 +72,9 @@ def _stray_marker(line: str, in_code: bool) -> str | None:
             return "inside a code block" if in_code else "not at the start of the line"
         if not word and not in_code and _CONTAINER.match(line[:match.start()]) and not line[match.end():].strip():
             return "not at the start of the line"
+    lookalike = _LOOKALIKE.match(line)
+    if lookalike and not in_code and _like_marker(lookalike["word"]):
+        return "mistyped (a marker is three colons: '::: restricted')"
     return None
 
 
@@ -86,7 +91,7 @@ def _fences(text: str, source_name: str) -> tuple[list[tuple[int, int]], list[Pr
             where = _stray_marker(line, code)
             if where:
                 problems.append(Problem(
-                    "restricted-misplaced", f"a restricted-block marker {where}: it would not be redacted",
+                    "restricted-misplaced", f"a restricted-block marker {where}: the block would not be redacted",
                     file=source_name, line=number, value=line.strip(),
                     hint="write '::: restricted' and ':::' at the very start of their own lines, outside quotes, "
                          "lists, notes and code; to restrict a quote or a list, put the whole of it in the block"))

@@ -323,6 +323,8 @@ MEANINGS = {
     "forecast.method_code": "the forecast method's code",
     "forecast.window": "the years the forecast learns from",
     "forecast.origin": "the last year of data the forecast starts from",
+    "forecast.window_years": "how many years of flows the forecast learns from",
+    "forecast.window_choice": "how that window was chosen, in words",
     "backtest.method": "the method the backtest checks",
     "backtest.origins": "earlier years the method was tested from",
     ".mape": "average error, as a percentage of what happened",
@@ -347,6 +349,7 @@ MEANINGS = {
     ".framework": "places expected through frameworks",
     ".gap": "demand minus capacity (positive: homes to find)",
     ".gap_high": "high demand minus capacity",
+    ".gap_words": "the gap in words, true whichever way it goes (\"a gap of about 25 places ...\")",
     ".<placement group>.in_house": "in-house places",
     ".<n>.fostering": "spend on foster care",
     ".<n>.residential": "spend on residential care",
@@ -369,6 +372,7 @@ CONTEXTS = {
     "<scenario>": "under the scenario", "england": "England", "neighbours": "statistical neighbours",
     "fostering": "in foster care", "residential": "in residential care", "in_house": "in in-house provision",
     "external": "with external providers", "baseline": "baseline", "trend": "for the simple trend method",
+    "no_change": "for no change (the last count carried forward)",
     "one_year": "one year ahead", "two_year": "two years ahead"
 }
 
