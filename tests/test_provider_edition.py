@@ -439,9 +439,9 @@ def test_pages_left_out_of_the_nav_stop_the_build(canary, tmp_path):
 
 
 def _protected_sources() -> set[str]:
-    from generator.disclosure import MODEL
+    from generator.disclosure import PROTECTED_TABLES
 
-    return {f"{table}.{column}" for table, model in MODEL.items() for column in model["columns"]}
+    return {f"{table}.{column}" for table, model in PROTECTED_TABLES.items() for column in model.counts}
 
 
 #: Not counts of children: the number of forecasts a backtest scored, places set against forecast
