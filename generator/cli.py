@@ -16,7 +16,8 @@ def _project(args) -> Path:
 def cmd_build(args) -> int:
     from .build import build
 
-    report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None)
+    report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None,
+                   internal_dir=Path(args.internal_out) if args.internal_out else None)
     print(report.summary())
     for warning in report.warnings:
         print(f"  warning: {warning}")
@@ -110,8 +111,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--project", default=".", help="the project folder (default: the current folder)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="build every year, both editions, into site/")
-    b.add_argument("--out", help="output folder (default: site/)")
+    b = sub.add_parser("build", help="build every year: the public edition into site/ (what is published), "
+                                     "the internal edition into site-internal/")
+    b.add_argument("--out", help="the public edition's folder, the one to publish (default: site/)")
+    b.add_argument("--internal-out", help="the internal edition's folder (not for publication; default: "
+                                          "site-internal/ beside the public folder, never inside it)")
     b.add_argument("--year", type=int, action="append", help="build only this year (repeatable)")
     b.set_defaults(func=cmd_build)
 
