@@ -4,7 +4,7 @@ Each table lives at ``data/<year>/<name>.csv`` (``scope="year"``) or
 ``data/reference/<name>.csv`` (``scope="reference"``). A table declares its
 columns (type, unit, allowed codes), its key (the columns that identify a row),
 whether it carries a total row, and which columns are commercially sensitive
-(the provider edition drops them and everything derived from them).
+(the public edition drops them and everything derived from them).
 
 Codes are short ``snake_case`` words. Analysts may also type the code's label
 (for example ``10 to 15`` for ``age_10_to_15``): loading maps labels to codes,
@@ -490,7 +490,7 @@ TABLES: tuple[Table, ...] = (
         "spend_with_providers",
         "Spend with named providers",
         "Spend with each external provider in the year by service. Commercially sensitive: the "
-        "provider edition leaves this table, and everything drawn from it, out entirely.",
+        "public edition leaves this table, and everything drawn from it, out entirely.",
         (
             Column("provider", "text", "Provider's name"),
             Column("service", "code", "Service", codes=SERVICES),

@@ -437,9 +437,9 @@ Symbols: `c` withheld to protect children's privacy (1 to the suppression thresh
 RESTRICTED = """\
 ## Restricted blocks
 
-Text providers must not see goes between `::: restricted` and `:::`, each on a line of its own.
-The full edition shows the block with the label *Not in the provider edition*; the provider
-edition leaves it out before any placeholder in it is filled.
+Text providers and the public must not see goes between `::: restricted` and `:::`, each on a
+line of its own. The internal edition shows the block with the label *Not in the public edition*;
+the public edition leaves it out before any placeholder in it is filled.
 
 ```markdown
 ::: restricted
@@ -467,7 +467,7 @@ def _output_note(output, sensitive: set[str]) -> str:
         return ""
     if len(hits) == len(output.sources):
         return " (sensitive: only inside a restricted block)"
-    return " (the provider edition leaves out its sensitive columns)"
+    return " (the public edition leaves out its sensitive columns)"
 
 
 def placeholders_markdown(context: Namespace, outputs: dict | None = None, year: int | None = None) -> str:

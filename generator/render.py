@@ -418,7 +418,7 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name,
                                  line=_template_line(exc, source_name),
                                  hint="put the sentence inside a '::: restricted' block, or use a figure that is "
-                                      "not commercially sensitive"), stage="render (provider edition)") from None
+                                      "not commercially sensitive"), stage="render (public edition)") from None
     except WithheldValue as exc:
         raise BuildError(Problem("withheld-value", str(exc), file=source_name, line=_template_line(exc, source_name),
                                  hint="a sentence needs no {% if %} for a withheld figure: see the commissioners' "

@@ -38,7 +38,7 @@ class Figure:
 
     ``value`` is the exact figure (never pre-rounded). ``symbol`` replaces it
     when it cannot be shown (``c``, ``x``, ``z``). ``sensitive`` marks figures
-    drawn from commercially sensitive data (the provider edition withholds
+    drawn from commercially sensitive data (the public edition withholds
     them). ``sources`` lists the ``table.column`` inputs it was computed from.
     """
 
