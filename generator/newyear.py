@@ -25,7 +25,8 @@ def new_year(project: Path, year: int) -> list[str]:
         raise BuildError(Problem("year-no-earlier", "there is no earlier year to start from", file="content/"),
                          stage="new-year")
     source = content / str(earlier[-1])
-    shutil.copytree(source, target)
+    # A new statement starts with no updates: amendments.yml belongs to the year it corrects.
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("amendments.yml"))
     settings = project / "authority.yml"
     text = settings.read_text(encoding="utf-8")
     match = re.search(r"^statement_years:\s*\[(.*?)\]\s*$", text, flags=re.M)
@@ -34,7 +35,8 @@ def new_year(project: Path, year: int) -> list[str]:
         text = text[:match.start()] + f"statement_years: [{', '.join(map(str, years))}]" + text[match.end():]
         settings.write_text(text, encoding="utf-8")
     lines = [f"Copied content/{earlier[-1]}/ to content/{year}/ as a first draft.",
-             f"Added {year} to statement_years in authority.yml."]
+             f"Added {year} to statement_years in authority.yml.",
+             f"Set published and next_update in content/{year}/statement.yml."]
     if not (project / "data" / str(year)).exists():
         lines.append(f"Next: put the {year} tables in data/{year}/ (./run extract <folder of 903 files> for the "
                      "903 tables), then ./run preview.")
