@@ -3,10 +3,17 @@
     load -> validate -> stats -> render (per year and edition) -> mkdocs -> versions -> check -> publish
 
 Each year and edition is its own job (run in parallel on the machine's
-cores): disclosure control, render its docs tree, run MkDocs. Everything is
-built into a staging folder that replaces ``site/`` only when every job and
-every check has passed, so a failed build leaves the previous site untouched.
-Only this module knows MkDocs.
+cores): disclosure control, render its docs tree, run MkDocs. The two editions
+go to two separate folders:
+
+- ``site/``: the **public edition** only, and exactly what is deployed (GitHub
+  Pages): every year, ``latest/``, ``versions.json``, ``index.html``, ``404.html``;
+- ``site-internal/``: the **internal edition (not for publication)**, laid out
+  the same way, beside ``site/`` and never inside it.
+
+Everything is built into staging folders that replace ``site/`` and
+``site-internal/`` only when every job and every check has passed, so a failed
+build leaves the previous folders untouched. Only this module knows MkDocs.
 """
 from __future__ import annotations
 
@@ -29,13 +36,13 @@ from .disclosure import Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
 from .problems import BuildError, Problem, raise_if_errors
-from .redact import EDITIONS
+from .redact import EDITION_NAMES, EDITIONS, INTERNAL, PUBLIC
 from .validate import validate
 
 
 @dataclass
 class BuildReport:
-    out_dir: Path
+    out_dirs: dict[str, Path]   # edition -> the folder it was written to
     years: list[int]
     editions: list[str]
     pages: int = 0
@@ -44,18 +51,36 @@ class BuildReport:
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
 
+    @property
+    def out_dir(self) -> Path | None:
+        """The public edition's folder (what is published), if it was built."""
+        return self.out_dirs.get(PUBLIC)
+
     def summary(self) -> str:
-        return (f"Built {len(self.years)} years ({', '.join(map(str, self.years))}) x {len(self.editions)} editions: "
-                f"{self.pages} pages, {self.charts} charts, {self.downloads} downloads in {self.seconds:.1f} s "
-                f"into {self.out_dir}")
+        lines = [f"Built {len(self.years)} years ({', '.join(map(str, self.years))}) x {len(self.editions)} "
+                 f"editions: {self.pages} pages, {self.charts} charts, {self.downloads} downloads in "
+                 f"{self.seconds:.1f} s"]
+        if PUBLIC in self.out_dirs:
+            lines.append(f"  public edition (publish this folder): {self.out_dirs[PUBLIC]}")
+        if INTERNAL in self.out_dirs:
+            lines.append(f"  {EDITION_NAMES[INTERNAL]}: {self.out_dirs[INTERNAL]} "
+                         "(share only inside the council; never on public hosting)")
+        return "\n".join(lines)
 
 
 def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | None = None,
-          editions: tuple[str, ...] = EDITIONS, jobs: int | None = None) -> BuildReport:
-    """Build every statement year, both editions, into ``out_dir`` (default ``site/``)."""
+          editions: tuple[str, ...] = EDITIONS, jobs: int | None = None,
+          internal_dir: Path | None = None) -> BuildReport:
+    """Build every statement year, both editions.
+
+    The public edition goes to ``out_dir`` (default ``site/``), the folder that is
+    published; the internal edition to ``internal_dir`` (default: ``site-internal/``
+    beside ``out_dir``), which must not be inside it. Only the folders of the
+    editions built are replaced.
+    """
     started = time.perf_counter()
     project_dir = Path(project_dir).resolve()
-    out_dir = Path(out_dir).resolve() if out_dir else project_dir / "site"
+    out_dirs = output_dirs(project_dir, out_dir, internal_dir)
 
     authority = load_authority(project_dir / "authority.yml")
     dataset, problems = load_dataset(project_dir / "data", authority)
@@ -65,7 +90,8 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
 
     (project_dir / ".build").mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="docs-", dir=project_dir / ".build"))  # one per build: builds may overlap
-    staging = fresh_dir(out_dir.with_name(out_dir.name + ".staging"))
+    staging = {edition: fresh_dir(out_dirs[edition].with_name(out_dirs[edition].name + ".staging"))
+               for edition in editions}
     protector = Protector(dataset, authority.suppression_threshold)
     with worker_pool(jobs) as pool_map:
         protector.prepare(years, pool_map)
@@ -77,21 +103,38 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
         raise_if_errors(problems, stage="build")
         trees = [result.tree for result in results]
         for edition in editions:
-            root = staging if edition == "full" else staging / "provider"
-            write_versions(root, [t for t in trees if t.edition == edition])
-        problems = check.check_site(staging, trees, authority)
+            write_versions(staging[edition], [t for t in trees if t.edition == edition])
+        problems = check.check_site(staging[PUBLIC], trees, authority) if PUBLIC in staging else []
         raise_if_errors(problems, stage="check")
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)  # nothing half-built is left behind
+        for folder in staging.values():
+            shutil.rmtree(folder, ignore_errors=True)  # nothing half-built is left behind
         shutil.rmtree(work, ignore_errors=True)
         raise
 
-    publish(staging, out_dir)
+    for edition in editions:
+        publish(staging[edition], out_dirs[edition])
     shutil.rmtree(work, ignore_errors=True)
-    return BuildReport(out_dir, years, list(editions), pages=sum(len(t.pages) for t in trees),
+    return BuildReport({edition: out_dirs[edition] for edition in editions}, years, list(editions),
+                       pages=sum(len(t.pages) for t in trees),
                        charts=sum(t.charts for t in trees), downloads=sum(len(t.downloads) for t in trees),
                        seconds=time.perf_counter() - started,
                        warnings=[p for p in problems if p.severity == "warning"])
+
+
+def output_dirs(project_dir: Path, out_dir: Path | None, internal_dir: Path | None) -> dict[str, Path]:
+    """Where each edition goes: the public edition to ``site/`` (what is deployed), the internal
+    edition to ``site-internal/`` beside it. Neither folder may hold the other: the whole of the
+    public folder is published."""
+    public = Path(out_dir).resolve() if out_dir else project_dir / "site"
+    internal = Path(internal_dir).resolve() if internal_dir else public.with_name(public.name + "-internal")
+    if internal == public or public in internal.parents or internal in public.parents:
+        raise BuildError(Problem("out-dirs", "the internal edition's folder and the public site's folder must be "
+                                 "separate, neither inside the other: the whole public folder is published",
+                                 value=f"public {public}, internal {internal}",
+                                 hint="choose an internal folder outside the public one, e.g. site-internal/"),
+                         stage="build")
+    return {PUBLIC: public, INTERNAL: internal}
 
 
 @dataclass
@@ -106,7 +149,7 @@ class YearJob:
 
     project_dir: Path
     work: Path
-    staging: Path
+    staging: dict[str, Path]   # edition -> its staging folder
     protector: Protector
     authority: object
 
@@ -118,7 +161,7 @@ class YearJob:
             note = suppression_summary([protector.year(y) for y in view.years])
             tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
                                     edition, perturbed=perturbed, suppression_note=note)
-            run_mkdocs(self.project_dir, tree, self.staging / tree.site_path, self.authority)
+            run_mkdocs(self.project_dir, tree, self.staging[edition] / tree.site_path, self.authority)
             return YearResult(tree, [])
         except BuildError as exc:
             return YearResult(None, exc.problems)
@@ -208,6 +251,13 @@ def fresh_dir(path: Path) -> Path:
     return path
 
 
+def edition_url(authority, edition: str) -> str:
+    """The address an edition's folder is served at ('' if unknown): ``site_url`` for the public
+    edition, ``internal_site_url`` for the internal one (never the public address)."""
+    url = authority.site_url if edition == PUBLIC else getattr(authority, "internal_site_url", "")
+    return url.strip().rstrip("/") + "/" if url and url.strip() else ""
+
+
 #: The generator's own folder: its mkdocs.yml and theme serve any project that has none of its own.
 TOOL_DIR = Path(__file__).resolve().parents[1]
 
@@ -220,8 +270,15 @@ def site_settings(project_dir: Path, name: str) -> Path:
 
 
 def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> dict:
-    """The per-build MkDocs config: the base mkdocs.yml, plus this year and edition."""
-    site_url = authority.site_url.rstrip("/") + "/" if authority.site_url else ""
+    """The per-build MkDocs config: the base mkdocs.yml, plus this year and edition.
+
+    ``extra.other_edition`` is a link to the other edition's same year: only the
+    internal edition has one (to the public edition's address); the public edition
+    never links to the internal one.
+    """
+    site_url = edition_url(authority, tree.edition)
+    public_url = edition_url(authority, PUBLIC)
+    other = f"{public_url}{tree.year}/" if tree.edition == INTERNAL and public_url else ""
     return {
         "INHERIT": str(site_settings(project_dir, "mkdocs.yml")),
         "site_name": tree.site_name,
@@ -233,7 +290,7 @@ def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) 
         "theme": {"name": "material", "custom_dir": str(site_settings(project_dir, "theme"))},
         "extra": {"edition": tree.edition, "year": tree.year, "year_label": f"{tree.year - 1} to {tree.year}",
                   "authority": authority.name,
-                  "other_edition": tree.other_edition_path},
+                  "other_edition": other},
         "strict": True,
     }
 
@@ -265,9 +322,9 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> 
     try:
         mkdocs_build(load_config(config_file=str(config_path)))
     except (Abort, MkDocsException, SystemExit) as exc:
-        problems = [Problem("mkdocs", message, file=f"content/{tree.year}/ ({tree.edition} edition)")
-                    for message in collector.messages] or [
-            Problem("mkdocs", str(exc), file=f"content/{tree.year}/ ({tree.edition} edition)")]
+        where = f"content/{tree.year}/ ({EDITION_NAMES[tree.edition]})"
+        problems = [Problem("mkdocs", message, file=where) for message in collector.messages] or [
+            Problem("mkdocs", str(exc), file=where)]
         raise BuildError(problems, stage="mkdocs") from None
     finally:
         logger.removeHandler(collector)
@@ -278,7 +335,11 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> 
 
 
 def write_versions(root: Path, trees: list[DocsTree]) -> None:
-    """versions.json for Material's version selector, latest/ as a copy, index.html."""
+    """versions.json for Material's version selector, latest/ as a copy, index.html, 404.html.
+
+    ``root`` is one edition's folder: each edition has its own, so the year
+    selector, ``latest/`` and the 404 page never cross from one to the other.
+    """
     import json
 
     trees = sorted(trees, key=lambda t: t.year, reverse=True)
@@ -288,15 +349,18 @@ def write_versions(root: Path, trees: list[DocsTree]) -> None:
     (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
     shutil.copytree(root / str(latest.year), root / "latest")
     (root / "index.html").write_text(redirect_page(latest), encoding="utf-8")
-    if latest.edition == "full":
-        # GitHub Pages serves only the root 404.html, for a missing page at any depth; its links are
-        # absolute (site_url), so the latest year's page works from there.
-        shutil.copyfile(root / str(latest.year) / "404.html", root / "404.html")
+    # GitHub Pages serves only the root 404.html, for a missing page at any depth; its links are
+    # absolute (site_url), so the latest year's page works from there. The public folder's is the
+    # public edition's: the folder holds nothing else.
+    shutil.copyfile(root / str(latest.year) / "404.html", root / "404.html")
 
 
 def redirect_page(latest: DocsTree) -> str:
     target = f"{latest.year}/"
     title = latest.site_name
+    note = ("" if latest.edition == PUBLIC else
+            '<p class="sx-edition sx-edition--internal"><strong>Internal edition: not for publication.</strong> '
+            "It keeps commercially sensitive information the public edition removes.</p>\n")
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -309,7 +373,7 @@ def redirect_page(latest: DocsTree) -> str:
 </head>
 <body>
 <main>
-<h1>{title}</h1>
+{note}<h1>{title}</h1>
 <p>Taking you to the latest statement. If nothing happens, <a href="{target}">read the {latest.year - 1} to \
 {latest.year} statement</a>.</p>
 </main>

@@ -1,6 +1,6 @@
 """Check: what is about to be published, file by file, before it replaces site/.
 
-The leak scan reads every file a provider edition wrote (HTML, the search
+The leak scan reads every file the public edition wrote (HTML, the search
 index, sitemaps including the gzipped one, the 404 page, CSV, SVG, JSON, JS,
 anything else that decodes as text) and fails the build if anything withheld
 from that edition appears in it. What is withheld (``Withheld``) is gathered
@@ -57,8 +57,10 @@ RAW_FLOOR = 10000
 #: Texts of sensitive cells need at least this many characters, or two words.
 TEXT_FLOOR = 8
 
-#: The label the full edition puts on a restricted block: never in a provider file.
-FULL_EDITION_MARK = "Not in the provider edition. Providers do not see this part"
+#: The label the internal edition puts on a restricted block: never in a public file.
+INTERNAL_EDITION_MARK = "Not in the public edition. Providers and the public do not see this part"
+#: The internal edition's banner (theme/main.html): never in a public file.
+INTERNAL_EDITION_BANNER = "Internal edition: not for publication"
 
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".otf",
                    ".pdf", ".zip"}
@@ -312,7 +314,7 @@ def name_forms(entry: str) -> list[str]:
 
 
 def add_restricted_names(withheld: Withheld, entries) -> None:
-    """``authority.yml``'s ``restricted_names`` as needles: every form the provider edition replaces."""
+    """``authority.yml``'s ``restricted_names`` as needles: every form the public edition replaces."""
     from . import redact
 
     for entry in entries:
@@ -329,7 +331,7 @@ def add_restricted_names(withheld: Withheld, entries) -> None:
         else:
             for form in name_forms(entry):
                 withheld.add_phrase(form, Needle("named person", form, source))
-            if len(entry.split()) >= 2:  # with a middle initial, across a line break: as the provider edition replaces
+            if len(entry.split()) >= 2:  # with a middle initial, across a line break: as the public edition replaces
                 withheld.add_pattern(redact.name_pattern(entry), Needle("named person", entry, source),
                                      hint=entry.split()[-1].lower())
 
@@ -366,10 +368,10 @@ def _grams(text_segments, n: int = SHINGLE) -> set:
 
 def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path | None = None,
                      generated_pages=("methods.md", "downloads.md", "data-contract.md")) -> Withheld:
-    """Everything the provider edition of ``view.year`` must not contain.
+    """Everything the public edition of ``view.year`` must not contain.
 
-    ``context`` is the year's template namespace (full edition), ``content_dir``
-    the year's narrative, ``docs_dir`` the provider docs tree (only its
+    ``context`` is the year's template namespace (internal edition), ``content_dir``
+    the year's narrative, ``docs_dir`` the public docs tree (only its
     generated pages are read: text the generator writes itself is not
     restricted).
     """
@@ -385,8 +387,14 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
     if authority.repo_url:
         address = re.sub(r"^[a-z]+://", "", authority.repo_url.strip().rstrip("/"))
         withheld.add_phrase(address, Needle("repository", address, "authority.yml repo_url (edit/source links)"))
-    withheld.add_phrase(FULL_EDITION_MARK, Needle("restricted text", FULL_EDITION_MARK,
-                                                  "the full edition's label on a restricted block"))
+    if getattr(authority, "internal_site_url", ""):
+        address = re.sub(r"^[a-z]+://", "", authority.internal_site_url.strip().rstrip("/"))
+        withheld.add_phrase(address, Needle("internal edition", address,
+                                            "authority.yml internal_site_url (where the internal edition is)"))
+    withheld.add_phrase(INTERNAL_EDITION_MARK, Needle("restricted text", INTERNAL_EDITION_MARK,
+                                                      "the internal edition's label on a restricted block"))
+    withheld.add_phrase(INTERNAL_EDITION_BANNER, Needle("internal edition", INTERNAL_EDITION_BANNER,
+                                                        "the internal edition's banner"))
 
     # The narrative: restricted blocks, and the open text that is published anyway.
     open_segments: list[str] = []
@@ -577,7 +585,7 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
 
 
 # ---------------------------------------------------------------------------
-# Other checks of the provider edition
+# Other checks of the public edition
 # ---------------------------------------------------------------------------
 
 #: Markup only an edit or view-source link (repo_url / edit_uri) or a chart
@@ -602,7 +610,7 @@ def markup_check(site_root: Path, label: str, relative_to: Path) -> list[Problem
 
 
 def config_check(tree, project_dir: Path | None = None) -> list[Problem]:
-    """The provider build's MkDocs config (and the base it inherits) sets no repository links."""
+    """The public build's MkDocs config (and the base it inherits) sets no repository links."""
     problems = []
     paths = [tree.docs_dir.parent / "mkdocs.yml"]
     if project_dir is not None:
@@ -614,7 +622,7 @@ def config_check(tree, project_dir: Path | None = None) -> list[Problem]:
         for key in FORBIDDEN_CONFIG:
             match = re.search(rf"^{key}\s*:[ \t]*(\S.*)$", text, re.M)
             if match and match.group(1).strip() not in ("null", "~", "''", '""'):
-                problems.append(Problem("leak-config", f"the provider edition's MkDocs config sets {key!r}: "
+                problems.append(Problem("leak-config", f"the public edition's MkDocs config sets {key!r}: "
                                         "edit and view-source links would publish the sources",
                                         file=str(path), value=match.group(1).strip()))
     return problems
@@ -625,7 +633,7 @@ COPYABLE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
 
 def copied_files_check(tree) -> list[Problem]:
-    """Files copied into the provider edition as they are: only images, and only CSVs the build wrote.
+    """Files copied into the public edition as they are: only images, and only CSVs the build wrote.
 
     Anything else beside the pages (a spreadsheet, a draft page saved as HTML
     or text) would be published unredacted and outside the nav.
@@ -642,7 +650,7 @@ def copied_files_check(tree) -> list[Problem]:
             continue
         if path.suffix.lower() in COPYABLE and not relative.startswith("downloads/"):
             continue
-        problems.append(Problem("copied-file", "this file would be published as it is in the provider edition, "
+        problems.append(Problem("copied-file", "this file would be published as it is in the public edition, "
                                 "unredacted and outside the nav", file=f"content/{tree.year}/{relative}",
                                 hint="only images may sit beside the pages; put text in a page listed in "
                                      "statement.yml"))
@@ -651,34 +659,36 @@ def copied_files_check(tree) -> list[Problem]:
 
 def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
                stats: ScanStats | None = None) -> list[Problem]:
-    """All pre-publication checks over the staging folder.
+    """All pre-publication checks over the public edition's staging folder (the future ``site/``).
 
-    Each provider year is scanned for its own year's needles; ``latest/`` for
-    the latest year's; the edition's other files (index, versions.json) for
-    every year's.
+    Each public year is scanned for its own year's needles; ``latest/`` for
+    the latest year's; the edition's other files (index, 404, versions.json)
+    for every year's. The internal edition is not scanned: it is never published.
     """
+    from .redact import PUBLIC
+
     problems: list[Problem] = []
-    providers = sorted((t for t in trees if t.edition == "provider"), key=lambda t: t.year)
-    if not providers:
+    public = sorted((t for t in trees if t.edition == PUBLIC), key=lambda t: t.year)
+    if not public:
         return problems
-    root = staging / "provider"
+    root = staging
     everything = Withheld()
     cache: dict = {}
-    for tree in providers:
+    for tree in public:
         withheld = tree.withheld if isinstance(tree.withheld, Withheld) else None
-        year_root = staging / tree.site_path
-        problems += leak_scan(year_root, tree.withheld, f"provider edition {tree.year}", relative_to=staging,
+        year_root = root / tree.site_path
+        problems += leak_scan(year_root, tree.withheld, f"public edition {tree.year}", relative_to=staging,
                               stats=stats, cache=cache)
-        problems += markup_check(year_root, f"provider edition {tree.year}", staging)
+        problems += markup_check(year_root, f"public edition {tree.year}", staging)
         problems += config_check(tree, project_dir)
         problems += copied_files_check(tree)
         if withheld is not None:
             everything = everything.merge(withheld)
-    latest = providers[-1]
+    latest = public[-1]
     if (root / "latest").exists():
-        problems += leak_scan(root / "latest", latest.withheld, f"provider edition latest ({latest.year})",
+        problems += leak_scan(root / "latest", latest.withheld, f"public edition latest ({latest.year})",
                               relative_to=staging, stats=stats, cache=cache)
-        problems += markup_check(root / "latest", "provider edition latest", staging)
-    skip = tuple(root / str(t.year) for t in providers) + (root / "latest",)
-    problems += leak_scan(root, everything, "provider edition", relative_to=staging, skip=skip, stats=stats)
+        problems += markup_check(root / "latest", "public edition latest", staging)
+    skip = tuple(root / str(t.year) for t in public) + (root / "latest",)
+    problems += leak_scan(root, everything, "public edition", relative_to=staging, skip=skip, stats=stats)
     return problems

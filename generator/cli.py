@@ -16,7 +16,8 @@ def _project(args) -> Path:
 def cmd_build(args) -> int:
     from .build import build
 
-    report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None)
+    report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None,
+                   internal_dir=Path(args.internal_out) if args.internal_out else None)
     print(report.summary())
     for warning in report.warnings:
         print(f"  warning: {warning}")
@@ -75,6 +76,28 @@ def cmd_new_year(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    from .audit_published import audit_edition, edition_folders
+    from .config import load_authority
+
+    project = _project(args)
+    site = Path(args.site) if args.site else project / "site"
+    threshold = args.threshold
+    if threshold is None:
+        threshold = load_authority(project / "authority.yml").suppression_threshold
+    population = Path(args.population) if args.population else project / "data" / "reference" / "population.csv"
+    editions = edition_folders(site) if site.is_dir() else []
+    if not editions:
+        print(f"{site}: no statement years found (expected folders such as 2026/ with downloads/)", file=sys.stderr)
+        return 1
+    failed = False
+    for folder in editions:
+        result = audit_edition(folder, population, threshold)
+        print(result.summary())
+        failed = failed or bool(result.findings or result.problems)
+    return 1 if failed else 0
+
+
 def cmd_example_data(args) -> int:
     from .example import make_example_data
 
@@ -88,8 +111,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--project", default=".", help="the project folder (default: the current folder)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="build every year, both editions, into site/")
-    b.add_argument("--out", help="output folder (default: site/)")
+    b = sub.add_parser("build", help="build every year: the public edition into site/ (what is published), "
+                                     "the internal edition into site-internal/")
+    b.add_argument("--out", help="the public edition's folder, the one to publish (default: site/)")
+    b.add_argument("--internal-out", help="the internal edition's folder (not for publication; default: "
+                                          "site-internal/ beside the public folder, never inside it)")
     b.add_argument("--year", type=int, action="append", help="build only this year (repeatable)")
     b.set_defaults(func=cmd_build)
 
@@ -109,6 +135,14 @@ def parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new-year", help="start a new statement year from the previous year's narrative")
     n.add_argument("year", type=int, help="the new statement year (year ending 31 March), e.g. 2027")
     n.set_defaults(func=cmd_new_year)
+
+    a = sub.add_parser("audit", help="check a built site as a reader would: whether any withheld figure (c) can be "
+                                     "worked out from what was published")
+    a.add_argument("site", nargs="?", help="the built site or one edition's folder (default: site/)")
+    a.add_argument("--threshold", type=int, help="smallest allowed range (default: suppression_threshold "
+                                                 "in authority.yml)")
+    a.add_argument("--population", help="the ONS population CSV (default: data/reference/population.csv)")
+    a.set_defaults(func=cmd_audit)
 
     x = sub.add_parser("example-data", help="regenerate the example authority's data/ (synthetic)")
     x.set_defaults(func=cmd_example_data)

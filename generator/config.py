@@ -16,7 +16,11 @@ class Authority:
     la_code: str
     statistical_neighbours: str
     statement_years: tuple[int, ...]
+    #: Where the public edition is published (GitHub Pages): site/ is served here.
     site_url: str = ""
+    #: Where the internal edition is hosted, if anywhere (an intranet, a private Pages site);
+    #: never a public address. Only the internal edition's own links use it.
+    internal_site_url: str = ""
     repo_url: str = ""
     suppression_threshold: int = 5
     restricted_names: tuple[str, ...] = field(default_factory=tuple)
@@ -28,8 +32,8 @@ class Authority:
 
 
 REQUIRED = ("name", "short_name", "la_code", "statistical_neighbours", "statement_years")
-OPTIONAL = ("site_url", "repo_url", "suppression_threshold", "restricted_names", "contact", "inflation",
-            "forecast_window")
+OPTIONAL = ("site_url", "internal_site_url", "repo_url", "suppression_threshold", "restricted_names", "contact",
+            "inflation", "forecast_window")
 
 
 def load_authority(path: Path) -> Authority:
@@ -66,6 +70,13 @@ def load_authority(path: Path) -> Authority:
     if isinstance(inflation, bool) or not isinstance(inflation, (int, float)) or not -0.5 < inflation < 1:
         problems.append(Problem("config-inflation", "inflation must be a yearly rate as a decimal",
                                 file=name, value=inflation, expected="e.g. 0.04 for 4% a year"))
+    public_url = str(raw.get("site_url") or "").strip().rstrip("/").lower()
+    internal_url = str(raw.get("internal_site_url") or "").strip().rstrip("/").lower()
+    if public_url and internal_url and (internal_url + "/").startswith(public_url + "/"):
+        problems.append(Problem("config-internal-url", "internal_site_url is inside the public site: the internal "
+                                "edition must never be on public hosting", file=name,
+                                value=raw.get("internal_site_url"),
+                                expected="an address behind the council's access control, outside site_url"))
     window = raw.get("forecast_window")
     if window is not None and (isinstance(window, bool) or not isinstance(window, int) or not 2 <= window <= 10):
         problems.append(Problem("config-forecast-window", "forecast_window must be a number of years from 2 to 10",
@@ -76,7 +87,8 @@ def load_authority(path: Path) -> Authority:
     return Authority(
         name=raw["name"], short_name=raw["short_name"], la_code=str(raw["la_code"]),
         statistical_neighbours=raw["statistical_neighbours"],
-        statement_years=tuple(sorted(years)), site_url=raw.get("site_url", ""),
+        statement_years=tuple(sorted(years)), site_url=raw.get("site_url", "") or "",
+        internal_site_url=raw.get("internal_site_url", "") or "",
         repo_url=raw.get("repo_url", ""), suppression_threshold=threshold,
         restricted_names=tuple(str(n) for n in raw.get("restricted_names", []) or []),
         contact=dict(raw.get("contact", {}) or {}),

@@ -35,16 +35,12 @@ class DocsTree:
     pages: list[str] = field(default_factory=list)
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
-    withheld: object = field(default_factory=list)  # provider edition: a check.Withheld (what must not leak)
+    withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
 
     @property
     def site_path(self) -> str:
-        return str(self.year) if self.edition == "full" else f"provider/{self.year}"
-
-    @property
-    def other_edition_path(self) -> str:
-        """From this edition's year root to the other edition's same year."""
-        return f"../provider/{self.year}/" if self.edition == "full" else f"../../{self.year}/"
+        """The year's folder inside its edition's folder (site/ or site-internal/)."""
+        return str(self.year)
 
 
 def read_statement(content_dir: Path) -> dict:
@@ -93,7 +89,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     docs_dir = work / edition / str(year) / "docs"
     docs_dir.mkdir(parents=True)
     title = statement.get("title") or f"{authority.short_name} sufficiency statement"
-    edition_suffix = " (provider edition)" if edition == "provider" else ""
+    # The public edition is the statement; the internal one says what it is in every page title.
+    edition_suffix = "" if edition == redact.PUBLIC else " (internal edition: not for publication)"
     tree = DocsTree(
         year=year, edition=edition, docs_dir=docs_dir,
         site_name=f"{title} {year - 1} to {year}{edition_suffix}",
@@ -102,10 +99,10 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         nav=list(statement["nav"]) + [{name: path} for path, name in GENERATED_PAGES.items()],
         published=published_date(statement, year),
     )
-    if edition == "provider":
+    if edition == redact.PUBLIC:
         tree.description = replace_names(tree.description, authority)
         tree.site_name = replace_names(tree.site_name, authority)
-    page_context = context if edition == "full" else redact.provider_context(context)
+    page_context = redact.public_context(context) if edition == redact.PUBLIC else context
 
     frames: dict[str, object] = {}
 
@@ -114,10 +111,10 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         if output.name not in frames:
             frames[output.name] = protected_output(output, view, perturbed or [])
         published, frame = frames[output.name]
-        return published, (redact.provider_frame(output, frame) if edition == "provider" else frame)
+        return published, (redact.public_frame(output, frame) if edition == redact.PUBLIC else frame)
 
     problems: list[Problem] = reserved_content(content_dir, year)
-    referenced: set[str] = set()  # files the published text refers to (provider edition: only these are copied)
+    referenced: set[str] = set()  # files the published text refers to (public edition: only these are copied)
     sources = sorted(p for p in content_dir.rglob("*.md") if not is_reserved(p.relative_to(content_dir).as_posix()))
     listed = set(nav_pages(statement["nav"]))
     env = make_environment()
@@ -138,8 +135,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
             problems.extend(exc.problems)
             continue
         referenced |= markup.references(page.markdown, docs_path)
-        markdown = redact.finish_restricted(page.markdown) if edition == "full" else replace_names(
-            page.markdown, authority)
+        markdown = replace_names(page.markdown, authority) if edition == redact.PUBLIC else \
+            redact.finish_restricted(page.markdown)
         target = docs_dir / docs_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
@@ -160,7 +157,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         try:
             _, frame = frame_for(output)
         except redact.SensitiveInProse:
-            continue  # provider edition: withheld entirely
+            continue  # public edition: withheld entirely
         allowed[name] = output
         filename = f"{name}.csv"
         if filename not in all_downloads:
@@ -169,7 +166,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     downloads_dir = docs_dir / "downloads"
     downloads_dir.mkdir()
     for filename, data in sorted(all_downloads.items()):
-        if edition == "provider":
+        if edition == redact.PUBLIC:
             data = replace_names(data.decode("utf-8"), authority).encode("utf-8")
         (downloads_dir / filename).write_bytes(data)
 
@@ -183,7 +180,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
     tree.pages += list(GENERATED_PAGES)
-    if edition == "provider":
+    if edition == redact.PUBLIC:
         # Everything the leak scan looks for in this edition's built files (check.py).
         from .check import withheld_needles
         tree.withheld = withheld_needles(authority, view, context, content_dir, docs_dir, tuple(GENERATED_PAGES))
@@ -228,7 +225,7 @@ def copy_content_files(content_dir: Path, docs_dir: Path, year: int, edition: st
                        authority) -> list[Problem]:
     """Copy the files beside the pages (images) into an edition's docs tree.
 
-    The full edition gets every one. The provider edition gets only the files its published
+    The internal edition gets every one. The public edition gets only the files its published
     text refers to: an image referenced only from a restricted block (or from nowhere) is not
     published. A file it does publish is refused if its name holds a restricted name, if it
     is a symbolic link, or if it is not the image its name says (a renamed CSV).
@@ -238,18 +235,18 @@ def copy_content_files(content_dir: Path, docs_dir: Path, year: int, edition: st
         relative = path.relative_to(content_dir).as_posix()
         if is_reserved(relative):
             continue  # refused by reserved_content
-        if edition == "provider":
+        if edition == redact.PUBLIC:
             if relative not in referenced:
                 continue
             where = f"content/{year}/{relative}"
             name = redact.named_in(relative, authority)
             if name:
                 problems.append(Problem("file-named", "the name of this file holds a restricted name, and the "
-                                        "provider edition would publish it", file=where, value=name,
+                                        "public edition would publish it", file=where, value=name,
                                         hint="rename the file (and the link to it)"))
                 continue
             if path.is_symlink():
-                problems.append(Problem("file-link", "this file is a symbolic link: the provider edition would "
+                problems.append(Problem("file-link", "this file is a symbolic link: the public edition would "
                                         "publish whatever it points to", file=where, hint="copy the image here"))
                 continue
             data = path.read_bytes()
@@ -259,7 +256,7 @@ def copy_content_files(content_dir: Path, docs_dir: Path, year: int, edition: st
                     suffix == ".svg" and b"<svg" not in data.lower()):
                 problems.append(Problem("file-not-image", "only images may sit beside the pages, and this file is not "
                                         f"one{'' if suffix not in COPYABLE else ', whatever its name says'}: the "
-                                        "provider edition would publish it as it is", file=where,
+                                        "public edition would publish it as it is", file=where,
                                         hint="put text in a page listed in statement.yml"))
                 continue
         target = docs_dir / relative

@@ -1,10 +1,10 @@
 """Live preview for commissioners: edit, save, and the browser shows the result.
 
 Serves the built site on http://127.0.0.1:<port>/ and watches content/,
-data/, theme/ and the settings files. On every save it rebuilds (the full
-edition only, for speed) and open pages reload themselves. If the build
-fails, the browser shows the problems (file, line, what to do) instead of the
-page, and the terminal prints them too.
+data/, theme/ and the settings files. On every save it rebuilds (the internal
+edition only, for speed: restricted passages show with their label) and open
+pages reload themselves. If the build fails, the browser shows the problems
+(file, line, what to do) instead of the page, and the terminal prints them too.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from .problems import BuildError
+from .redact import INTERNAL
 
 RELOAD_SCRIPT = (b"<script>(function(){var v=null;setInterval(function(){fetch('/__preview__/version')"
                  b".then(function(r){return r.text()}).then(function(t){if(v===null){v=t}"
@@ -87,7 +88,8 @@ def rebuild(project: Path, site: Path, state: State, years) -> None:
 
     started = time.perf_counter()
     try:
-        report = build(project, site, years=years, editions=("full",))
+        report = build(project, site.with_name(site.name + "-public"), years=years, editions=(INTERNAL,),
+                       internal_dir=site)
         state.error = None
         print(f"Rebuilt in {time.perf_counter() - started:.1f} s: {report.pages} pages")
     except BuildError as exc:

@@ -6,7 +6,7 @@ Commissioners fence narrative that providers must not see::
     Our budget for next year assumes ...
     :::
 
-The full edition shows the block with a visible label; the provider edition
+The internal edition shows the block with a visible label; the public edition
 leaves it out before any placeholder inside it is filled, so nothing from it
 can reach MkDocs. An unclosed, unopened or misspelt fence stops the build with
 the file and line: a typo must never publish a restricted paragraph. So does a
@@ -26,7 +26,13 @@ from . import markup
 from .problems import BuildError, Problem
 from .values import Change, Figure, Namespace
 
-EDITIONS = ("full", "provider")
+#: The two editions. The public edition (what providers and the public read) is the only one
+#: ever published; the internal edition (not for publication) keeps what the public one removes.
+PUBLIC = "public"
+INTERNAL = "internal"
+EDITIONS = (INTERNAL, PUBLIC)
+#: How each edition is named to readers, in page titles, banners, messages and docs.
+EDITION_NAMES = {PUBLIC: "public edition", INTERNAL: "internal edition (not for publication)"}
 #: A fence: at the very start of a line, outside quotes, lists, notes and indentation.
 FENCE = re.compile(r"^:{3,}[ \t]*(?P<word>[^\s:]*)\s*(?P<rest>.*?)\s*$")
 #: Three colons anywhere else on a line, with the word after them.
@@ -34,15 +40,17 @@ _STRAY = re.compile(r"(?<!:):{3,}[ \t]*(?P<word>[^\s:]*)")
 #: What may stand before a closing ':::' inside a container: indentation, quote marks, list and
 #: definition markers, table bars.
 _CONTAINER = re.compile(r"^(?:[ \t>|]|[-*+:](?=[ \t])|\d{1,9}[.)](?=[ \t]))*$")
+#: A marker mistyped: two colons, other punctuation or look-alike colons before the word.
+_LOOKALIKE = re.compile(r"^[ \t>]*[^\w\s#*_`]{2,}[ \t]*(?P<word>[^\W\d_]+)\W*$")
 MARKERS = ("restricted",)
 
 START_SENTINEL = "\x00restricted-start\x00"
 END_SENTINEL = "\x00restricted-end\x00"
 
-FULL_EDITION_LABEL = (
+INTERNAL_EDITION_LABEL = (
     '<div class="restricted" markdown="1">\n\n'
-    '<p class="restricted__label"><strong>Not in the provider edition.</strong> '
-    "Providers do not see this part: it is commercially sensitive.</p>\n"
+    '<p class="restricted__label"><strong>Not in the public edition.</strong> '
+    "Providers and the public do not see this part: it is commercially sensitive.</p>\n"
 )
 
 
@@ -64,6 +72,9 @@ def _stray_marker(line: str, in_code: bool) -> str | None:
             return "inside a code block" if in_code else "not at the start of the line"
         if not word and not in_code and _CONTAINER.match(line[:match.start()]) and not line[match.end():].strip():
             return "not at the start of the line"
+    lookalike = _LOOKALIKE.match(line)
+    if lookalike and not in_code and _like_marker(lookalike["word"]):
+        return "mistyped (a marker is three colons: '::: restricted')"
     return None
 
 
@@ -80,7 +91,7 @@ def _fences(text: str, source_name: str) -> tuple[list[tuple[int, int]], list[Pr
             where = _stray_marker(line, code)
             if where:
                 problems.append(Problem(
-                    "restricted-misplaced", f"a restricted-block marker {where}: it would not be redacted",
+                    "restricted-misplaced", f"a restricted-block marker {where}: the block would not be redacted",
                     file=source_name, line=number, value=line.strip(),
                     hint="write '::: restricted' and ':::' at the very start of their own lines, outside quotes, "
                          "lists, notes and code; to restrict a quote or a list, put the whole of it in the block"))
@@ -118,8 +129,8 @@ def split_restricted(text: str, source_name: str, edition: str, check_markup: bo
     """Apply ``::: restricted`` fences for an edition, keeping line numbers.
 
     HTML comments are removed first, in both editions (``markup.strip_comments``:
-    Markdown never sees a fence inside a comment). Provider edition: fenced
-    lines become blank. Full edition: the fences become sentinels that
+    Markdown never sees a fence inside a comment). Public edition: fenced
+    lines become blank. Internal edition: the fences become sentinels that
     ``finish_restricted`` turns into a labelled block after rendering. Hidden
     text outside the blocks (``markup.hidden_markup``) and a misplaced, broken
     or unclosed fence or comment stop the build, every one reported at once.
@@ -137,7 +148,7 @@ def split_restricted(text: str, source_name: str, edition: str, check_markup: bo
     ends = {last for _, last in blocks}
     out = []
     for number, line in enumerate(lines, start=1):
-        if edition == "provider":
+        if edition == PUBLIC:
             out.append("" if number in restricted else line)
         else:
             out.append(START_SENTINEL if number in starts else END_SENTINEL if number in ends else line)
@@ -151,7 +162,7 @@ def restricted_blocks(text: str, source_name: str) -> tuple[list[tuple[int, str]
     exactly as ``split_restricted`` reads them (a broken fence raises the same
     ``BuildError``).
     """
-    marked = split_restricted(text, source_name, "full", check_markup=False)
+    marked = split_restricted(text, source_name, INTERNAL, check_markup=False)
     blocks: list[tuple[int, str]] = []
     open_parts: list[str] = []
     rest = marked
@@ -166,8 +177,8 @@ def restricted_blocks(text: str, source_name: str) -> tuple[list[tuple[int, str]
 
 
 def finish_restricted(markdown: str) -> str:
-    """Full edition: turn the sentinels into a visibly labelled block."""
-    return markdown.replace(START_SENTINEL, FULL_EDITION_LABEL).replace(END_SENTINEL, "\n</div>")
+    """Internal edition: turn the sentinels into a visibly labelled block."""
+    return markdown.replace(START_SENTINEL, INTERNAL_EDITION_LABEL).replace(END_SENTINEL, "\n</div>")
 
 
 class SensitiveInProse(Exception):
@@ -175,7 +186,7 @@ class SensitiveInProse(Exception):
 
 
 class WithheldFigure:
-    """Stands in for a sensitive figure in the provider edition: any use is an error."""
+    """Stands in for a sensitive figure in the public edition: any use is an error."""
 
     def __init__(self, path: str):
         self.path = path
@@ -192,13 +203,13 @@ class WithheldFigure:
         self._fail()
 
 
-def provider_context(context: Namespace, path: str = "") -> Namespace:
+def public_context(context: Namespace, path: str = "") -> Namespace:
     """The context with every sensitive figure replaced by a ``WithheldFigure``."""
     result = Namespace()
     for key, value in context.items():
         here = f"{path}.{key}" if path else key
         if isinstance(value, Namespace):
-            result[key] = provider_context(value, here)
+            result[key] = public_context(value, here)
         elif isinstance(value, (Figure, Change)) and value.sensitive:
             result[key] = WithheldFigure(here)
         else:
@@ -206,8 +217,8 @@ def provider_context(context: Namespace, path: str = "") -> Namespace:
     return result
 
 
-def provider_frame(output, frame):
-    """The figures an output may show in the provider edition.
+def public_frame(output, frame):
+    """The figures an output may show in the public edition.
 
     Columns drawn only from commercially sensitive contract columns are
     dropped (``frame.attrs["column_sources"]`` says where each column comes
@@ -291,7 +302,7 @@ def name_pattern(entry: str) -> str:
 
 
 def replace_names(text: str, authority) -> str:
-    """Provider edition: named officers become the team, their contact details the team's email.
+    """Public edition: named officers become the team, their contact details the team's email.
 
     Every entry of ``authority.yml``'s ``restricted_names`` is replaced: a name
     (in any case, across a line break, with or without a title, surname first,

@@ -1,9 +1,9 @@
-"""Every way restricted material could reach the provider edition (issue 9, item 6), planted in
+"""Every way restricted material could reach the public edition (issue 9, item 6), planted in
 a tiny real project:
 
 - redactable forms (HTML comments, names written every way, images and SVGs referenced only
   from restricted text or from nowhere) in one shared build: none reaches any file of the
-  provider edition, the full edition keeps what belongs to it (and no comment);
+  public edition (site/), the internal edition keeps what belongs to it (and no comment);
 - forms that cannot be redacted safely (a fence inside a quote, a list, a note, a table or a
   code block; an unclosed or ``--!>`` comment; hidden text in every spelling; a file that would
   replace a generated download; a published image named after an officer or that is not an
@@ -22,7 +22,7 @@ import pytest
 from generator import markup
 from generator.check import decode_file, words
 from generator.problems import BuildError
-from generator.redact import named_in, replace_names, split_restricted
+from generator.redact import INTERNAL, PUBLIC, named_in, replace_names, split_restricted
 
 YEAR = 2026
 AUTHORITY = SimpleNamespace(restricted_names=("Priya Holloway", "Daniel Okafor", "01632 960 417"),
@@ -48,10 +48,8 @@ def jpeg_with_author(author: str) -> bytes:
 
 
 def edition_roots(site: Path) -> dict[str, Path]:
-    """Where each edition of YEAR is (the provider edition's root holds all its files)."""
-    if (site / "provider").is_dir():
-        return {"provider": site / "provider", "full": site / str(YEAR)}
-    return {"provider": site, "full": site.with_name(site.name + "-internal") / str(YEAR)}
+    """Where each edition of YEAR is: all of site/ is the public edition; the internal edition's year."""
+    return {"public": site, "internal": site.with_name(site.name + "-internal") / str(YEAR)}
 
 
 def text_of(path: Path) -> str:
@@ -95,7 +93,7 @@ Closing open text.
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text x="1" y="5">osprey saffron '
        "chart label for the internal edition only</text></svg>")
 
-#: Words that must reach no provider file (and, for comments, no file of either edition).
+#: Words that must reach no public file (and, for comments, no file of either edition).
 COMMENT_CANARIES = ("wren cobalt", "cormorant velvet", "kestrel umber")
 RESTRICTED_CANARIES = ("osprey saffron", "kestrel photo")
 NAME_CANARIES = ("holloway", "okafor", "priya")
@@ -126,8 +124,8 @@ def vectors(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_no_restricted_comment_or_name_reaches_any_provider_file(vectors):
-    files = [p for p in sorted(vectors.provider.rglob("*")) if p.is_file()]
+def test_no_restricted_comment_or_name_reaches_any_public_file(vectors):
+    files = [p for p in sorted(vectors.public.rglob("*")) if p.is_file()]
     suffixes = {p.suffix for p in files} | {"".join(p.suffixes[-2:]) for p in files}
     assert {".html", ".json", ".csv", ".svg", ".js", ".png", ".xml.gz"} <= suffixes
     assert any(p.name == "404.html" for p in files)
@@ -140,31 +138,31 @@ def test_no_restricted_comment_or_name_reaches_any_provider_file(vectors):
 
 @pytest.mark.slow
 def test_only_files_the_published_text_refers_to_are_copied(vectors):
-    year = vectors.provider / str(YEAR)
+    year = vectors.public / str(YEAR)
     for name in ("map.png", "legend.svg"):
         assert (year / name).read_bytes() == (vectors.root / "content" / str(YEAR) / name).read_bytes()
     for name in ("priya-holloway.png", "osprey-saffron.svg", "restricted-only.jpg", "unused.gif"):
-        assert not list(vectors.provider.rglob(name)), name
-        assert (vectors.full / name).exists(), name  # the full edition keeps every file
+        assert not list(vectors.public.rglob(name)), name
+        assert (vectors.internal / name).exists(), name  # the internal edition keeps every file
 
 
 @pytest.mark.slow
 def test_names_in_every_form_become_the_team(vectors):
-    page = (vectors.provider / str(YEAR) / "notes" / "index.html").read_text(encoding="utf-8")
+    page = (vectors.public / str(YEAR) / "notes" / "index.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", page).replace("&rsquo;", "'").replace("&#39;", "'")
     assert "The Placements Commissioning Team and the Placements Commissioning Team's team met" in text
     assert text.count("Placements Commissioning Team") >= 8
 
 
 @pytest.mark.slow
-def test_the_full_edition_keeps_restricted_material_labelled_but_no_comment(vectors):
-    from generator.check import FULL_EDITION_MARK
+def test_the_internal_edition_keeps_restricted_material_labelled_but_no_comment(vectors):
+    from generator.check import INTERNAL_EDITION_MARK
 
-    page = (vectors.full / "notes" / "index.html").read_text(encoding="utf-8")
+    page = (vectors.internal / "notes" / "index.html").read_text(encoding="utf-8")
     assert "osprey saffron plan" in page and 'src="../osprey-saffron.svg"' in page
-    assert FULL_EDITION_MARK.split(".")[0] in page
+    assert INTERNAL_EDITION_MARK.split(".")[0] in page
     assert "Holloway, Priya" in page
-    for path in (p for p in vectors.full.rglob("*") if p.is_file()):
+    for path in (p for p in vectors.internal.rglob("*") if p.is_file()):
         assert not any(canary in text_of(path) for canary in COMMENT_CANARIES), path
 
 
@@ -259,37 +257,40 @@ def test_forms_that_cannot_be_redacted_stop_the_build(tmp_path):
     "Term\n:   ::: restricted\n    secret\n    :::\n",
     "```\n::: restricted\nsecret\n:::\n```\n",
     "~~~\n:::Restricted\n~~~\n",
+    ":: restricted\nsecret\n:::\n",
+    "\uff1a\uff1a\uff1a restricted\nsecret\n:::\n",
 ])
 def test_a_fence_markdown_would_not_read_as_one_is_refused(text):
     with pytest.raises(BuildError) as info:
-        split_restricted(text, "content/2026/x.md", "provider")
+        split_restricted(text, "content/2026/x.md", PUBLIC)
     assert info.value.problems[0].code == "restricted-misplaced"
-    assert info.value.problems[0].line == next(i for i, line in enumerate(text.split("\n"), 1) if ":::" in line)
+    first = next(i for i, line in enumerate(text.split("\n"), 1) if "restricted" in line.lower())
+    assert info.value.problems[0].line == first
 
 
 def test_a_fence_after_an_indented_or_unclosed_code_fence_is_still_a_fence():
     # Markdown reads neither of these as a code block, so the fences are real and redacted.
     for text in ("Para\n\n    ```\n::: restricted\nsecret\n:::\n", "```\n\n::: restricted\nsecret\n:::\n"):
-        assert "secret" not in split_restricted(text, "content/2026/x.md", "provider")
+        assert "secret" not in split_restricted(text, "content/2026/x.md", PUBLIC)
 
 
 def test_comments_are_removed_from_both_editions_keeping_line_numbers():
     text = "a <!-- one --> b\n<!-- two\n```\nthree\n```\nfour -->\nc\n::: restricted\n<!-- five -->\n:::\n"
-    for edition in ("full", "provider"):
+    for edition in (INTERNAL, PUBLIC):
         out = split_restricted(text, "x.md", edition)
         assert out.count("\n") == text.count("\n")
         assert not re.search("one|two|three|four|five", out)
     # a comment in a code block is code, shown as it is
-    assert "<!-- shown -->" in split_restricted("```html\n<!-- shown -->\n```\n", "x.md", "provider")
+    assert "<!-- shown -->" in split_restricted("```html\n<!-- shown -->\n```\n", "x.md", PUBLIC)
     # a fence commented out is no fence: Markdown never sees it
-    assert split_restricted("<!--\n::: restricted\n-->\nopen\n", "x.md", "provider").strip() == "open"
+    assert split_restricted("<!--\n::: restricted\n-->\nopen\n", "x.md", PUBLIC).strip() == "open"
     assert [line for line, _ in markup.comments(text)] == [1, 2, 9]
 
 
 @pytest.mark.parametrize("text, line", [("a\n\n<!-- never closed\n\nb\n", 3), ("a <!-- x --!> b\n", 1)])
 def test_broken_comments_stop_the_build(text, line):
     with pytest.raises(BuildError) as info:
-        split_restricted(text, "content/2026/x.md", "full")
+        split_restricted(text, "content/2026/x.md", INTERNAL)
     assert (info.value.problems[0].file, info.value.problems[0].line) == ("content/2026/x.md", line)
 
 
@@ -298,8 +299,8 @@ def test_allowed_markup_passes():
             '<abbr title="Children looked after">CLA</abbr> <strong>bold</strong> {{ looked_after.total }}\n'
             "```html\n<div hidden>code is shown as code</div>\n```\n"
             '::: restricted\n<span style="display:none">restricted blocks may</span>\n:::\n')
-    split_restricted(text, "x.md", "provider")
-    split_restricted(text, "x.md", "full")
+    split_restricted(text, "x.md", PUBLIC)
+    split_restricted(text, "x.md", INTERNAL)
 
 
 @pytest.mark.parametrize("text", [
