@@ -86,6 +86,7 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
     dataset, problems = load_dataset(project_dir / "data", authority)
     problems += validate(dataset)
     raise_if_errors(problems, stage="data")
+    warnings = [p for p in problems if p.severity == "warning"]  # printed by build as validate prints them
     years = statement_years(project_dir, authority, dataset, years)
 
     (project_dir / ".build").mkdir(exist_ok=True)
@@ -101,6 +102,7 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
         # The same mistake seen by both editions is reported once.
         problems = list({str(p): p for result in results for p in result.problems}.values())
         raise_if_errors(problems, stage="build")
+        warnings += problems
         trees = [result.tree for result in results]
         for edition in editions:
             write_versions(staging[edition], [t for t in trees if t.edition == edition])
@@ -119,7 +121,7 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
                        pages=sum(len(t.pages) for t in trees),
                        charts=sum(t.charts for t in trees), downloads=sum(len(t.downloads) for t in trees),
                        seconds=time.perf_counter() - started,
-                       warnings=[p for p in problems if p.severity == "warning"])
+                       warnings=warnings + [p for p in problems if p.severity == "warning"])
 
 
 def output_dirs(project_dir: Path, out_dir: Path | None, internal_dir: Path | None) -> dict[str, Path]:
@@ -395,9 +397,6 @@ def publish(staging: Path, out_dir: Path) -> None:
 
 
 def published_date(statement: dict, year: int) -> date:
+    """The statement's publication date (``docs_tree.read_statement`` has read it), else 30 September."""
     value = statement.get("published")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return date.fromisoformat(value)
-    return date(year, 9, 30)
+    return value if isinstance(value, date) else date(year, 9, 30)
