@@ -253,6 +253,8 @@ def copy_content_files(content_dir: Path, docs_dir: Path, year: int, edition: st
     published. A file it does publish is refused if its name holds a restricted name, if it
     is a symbolic link, or if it is not the image its name says (a renamed CSV).
     """
+    if edition not in redact.EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}: one of {redact.EDITIONS}")
     problems = []
     for path in sorted(p for p in content_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yml")):
         relative = path.relative_to(content_dir).as_posix()
