@@ -10,7 +10,6 @@ Most cases stop at load, validate or render; the few that must build a site shar
 from __future__ import annotations
 
 import shutil
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +51,7 @@ CASES = [
          {"content/2024/need.md": A_PAGE.format("\u00e2\u20ac\u2122s")},
          1, ("content/2024/need.md, line 3", "garbled text", "'’'")),
     Case("a Windows-1252 byte in a UTF-8 CSV names the cell", ["validate"],
-         {"data/2024/action_plan.csv": "ref,objective,action,lead,due,status\n".encode()
+         {"data/2024/action_plan.csv": b"ref,objective,action,lead,due,status\n"
           + "A1,Children\u2019s homes,Open one,Head of service,2025-03,on_track\n".encode()
           + b"A2,Children\x92s homes,Open two,Head of service,2025-03,on_track\n"},
          1, ("data/2024/action_plan.csv, row 3, column 'objective'", "Children[byte 0x92]s homes")),
