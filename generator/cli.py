@@ -18,7 +18,7 @@ def cmd_build(args) -> int:
     from .build import build
 
     report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None,
-                   internal_dir=Path(args.internal_out) if args.internal_out else None)
+                   internal_dir=Path(args.internal_out) if args.internal_out else None, cache=not args.no_cache)
     print(report.summary())
     for line in summarise(report.warnings, show=lambda p: f"  warning: {p}"):
         print(line if line.startswith("  warning") else f"  {line}")
@@ -118,6 +118,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--internal-out", help="the internal edition's folder (not for publication; default: "
                                           "site-internal/ beside the public folder, never inside it)")
     b.add_argument("--year", type=int, action="append", help="build only this year (repeatable)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="rebuild every year from scratch (by default a year whose inputs are unchanged is reused "
+                        "from .build/cache/, byte for byte what a fresh build writes)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check data/ against the data contract and list every problem")

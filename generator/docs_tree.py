@@ -34,6 +34,7 @@ class DocsTree:
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
+    frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
 
     @property
     def site_path(self) -> str:
@@ -98,7 +99,8 @@ replace_names = redact.replace_names
 
 
 def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str,
-                     perturbed: list | None = None, suppression_note: str = "") -> DocsTree:
+                     perturbed: list | None = None, suppression_note: str = "",
+                     frames: dict | None = None) -> DocsTree:
     from . import tables
     from .build import published_date
 
@@ -124,7 +126,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         tree.site_name = replace_names(tree.site_name, authority)
     page_context = redact.public_context(context) if edition == redact.PUBLIC else context
 
-    frames: dict[str, object] = {}
+    frames = {} if frames is None else frames  # shared by the editions of one year
 
     def frame_for(output):
         """The output as published in this edition: small numbers withheld, sensitive columns dropped."""
