@@ -174,9 +174,9 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     listed = set(nav_pages(statement["nav"]))
     env = make_environment()
     all_downloads: dict[str, bytes] = {}
-    pages = PageWriter(year, edition, content_dir, docs_dir, outputs, frame_for, page_context, env, authority)
+    writer = PageWriter(year, edition, content_dir, docs_dir, outputs, frame_for, page_context, env, authority)
     if keep is not None:
-        keep.append(pages)
+        keep.append(writer)
     for source in sources:
         docs_path = source.relative_to(content_dir).as_posix()
         source_name = f"content/{year}/{docs_path}"
@@ -185,7 +185,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                                     hint=f"add it to content/{year}/statement.yml, or delete it"))
             continue
         try:
-            page = pages.write(source)
+            page = writer.write(source)
         except BuildError as exc:
             problems.extend(exc.problems)
             continue

@@ -35,6 +35,7 @@ class LiveSite:
     project: Path
     site: Path
     years: dict[int, LiveYear] = field(default_factory=dict)
+    warnings: list = field(default_factory=list)  # the data's warnings at the last rebuild
 
     def page_saved(self, path: Path) -> bool:
         """Re-render one saved narrative page; False if this change needs a rebuild instead."""
@@ -56,8 +57,15 @@ class LiveSite:
 
     def build(self, years: list[int] | None = None) -> list[int]:
         """Build (again) every year whose inputs changed; returns the years rebuilt."""
-        from .build import (build_context, protected_context, render_docs_tree, run_mkdocs, statement_years,
-                            suppression_summary, write_versions)
+        from .build import (
+            build_context,
+            protected_context,
+            render_docs_tree,
+            run_mkdocs,
+            statement_years,
+            suppression_summary,
+            write_versions,
+        )
         from .catalogue import all_measures, all_outputs
         from .config import load_authority
         from .disclosure import Protector
@@ -68,6 +76,7 @@ class LiveSite:
         dataset, problems = load_dataset(self.project / "data", authority)
         problems += validate(dataset)
         raise_if_errors(problems, stage="data")
+        self.warnings = [p for p in problems if p.severity == "warning"]
         wanted = statement_years(self.project, authority, dataset, years)
         code = freeze.code_fingerprint()
         keys = {y: freeze.year_key(self.project, y, sorted(dataset.years), list(authority.statement_years),
