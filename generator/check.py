@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from . import inputs
 from .problems import Problem
 
 #: Restricted text is matched as runs of this many words.
@@ -401,7 +402,7 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
     blocks: list[tuple[str, int, str]] = []
     for source in sorted(content_dir.rglob("*.md")):
         name = f"content/{year}/{source.relative_to(content_dir).as_posix()}"
-        text = source.read_text(encoding="utf-8-sig")
+        text = inputs.decode(source.read_bytes()).text.replace("\r\n", "\n")  # as render read it
         try:
             restricted, open_text = redact.restricted_blocks(text, name)
         except Exception:  # a broken fence is reported by the render stage
@@ -412,7 +413,7 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
         blocks += [(name, line, body) for line, body in markup.comments(text)]
     statement = content_dir / "statement.yml"
     if statement.exists():
-        open_segments.append(statement.read_text(encoding="utf-8-sig"))
+        open_segments.append(inputs.decode(statement.read_bytes()).text)
     # Text the data publishes anyway (non-sensitive text cells, such as the action plan's actions),
     # and the catalogue's titles and descriptions.
     for table in TABLES:

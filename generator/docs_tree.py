@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
-from . import markup, pages, redact, release as releases
+from . import inputs, markup, pages, redact, release as releases
 from .check import COPYABLE
 from .disclosure import protected_output
 from .problems import BuildError, Problem
@@ -46,20 +44,42 @@ class DocsTree:
         return str(self.year)
 
 
+STATEMENT_EXAMPLE = "title: ..., published: 14 October 2026 and nav: followed by the pages, one '  - ' line each"
+
+
 def read_statement(content_dir: Path) -> dict:
+    """The year's ``statement.yml``: title, description, publication date (a ``date``) and nav.
+
+    Read through the one door (``inputs``): any encoding a council's editor saves, settings as a
+    mapping, the date as councils write it; a mistake names the file and line.
+    """
     path = content_dir / "statement.yml"
     name = f"content/{content_dir.name}/statement.yml"
     try:
-        statement = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        settings = inputs.read_yaml(path, name, STATEMENT_EXAMPLE, stage="content")
     except FileNotFoundError:
         raise BuildError(Problem("statement-missing", "the year's statement settings are missing", file=name,
                                  hint="copy statement.yml from an earlier year")) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BuildError(Problem("statement-yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}", file=name,
-                                 line=mark.line + 1 if mark else None)) from None
+    statement, at = dict(settings.data), settings.line
+    problems = []
     if not isinstance(statement.get("nav"), list):
-        raise BuildError(Problem("statement-nav", "'nav' must list the pages in order", file=name))
+        problems.append(Problem("statement-nav", "'nav' must list the pages in order", file=name,
+                                line=at("nav"), expected="nav: followed by one line per page, e.g. '  - Home: "
+                                                         "index.md'"))
+    for key in ("title", "description"):
+        if statement.get(key) is not None and not isinstance(statement[key], (str, int, float)):
+            problems.append(Problem("statement-not-text", f"{key} must be one line of text", file=name,
+                                    line=at(key), value=statement[key]))
+        elif statement.get(key) is not None:
+            statement[key] = str(statement[key])
+    if "published" in statement:
+        published = inputs.parse_date(statement["published"])
+        if published is None:
+            problems.append(Problem("statement-published", "not a date", file=name, line=at("published"),
+                                    value=str(statement["published"]), expected=inputs.DATE_FORMATS))
+        statement["published"] = published
+    if problems:
+        raise BuildError(problems, stage="content")
     return statement
 
 
@@ -113,9 +133,42 @@ def _front_matter_title(path: Path) -> str:
 replace_names = redact.replace_names
 
 
+@dataclass
+class PageWriter:
+    """Renders one narrative page of a year and edition into its docs tree (the live preview keeps one
+    to re-render just the page a commissioner saved)."""
+
+    year: int
+    edition: str
+    content_dir: Path
+    docs_dir: Path
+    outputs: dict
+    frame_for: object
+    context: object
+    env: object
+    authority: object
+
+    def write(self, source: Path):
+        docs_path = source.relative_to(self.content_dir).as_posix()
+        source_name = f"content/{self.year}/{docs_path}"
+        text = inputs.read_text(source, source_name, stage="content")
+        front = inputs.front_matter_problems(text, source_name)
+        if front:
+            raise BuildError(front, stage="content")
+        text = redact.split_restricted(text, source_name, self.edition)
+        renderer = OutputRenderer(self.outputs, self.frame_for, docs_path)
+        page = render_page(source_name, docs_path, text, self.context, renderer, self.env)
+        markdown = replace_names(page.markdown, self.authority) if self.edition == redact.PUBLIC else \
+            redact.finish_restricted(page.markdown)
+        target = self.docs_dir / docs_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+        return page
+
+
 def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str,
                      perturbed: list | None = None, suppression_note: str = "",
-                     frames: dict | None = None) -> DocsTree:
+                     frames: dict | None = None, keep: list | None = None) -> DocsTree:
     from . import tables
 
     year = view.year
@@ -156,6 +209,9 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     listed = set(nav_pages(statement["nav"]))
     env = make_environment()
     all_downloads: dict[str, bytes] = {}
+    writer = PageWriter(year, edition, content_dir, docs_dir, outputs, frame_for, page_context, env, authority)
+    if keep is not None:
+        keep.append(writer)
     for source in sources:
         docs_path = source.relative_to(content_dir).as_posix()
         source_name = f"content/{year}/{docs_path}"
@@ -164,19 +220,11 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                                     hint=f"add it to content/{year}/statement.yml, or delete it"))
             continue
         try:
-            text = source.read_text(encoding="utf-8-sig")
-            text = redact.split_restricted(text, source_name, edition)
-            renderer = OutputRenderer(outputs, frame_for, docs_path)
-            page = render_page(source_name, docs_path, text, page_context, renderer, env)
+            page = writer.write(source)
         except BuildError as exc:
             problems.extend(exc.problems)
             continue
         referenced |= markup.references(page.markdown, docs_path)
-        markdown = replace_names(page.markdown, authority) if edition == redact.PUBLIC else \
-            redact.finish_restricted(page.markdown)
-        target = docs_dir / docs_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
         tree.pages.append(docs_path)
         tree.charts += sum(1 for name in page.outputs_used if outputs[name].chart is not None)
         all_downloads.update(page.downloads)

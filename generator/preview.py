@@ -8,6 +8,8 @@ pages reload themselves. If the build fails, the browser shows the problems
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import html
 import http.server
 import threading
@@ -15,8 +17,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from .problems import BuildError
-from .redact import INTERNAL
+from .problems import BuildError, Problem
 
 RELOAD_SCRIPT = (b"<script>(function(){var v=null;setInterval(function(){fetch('/__preview__/version')"
                  b".then(function(r){return r.text()}).then(function(t){if(v===null){v=t}"
@@ -32,7 +33,8 @@ def snapshot(project: Path) -> dict[str, float]:
         path = project / name
         files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()) if path.exists() else []
         for file in files:
-            times[str(file)] = file.stat().st_mtime
+            with contextlib.suppress(OSError):  # a file saved (replaced) while we look
+                times[str(file)] = file.stat().st_mtime
     return times
 
 
@@ -40,6 +42,7 @@ class State:
     def __init__(self):
         self.version = 0
         self.error: str | None = None
+        self.live = None  # live.LiveSite: each year's names and docs tree, kept between saves
 
 
 def make_handler(site: Path, state: State):
@@ -83,27 +86,60 @@ def make_handler(site: Path, state: State):
     return partial(Handler, directory=str(site))
 
 
-def rebuild(project: Path, site: Path, state: State, years) -> None:
-    from .build import build
+def rebuild(project: Path, site: Path, state: State, years, changed: tuple[str, ...] = ()) -> None:
+    """One rebuild; any mistake (or fault) is shown in the browser and the terminal, and the preview
+    keeps watching: saving the fixed file rebuilds.
+
+    A saved narrative page is rendered again on its own (``live.LiveSite.page_saved``, about a
+    second); anything else rebuilds the years whose inputs changed."""
+    from .live import LiveSite
 
     started = time.perf_counter()
+    if state.live is None:
+        state.live = LiveSite(project, site)
     try:
-        report = build(project, site.with_name(site.name + "-public"), years=years, editions=(INTERNAL,),
-                       internal_dir=site)
+        pages = [Path(p) for p in changed]
+        warnings = []
+        if state.error is None and pages and all(state.live.page_saved(p) for p in pages):
+            what = ", ".join(p.relative_to(project).as_posix() for p in pages)
+        else:
+            rebuilt = state.live.build(years)
+            what = f"{len(rebuilt)} year(s): {', '.join(map(str, rebuilt))}" if rebuilt else "nothing changed"
+            warnings = state.live.warnings
         state.error = None
-        print(f"Rebuilt in {time.perf_counter() - started:.1f} s: {report.pages} pages")
+        print(f"Rebuilt in {time.perf_counter() - started:.1f} s: {what}")
+        for warning in warnings:
+            print(f"  warning: {warning}")
     except BuildError as exc:
         state.error = exc.report()
         print(exc.report())
+    except Exception as exc:  # noqa: BLE001 - the preview never dies of a mistake in a file
+        from .cli import unexpected
+
+        state.error = unexpected("preview", exc)
+        print(state.error)
     state.version += 1
+
+
+def open_server(port: int, site: Path, state: State) -> http.server.ThreadingHTTPServer:
+    """The preview's web server on 127.0.0.1:``port``; a port in use is a one-line BuildError."""
+    try:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site, state))
+    except OSError as exc:
+        in_use = exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1))
+        raise BuildError(Problem(
+            "preview-port", f"port {port} is already in use (another preview, or another program)" if in_use else
+            f"cannot serve on port {port}: {exc.strerror or exc}", value=port,
+            hint=f"stop the other preview, or choose another port: ./run preview --port {port + 1}"),
+            stage="preview") from None
 
 
 def preview(project: Path, port: int = 8000, years=None, poll: float = 0.5) -> None:
     site = project / ".build" / "preview-site"
     state = State()
+    server = open_server(port, site, state)  # before the first build: a busy port is said at once
     rebuild(project, site, state, years)
     site.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site, state))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Preview at http://127.0.0.1:{port}/  (Ctrl+C to stop). Watching {', '.join(WATCHED)}.")
     seen = snapshot(project)
@@ -112,7 +148,8 @@ def preview(project: Path, port: int = 8000, years=None, poll: float = 0.5) -> N
             time.sleep(poll)
             now = snapshot(project)
             if now != seen:
+                changed = tuple(sorted(path for path in set(now) | set(seen) if now.get(path) != seen.get(path)))
                 seen = now
-                rebuild(project, site, state, years)
+                rebuild(project, site, state, years, changed)
     finally:
         server.shutdown()

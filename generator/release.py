@@ -6,7 +6,7 @@ publication with its date and reason (as GOV.UK and Explore Education Statistics
 do). The dates come from ``content/<year>/statement.yml``::
 
     published: 2026-10-14
-    next_update: October 2027      # a date (2027-10-13) or words
+    next_update: October 2027      # a date (13 October 2027) or words
 
 and the changes from ``content/<year>/amendments.yml``, oldest first::
 
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from . import inputs
 from .problems import BuildError, Problem
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -77,27 +78,22 @@ class Release:
 
 
 def _date(value, where: str, key: str, problems: list[Problem], line: int | None = None) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    problems.append(Problem("release-date", f"'{key}' must be a date written year-month-day", file=where, line=line,
-                            column=key, value=value, hint="e.g. 2026-10-14"))
-    return None
+    day = inputs.parse_date(value) if value is not None else None
+    if day is None:
+        problems.append(Problem("release-date", f"'{key}' is not a date", file=where, line=line, column=key,
+                                value=value, expected=inputs.DATE_FORMATS))
+    return day
 
 
 def read_release(content_dir: Path, statement: dict, year: int, pages: list[str]) -> Release:
     """The year's release dates (statement.yml) and updates (amendments.yml), every problem at once."""
     problems: list[Problem] = []
     where = f"content/{content_dir.name}/statement.yml"
-    published = statement.get("published")
+    published = statement.get("published")  # read_statement has made it a date
     published = date(year, 9, 30) if published is None else _date(published, where, "published", problems)
     next_update = statement.get("next_update", "")
-    if isinstance(next_update, date):
-        next_update = long_date(next_update)
+    if isinstance(next_update, (date, str)) and inputs.parse_date(next_update):
+        next_update = long_date(inputs.parse_date(next_update))
     elif next_update is None:
         next_update = ""
     elif not isinstance(next_update, str):
@@ -116,7 +112,7 @@ def read_amendments(path: Path, where: str, published: date | None, pages: list[
     """``amendments.yml``: a list of updates, each with a date, what changed and why."""
     if not path.is_file():
         return []
-    text = path.read_text(encoding="utf-8-sig")
+    text = inputs.read_text(path, where, stage="content")
     try:
         root = yaml.compose(text)
         entries = yaml.safe_load(text)

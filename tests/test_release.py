@@ -76,11 +76,11 @@ def _release(tmp_path: Path, amendments: str, statement: dict | None = None):
 def test_a_broken_update_names_the_file_line_and_what_is_missing(tmp_path):
     with pytest.raises(BuildError) as caught:
         _release(tmp_path, "- date: 2024-11-05\n  change: Fixed a figure.\n"
-                           "- date: 5 Nov 2024\n  change: x\n  reason: y\n"
+                           "- date: 35 Nov 2024\n  change: x\n  reason: y\n"
                            "- date: 2024-09-01\n  change: Early.\n  reason: Before publication.\n  pages: [nope.md]\n")
     messages = [str(p) for p in caught.value.problems]
     assert any("line 1" in m and "update 1 must say why it changed ('reason')" in m for m in messages), messages
-    assert any("line 3" in m and "'date' must be a date written year-month-day" in m for m in messages), messages
+    assert any("line 3" in m and "'date' is not a date" in m for m in messages), messages
     assert any("line 6" in m and "names a page the statement does not have" in m and "nope.md" in m
                for m in messages), messages
     assert any("line 6" in m and "dated before the statement was published (2024-10-01)" in m for m in messages)
