@@ -87,12 +87,15 @@ def cmd_audit(args) -> int:
         threshold = load_authority(project / "authority.yml").suppression_threshold
     population = Path(args.population) if args.population else project / "data" / "reference" / "population.csv"
     editions = edition_folders(site) if site.is_dir() else []
+    internal = site.with_name(site.name + "-internal")
+    if not args.site and internal.is_dir():
+        editions += edition_folders(internal)
     if not editions:
         print(f"{site}: no statement years found (expected folders such as 2026/ with downloads/)", file=sys.stderr)
         return 1
     failed = False
     for folder in editions:
-        result = audit_edition(folder, population, threshold)
+        result = audit_edition(folder, population, threshold, content=project / "content")
         print(result.summary())
         failed = failed or bool(result.findings or result.problems)
     return 1 if failed else 0
@@ -138,7 +141,8 @@ def parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("audit", help="check a built site as a reader would: whether any withheld figure (c) can be "
                                      "worked out from what was published")
-    a.add_argument("site", nargs="?", help="the built site or one edition's folder (default: site/)")
+    a.add_argument("site", nargs="?", help="the built site or one edition's folder (default: site/ and "
+                                           "site-internal/)")
     a.add_argument("--threshold", type=int, help="smallest allowed range (default: suppression_threshold "
                                                  "in authority.yml)")
     a.add_argument("--population", help="the ONS population CSV (default: data/reference/population.csv)")
