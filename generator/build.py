@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from . import check
+from . import check, freeze
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import build_context
@@ -50,6 +50,7 @@ class BuildReport:
     downloads: int = 0
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    reused: list[int] = field(default_factory=list)  # frozen years copied from the cache
 
     @property
     def out_dir(self) -> Path | None:
@@ -60,6 +61,8 @@ class BuildReport:
         lines = [f"Built {len(self.years)} years ({', '.join(map(str, self.years))}) x {len(self.editions)} "
                  f"editions: {self.pages} pages, {self.charts} charts, {self.downloads} downloads in "
                  f"{self.seconds:.1f} s"]
+        if self.reused:
+            lines.append(f"  unchanged, reused from the last build: {', '.join(map(str, self.reused))}")
         if PUBLIC in self.out_dirs:
             lines.append(f"  public edition (publish this folder): {self.out_dirs[PUBLIC]}")
         if INTERNAL in self.out_dirs:
@@ -70,13 +73,14 @@ class BuildReport:
 
 def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | None = None,
           editions: tuple[str, ...] = EDITIONS, jobs: int | None = None,
-          internal_dir: Path | None = None) -> BuildReport:
+          internal_dir: Path | None = None, cache: bool = True) -> BuildReport:
     """Build every statement year, both editions.
 
     The public edition goes to ``out_dir`` (default ``site/``), the folder that is
     published; the internal edition to ``internal_dir`` (default: ``site-internal/``
     beside ``out_dir``), which must not be inside it. Only the folders of the
-    editions built are replaced.
+    editions built are replaced. ``cache``: reuse unchanged years and
+    suppression results from ``.build/cache/`` (``False``: a cold build).
     """
     started = time.perf_counter()
     project_dir = Path(project_dir).resolve()
@@ -86,22 +90,39 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
     dataset, problems = load_dataset(project_dir / "data", authority)
     problems += validate(dataset)
     raise_if_errors(problems, stage="data")
+    warnings = [p for p in problems if p.severity == "warning"]  # printed by build as validate prints them
     years = statement_years(project_dir, authority, dataset, years)
 
     (project_dir / ".build").mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="docs-", dir=project_dir / ".build"))  # one per build: builds may overlap
     staging = {edition: fresh_dir(out_dirs[edition].with_name(out_dirs[edition].name + ".staging"))
                for edition in editions}
-    protector = Protector(dataset, authority.suppression_threshold)
-    with worker_pool(jobs) as pool_map:
-        protector.prepare(years, pool_map)
-    job = YearJob(project_dir, work, staging, protector, authority)
+    # Frozen years: a year whose inputs are unchanged is copied from the cache, not rebuilt (freeze.py).
+    cache_on, cache = cache, freeze.YearCache(project_dir)
+    code = freeze.code_fingerprint()
+    keys = {year: freeze.year_key(project_dir, year, sorted(dataset.years), list(authority.statement_years),
+                                  tuple(editions), code) for year in years}
+    frozen = {year: hit for year in years if cache_on and (hit := cache.get(keys[year], tuple(editions)))}
+    to_build = [year for year in years if year not in frozen]
+    protector = Protector(dataset, authority.suppression_threshold,
+                          cache_dir=project_dir / ".build" / "cache" / "protection" if cache_on else None)
+    if to_build:
+        with worker_pool(jobs) as pool_map:
+            protector.prepare(to_build, pool_map)
+    job = YearJob(project_dir, work, staging, protector, authority, tuple(editions))
     try:
-        results = run_jobs(job, [(year, edition) for year in years for edition in editions], jobs)
+        results = run_jobs(job, to_build, jobs)
         # The same mistake seen by both editions is reported once.
         problems = list({str(p): p for result in results for p in result.problems}.values())
         raise_if_errors(problems, stage="build")
-        trees = [result.tree for result in results]
+        warnings += problems
+        built = {year: result.trees for year, result in zip(to_build, results)}
+        for year, (_, trees) in frozen.items():
+            cache.restore(keys[year], trees, staging)
+            for tree in trees:
+                tree.frozen = True
+            built[year] = trees
+        trees = [tree for year in years for tree in built[year]]
         for edition in editions:
             write_versions(staging[edition], [t for t in trees if t.edition == edition])
         problems = check.check_site(staging[PUBLIC], trees, authority) if PUBLIC in staging else []
@@ -112,6 +133,10 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
         shutil.rmtree(work, ignore_errors=True)
         raise
 
+    for year in to_build if cache_on else ():
+        cache.put(keys[year], built[year], staging)
+    if cache_on and years == sorted(authority.statement_years):
+        cache.keep_only(set(keys.values()))
     for edition in editions:
         publish(staging[edition], out_dirs[edition])
     shutil.rmtree(work, ignore_errors=True)
@@ -119,7 +144,8 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
                        pages=sum(len(t.pages) for t in trees),
                        charts=sum(t.charts for t in trees), downloads=sum(len(t.downloads) for t in trees),
                        seconds=time.perf_counter() - started,
-                       warnings=[p for p in problems if p.severity == "warning"])
+                       warnings=warnings + [p for p in problems if p.severity == "warning"],
+                       reused=sorted(frozen))
 
 
 def output_dirs(project_dir: Path, out_dir: Path | None, internal_dir: Path | None) -> dict[str, Path]:
@@ -139,32 +165,41 @@ def output_dirs(project_dir: Path, out_dir: Path | None, internal_dir: Path | No
 
 @dataclass
 class YearResult:
-    tree: DocsTree | None
+    trees: list[DocsTree]
     problems: list[Problem]
 
 
 @dataclass
 class YearJob:
-    """One year and edition: disclosure control, render the docs tree, run MkDocs."""
+    """One statement year: disclosure control and the template names once, then each edition's
+    docs tree and MkDocs build (the editions share the context and the published frames)."""
 
     project_dir: Path
     work: Path
     staging: dict[str, Path]   # edition -> its staging folder
     protector: Protector
     authority: object
+    editions: tuple[str, ...] = EDITIONS
 
-    def __call__(self, year: int, edition: str) -> YearResult:
+    def __call__(self, year: int) -> YearResult:
+        trees, problems = [], []
         try:
             protector = self.protector
             view, perturbed = protector.views(year)
             context = protected_context(build_context, view, perturbed)
             note = suppression_summary([protector.year(y) for y in view.years])
-            tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
-                                    edition, perturbed=perturbed, suppression_note=note)
-            run_mkdocs(self.project_dir, tree, self.staging[edition] / tree.site_path, self.authority)
-            return YearResult(tree, [])
         except BuildError as exc:
-            return YearResult(None, exc.problems)
+            return YearResult([], exc.problems)
+        frames: dict = {}  # output name -> (output as published, masked frame): the same for both editions
+        for edition in self.editions:
+            try:
+                tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
+                                        edition, perturbed=perturbed, suppression_note=note, frames=frames)
+                run_mkdocs(self.project_dir, tree, self.staging[edition] / tree.site_path, self.authority)
+                trees.append(tree)
+            except BuildError as exc:
+                problems += exc.problems
+        return YearResult(trees, problems)
 
 
 _JOB: YearJob | None = None
@@ -175,8 +210,8 @@ def _set_job(job: YearJob) -> None:
     _JOB = job
 
 
-def _run_in_worker(args):
-    return _JOB(*args)
+def _run_in_worker(year):
+    return _JOB(year)
 
 
 def _workers(jobs: int | None, tasks: int) -> int:
@@ -211,8 +246,8 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
             self.pool.shutdown()
 
 
-def run_jobs(job: YearJob, tasks: list[tuple[int, str]], jobs: int | None) -> list[YearResult]:
-    """Run every (year, edition) task, in parallel processes when there are cores to spare.
+def run_jobs(job: YearJob, tasks: list[int], jobs: int | None) -> list[YearResult]:
+    """Run every statement year's job, in parallel processes when there are cores to spare.
 
     Results come back in task order, so the output does not depend on timing.
     ``SUFFICIENCY_JOBS=1`` runs them one after another in this process.
@@ -221,7 +256,7 @@ def run_jobs(job: YearJob, tasks: list[tuple[int, str]], jobs: int | None) -> li
 
     jobs = _workers(jobs, len(tasks))
     if jobs <= 1 or len(tasks) <= 1:
-        return [job(*task) for task in tasks]
+        return [job(task) for task in tasks]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_set_job,
                              initargs=(job,)) as pool:
         return list(pool.map(_run_in_worker, tasks))
@@ -395,9 +430,6 @@ def publish(staging: Path, out_dir: Path) -> None:
 
 
 def published_date(statement: dict, year: int) -> date:
+    """The statement's publication date (``docs_tree.read_statement`` has read it), else 30 September."""
     value = statement.get("published")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return date.fromisoformat(value)
-    return date(year, 9, 30)
+    return value if isinstance(value, date) else date(year, 9, 30)

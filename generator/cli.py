@@ -3,10 +3,11 @@ and turns a BuildError into a short message and exit status 1."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from .problems import BuildError
+from .problems import BuildError, summarise
 
 
 def _project(args) -> Path:
@@ -17,10 +18,10 @@ def cmd_build(args) -> int:
     from .build import build
 
     report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None,
-                   internal_dir=Path(args.internal_out) if args.internal_out else None)
+                   internal_dir=Path(args.internal_out) if args.internal_out else None, cache=not args.no_cache)
     print(report.summary())
-    for warning in report.warnings:
-        print(f"  warning: {warning}")
+    for line in summarise(report.warnings, show=lambda p: f"  warning: {p}"):
+        print(line if line.startswith("  warning") else f"  {line}")
     return 0
 
 
@@ -32,10 +33,10 @@ def cmd_validate(args) -> int:
     project = _project(args)
     dataset, problems = load_dataset(project / "data", load_authority(project / "authority.yml"))
     problems += validate(dataset)
-    for problem in problems:
-        print(f"{problem.severity}: {problem}")
+    for line in summarise(problems, show=lambda p: f"{p.severity}: {p}"):
+        print(line)
     errors = [p for p in problems if p.severity == "error"]
-    print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings in data/")
+    print(f"{len(errors):,} errors, {len(problems) - len(errors):,} warnings in data/")
     return 1 if errors else 0
 
 
@@ -120,6 +121,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--internal-out", help="the internal edition's folder (not for publication; default: "
                                           "site-internal/ beside the public folder, never inside it)")
     b.add_argument("--year", type=int, action="append", help="build only this year (repeatable)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="rebuild every year from scratch (by default a year whose inputs are unchanged is reused "
+                        "from .build/cache/, byte for byte what a fresh build writes)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check data/ against the data contract and list every problem")
@@ -162,6 +166,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a fault of the tool: one message, never a traceback
+        print(unexpected(args.command, exc), file=sys.stderr)
+        if os.environ.get("SUFFICIENCY_DEBUG"):
+            raise
+        return 2
+
+
+def unexpected(command: str, exc: BaseException) -> str:
+    """The message for an error the tool did not foresee: what happened and what to do, no traceback."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        where = f" ({Path(tb.tb_frame.f_code.co_filename).name}, line {tb.tb_lineno})"
+        tb = tb.tb_next
+    return (f"{command} stopped: an unexpected error in the tool, not a mistake it can point to in your files: "
+            f"{type(exc).__name__}: {exc}{where}\n"
+            "  Please report it with the command you ran; SUFFICIENCY_DEBUG=1 shows the details.")
 
 
 if __name__ == "__main__":

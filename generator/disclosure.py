@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -329,24 +330,65 @@ def _protect_one(args) -> YearProtection:
     return protect_year(*args)
 
 
-class Protector:
-    """Disclosure control for a whole dataset, one year of history at a time."""
+def protection_key(tables: dict[str, pd.DataFrame], year: int, threshold: int) -> str:
+    """The hash of everything a year's suppression depends on: its protected tables, the threshold, the code."""
+    import hashlib
 
-    def __init__(self, dataset: Dataset, threshold: int):
+    digest = hashlib.sha256(f"{year}|{threshold}\0".encode())
+    for module in ("suppress.py", "disclosure.py", "contract.py"):
+        digest.update((Path(__file__).resolve().parent / module).read_bytes())
+    for name in sorted(PROTECTED_TABLES):
+        frame = tables.get(name)
+        if frame is not None:
+            digest.update(name.encode() + b"\0" + frame.to_csv(index=True).encode() + b"\0")
+    return digest.hexdigest()
+
+
+class Protector:
+    """Disclosure control for a whole dataset, one year of history at a time.
+
+    ``cache_dir``: where each year's protection is kept between builds, by
+    ``protection_key`` (the linear-programming audit is the slow part).
+    """
+
+    def __init__(self, dataset: Dataset, threshold: int, cache_dir: Path | None = None):
         self.dataset = dataset
         self.threshold = threshold
+        self.cache_dir = cache_dir
         self.years: dict[int, YearProtection] = {}
+
+    def _cache_path(self, year: int) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"{protection_key(self.dataset.years[year], year, self.threshold)}.pickle"
 
     def year(self, year: int) -> YearProtection:
         if year not in self.years:
-            self.years[year] = protect_year(self.dataset.years[year], year, self.threshold)
+            self.prepare([year])
         return self.years[year]
 
     def prepare(self, years: list[int], pool_map=map) -> None:
         """Protect every year of data up to the latest of ``years`` (``pool_map`` may run them in parallel)."""
+        import pickle
+
         needed = [y for y in sorted(self.dataset.years) if y <= max(years) and y not in self.years]
-        for protection in pool_map(_protect_one, [(self.dataset.years[y], y, self.threshold) for y in needed]):
+        missing = []
+        for y in needed:
+            path = self._cache_path(y)
+            if path is not None and path.is_file():
+                with path.open("rb") as handle:
+                    self.years[y] = pickle.load(handle)
+            else:
+                missing.append(y)
+        for protection in pool_map(_protect_one, [(self.dataset.years[y], y, self.threshold) for y in missing]):
             self.years[protection.year] = protection
+            path = self._cache_path(protection.year)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(".partial")
+                with partial.open("wb") as handle:
+                    pickle.dump(protection, handle)
+                partial.replace(path)
 
     def views(self, year: int) -> tuple[YearView, list[YearView]]:
         """The true view of ``year`` and its perturbed copies."""

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
-from . import markup, pages, redact
+from . import inputs, markup, pages, redact
 from .check import COPYABLE
 from .disclosure import protected_output
 from .problems import BuildError, Problem
@@ -36,6 +34,7 @@ class DocsTree:
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
+    frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
 
     @property
     def site_path(self) -> str:
@@ -43,20 +42,42 @@ class DocsTree:
         return str(self.year)
 
 
+STATEMENT_EXAMPLE = "title: ..., published: 14 October 2026 and nav: followed by the pages, one '  - ' line each"
+
+
 def read_statement(content_dir: Path) -> dict:
+    """The year's ``statement.yml``: title, description, publication date (a ``date``) and nav.
+
+    Read through the one door (``inputs``): any encoding a council's editor saves, settings as a
+    mapping, the date as councils write it; a mistake names the file and line.
+    """
     path = content_dir / "statement.yml"
     name = f"content/{content_dir.name}/statement.yml"
     try:
-        statement = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        settings = inputs.read_yaml(path, name, STATEMENT_EXAMPLE, stage="content")
     except FileNotFoundError:
         raise BuildError(Problem("statement-missing", "the year's statement settings are missing", file=name,
                                  hint="copy statement.yml from an earlier year")) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BuildError(Problem("statement-yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}", file=name,
-                                 line=mark.line + 1 if mark else None)) from None
+    statement, at = dict(settings.data), settings.line
+    problems = []
     if not isinstance(statement.get("nav"), list):
-        raise BuildError(Problem("statement-nav", "'nav' must list the pages in order", file=name))
+        problems.append(Problem("statement-nav", "'nav' must list the pages in order", file=name,
+                                line=at("nav"), expected="nav: followed by one line per page, e.g. '  - Home: "
+                                                         "index.md'"))
+    for key in ("title", "description"):
+        if statement.get(key) is not None and not isinstance(statement[key], (str, int, float)):
+            problems.append(Problem("statement-not-text", f"{key} must be one line of text", file=name,
+                                    line=at(key), value=statement[key]))
+        elif statement.get(key) is not None:
+            statement[key] = str(statement[key])
+    if "published" in statement:
+        published = inputs.parse_date(statement["published"])
+        if published is None:
+            problems.append(Problem("statement-published", "not a date", file=name, line=at("published"),
+                                    value=str(statement["published"]), expected=inputs.DATE_FORMATS))
+        statement["published"] = published
+    if problems:
+        raise BuildError(problems, stage="content")
     return statement
 
 
@@ -78,7 +99,8 @@ replace_names = redact.replace_names
 
 
 def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str,
-                     perturbed: list | None = None, suppression_note: str = "") -> DocsTree:
+                     perturbed: list | None = None, suppression_note: str = "",
+                     frames: dict | None = None) -> DocsTree:
     from . import tables
     from .build import published_date
 
@@ -104,7 +126,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         tree.site_name = replace_names(tree.site_name, authority)
     page_context = redact.public_context(context) if edition == redact.PUBLIC else context
 
-    frames: dict[str, object] = {}
+    frames = {} if frames is None else frames  # shared by the editions of one year
 
     def frame_for(output):
         """The output as published in this edition: small numbers withheld, sensitive columns dropped."""
@@ -127,7 +149,10 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                                     hint=f"add it to content/{year}/statement.yml, or delete it"))
             continue
         try:
-            text = source.read_text(encoding="utf-8-sig")
+            text = inputs.read_text(source, source_name, stage="content")
+            front = inputs.front_matter_problems(text, source_name)
+            if front:
+                raise BuildError(front, stage="content")
             text = redact.split_restricted(text, source_name, edition)
             renderer = OutputRenderer(outputs, frame_for, docs_path)
             page = render_page(source_name, docs_path, text, page_context, renderer, env)
@@ -230,6 +255,8 @@ def copy_content_files(content_dir: Path, docs_dir: Path, year: int, edition: st
     published. A file it does publish is refused if its name holds a restricted name, if it
     is a symbolic link, or if it is not the image its name says (a renamed CSV).
     """
+    if edition not in redact.EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}: one of {redact.EDITIONS}")
     problems = []
     for path in sorted(p for p in content_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yml")):
         relative = path.relative_to(content_dir).as_posix()

@@ -135,6 +135,8 @@ def split_restricted(text: str, source_name: str, edition: str, check_markup: bo
     text outside the blocks (``markup.hidden_markup``) and a misplaced, broken
     or unclosed fence or comment stop the build, every one reported at once.
     """
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}: one of {EDITIONS}")
     text, problems = markup.strip_comments(text, source_name)
     blocks, fence_problems = _fences(text, source_name)
     problems += fence_problems

@@ -126,7 +126,7 @@ def test_no_page_requests_anything_outside_the_site(example_site):
 def test_rebuild_is_byte_identical_and_a_new_year_changes_no_published_one(example_site, tmp_path):
     # Build only 2024 and 2025, as the site stood before 2026 was added.
     earlier = tmp_path / "site"
-    build(PROJECT_DIR, earlier, years=[2024, 2025])
+    build(PROJECT_DIR, earlier, years=[2024, 2025], cache=False)  # a cold build, nothing reused
     for year in ("2024", "2025"):
         for a_root, b_root in ((example_site, earlier), (internal_of(example_site), internal_of(earlier))):
             a, b = a_root / year, b_root / year
@@ -193,3 +193,23 @@ def test_one_csv_value_changes_every_place_it_appears_and_nothing_else(tmp_path)
         if f.endswith(".html"):
             assert f"{new:,}" in (second / "2026" / f).read_text(), f"{f} does not show the new figure"
     assert "sufficiency/need/index.html" not in changed
+
+
+def test_an_unchanged_year_is_reused_byte_for_byte_and_an_edited_one_rebuilt(tmp_path):
+    # Issue 14: frozen years. The reused output must be what a cold build writes.
+    project = copy_project(tmp_path / "project")
+    cold, warm, edited = tmp_path / "cold", tmp_path / "warm", tmp_path / "edited"
+    first = build(project, cold, years=[2025, 2026], editions=(PUBLIC,))
+    assert first.reused == []
+    second = build(project, warm, years=[2025, 2026], editions=(PUBLIC,))
+    assert second.reused == [2025, 2026]
+    different = [f for f in all_files(cold) if not filecmp.cmp(cold / f, warm / f, shallow=False)]
+    assert all_files(cold) == all_files(warm) and different == []
+    page = project / "content" / "2026" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added after publication.\n", encoding="utf-8")
+    third = build(project, edited, years=[2025, 2026], editions=(PUBLIC,))
+    assert third.reused == [2025]
+    assert "A sentence added after publication." in (edited / "2026" / "index.html").read_text(encoding="utf-8")
+    same_2025 = [f for f in all_files(cold / "2025") if not filecmp.cmp(cold / "2025" / f, edited / "2025" / f,
+                                                                         shallow=False)]
+    assert same_2025 == []
