@@ -393,7 +393,7 @@ def apply_text(model: Model, m: Meaning, text: str, source: str, where: str) -> 
     text = text.strip()
     if is_withheld_text(text):
         if m.kind in ("count", "percent") and m.terms and all(c == 1 for _, c in m.terms):
-            model.withhold(m.terms, source, where)
+            model.withhold(m.terms, source, where, share=m.kind == "percent")
         return True
     if m.kind == "change":
         if text.startswith("no change"):

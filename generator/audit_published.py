@@ -261,12 +261,18 @@ class Var:
     integer: bool = True
     bounds: list = field(default_factory=list)    # (source, low, high, where)
     withheld: list = field(default_factory=list)  # where it is shown as c
+    withheld_share: list = field(default_factory=list)  # where a percentage of it is shown as c
     shown: list = field(default_factory=list)     # (value, where)
+
+    @property
+    def withheld_anywhere(self) -> list:
+        return self.withheld + self.withheld_share
 
 
 class Model:
     def __init__(self, withheld_minimum: int = 1):
         self.vars: dict[Key, Var] = {}
+        self.shown_figures: dict[Key, list] = {}  # figure (a count or a sum of counts) -> (value, where)
         self.rows: list[Row] = []
         self.withheld_minimum = withheld_minimum
         self.notes: list[str] = []
@@ -290,20 +296,31 @@ class Model:
 
     def show(self, terms: Expr, value: float, half: float, source: str, where: str) -> None:
         self.add(terms, value - half, value + half, source, where)
-        if len(terms) == 1 and terms[0][1] == 1:
-            self.var(terms[0][0]).shown.append((value, where))
+        if half == 0 and all(c == 1 for _, c in terms):
+            self.shown_figures.setdefault(_figure_key(terms), []).append((value, where))
+            if len(terms) == 1:
+                self.var(terms[0][0]).shown.append((value, where))
 
-    def withhold(self, terms: Expr, source: str, where: str) -> Key:
-        """A figure shown as c: a count from ``withheld_minimum`` up. Returns the unknown to audit."""
-        if len(terms) == 1 and terms[0][1] == 1:
-            key = terms[0][0]
-        else:  # a withheld sum (a placement group): audit the sum itself
-            key = ("sum", tuple(sorted(terms, key=str)))
+    def withhold(self, terms: Expr, source: str, where: str, share: bool = False) -> Key:
+        """A count shown as c: from ``withheld_minimum`` up. Returns the unknown to audit.
+
+        ``share``: a percentage shown as c. It may be withheld for its denominator's sake, so it
+        says nothing of its count, which is audited only if no number gives it."""
+        key = _figure_key(terms)
+        if key[0] == "sum" and key not in self.vars:  # a withheld sum (a placement group): audit the sum
             self.add(terms + ((key, -1.0),), 0, 0, "rule: a sum", where)
         v = self.var(key)
+        if share:
+            v.withheld_share.append(where)
+            return key
         v.withheld.append(where)
         v.bounds.append(("rule: c is at least 1", self.withheld_minimum, math.inf, where))
         return key
+
+    def targets(self) -> list[Key]:
+        """Every withheld count, and every count behind a withheld percentage that no number gives."""
+        return sorted((k for k, v in self.vars.items()
+                       if v.withheld or (v.withheld_share and k not in self.shown_figures)), key=str)
 
     def percent(self, num: Expr, den: Expr, p: float, half: float, source: str, where: str) -> None:
         """100 × num / den rounds to p (den > 0)."""
@@ -318,6 +335,13 @@ class Model:
     def at_least(self, big: Expr, small: Expr, source: str, where: str) -> None:
         """big ≥ small."""
         self.add(big + tuple((k, -c) for k, c in small), 0, math.inf, source, where)
+
+
+def _figure_key(terms: Expr) -> Key:
+    """A single count's key, or the key of a sum of counts (a placement group)."""
+    if len(terms) == 1 and terms[0][1] == 1:
+        return terms[0][0]
+    return ("sum", tuple(sorted(terms, key=str)))
 
 
 def _continuous(key: Key) -> bool:
@@ -808,12 +832,15 @@ def summary_placements(r: Reader, text: str, m: Model, where: str) -> bool:
         weeks = found_weeks.group(1)
         placement_type = _code(contract.PLACEMENT_TYPES, found_weeks.group(2))
         part = [row for row in rows if row["type"] == placement_type]
+        slack = 0.05 * (len(part) + 1)
         m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in part),
-              _num(found_weeks.group(3)) - 0.05, _num(found_weeks.group(3)) + 0.05, source, where)
+              _num(found_weeks.group(3)) - slack, _num(found_weeks.group(3)) + slack, source, where)
     else:
         return False
-    m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in rows), _num(weeks) - 0.05,
-          _num(weeks) + 0.05, source, where)
+    # The sentence adds up the table's figures as shown (each rounded to 0.1 of a week).
+    slack = 0.05 * (len(rows) + 1)
+    m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in rows), _num(weeks) - slack,
+          _num(weeks) + slack, source, where)
     return True
 
 
@@ -979,7 +1006,7 @@ def apply_cell(model: Model, table: Table, cell: Cell, source: str) -> None:
         # A withheld count (or the count behind a withheld percentage) is a figure to audit; a withheld
         # model figure (a projection) or rate publishes nothing and is not a count of children.
         if cell.terms and cell.kind in ("count", "percent") and all(c == 1 for _, c in cell.terms):
-            model.withhold(cell.terms, source, where)
+            model.withhold(cell.terms, source, where, share=cell.kind == "percent")
         return
     if cell.kind == "percent" and text.lower() == LOW:
         model.percent(cell.terms, cell.den, 0, None, source, where)
@@ -1333,7 +1360,7 @@ class Audit:
 
     def withheld_in_year(self, year: int) -> list[Interval]:
         vars_ = self.reading.model.vars
-        return [i for i in self.withheld if any(w.startswith(f"{year}/") for w in vars_[i.key].withheld)]
+        return [i for i in self.withheld if any(w.startswith(f"{year}/") for w in vars_[i.key].withheld_anywhere)]
 
     def summary(self) -> str:
         lines = [f"Audit of {self.folder}: {len(self.withheld)} withheld figures in {len(self.years)} statement "
@@ -1415,7 +1442,7 @@ def audit_edition(folder: Path, population: dict | Path | None = None, threshold
             without[source] = Solver(model, frozenset({source}))
         return without[source]
 
-    targets = sorted((k for k, v in model.vars.items() if v.withheld), key=str)
+    targets = model.targets()
     intervals = [solver.interval(k) for k in targets]
     findings = []
     for interval in intervals:
@@ -1425,7 +1452,8 @@ def audit_edition(folder: Path, population: dict | Path | None = None, threshold
         root = solver.component_of(interval.key)
         sources = solver.sources(root) if root is not None else sorted({b[0] for b in var.bounds})
         finding = Finding(interval.key, describe(interval.key), interval.low, interval.high,
-                          sorted(set(var.withheld)), sorted({w for _, w in var.shown}), sources=sources)
+                          sorted(set(var.withheld_anywhere)),
+                          sorted({w for _, w in model.shown_figures.get(interval.key, [])}), sources=sources)
         if explain:
             finding.necessary = [s for s in sources if s not in DEFINITIONS
                                  and solver_without(s).interval(interval.key).width >= threshold]
