@@ -66,12 +66,15 @@ def generate(folder: Path, children: int, seed: int = 1) -> int:
     rec = np.where(last, ENDS[rng.integers(0, len(ENDS), len(child_ix))], "X1")
     rec = np.where(still_open, "", rec)
     episodes = pd.DataFrame({
-        "CHILD": ids[child_ix], "DECOM": decom, "RNE": np.where(pos == 0, "S", rng.choice(["P", "L", "T", "U", "B"], len(child_ix), p=[.6, .2, .08, .08, .04])),
-        "LS": rng.choice(LS, len(child_ix), p=LS_P / LS_P.sum()), "CIN": rng.choice([f"N{i}" for i in range(1, 9)], len(child_ix)),
+        "CHILD": ids[child_ix], "DECOM": decom,
+        "RNE": np.where(pos == 0, "S", rng.choice(["P", "L", "T", "U", "B"], len(child_ix), p=[.6, .2, .08, .08, .04])),
+        "LS": rng.choice(LS, len(child_ix), p=LS_P / LS_P.sum()),
+        "CIN": rng.choice([f"N{i}" for i in range(1, 9)], len(child_ix)),
         "PLACE": rng.choice(PLACES, len(child_ix), p=PLACE_P / PLACE_P.sum()),
         "PLACE_PROVIDER": rng.choice(["PR1", "PR2", "PR3", "PR4", "PR5"], len(child_ix)),
         "DEC": np.where(still_open, -1, dec), "REC": rec, "REASON_PLACE_CHANGE": "",
-        "HOME_POST": pool[rng.integers(0, len(pool), len(child_ix))], "PL_POST": pool[rng.integers(0, len(pool), len(child_ix))],
+        "HOME_POST": pool[rng.integers(0, len(pool), len(child_ix))],
+        "PL_POST": pool[rng.integers(0, len(pool), len(child_ix))],
         "URN": "SC" + rng.integers(100000, 999999, len(child_ix)).astype(str),
     })[keep]
     episodes.loc[episodes["PLACE"] == "P1", "PLACE_PROVIDER"] = "PR0"
@@ -93,10 +96,12 @@ def generate(folder: Path, children: int, seed: int = 1) -> int:
                       "ETHNIC": rng.choice(["WBRI", "MWBC", "AIND", "BAFR", "OOTH", "NOBT"], len(kids)),
                       "UPN": "", "MOTHER": "", "MC_DOB": ""}).to_csv(folder / f"{year - 1}-header.csv", index=False)
         u = kids[rng.random(len(kids)) < 0.06]
-        pd.DataFrame({"CHILD": ids[u], "SEX": "1", "DOB": _dates(dob[u]), "DUC": ""}).to_csv(folder / f"{year - 1}-uasc.csv", index=False)
+        pd.DataFrame({"CHILD": ids[u], "SEX": "1", "DOB": _dates(dob[u]), "DUC": ""}).to_csv(
+            folder / f"{year - 1}-uasc.csv", index=False)
         o = kids[rng.random(len(kids)) < 0.1]
         pd.DataFrame({"CHILD": ids[o], "DOB": _dates(dob[o]), "IN_TOUCH": rng.choice(["YES", "NO", "NREQ"], len(o)),
-                      "ACTIV": rng.choice(["F1", "F2", "G5", "P3"], len(o)), "ACCOM": rng.choice(["H1", "D1", "S2"], len(o))}
+                      "ACTIV": rng.choice(["F1", "F2", "G5", "P3"], len(o)),
+                      "ACCOM": rng.choice(["H1", "D1", "S2"], len(o))}
                      ).to_csv(folder / f"{year - 1}-oc3.csv", index=False)
     return rows
 

@@ -7,8 +7,8 @@ from .values import Figure, Namespace
 
 def build_context(view) -> Namespace:
     """All names for one statement year (only that year's and earlier data)."""
-    from .stats import children_context, market_context
     from .forecast import context as forecast_context
+    from .stats import children_context, market_context
 
     year = view.year
     context = Namespace(

@@ -4,7 +4,7 @@ Each table lives at ``data/<year>/<name>.csv`` (``scope="year"``) or
 ``data/reference/<name>.csv`` (``scope="reference"``). A table declares its
 columns (type, unit, allowed codes), its key (the columns that identify a row),
 whether it carries a total row, and which columns are commercially sensitive
-(the provider edition drops them and everything derived from them).
+(the public edition drops them and everything derived from them).
 
 Codes are short ``snake_case`` words. Analysts may also type the code's label
 (for example ``10 to 15`` for ``age_10_to_15``): loading maps labels to codes,
@@ -86,18 +86,38 @@ LOCATIONS = {
 
 UASC = {"uasc": "Unaccompanied asylum-seeking children", "not_uasc": "Other children"}
 
+#: "Not known" in every breakdown (issue 10): a council that cannot place every child in a category
+#: says so in a row of its own rather than inventing a split. Codes added to the DfE lists here are
+#: drawn in charts only when they hold children.
+NOT_KNOWN = "not_known"
+ADDED_NOT_KNOWN = {
+    "age_band": "Age not known",
+    "legal_status": "Legal status not known",
+    "placement_type": "Placement type not known",
+    "provider": "Provider not known",
+    "uasc": "Not known whether unaccompanied",
+}
+
 LOOKED_AFTER_BREAKDOWNS = {
     "total": {"all": "All children looked after"},
-    "age_band": AGE_BANDS,
+    "age_band": {**AGE_BANDS, NOT_KNOWN: ADDED_NOT_KNOWN["age_band"]},
     "sex": SEX,
     "ethnicity": ETHNICITY,
-    "legal_status": LEGAL_STATUS,
-    "placement_type": PLACEMENT_TYPES,
-    "provider": PROVIDERS,
+    "legal_status": {**LEGAL_STATUS, NOT_KNOWN: ADDED_NOT_KNOWN["legal_status"]},
+    "placement_type": {**PLACEMENT_TYPES, NOT_KNOWN: ADDED_NOT_KNOWN["placement_type"]},
+    "provider": {**PROVIDERS, NOT_KNOWN: ADDED_NOT_KNOWN["provider"]},
     "distance": DISTANCE_BANDS,
     "location": LOCATIONS,
-    "uasc": UASC,
+    "uasc": {**UASC, NOT_KNOWN: ADDED_NOT_KNOWN["uasc"]},
 }
+
+
+def drawn(breakdown: str, code: str, value) -> bool:
+    """Whether a category belongs in a chart or table: every DfE category, and an added "not known"
+    only when it holds children (so a council that knows every child's age sees no empty row)."""
+    if value is None:
+        return False
+    return not (code == NOT_KNOWN and breakdown in ADDED_NOT_KNOWN and not value)
 
 CATEGORIES_OF_NEED = {
     "abuse_or_neglect": "Abuse or neglect",  # N1
@@ -277,6 +297,45 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Protection:
+    """How a table's counts of children are protected (``generator/disclosure.py`` reads this).
+
+    ``counts``: columns that count children (or their placements or referrals):
+    1 to the threshold is withheld, and secondary suppression protects them.
+    ``linked``: columns that describe the same row's activity and would bound a
+    withheld count (weeks of care: a child can have at most 52.3 weeks in a
+    year), so they are withheld wherever the row's count is.
+    How the cells add up, as a reader can see them:
+    ``total_row``: (group column, code column, total group, total code): each
+    group's categories add up to the one total row (``looked_after``);
+    ``group_total``: (group column, code column, total code): each group has
+    its own total row; ``two_way``: (row column, column column): the statement
+    publishes row and column margins; ``part_of``: (numerator, denominator):
+    a percentage publishes both, so the complement is published too.
+    ``bounds``: (linked column, count column, most per count).
+    ``headline``: rows whose counts the statement is for (matched column by
+    column; a column left out matches any code): secondary suppression
+    withholds them only when nothing else protects the cell.
+    """
+
+    counts: tuple[str, ...]
+    linked: tuple[str, ...] = ()
+    total_row: tuple[str, str, str, str] | None = None
+    group_total: tuple[str, str, str] | None = None
+    two_way: tuple[str, str] | None = None
+    part_of: tuple[str, str] | None = None
+    bounds: tuple[tuple[str, str, float], ...] = ()
+    headline: tuple[dict, ...] = ()
+
+
+#: Codes that carry the least information: secondary suppression withholds them first.
+LEAST_INFORMATIVE_CODES = ("not_known", "other", "other_public", "residential_other")
+
+#: Most weeks of care one child (or one placement) can have in a year: 366 days / 7.
+MAX_WEEKS_A_YEAR = 52.3
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     title: str
@@ -295,6 +354,8 @@ class Table:
     #: Optional tables may be absent from a year's folder.
     required: bool = True
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Counts of children and how they add up (None: nothing here counts children).
+    protection: Protection | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -326,11 +387,18 @@ TABLES: tuple[Table, ...] = (
         "each breakdown; the 'total' breakdown has one row, category 'all'. Every other "
         "breakdown's categories add up to the total.",
         (
-            Column("breakdown", "code", "Which breakdown the row belongs to", codes={k: k.replace("_", " ").capitalize() for k in LOOKED_AFTER_BREAKDOWNS}),
-            Column("category", "code", "The category within the breakdown", codes_by=("breakdown", LOOKED_AFTER_BREAKDOWNS)),
+            Column("breakdown", "code", "Which breakdown the row belongs to",
+                   codes={k: k.replace("_", " ").capitalize() for k in LOOKED_AFTER_BREAKDOWNS}),
+            Column("category", "code", "The category within the breakdown",
+                   codes_by=("breakdown", LOOKED_AFTER_BREAKDOWNS)),
             _count("children", "Children looked after at 31 March in this category"),
         ),
         key=("breakdown", "category"),
+        protection=Protection(
+            counts=("children",), total_row=("breakdown", "category", "total", "all"),
+            headline=({"breakdown": "total"}, {"breakdown": "placement_type"},
+                      {"breakdown": "distance", "category": "over_20_miles"},
+                      {"breakdown": "provider", "category": "own_provision"})),
     ),
     Table(
         "starts_and_ceases",
@@ -348,6 +416,8 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("movement", "reason"),
         total_code=("reason", "all"),
+        protection=Protection(counts=("children",), group_total=("movement", "reason", "all"),
+                              headline=({"reason": "all"},)),
     ),
     Table(
         "placements_by_type_and_age",
@@ -363,6 +433,10 @@ TABLES: tuple[Table, ...] = (
             Column("weeks_of_care", "number", "Weeks of care within the year", unit="weeks"),
         ),
         key=("placement_type", "age_band"),
+        protection=Protection(
+            counts=("children", "placements"), linked=("weeks_of_care",), two_way=("placement_type", "age_band"),
+            bounds=(("weeks_of_care", "placements", MAX_WEEKS_A_YEAR),
+                    ("weeks_of_care", "children", MAX_WEEKS_A_YEAR))),
     ),
     Table(
         "placement_stability",
@@ -377,6 +451,7 @@ TABLES: tuple[Table, ...] = (
             _count("cohort", "Children in the cohort (denominator)"),
         ),
         key=("measure",),
+        protection=Protection(counts=("children", "cohort"), part_of=("children", "cohort"), headline=({},)),
     ),
     Table(
         "care_leavers",
@@ -391,6 +466,7 @@ TABLES: tuple[Table, ...] = (
             _count("cohort", "Care leavers in the age group (denominator)"),
         ),
         key=("age_group", "measure"),
+        protection=Protection(counts=("children", "cohort"), part_of=("children", "cohort"), headline=({},)),
     ),
     Table(
         "spend_by_service",
@@ -407,12 +483,14 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("service", "sector"),
         source="finance",
+        protection=Protection(counts=("children",), linked=("weeks_of_care",), two_way=("service", "sector"),
+                              bounds=(("weeks_of_care", "children", MAX_WEEKS_A_YEAR),)),
     ),
     Table(
         "spend_with_providers",
         "Spend with named providers",
         "Spend with each external provider in the year by service. Commercially sensitive: the "
-        "provider edition leaves this table, and everything drawn from it, out entirely.",
+        "public edition leaves this table, and everything drawn from it, out entirely.",
         (
             Column("provider", "text", "Provider's name"),
             Column("service", "code", "Service", codes=SERVICES),
@@ -478,6 +556,7 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("service", "route"),
         source="commissioning",
+        protection=Protection(counts=("placements",), two_way=("service", "route")),
     ),
     Table(
         "referrals",
@@ -490,6 +569,7 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("month", "outcome"),
         source="commissioning",
+        protection=Protection(counts=("referrals",), two_way=("month", "outcome")),
     ),
     Table(
         "action_plan",
@@ -655,10 +735,9 @@ FORECAST_TABLES: tuple[Table, ...] = (
 )
 TABLES = TABLES + FORECAST_TABLES
 
-#: Tables from finance, fostering, market and commissioning systems are optional: a council can
-#: start with its SSDA903 return alone, and its pages then show x where a figure needs them.
-TABLES = tuple(replace(t, required=False) if t.scope == "year" and t.source != "ssda903" else t
-               for t in TABLES)
+#: Every table is optional (issue 10): a council starts from what it has, even one year's total, and
+#: every figure that needs a table it did not supply shows x (not available), never 0.
+TABLES = tuple(replace(t, required=False) for t in TABLES)
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 YEAR_TABLES = tuple(t for t in TABLES if t.scope == "year")

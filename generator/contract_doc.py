@@ -86,7 +86,7 @@ def table_markdown(table: Table) -> str:
         column, code = table.total_code
         lines.append(f"- Total rows: the row with `{column}` `{code}` equals the sum of the other rows of its group")
     if table.sensitive:
-        lines.append("- Commercially sensitive: the whole table (left out of the provider edition)")
+        lines.append("- Commercially sensitive: the whole table (left out of the public edition)")
     lines += [f"- Note: {note}" for note in table.notes]
     lines += ["", "| Column | Type | Unit | Allowed codes | Required | Commercially sensitive | Description |",
               "| --- | --- | --- | --- | --- | --- | --- |"]

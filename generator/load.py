@@ -16,6 +16,7 @@ and does not report an unreadable cell a second time as missing.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
@@ -25,9 +26,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import inputs
 from .config import Authority
-from .contract import (CHILD_LEVEL_COLUMNS, COLUMN_TYPES, REFERENCE_TABLES, TABLES_BY_NAME,
-                       YEAR_TABLES, Column, Table, codes_for)
+from .contract import (
+    CHILD_LEVEL_COLUMNS,
+    COLUMN_TYPES,
+    REFERENCE_TABLES,
+    YEAR_TABLES,
+    Column,
+    Table,
+    codes_for,
+)
 from .dataset import Dataset
 from .problems import Problem
 
@@ -39,17 +48,18 @@ CHILD_LEVEL_MESSAGE = "child-level records must never be in data/; run extract, 
 # Reading text as Excel writes it
 # ---------------------------------------------------------------------------
 
+class NotText(ValueError):
+    """A file that is not text in an encoding the tool reads (a spreadsheet renamed .csv, an image)."""
+
+
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without a BOM), UTF-16 with a BOM, else cp1252 (Excel's "CSV")."""
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16", errors="replace")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    """The file's text through the one door (``inputs.decode``): UTF-8 with or without a BOM, UTF-16
+    with a BOM, else cp1252 (Excel's "CSV"). A UTF-8 file with stray cp1252 bytes keeps each such
+    byte as a lone surrogate, so ``read_table`` can name the cell; not text at all raises ``NotText``."""
+    decoded = inputs.decode(path.read_bytes())
+    if decoded.binary:
+        raise NotText("this is not a text file")
+    return decoded.text
 
 
 def header_name(cell: str) -> str:
@@ -93,7 +103,7 @@ def check_no_child_level(data_dir: Path) -> list[Problem]:
             continue
         try:
             rows = read_rows(path)
-        except (OSError, csv.Error):
+        except (OSError, csv.Error, NotText):
             continue  # reported by load_dataset when it reads the table
         header = rows[0] if rows else []
         for cell in header:
@@ -159,10 +169,9 @@ def parse_month(text: str) -> str:
         return f"{m[1]}-{int(m[2]):02d}"
     if m := re.match(r"^(\d{1,2}/)?(\d{1,2})/(\d{4})$", text):
         return f"{m[3]}-{int(m[2]):02d}"
-    if m := re.match(r"^([A-Za-z]{3})[A-Za-z]*[\s\-]+(\d{2}|\d{4})$", text):
-        if m[1].lower() in MONTHS:
-            year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
-            return f"{year}-{MONTHS[m[1].lower()]:02d}"
+    if (m := re.match(r"^([A-Za-z]{3})[A-Za-z]*[\s\-]+(\d{2}|\d{4})$", text)) and m[1].lower() in MONTHS:
+        year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
+        return f"{year}-{MONTHS[m[1].lower()]:02d}"
     raise CellError("write the month as YYYY-MM, e.g. 2025-04")
 
 
@@ -233,6 +242,9 @@ def read_table(path: Path, table: Table, file: str) -> tuple[pd.DataFrame | None
     """One contract table from one CSV; the frame has every contract column, in order."""
     try:
         rows = read_rows(path)
+    except NotText:
+        return None, [Problem("file-not-text", "this is not a text file (or not in an encoding the tool reads)",
+                              file=file, expected="a CSV file", hint=inputs.SAVE_AS_UTF8)]
     except (OSError, csv.Error) as exc:
         return None, [Problem("file-unreadable", f"could not read the file: {exc}", file=file)]
     while rows and not any(rows[-1]):
@@ -260,7 +272,10 @@ def read_table(path: Path, table: Table, file: str) -> tuple[pd.DataFrame | None
             parent = column.codes_by[0] if column.codes_by else None
             codes = codes_for(table, column, record if parent and record.get(parent) else None)
             value = None
-            if text:
+            if text and not text.isascii() and (problem := _encoding_problem(text, file, number, column.name)):
+                unreadable.add((number, column.name))
+                problems.append(problem)
+            elif text:
                 try:
                     value = parse_cell(text, column, codes)
                 except CellError as err:
@@ -275,6 +290,20 @@ def read_table(path: Path, table: Table, file: str) -> tuple[pd.DataFrame | None
     frame = _frame(table, data)
     frame.attrs.update(file=file, rows=numbers, unreadable=unreadable)
     return frame, problems
+
+
+def _encoding_problem(text: str, file: str, row: int, column: str) -> Problem | None:
+    """A cell holding a byte that is not UTF-8 in a UTF-8 file, or text garbled before it was saved."""
+    if inputs.has_escaped(text):
+        return Problem("cell-encoding", "this cell holds a character that is not UTF-8, though the rest of the file "
+                       "is (pasted from another program, such as a Word apostrophe)", file=file, row=row,
+                       column=column, value=inputs.readable(text),
+                       hint="retype the character, then " + inputs.SAVE_AS_UTF8)
+    found = inputs.mojibake(text)
+    if found:
+        return Problem("cell-garbled", inputs.mojibake_message(*found), file=file, row=row, column=column,
+                       value=text, hint=f"replace {found[0]!r} with {found[1]!r}")
+    return None
 
 
 CELL_MESSAGES = {"integer": "not a whole number", "number": "not a number", "money": "not an amount in pounds",
@@ -300,7 +329,8 @@ def _header_positions(header: list[str], table: Table, file: str, body: list[lis
     for position, cell in enumerate(header + [""] * (width - len(header))):
         name = header_name(cell)
         if not name:
-            filled = [(n, row[position]) for n, row in enumerate(body, start=2) if position < len(row) and row[position]]
+            filled = [(n, row[position]) for n, row in enumerate(body, start=2)
+                      if position < len(row) and row[position]]
             if filled:
                 problems.append(Problem(
                     "column-no-header", "a value in a column with no header", file=file, row=filled[0][0],
@@ -405,10 +435,8 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
             years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name)
         elif folder.name != "reference":
             hint = None
-            try:
+            with contextlib.suppress(CellError):
                 hint = f"rename it {parse_year(folder.name)}"
-            except CellError:
-                pass
             problems.append(Problem(
                 "folder-unknown", "unknown folder; its files are not read", file=_display(folder, data_dir),
                 expected="year folders named by the year ending 31 March, e.g. 2026, and reference",
@@ -417,7 +445,7 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
     if ref_folder.is_dir():
         reference = _read_folder(ref_folder, REFERENCE_TABLES, data_dir, skip, problems, files, "reference")
     else:
-        for table in REFERENCE_TABLES:
+        for table in (t for t in REFERENCE_TABLES if t.required):
             problems.append(Problem("table-missing", f"the required table {table.title!r} is missing",
                                     file=_display(ref_folder / f"{table.name}.csv", data_dir),
                                     expected=f"a file named {table.name}.csv"))

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import jinja2
-import pandas as pd
 
 from .problems import BuildError, Problem
 from .redact import SensitiveInProse
-from .values import Change, Figure, Namespace, format_value
+from .values import SYMBOLS, Change, Figure, Namespace, WithheldValue, format_value, withheld_words
 
 # ---------------------------------------------------------------------------
 # Filters: every one takes a Figure, a Change or a plain number.
@@ -36,25 +36,94 @@ def _figure(value, kind: str) -> Figure:
     return Figure(value, kind)
 
 
+# ---------------------------------------------------------------------------
+# Withheld figures in running text: words, not "c"
+# ---------------------------------------------------------------------------
+
+_MARK = "\x00withheld:{}\x00"
+_MARK_PATTERN = re.compile("\x00withheld:(\\w+)\x00")
+#: Nouns a count is followed by: "a withheld number of children".
+_COUNTED = {"children", "child", "young", "people", "places", "place", "households", "referrals", "placements",
+            "care", "foster", "homes", "carers", "settings", "families", "teenagers", "girls", "boys", "babies",
+            "brothers", "sisters", "unaccompanied", "new", "more", "fewer", "beds", "weeks"}
+PRIVACY_ANCHOR = "methods.md#protecting-childrens-privacy"
+
+
+def withheld_mark(value) -> str | None:
+    """The placeholder a withheld figure leaves in rendered text (``None`` if it is not withheld)."""
+    if isinstance(value, Figure) and value.symbol == "c":
+        return _MARK.format(value.kind)
+    if isinstance(value, Change) and value.symbol == "c":
+        return _MARK.format("change")
+    return None
+
+
+def _finalize(value):
+    return withheld_mark(value) or value
+
+
+def _sentence_start(before: str) -> bool:
+    text = re.sub(r"[*_`]+", "", before).rstrip()
+    text = re.sub(r"^\s*(?:[-+*]|\d+\.|#+|>)\s*", "", text) if not text or text.lstrip()[0] in "-+*#>0123456789" \
+        else text
+    return text == "" or text.endswith((".", "!", "?", ":")) and not text.endswith("..")
+
+
+def words_for_withheld(markdown: str, docs_path: str) -> str:
+    """Turn each withheld figure's mark into words linked to the explanation.
+
+    In running text "c lived more than 20 miles away" reads "A withheld number
+    lived more than 20 miles away" (capital at the start of a sentence, "of"
+    before a noun: "a withheld number of children"); in a Markdown table cell
+    the symbol ``c`` stays, as in every other table.
+    """
+    # A Markdown link to a page, relative to this page's source file: MkDocs turns it into the page's URL.
+    href = posixpath.relpath(PRIVACY_ANCHOR, posixpath.dirname(docs_path) or ".")
+    out_lines = []
+    for line in markdown.split("\n"):
+        if "\x00withheld:" not in line:
+            out_lines.append(line)
+            continue
+        if line.lstrip().startswith("|"):
+            out_lines.append(_MARK_PATTERN.sub("c", line))
+            continue
+        pieces, last = [], 0
+        for match in _MARK_PATTERN.finditer(line):
+            before = line[last:match.start()]
+            pieces.append(before)
+            words = withheld_words(match.group(1))
+            after = line[match.end():]
+            next_word = re.match(r"\s+([A-Za-z]+)", after)
+            of = " of" if match.group(1) == "count" and next_word and next_word.group(1).lower() in _COUNTED else ""
+            if _sentence_start(line[:match.start()]):
+                words = words[0].upper() + words[1:]
+            pieces.append(f'[{words}]({href} "Withheld to protect children\'s privacy: how and why"){of}')
+            last = match.end()
+        pieces.append(line[last:])
+        out_lines.append("".join(pieces))
+    return "\n".join(out_lines)
+
+
 def number_filter(value, decimals: int | None = None) -> str:
     """``{{ x | number }}``: thousands separators, e.g. 1,234."""
     figure = _figure(value, "number")
     if figure.symbol:
-        return figure.symbol
+        return withheld_mark(figure) or figure.symbol
     return format_value(figure.value, "count" if decimals is None and float(figure.value).is_integer() else "number",
                         decimals)
 
 
 def percent_filter(value, decimals: int = 0) -> str:
     """``{{ x | percent }}``: a percentage, e.g. 71%; ``percent(1)`` for 71.4%."""
-    return _figure(value, "percent").format(decimals)
+    figure = _figure(value, "percent")
+    return withheld_mark(figure) or figure.format(decimals)
 
 
 def money_filter(value, decimals: int = 0) -> str:
     """``{{ x | money }}``: pounds, e.g. £1,234."""
     figure = _figure(value, "money")
     if figure.symbol:
-        return figure.symbol
+        return withheld_mark(figure) or figure.symbol
     return format_value(figure.value, "money", decimals)
 
 
@@ -62,7 +131,7 @@ def per10k_filter(value, decimals: int = 0) -> str:
     """``{{ x | per10k }}``: a rate with its unit, e.g. 68 per 10,000 children."""
     figure = _figure(value, "rate")
     if figure.symbol:
-        return figure.symbol
+        return withheld_mark(figure) or figure.symbol
     return f"{format_value(figure.value, 'rate', decimals)} per 10,000 children"
 
 
@@ -75,7 +144,7 @@ def change_filter(value, since: str | None = None) -> str:
         raise TypeError("the change filter needs a change, e.g. looked_after.change")
     if since:
         value = Change(value.current, value.previous, since)
-    return value.format()
+    return withheld_mark(value) or value.format()
 
 
 def label_filter(code, codes: dict | None = None) -> str:
@@ -211,6 +280,7 @@ class OutputRenderer:
         self.downloads_dir = downloads_dir
         self.downloads: dict[str, bytes] = {}
         self.used: list[str] = []
+        self.empty = 0  # charts and tables with no figures at all
 
     def _lookup(self, name: str, kind: str):
         if not isinstance(name, str) or name not in self.outputs:
@@ -228,6 +298,8 @@ class OutputRenderer:
         # frame_for gives the frame, or (the output as published, the frame) when disclosure
         # control replaced the summary.
         output, frame = shown if isinstance(shown, tuple) else (output, shown)
+        if frame is None or frame.empty:
+            self.empty += 1
         count = self.used.count(name)
         self.used.append(name)
         element_id = f"{kind}-{name}" + (f"-{count + 1}" if count else "")
@@ -247,8 +319,20 @@ class OutputRenderer:
         return self._render(name, "table")
 
 
+class _Environment(jinja2.Environment):
+    """Jinja, except that a withheld figure gives no value to a template: any use is an error."""
+
+    def getattr(self, obj, attribute):
+        if isinstance(obj, Figure) and obj.symbol == "c" and attribute in ("value", "number", "percent"):
+            raise WithheldValue(f"this figure is withheld (c) and its .{attribute} cannot be used: write the figure "
+                                "itself, e.g. {{ looked_after.distance.over_20_miles.children }}, and a withheld "
+                                "figure reads as words ('a withheld number')")
+        return super().getattr(obj, attribute)
+
+
 def make_environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
+        finalize=_finalize,
         autoescape=False,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
@@ -258,17 +342,70 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
+#: What a symbol in the prose means, said once at the foot of each page that uses it (issue 10).
+SYMBOL_NOTES = {
+    "c": SYMBOLS["c"],
+    "x": "not available: the figure was not supplied in the council's data, or cannot be worked out from it",
+    "z": SYMBOLS["z"],
+    "low": SYMBOLS["low"],
+}
+ALL_MISSING_NOTE = ("**None of the figures on this page are available yet.** The data they come from has not been "
+                    "supplied, so each is shown as `x`.")
+
+
+class FigureTally:
+    """Counts the figures a page prints and the symbols among them (Jinja's ``finalize`` hook)."""
+
+    def __init__(self):
+        self.figures = 0
+        self.symbols: list[str] = []
+
+    def __call__(self, value):
+        symbol = None
+        if isinstance(value, (Figure, Change)):
+            self.figures += 1
+            symbol = value.symbol
+        elif isinstance(value, str) and value in SYMBOL_NOTES:  # a filter's output: "x", "z" ...
+            self.figures += 1
+            symbol = value
+        elif isinstance(value, str) and _MARK_PATTERN.fullmatch(value):  # a filter's withheld figure
+            self.figures += 1
+            symbol = "c"
+        if symbol is not None:
+            self.symbols.append(symbol)
+        return _finalize(value)
+
+    def explain(self, markdown: str, empty_outputs: int = 0, outputs: int = 0) -> str:
+        """The page with a note explaining each symbol its prose uses and, when no figure on it is
+        available (every one ``x``, every chart and table empty), a plain sentence saying so."""
+        # A withheld figure reads as words linked to the explanation, not as "c": no note needed.
+        used = [s for s in SYMBOL_NOTES if s in self.symbols and s != "c"]
+        if used:
+            notes = "; ".join(f"`{s}` {SYMBOL_NOTES[s]}" for s in used)
+            markdown = markdown.rstrip("\n") + f"\n\n*Symbols on this page:* {notes}.\n"
+        shown = self.figures - len(self.symbols) + (outputs - empty_outputs)
+        if shown == 0 and self.figures + outputs and set(self.symbols) <= {"x"}:
+            lines = markdown.split("\n")
+            at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+            lines[at:at] = ["", ALL_MISSING_NOTE, ""]
+            markdown = "\n".join(lines)
+        return markdown
+
+
 def render_page(source_name: str, docs_path: str, text: str, context: Namespace, renderer: OutputRenderer,
                 env: jinja2.Environment | None = None) -> RenderedPage:
     """Fill one page's placeholders; raise BuildError naming file and line on any mistake."""
     env = env or make_environment()
     global_names = ["chart", "table", *FILTERS]
     env.undefined = make_undefined(context, global_names)
+    tally = FigureTally()
+    env.finalize = tally
     try:
         # Compiled with our file name, so a runtime error's traceback gives the template line.
         code = env.compile(text, name=source_name, filename=source_name)
         template = env.template_class.from_code(env, code, env.make_globals(None))
-        markdown = template.render(**context, chart=renderer.chart, table=renderer.table)
+        markdown = words_for_withheld(template.render(**context, chart=renderer.chart, table=renderer.table),
+                                      docs_path)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(_syntax_problem(source_name, exc, env), stage="render") from None
     except UnknownName as exc:
@@ -278,15 +415,21 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         raise BuildError(Problem("unknown-name", str(exc), file=source_name, line=line, hint=hint),
                          stage="render") from None
     except SensitiveInProse as exc:
-        raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name, line=_template_line(exc, source_name),
+        raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name,
+                                 line=_template_line(exc, source_name),
                                  hint="put the sentence inside a '::: restricted' block, or use a figure that is "
-                                      "not commercially sensitive"), stage="render (provider edition)") from None
+                                      "not commercially sensitive"), stage="render (public edition)") from None
+    except WithheldValue as exc:
+        raise BuildError(Problem("withheld-value", str(exc), file=source_name, line=_template_line(exc, source_name),
+                                 hint="a sentence needs no {% if %} for a withheld figure: see the commissioners' "
+                                      "guide, 'When a figure is withheld'"), stage="render") from None
     except BuildError:
         raise
     except Exception as exc:  # any other error inside the template: say where
         line = _template_line(exc, source_name)
         raise BuildError(Problem("template-error", f"{type(exc).__name__}: {exc}", file=source_name, line=line),
                          stage="render") from None
+    markdown = tally.explain(markdown, renderer.empty, len(renderer.used))
     return RenderedPage(docs_path, markdown, dict(renderer.downloads), list(renderer.used))
 
 

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .contract import (AGE_BANDS, COLUMN_TYPES, LOOKED_AFTER_BREAKDOWNS, Table,
-                       TABLES_BY_NAME)
+from .contract import AGE_BANDS, COLUMN_TYPES, LOOKED_AFTER_BREAKDOWNS, TABLES_BY_NAME, Table
 from .dataset import Dataset
 from .problems import Problem
 
@@ -112,13 +111,15 @@ def duplicate_keys(sheet: Sheet) -> Iterator[Problem]:
         if key in seen:
             yield Problem("duplicate-key",
                           f"rows {seen[key]} and {number} are for the same {_key_text(sheet.table, record)}",
-                          file=sheet.file, row=number, hint="keep one row for each; add the figures up if both are needed")
+                          file=sheet.file, row=number,
+                          hint="keep one row for each; add the figures up if both are needed")
         else:
             seen[key] = number
 
 
 def totals(sheet: Sheet) -> Iterator[Problem]:
-    """Each group has its total row, equal to the sum of the group's other rows (``total-missing``, ``total-mismatch``)."""
+    """Each group has its total row, equal to the sum of the group's other rows
+    (``total-missing``, ``total-mismatch``)."""
     if sheet.table.total_code is None or not sheet.keys_complete:
         return
     column, code = sheet.table.total_code
@@ -197,8 +198,10 @@ TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
 # ---------------------------------------------------------------------------
 
 def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Children looked after: the total row and every breakdown are present, and each breakdown adds up to the
-    total (``looked-after-total-missing``, ``looked-after-breakdown-missing``, ``looked-after-breakdown-sum``)."""
+    """Children looked after: a table with breakdowns has its total row, and each breakdown supplied adds up to
+    the total (``looked-after-total-missing``, ``looked-after-breakdown-sum``). Any breakdown may be left out
+    (its figures show x); one whose rows fall short of the total while some categories have no row is a
+    warning (``looked-after-breakdown-short``): those categories show x."""
     sheet = sheets.get("looked_after")
     if sheet is None or not sheet.keys_complete:
         return
@@ -214,12 +217,19 @@ def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
             continue
         part = [(number, r) for number, r in rows if r["breakdown"] == breakdown]
         if not part:
-            yield Problem("looked-after-breakdown-missing", f"there are no rows for the breakdown {breakdown!r}",
-                          file=sheet.file, column="breakdown",
-                          expected="rows for every breakdown: " + ", ".join(LOOKED_AFTER_BREAKDOWNS))
-            continue
+            continue  # a breakdown not supplied: its figures show x
         values = [r["children"] for _, r in part]
         if total_record["children"] is None or any(v is None for v in values):
+            continue
+        listed = {r["category"] for _, r in part}
+        if sum(values) < total_record["children"] and not set(LOOKED_AFTER_BREAKDOWNS[breakdown]) <= listed:
+            yield Problem("looked-after-breakdown-short",
+                          f"the {breakdown!r} rows add up to {n(sum(values))}, "
+                          f"{n(total_record['children'] - sum(values))} short of the total (row {total_row}), "
+                          f"{n(total_record['children'])}; the categories without a row are shown as x",
+                          file=sheet.file, row=part[0][0], column="children", value=n(sum(values)),
+                          hint="add a row with category 'not_known' for the children whose "
+                               f"{breakdown.replace('_', ' ')} is not known", severity="warning")
             continue
         if sum(values) != total_record["children"]:
             yield Problem("looked-after-breakdown-sum",
@@ -244,7 +254,8 @@ def shares_within_whole(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem
 
 
 def fostering_places_add_up(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Fostering capacity: occupied + vacant available + vacant not available = approved places (``places-mismatch``)."""
+    """Fostering capacity: occupied + vacant available + vacant not available = approved places
+    (``places-mismatch``)."""
     sheet = sheets.get("fostering_capacity")
     parts = ("occupied", "vacant_available", "vacant_not_available")
     for number, r in (sheet.rows() if sheet else ()):
@@ -349,7 +360,8 @@ def population_covers_years(dataset: Dataset, sheets: dict[str, Sheet]) -> Itera
 
 
 def benchmarks_sane(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Benchmark years are from 2000 on (``benchmark-year``; after the latest data year, ``benchmark-year-future``, a warning) and percentages are at most 100 (``benchmark-percent-over-100``)."""
+    """Benchmark years are from 2000 on (``benchmark-year``; after the latest data year,
+    ``benchmark-year-future``, a warning) and percentages are at most 100 (``benchmark-percent-over-100``)."""
     sheet = sheets.get("benchmarks")
     latest = max(dataset.years, default=None)
     for number, r in (sheet.rows() if sheet else ()):

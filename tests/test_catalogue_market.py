@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_stats_market import make_view, year_2026
 
 from generator.catalogue import market as catalogue
 from generator.contract import TABLES_BY_NAME
 from generator.stats.market_context import is_sensitive
 from generator.values import KINDS
-from test_stats_market import make_view, year_2026
 
 NAMES = ("spend_by_service", "spend_trend", "unit_costs", "unit_costs_table", "spend_with_providers",
          "fostering_capacity", "fostering_households_trend", "recruitment_funnel", "market_by_grade",
@@ -231,12 +231,12 @@ def test_measures_document_every_published_measure():
     assert "weighted" in unit_cost.method and "section 251" in unit_cost.reference.lower()
 
 
-def test_provider_edition_drops_the_saving_column_and_withholds_named_providers():
+def test_public_edition_drops_the_saving_column_and_withholds_named_providers():
     # issue 4: the action plan stays, without its sensitive savings; spend with named providers goes
-    from generator.redact import SensitiveInProse, provider_frame
+    from generator.redact import SensitiveInProse, public_frame
 
     view = make_view()
-    plan = provider_frame(OUTPUTS["action_plan"], OUTPUTS["action_plan"].frame(view))
+    plan = public_frame(OUTPUTS["action_plan"], OUTPUTS["action_plan"].frame(view))
     assert list(plan.columns) == ["Ref", "Objective", "Action", "Lead", "Due", "Status"]
     with pytest.raises(SensitiveInProse):
-        provider_frame(OUTPUTS["spend_with_providers"], OUTPUTS["spend_with_providers"].frame(view))
+        public_frame(OUTPUTS["spend_with_providers"], OUTPUTS["spend_with_providers"].frame(view))

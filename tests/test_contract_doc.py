@@ -29,7 +29,8 @@ def test_every_table_and_column_is_documented(table):
         assert row, f"{table.name}.{column.name} has no row in its table"
         for code in (column.codes or {}):
             assert f"`{code}`" in row.group(0)
-    sensitive = [line for line in section.splitlines() if line.startswith("| `") and line.split("|")[6].strip() == "yes"]
+    sensitive = [line for line in section.splitlines()
+                 if line.startswith("| `") and line.split("|")[6].strip() == "yes"]
     assert len(sensitive) == len(table.sensitive_columns)
 
 

@@ -117,8 +117,9 @@ def test_totals_add_up():
         for breakdown, rows in la[la.breakdown != "total"].groupby("breakdown"):
             assert rows.children.sum() == total, (year, breakdown)
         sc = table("starts_and_ceases", year)
-        for movement, rows in sc.groupby("movement"):
-            assert rows.loc[rows.reason == "all", "children"].item() == rows.loc[rows.reason != "all", "children"].sum()
+        for _, rows in sc.groupby("movement"):
+            assert rows.loc[rows.reason == "all", "children"].item() == \
+                rows.loc[rows.reason != "all", "children"].sum()
         fc = table("fostering_capacity", year)
         assert (fc.occupied + fc.vacant_available + fc.vacant_not_available == fc.approved_places).all(), year
 
@@ -165,7 +166,8 @@ def test_new_placements_by_route_match_referrals_placed():
         ref = table("referrals", year)
         assert ref.month.nunique() == 12
         for outcome, names in outcome_routes.items():
-            assert ref.loc[ref.outcome == outcome, "referrals"].sum() == routes.loc[routes.route.isin(names), "placements"].sum()
+            placed = routes.loc[routes.route.isin(names), "placements"].sum()
+            assert ref.loc[ref.outcome == outcome, "referrals"].sum() == placed
 
 
 def test_recruitment_net_change_matches_households():

@@ -43,8 +43,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.extract import PlacementRule, read_903, year_tables
-from generator.extract import measures
+from generator.extract import PlacementRule, measures, read_903, year_tables
 
 FIXTURE = Path(__file__).parent / "fixtures" / "903"
 WARRINGTON = "E06000007"

@@ -32,7 +32,8 @@ def write_return(folder: Path, episodes: list[dict], born: dict[str, str] | None
     pd.DataFrame([{"CHILD": c, "SEX": "M", "DOB": d, "ETHNIC": "WBRI"} for c, d in born.items()]).to_csv(
         folder / "header.csv", index=False)
     if oc3 is not None:
-        pd.DataFrame(oc3, columns=["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"]).to_csv(folder / "oc3.csv", index=False)
+        columns = ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"]
+        pd.DataFrame(oc3, columns=columns).to_csv(folder / "oc3.csv", index=False)
     return folder
 
 

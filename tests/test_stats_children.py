@@ -11,8 +11,7 @@ import pytest
 from generator import contract
 from generator.config import Authority
 from generator.dataset import Dataset
-from generator.stats import children as stats
-from generator.stats import children_context
+from generator.stats import children as stats, children_context
 from generator.values import Change, Figure
 
 AUTHORITY = Authority("Testshire County Council", "Testshire", "E10000000", "ten similar councils", (2025, 2026))

@@ -8,11 +8,17 @@ import pandas as pd
 import pytest
 
 from generator.config import Authority
-from generator.contract import (ACTION_STATUS, CARER_TYPES, PROVISION_TYPES, RECRUITMENT_STAGES,
-                                REFERRAL_OUTCOMES, ROUTES, SERVICES)
+from generator.contract import (
+    ACTION_STATUS,
+    CARER_TYPES,
+    PROVISION_TYPES,
+    RECRUITMENT_STAGES,
+    REFERRAL_OUTCOMES,
+    ROUTES,
+    SERVICES,
+)
 from generator.dataset import Dataset
-from generator.stats import market as m
-from generator.stats import market_context
+from generator.stats import market as m, market_context
 from generator.values import Change, Figure, Namespace
 
 AUTHORITY = Authority("Exampleshire County Council", "Exampleshire", "E10000099", "Exampleshire's neighbours",

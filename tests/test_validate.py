@@ -61,7 +61,8 @@ def test_a_negative_count(data):
 
 
 def test_a_repeated_key_names_both_rows(data):
-    edit(data, "2026/commissioning_routes.csv", "childrens_home,spot,2", "childrens_home,spot,2\nFostering,In-house provision,1")
+    edit(data, "2026/commissioning_routes.csv", "childrens_home,spot,2",
+         "childrens_home,spot,2\nFostering,In-house provision,1")
     assert check(data) == [
         "data/2026/commissioning_routes.csv, row 4: rows 2 and 4 are for the same service 'fostering', "
         "route 'in_house'. Hint: keep one row for each; add the figures up if both are needed"]
@@ -88,12 +89,25 @@ def test_a_looked_after_breakdown_that_does_not_add_up_to_the_total(data):
         "(row 2) is 10 (found '11'); expected the 'sex' rows to add up to the total, 10"]
 
 
-def test_a_missing_looked_after_breakdown(data):
+def test_a_looked_after_breakdown_may_be_left_out(data):
+    # Issue 10: a council starts from what it has; a breakdown it cannot give shows x.
     edit(data, "2026/looked_after.csv", "uasc,uasc,1\nuasc,not_uasc,9\n", "")
-    assert check(data) == [
-        "data/2026/looked_after.csv, column 'breakdown': there are no rows for the breakdown 'uasc'; expected "
-        "rows for every breakdown: total, age_band, sex, ethnicity, legal_status, placement_type, provider, "
-        "distance, location, uasc"]
+    assert check(data) == []
+
+
+def test_a_breakdown_short_of_the_total_is_a_warning_and_its_unlisted_categories_are_not_zero(data):
+    # Issue 10: rows that fall short of the total leave the other categories unknown (x), not 0.
+    edit(data, "2026/looked_after.csv", "uasc,not_uasc,9\n", "")
+    dataset, _ = load_dataset(data, AUTHORITY)
+    problems = validate(dataset)
+    assert [(p.severity, str(p)) for p in problems] == [(
+        "warning", "data/2026/looked_after.csv, row 28, column 'children': the 'uasc' rows add up to 1, 9 short of "
+        "the total (row 2), 10; the categories without a row are shown as x (found '1'). Hint: add a row with "
+        "category 'not_known' for the children whose uasc is not known")]
+    from generator.stats.children import looked_after_breakdown
+    assert looked_after_breakdown(dataset.years[2026]["looked_after"], "uasc") == {
+        "uasc": 1, "not_uasc": None, "not_known": None}
+    assert looked_after_breakdown(dataset.years[2026]["looked_after"], "sex")["not_known"] == 0
 
 
 def test_a_missing_looked_after_total(data):
@@ -222,7 +236,8 @@ def test_frames_built_in_memory_without_row_numbers_are_numbered_from_row_2():
 def test_a_mistyped_category_is_reported_once_not_again_as_a_breakdown_that_does_not_add_up(data):
     edit(data, "2026/looked_after.csv", "sex,male,6", "sex,mail,6")
     dataset, problems = load_dataset(data, AUTHORITY)
-    assert [(p.code, p.row, p.column, p.hint) for p in problems] == [("cell-code", 8, "category", "did you mean 'male'?")]
+    assert [(p.code, p.row, p.column, p.hint) for p in problems] == \
+        [("cell-code", 8, "category", "did you mean 'male'?")]
     assert validate(dataset) == []
 
 

@@ -8,15 +8,11 @@ def all_outputs() -> dict[str, Output]:
     """Merge every domain module's outputs, refusing duplicate names."""
     from . import children, forecast, market  # domain modules, each with OUTPUTS: tuple[Output, ...]
 
-    from dataclasses import replace
-
     merged: dict[str, Output] = {}
     for module in (children, market, forecast):
         for output in module.OUTPUTS:
             if output.name in merged:
                 raise ValueError(f"two outputs are named {output.name!r}")
-            if module is forecast or output.name.startswith("projection"):
-                output = replace(output, modelled=True)
             merged[output.name] = output
     return merged
 

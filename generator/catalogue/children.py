@@ -14,7 +14,7 @@ from .. import contract
 from ..stats import children as stats
 from ..stats.measures import Measure
 from ..values import format_value
-from .base import frame_from_rows as _frame, round_figure as _round, ChartStyle, Output
+from .base import ChartStyle, Output, frame_from_rows as _frame, round_figure as _round
 
 LA = ("looked_after.children",)
 POP = ("population.population",)
@@ -105,7 +105,7 @@ def _series_trend_summary(frame: pd.DataFrame, series: str, column: str, kind: s
 def _breakdown_frame(view, breakdown: str, label: str, year: int | None = None) -> pd.DataFrame:
     counts = stats.looked_after_breakdown(view.table("looked_after", year), breakdown)
     codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
-    rows = [(codes[c], _round(v)) for c, v in counts.items() if v is not None]
+    rows = [(codes[c], _round(v)) for c, v in counts.items() if contract.drawn(breakdown, c, v)]
     return _frame(rows, [label, "Children"])
 
 
@@ -136,7 +136,8 @@ def looked_after_by_age(view) -> pd.DataFrame:
         if year not in view.history or view.table("looked_after", year) is None:
             continue
         counts = stats.looked_after_breakdown(view.table("looked_after", year), "age_band")
-        rows += [(contract.AGE_BANDS[c], str(year), _round(v)) for c, v in counts.items() if v is not None]
+        codes = contract.LOOKED_AFTER_BREAKDOWNS["age_band"]
+        rows += [(codes[c], str(year), _round(v)) for c, v in counts.items() if contract.drawn("age_band", c, v)]
     return _frame(rows, ["Age band", "Year", "Children"])
 
 
@@ -173,7 +174,7 @@ def looked_after_characteristics(view) -> pd.DataFrame:
         counts = stats.looked_after_breakdown(frame, breakdown)
         codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
         for code, pct in stats.shares(counts).items():
-            if counts[code] is not None:
+            if contract.drawn(breakdown, code, counts[code]):
                 rows.append((title, codes[code], _round(counts[code]), _round(pct)))
     return _frame(rows, ["Characteristic", "Group", "Children", "Percentage"])
 

@@ -313,8 +313,12 @@ class Simulation:
         rng = self.rng
         age = age_on(child.dob, day)
         eighteen = add_years(child.dob, 18)
-        days = lambda lo, hi: dt.timedelta(days=int(rng.integers(lo, hi + 1)))
-        lognorm = lambda median, sigma: dt.timedelta(days=max(3, int(median * math.exp(sigma * rng.standard_normal()))))
+
+        def days(lo, hi):
+            return dt.timedelta(days=int(rng.integers(lo, hi + 1)))
+
+        def lognorm(median, sigma):
+            return dt.timedelta(days=max(3, int(median * math.exp(sigma * rng.standard_normal()))))
 
         if child.uasc:
             path = pick(rng, (("to18", 0.90), ("age_assessed", 0.04), ("other", 0.06)))
@@ -450,7 +454,8 @@ class Simulation:
             where = pick(rng, (("inside", 0.55), ("near", 0.33), ("far", 0.12)))
             carer = "family_and_friends"
         elif group == "foster":
-            place = "U4" if long_term and rng.random() < 0.5 else ("U5" if child.path == "adoption" and rng.random() < 0.2 else "U6")
+            place = "U4" if long_term and rng.random() < 0.5 else (
+                "U5" if child.path == "adoption" and rng.random() < 0.2 else "U6")
             # a few available places are always unmatched (age, siblings, location, skills)
             in_house_free = (self.occupancy(lambda e: e.carer in ("mainstream", "parent_and_child"))
                              < self.mainstream_available(day) - MATCHING_SLACK)
@@ -484,7 +489,8 @@ class Simulation:
                                    ("far", 0.40 if local else 0.60)))
                 urn = f"SC{int(rng.integers(360000, 499999))}"
         elif group == "supported":
-            place = "K3" if day >= dt.date(2024, 4, 1) else ("P2" if age_on(child.dob, day) >= 17 and rng.random() < 0.25 else "H5")
+            place = "K3" if day >= dt.date(2024, 4, 1) else (
+                "P2" if age_on(child.dob, day) >= 17 and rng.random() < 0.25 else "H5")
             if rng.random() < 0.18:
                 provider, service, sector = "PR1", "supported_accommodation", "in_house"
                 where = "inside"
@@ -526,9 +532,11 @@ class Simulation:
         elif sector == "external":
             y = year_of(day)
             if service == "fostering":
-                route = pick(rng, (("framework", 0.62 + (0.1 if y >= 2022 else 0)), ("spot", 0.38 - (0.1 if y >= 2022 else 0))))
+                route = pick(rng, (("framework", 0.62 + (0.1 if y >= 2022 else 0)),
+                                   ("spot", 0.38 - (0.1 if y >= 2022 else 0))))
             elif service == "childrens_home":
-                route = pick(rng, (("framework", 0.18 + (0.08 if y >= 2022 else 0)), ("block", 0.08 if y < 2024 else 0.14),
+                route = pick(rng, (("framework", 0.18 + (0.08 if y >= 2022 else 0)),
+                                   ("block", 0.08 if y < 2024 else 0.14),
                                    ("spot", 0.74 - (0.08 if y >= 2022 else 0) - (0 if y < 2024 else 0.06))))
             elif service == "supported_accommodation":
                 route = pick(rng, (("framework", 0.40), ("block", 0.20 if y < 2023 else 0.40),
@@ -566,7 +574,8 @@ class Simulation:
                 prev.ls = ls
                 prev.placement_id = pid
                 if prev.rne != "S":
-                    prev.rne = "T" if (rne in ("P", "T") and prev.rne in ("L", "T")) or (rne == "L" and prev.rne in ("P", "T")) else prev.rne
+                    both = (rne in ("P", "T") and prev.rne in ("L", "T")) or (rne == "L" and prev.rne in ("P", "T"))
+                    prev.rne = "T" if both else prev.rne
                 return prev
             prev.dec, prev.rec = day, "X1"
         ep = Episode(day, rne, ls, cin, spec["place"], spec["provider"], child.home_post, spec["pl_post"],
@@ -576,12 +585,10 @@ class Simulation:
 
     def place(self, child: Child, day: dt.date, group: str | None, rne: str, ls: str, cin: str):
         prev = child.episodes[-1] if child.episodes and child.episodes[-1].dec is None else None
-        if group is None:
-            spec = self.choose_placement(child, day, prev)
-        else:
-            spec = self.provide(child, day, group)
+        spec = self.choose_placement(child, day, prev) if group is None else self.provide(child, day, group)
         if prev is not None and prev.decom != day:
-            prev.reason_change = pick(self.rng, REASON_CHANGE) if spec["group"] not in ("adoption", "parents") else "CARPL"
+            prev.reason_change = (pick(self.rng, REASON_CHANGE) if spec["group"] not in ("adoption", "parents")
+                                  else "CARPL")
         self.open_episode(child, day, rne, ls, cin, spec)
         dur = self.placement_duration(child, day, spec["group"])
         child.next_move = day + dur
@@ -690,7 +697,7 @@ class Simulation:
             # process the month's events day by day
             day = month
             while day <= month_end:
-                for seq, kind, child, data in sorted(self.events.pop(day, []), key=lambda e: e[0]):
+                for _seq, kind, child, data in sorted(self.events.pop(day, []), key=lambda e: e[0]):
                     self.handle(day, kind, child, data)
                 day += dt.timedelta(days=1)
             if month_end.month == 3:
@@ -789,16 +796,19 @@ def oc3_rows(sim: Simulation, year: int) -> list[list]:
                 if child.uasc:
                     eet_cut += 0.12
                 if p < eet_cut:
-                    activ = pick(rng, (("F1", 0.10), ("P1", 0.02), ("F2", 0.40), ("P2", 0.08), ("F5", 0.30), ("P5", 0.10)))
+                    activ = pick(rng, (("F1", 0.10), ("P1", 0.02), ("F2", 0.40), ("P2", 0.08), ("F5", 0.30),
+                                       ("P5", 0.10)))
                 else:
                     activ = pick(rng, (("G4", 0.25), ("G5", 0.60), ("G6", 0.15)))
                 staying = lv["reason"] == "E17" and age <= 20 and (age == 18 or lv["accom"] < 0.6 - 0.2 * (age - 19))
                 if staying:
                     accom = "Z1"
                 elif lv["accom"] < 0.88 + trend / 2:
-                    accom = pick(rng, (("U1", 0.45), ("D1", 0.18), ("E1", 0.10), ("B1", 0.12), ("K1", 0.07), ("T1", 0.08)))
+                    accom = pick(rng, (("U1", 0.45), ("D1", 0.18), ("E1", 0.10), ("B1", 0.12), ("K1", 0.07),
+                                       ("T1", 0.08)))
                 else:
-                    accom = pick(rng, (("S2", 0.25), ("W2", 0.15), ("X2", 0.20), ("V2", 0.15), ("B2", 0.15), ("U2", 0.10)))
+                    accom = pick(rng, (("S2", 0.25), ("W2", 0.15), ("X2", 0.20), ("V2", 0.15), ("B2", 0.15),
+                                       ("U2", 0.10)))
             rows.append([child.id, fmt(child.dob), in_touch, activ, accom])
     return rows
 
@@ -844,7 +854,8 @@ def write_903(sim: Simulation, out_dir: Path, years=range(FIRST_FILE_YEAR, LAST_
             mother = "1" if c.mother and c.mc_dob and c.mc_dob <= year_end(year) else ""
             sex = c.sex if year <= 2024 else "MF"[c.sex - 1]  # SEX is M/F/U from 2024-25
             header.append([cid, sex, fmt(c.dob), c.ethnic, c.upn, mother, fmt(c.mc_dob) if mother else ""])
-        uasc = [[cid, by_id[cid].sex if year <= 2024 else "MF"[by_id[cid].sex - 1], fmt(by_id[cid].dob), fmt(add_years(by_id[cid].dob, 18))]
+        uasc = [[cid, by_id[cid].sex if year <= 2024 else "MF"[by_id[cid].sex - 1], fmt(by_id[cid].dob),
+                 fmt(add_years(by_id[cid].dob, 18))]
                 for cid in ids if by_id[cid].uasc]
         oc3 = oc3_rows(sim, year)
         prefix = year - 1

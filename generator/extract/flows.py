@@ -119,4 +119,5 @@ def flows(history: CaseHistory, year: int, end_snapshot: pd.DataFrame | None = N
 def forecast_tables(history: CaseHistory, year: int) -> dict[str, pd.DataFrame]:
     """``flows`` and ``looked_after_by_age_and_placement`` for one year (what ``extract_to_data`` writes)."""
     snap = snapshot(history, year)
-    return {"flows": flows(history, year, snap), "looked_after_by_age_and_placement": looked_after_by_age_and_placement(snap)}
+    return {"flows": flows(history, year, snap),
+            "looked_after_by_age_and_placement": looked_after_by_age_and_placement(snap)}

@@ -55,8 +55,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import BuildError, Problem
-from . import codes as C
-from . import rules as R
+from . import codes as C, rules as R
 from .dates import parse_dates
 from .episodes import derive
 from .quality import QualityReport, examples

@@ -12,8 +12,7 @@ import pandas as pd
 
 from .. import contract
 from ..problems import BuildError, Problem
-from . import codes as C
-from . import postcodes
+from . import codes as C, postcodes
 from .history import CaseHistory
 
 

@@ -233,7 +233,8 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     ``_file`` (path relative to ``source``), ``_row`` (spreadsheet row: the header
     is row 1) and ``_year`` (year ending 31 March). Episodes also gain ``decom``
     and ``dec`` (parsed dates), ``_bad_decom``/``_bad_dec`` (cells that are not
-    dates) and ``_form_decom``/``_form_dec`` (dates not written dd/mm/yyyy). Returns the tables and one line per file for the report.
+    dates) and ``_form_decom``/``_form_dec`` (dates not written dd/mm/yyyy).
+    Returns the tables and one line per file for the report.
     """
     source = Path(source)
     if not source.exists():
@@ -305,7 +306,7 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
         raise BuildError(problems, stage="extract")
 
     parts: dict[str, list[pd.DataFrame]] = {k: [] for k in COLUMNS}
-    for path, name, kind, frame, year_col in found:
+    for _path, name, kind, frame, _year_col in found:
         years = years_of[name]
         out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(None, index=frame.index, dtype=object)
                             for c in COLUMNS[kind]})

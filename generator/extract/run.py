@@ -30,12 +30,14 @@ def year_tables(history: CaseHistory, year: int, la_code: str) -> tuple[dict[str
 
 
 def _report_year(report: QualityReport, history: CaseHistory, year: int, snapshot: pd.DataFrame) -> None:
-    for column, what in (("home_status", "home postcodes (HOME_POST)"), ("placement_status", "placement postcodes (PL_POST)")):
+    for column, what in (("home_status", "home postcodes (HOME_POST)"),
+                         ("placement_status", "placement postcodes (PL_POST)")):
         status = snapshot[column].value_counts()
         report.add("postcode-missing", f"{year}: children looked after at 31 March with blank {what}",
                    int(status.get("missing", 0)), "Distance (and location, for PL_POST) counted as not known.")
         report.add("postcode-partial", f"{year}: {what} that are not full postcodes (sector-only or malformed)",
-                   int(status.get("partial", 0)), "Distance (and location, for PL_POST) counted as not known; never guessed.")
+                   int(status.get("partial", 0)),
+                   "Distance (and location, for PL_POST) counted as not known; never guessed.")
         report.add("postcode-unknown", f"{year}: {what} not in the ONS postcode directory",
                    int(status.get("unknown", 0)), "Distance (and location, for PL_POST) counted as not known.")
     oc3 = history.oc3[history.oc3["year"] == year]

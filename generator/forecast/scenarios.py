@@ -75,7 +75,8 @@ def scenarios(view: YearView, years: tuple[int, ...]) -> list[Scenario]:
                     g_from, g_to = r.get("from_group"), r.get("to_group")
                     if g_from in M.GROUPS and g_to in M.GROUPS and g_from != g_to:
                         levers.shifts.setdefault(year, []).append(
-                            (M.GROUPS.index(g_from), M.GROUPS.index(g_to), value / 100, tuple(_bands(r.get("age_band")))))
+                            (M.GROUPS.index(g_from), M.GROUPS.index(g_to), value / 100,
+                             tuple(_bands(r.get("age_band")))))
                 elif lever == "in_house_foster_carers_added":
                     carers[year] = carers.get(year, 0.0) + value * (k + 1)
         out.append(Scenario(str(name), slug(name), " ".join(dict.fromkeys(descriptions)), levers, carers))

@@ -144,10 +144,13 @@ def looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[s
     """Children looked after at 31 March by each category of one breakdown.
 
     Every contract code of the breakdown is a key. When the year's table has
-    rows for the breakdown, a category without a row counts 0 (the categories
-    add up to the total); when it has none, every category is None.
-    Example: rows (age_band, under_1, 12), (age_band, age_1_to_4, 40) give
-    {"under_1": 12, "age_1_to_4": 40, "age_5_to_9": 0, ...}.
+    rows for the breakdown and they add up to the total, a category without a
+    row counts 0 (every child is in a listed category); when they fall short of
+    the total (or there is no total), a category without a row is None (not
+    supplied), never a guessed 0; when there are no rows, every category is None.
+    Example: total 60; rows (age_band, under_1, 12), (age_band, age_1_to_4, 48) give
+    {"under_1": 12, "age_1_to_4": 48, "age_5_to_9": 0, ...}; with a total of 70,
+    "age_5_to_9" and the other bands without a row are None.
     """
     codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
     if frame is None:
@@ -155,8 +158,13 @@ def looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[s
     rows = frame[frame["breakdown"] == breakdown]
     if rows.empty:
         return {code: None for code in codes}
-    values = dict(zip(rows["category"], rows["children"]))
-    return {code: _number(values[code]) if code in values else 0 for code in codes}
+    values = {code: _number(v) for code, v in zip(rows["category"], rows["children"])}
+    absent = 0
+    if breakdown != "total":
+        known = [v for v in values.values() if v is not None]
+        total = looked_after_total(frame)
+        absent = 0 if (total is not None and len(known) == len(values) and sum(known) == total) else None
+    return {code: values.get(code, absent) for code in codes}
 
 
 def looked_after_total(frame: pd.DataFrame | None):

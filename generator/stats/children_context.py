@@ -90,7 +90,9 @@ def looked_after(view, previous) -> Namespace:
             continue
         now = stats.looked_after_breakdown(this_frame, breakdown)
         before = stats.looked_after_breakdown(last_frame, breakdown)
-        shares = stats.shares(now)
+        # A breakdown that falls short of the total: each category's share of all children.
+        shares = stats.shares(now) if None not in now.values() else {
+            code: stats.share(v, total_now) for code, v in now.items()}
         ns[breakdown] = Namespace({code: _category(now[code], before[code], shares[code]) for code in now})
 
     types_now = stats.looked_after_breakdown(this_frame, "placement_type")

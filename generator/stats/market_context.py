@@ -8,9 +8,19 @@ changes with ``x``. Nothing here raises for missing optional data.
 """
 from __future__ import annotations
 
-from ..contract import (ACTION_STATUS, CARER_TYPES, LOCATION_BANDS, OFSTED_GRADES, PROVIDER_SECTOR,
-                        PROVISION_TYPES, RECRUITMENT_STAGES, REFERRAL_OUTCOMES, ROUTES, SERVICES,
-                        TABLES_BY_NAME)
+from ..contract import (
+    ACTION_STATUS,
+    CARER_TYPES,
+    LOCATION_BANDS,
+    OFSTED_GRADES,
+    PROVIDER_SECTOR,
+    PROVISION_TYPES,
+    RECRUITMENT_STAGES,
+    REFERRAL_OUTCOMES,
+    ROUTES,
+    SERVICES,
+    TABLES_BY_NAME,
+)
 from ..values import Change, Figure, Namespace, percent
 from . import market as m
 

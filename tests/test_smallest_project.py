@@ -1,0 +1,87 @@
+"""The smallest project builds (issue 10, "Done when"): authority.yml, one year's total in data/ and a
+one-page narrative, nothing else (no mkdocs.yml, no theme, no reference tables). Every figure the
+council did not supply reads x, the page says what x means, and a page with no figure at all says so."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+AUTHORITY = """\
+name: Testshire County Council
+short_name: Testshire
+la_code: E10000000
+statistical_neighbours: ten similar county councils
+statement_years: [2024]
+"""
+STATEMENT = """\
+title: Testshire sufficiency statement
+published: 2024-10-01
+nav:
+  - Home: index.md
+  - Need: need.md
+"""
+HOME = """\
+# Testshire
+
+At 31 March {{ year }} we looked after {{ looked_after.total }} children ({{ looked_after.change }}),
+a rate of {{ looked_after.rate }} per 10,000 children. Aged 10 to 15: {{ looked_after.age_band.age_10_to_15.children }}.
+"""
+NEED = """\
+# Need
+
+We spent {{ spend.total }} on placements; {{ stability.short_term.percent }} of children moved three times or more.
+
+{{ chart("looked_after_by_age") }}
+"""
+
+
+def write_smallest_project(root: Path) -> Path:
+    (root / "data" / "2024").mkdir(parents=True)
+    (root / "content" / "2024").mkdir(parents=True)
+    (root / "authority.yml").write_text(AUTHORITY)
+    (root / "data" / "2024" / "looked_after.csv").write_text("breakdown,category,children\ntotal,all,168\n")
+    (root / "content" / "2024" / "statement.yml").write_text(STATEMENT)
+    (root / "content" / "2024" / "index.md").write_text(HOME)
+    (root / "content" / "2024" / "need.md").write_text(NEED)
+    return root
+
+
+@pytest.fixture(scope="module")
+def smallest_site(tmp_path_factory) -> Path:
+    project = write_smallest_project(tmp_path_factory.mktemp("smallest"))
+    build(project, project / "site", jobs=1)
+    return project / "site"
+
+
+def text_of(page: Path) -> str:
+    html = page.read_text()
+    article = re.search(r"<article.*?</article>", html, re.S).group(0)
+    article = re.sub(r"<svg.*?</svg>", " ", article, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article)).strip()
+
+
+def test_the_total_shows_and_every_figure_not_supplied_is_x_with_the_symbol_explained(smallest_site):
+    home = text_of(smallest_site / "2024" / "index.html")
+    assert "we looked after 168 children (x), a rate of x per 10,000 children. Aged 10 to 15: x." in home
+    assert "Symbols on this page: x not available: the figure was not supplied" in home
+    assert " 0 " not in home  # nothing not supplied reads as a zero
+
+
+def test_a_page_whose_figures_are_all_missing_says_so(smallest_site):
+    need = text_of(smallest_site / "2024" / "need" / "index.html")
+    assert need.startswith("Need ¶ None of the figures on this page are available yet.")
+    assert "We spent x on placements; x of children moved three times or more." in need
+    assert "No figures are available for this chart." in need
+
+
+def test_both_editions_and_the_downloads_are_built(smallest_site):
+    for edition_root in (smallest_site, smallest_site.with_name("site-internal")):  # public, internal
+        assert (edition_root / "2024" / "need" / "index.html").is_file()
+    rows = list(csv.reader(io.StringIO((smallest_site / "2024" / "downloads" / "looked_after_trend.csv").read_text())))
+    assert rows == [["Year", "Children looked after"], ["2024", "168"]]
