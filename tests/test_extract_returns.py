@@ -288,3 +288,26 @@ def test_the_report_holds_no_child_identifier_date_of_birth_or_postcode(tmp_path
     for secret in ("CHILD901", "CHILD902", "17/09/2013", "03/03/2011", "WA1 1AD", "WA4 1AA"):
         assert secret not in text, secret
     assert "Rule 388" in text and "Rule 501" in text and "Rule EPI" in text
+
+
+# ---------------------------------------------------------------------------
+# Placements recorded without a provider (rules 178, 213, 526)
+# ---------------------------------------------------------------------------
+
+def test_temporary_and_other_placements_need_no_provider(tmp_path):
+    # 2025-26: C1 in a U4 (PR4), then a temporary T4 with no provider, open at 31 March: the provider of
+    # the placement the child returns to (rule 383). C2 in Z11 (other placement) with no provider: not
+    # known. C3 with parents (P1) and no provider: PR0 (rule 550). None of these stops the extract.
+    source = tmp_path / "903"
+    write_return(source / "2025-26", [episode("C1", "01/05/2025", "20/03/2026", rec="X1", provider="PR4"),
+                                      episode("C1", "20/03/2026", rne="P", place="T4", provider=""),
+                                      episode("C2", "01/06/2025", place="Z11", provider=""),
+                                      episode("C3", "01/06/2025", place="P1", provider=""),
+                                      episode("C4", "01/05/2025", "01/06/2025", rec="E4A")])
+    report = extract_to_data(source, tmp_path / "data", LA)
+    frame = pd.read_csv(tmp_path / "data" / "2026" / "looked_after.csv")
+    provider = {c: n for b, c, n in frame.itertuples(index=False) if b == "provider" and n}
+    assert provider == {"private": 1, "not_known": 1, "parents": 1}
+    assert finding(report, "temporary-placement-provider").rows == 1
+    assert finding(report, "526").rows == 1  # C3: P1 needs a provider
+    assert finding(report, "provider-not-recorded").rows == 1

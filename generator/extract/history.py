@@ -370,9 +370,9 @@ def read_903(source: Path, rule: PlacementRule = DFE_RULE, report: QualityReport
     for code, change in care_leaver_effects(history).items():
         if report.find(code) is not None:
             report.find(code).effects = change
-    for repair, code in (("142-close", "142"), ("148-no-rec", "148"), ("526-p1", "526")):
-        if first_findings.get(code) is not None and repair in effects:
-            first_findings[code].effects = effects[repair]
+    for repair, code in (("142-close", "142"), ("148-no-rec", "148")):
+        if first_findings.get(code) is not None:  # none: the rows were repeats, or open with a reason
+            first_findings[code].effects = effects.get(repair, {})
     src_rows = tl.iloc[touched["identical"]] if len(touched["identical"]) else tl.iloc[:0]
     report.add("identical-rows", "the same episode twice in a return, every column alike (rules 501 or 142 "
                "also list them)", len(src_rows), "Counted once.", examples(src_rows, "DECOM"),

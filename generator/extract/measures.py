@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from .. import contract
-from ..problems import BuildError, Problem
 from . import codes as C, postcodes
 from .history import CaseHistory
 
@@ -92,15 +91,6 @@ def looked_after_at_31_march(history: CaseHistory, year: int, la_code: str) -> p
     _, end = year_bounds(year)
     ep = current(history, year)
     uasc = history.uasc[(history.uasc["year"] == year) & (history.uasc["duc"].isna() | (history.uasc["duc"] > end))]
-    no_provider = ep["provider"].isna().to_numpy()
-    if no_provider.any():
-        rows = ep[no_provider]
-        raise BuildError([Problem(
-            "no-provider-category", f"no placement provider for a {p} placement open at 31 March {year}, as the "
-            "rules allow (178, 213, 526); the contract's provider breakdown has no category for it",
-            file=str(f), row=int(r), column="PLACE_PROVIDER",
-            hint="record the provider of the placement, or ask for a provider category for placements without one")
-            for f, r, p in rows[["_file", "_row", "place"]].head(20).itertuples(index=False)], stage="extract")
     home, placed = _postcodes(history, ep)
     la_known = la_code in postcodes.known_la_codes()
     out = pd.DataFrame({
@@ -111,7 +101,9 @@ def looked_after_at_31_march(history: CaseHistory, year: int, la_code: str) -> p
         "ethnicity": history.child_values("ethnicity", ep),
         "legal_status": ep["legal_status"].to_numpy(),
         "placement_type": ep["placement_type"].to_numpy(),
-        "provider": ep["provider"].to_numpy(),
+        # No provider is recorded for temporary and other placements (rules 178, 213, 526) where the
+        # placement before it does not say (episodes.py): provider not known.
+        "provider": ep["provider"].astype(object).fillna(contract.NOT_KNOWN).to_numpy(),
         "distance": postcodes.distance_band(home, placed).to_numpy(),
         "location": (postcodes.location(placed, la_code) if la_known
                      else pd.Series("not_known", index=placed.index)).to_numpy(),
