@@ -801,8 +801,8 @@ def oc3_rows(sim: Simulation, year: int) -> list[list]:
                 if child.uasc:
                     eet_cut += 0.12
                 if p < eet_cut:
-                    activ = pick(rng, (("F1", 0.10), ("P1", 0.02), ("F2", 0.40), ("P2", 0.08), ("F3", 0.30),
-                                       ("P3", 0.10)))
+                    activ = pick(rng, (("F1", 0.10), ("P1", 0.02), ("F2", 0.40), ("P2", 0.08), ("F5", 0.30),
+                                       ("P5", 0.10)))
                 else:
                     activ = pick(rng, (("G4", 0.25), ("G5", 0.60), ("G6", 0.15)))
                 staying = lv["reason"] == "E17" and age <= 20 and (age == 18 or lv["accom"] < 0.6 - 0.2 * (age - 19))
