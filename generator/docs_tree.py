@@ -35,6 +35,7 @@ class DocsTree:
     pages: list[str] = field(default_factory=list)
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
+    bundles: dict[str, str] = field(default_factory=dict)  # downloads/ files that are not one output's CSV
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
     frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
 
@@ -170,6 +171,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                      perturbed: list | None = None, suppression_note: str = "",
                      frames: dict | None = None, keep: list | None = None) -> DocsTree:
     from . import tables
+    from .downloads import source_text
 
     year = view.year
     authority = view.authority
@@ -250,19 +252,25 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         tree.downloads[filename] = output.title
     downloads_dir = docs_dir / "downloads"
     downloads_dir.mkdir()
+    published_files: dict[str, tuple] = {}  # file name -> (output, frame, bytes as published)
     for filename, data in sorted(all_downloads.items()):
         if edition == redact.PUBLIC:
             data = replace_names(data.decode("utf-8"), authority).encode("utf-8")
         (downloads_dir / filename).write_bytes(data)
+        name = filename.removesuffix(".csv")
+        if name in allowed:
+            published_files[filename] = (allowed[name], frame_for(allowed[name])[1], data)
+    write_bundles(tree, downloads_dir, published_files, authority)
 
     accuracy = ""
     if "backtest_errors" in allowed:
         published, frame = frame_for(allowed["backtest_errors"])
         accuracy = tables.render_table(published, frame, table_id="methods-backtest-errors",
-                                       csv_href="../downloads/backtest_errors.csv").html
+                                       csv_href="../downloads/backtest_errors.csv",
+                                       source=source_text(published)).html
     (docs_dir / "methods.md").write_text(pages.methods_page(year, measures, allowed, authority, edition,
                                                             suppression_note, accuracy), "utf-8")
-    (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
+    (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads, tree.bundles), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
     updates = releases.updates_page(year, tree.release, page_titles(content_dir, statement["nav"]))
     if edition == redact.PUBLIC:
@@ -274,6 +282,26 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         from .check import withheld_needles
         tree.withheld = withheld_needles(authority, view, context, content_dir, docs_dir, tuple(GENERATED_PAGES))
     return tree
+
+
+def write_bundles(tree: DocsTree, downloads_dir: Path, files: dict[str, tuple], authority) -> None:
+    """The edition's metadata file and the ZIP of all its data (every CSV, the metadata, the guidance)."""
+    from . import downloads
+
+    metadata = downloads.metadata_csv(files)
+    if tree.edition == redact.PUBLIC:
+        metadata = replace_names(metadata.decode("utf-8"), authority).encode("utf-8")
+    guidance = downloads.guidance_text(tree.site_name, tree.year, redact.EDITION_NAMES[tree.edition], tree.release,
+                                       len(files))
+    archive = downloads.zip_bytes({**{f"data/{name}": data for name, (_, _, data) in files.items()},
+                                   downloads.METADATA_NAME: metadata, downloads.GUIDANCE_NAME: guidance})
+    zip_name = downloads.zip_name(authority, tree.year, tree.edition)
+    (downloads_dir / downloads.METADATA_NAME).write_bytes(metadata)
+    (downloads_dir / zip_name).write_bytes(archive)
+    tree.bundles = {zip_name: f"All the data: {len(files)} CSV files, the metadata file and the data guidance "
+                              f"(ZIP, {downloads.size_words(len(archive))})",
+                    downloads.METADATA_NAME: "Metadata: every column of every file, its unit, symbols and source "
+                                             f"(CSV, {downloads.size_words(len(metadata))})"}
 
 
 #: Paths of a year's docs tree the build writes: a file of ``content/<year>/`` there would replace

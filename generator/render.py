@@ -293,6 +293,7 @@ class OutputRenderer:
     def _render(self, name: str, kind: str) -> str:
         output = self._lookup(name, kind)
         from . import charts, tables
+        from .downloads import source_text
 
         shown = self.frame_for(output)
         # frame_for gives the frame, or (the output as published, the frame) when disclosure
@@ -305,9 +306,11 @@ class OutputRenderer:
         element_id = f"{kind}-{name}" + (f"-{count + 1}" if count else "")
         csv_href = relative_link(self.docs_path, f"{self.downloads_dir}/{name}.csv")
         if kind == "chart":
-            rendered = charts.render_chart(output, frame, figure_id=element_id, csv_href=csv_href)
+            rendered = charts.render_chart(output, frame, figure_id=element_id, csv_href=csv_href,
+                                           source=source_text(output))
         else:
-            rendered = tables.render_table(output, frame, table_id=element_id, csv_href=csv_href)
+            rendered = tables.render_table(output, frame, table_id=element_id, csv_href=csv_href,
+                                           source=source_text(output))
         self.downloads[rendered.csv_name] = rendered.csv_bytes
         # A raw HTML block must stand alone for Python-Markdown: blank lines around it.
         return "\n\n" + rendered.html.strip() + "\n\n"
