@@ -150,11 +150,19 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     problems: list[Problem] = []
     for path in paths:
         name = str(path.relative_to(base))
-        header = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig", encoding_errors="replace")
+        try:
+            header = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig", encoding_errors="replace")
+        except pd.errors.EmptyDataError:
+            lines.append(f"{name}: empty (0 bytes, or no header row); not read")
+            continue
+        except (pd.errors.ParserError, UnicodeError, OSError) as exc:
+            lines.append(f"{name}: not a CSV file this can read ({str(exc).splitlines()[0][:80]}); not read")
+            continue
         columns = [str(c).strip().upper() for c in header.columns]
         kind = _kind(columns)
         if kind is None:
-            lines.append(f"{name}: not a header, episodes, UASC or OC3 file; not read")
+            lines.append(f"{name}: not a header, episodes, UASC or OC3 file (no {', '.join(m for _, m in SIGNATURES)} "
+                         "column); not read")
             continue
         frame = _read_csv(path, {*COLUMNS[kind], *YEAR_COLUMNS})
         missing = [c for c in REQUIRED[kind] if c not in columns]
@@ -208,6 +216,11 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
             tables[kind] = pd.DataFrame({c: pd.Series(dtype=object) for c in
                                          (*COLUMNS[kind], "_file", "_row", "_year")})
     if tables["episodes"].empty:
-        raise BuildError(Problem("no-episodes", "no episodes file found (a CSV with a DECOM column)",
-                                 file=str(source)), stage="extract")
+        skipped = [line for line in lines if line.endswith("not read")]
+        found = ("; the CSV files found: " + "; ".join(skipped[:20]) + (
+            f"; and {len(skipped) - 20} more" if len(skipped) > 20 else "")) if skipped else (
+            "; there are no CSV files in it" if not paths else "")
+        raise BuildError(Problem("no-episodes", f"no episodes file found (a CSV with a DECOM column){found}",
+                                 file=str(source), hint="point extract at the folder holding the SSDA903 "
+                                 "episodes file, saved as CSV"), stage="extract")
     return tables, lines
