@@ -36,7 +36,9 @@ def cmd_validate(args) -> int:
     for line in summarise(problems, show=lambda p: f"{p.severity}: {p}"):
         print(line)
     errors = [p for p in problems if p.severity == "error"]
-    print(f"{len(errors):,} errors, {len(problems) - len(errors):,} warnings in data/")
+    warnings = len(problems) - len(errors)
+    print(f"{len(errors):,} error{'' if len(errors) == 1 else 's'}, {warnings:,} warning{'' if warnings == 1 else 's'} "
+          "in data/")
     return 1 if errors else 0
 
 
