@@ -259,8 +259,7 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
         columns = [str(c).strip().upper() for c in header.columns]
         kind = _kind(columns)
         if kind is None:
-            lines.append(f"{name}: not a header, episodes, UASC or OC3 file (no {', '.join(m for _, m in SIGNATURES)} "
-                         "column); not read")
+            lines.append(f"{name}: not a header, episodes, UASC or OC3 file; not read")
             continue
         missing = [c for c in REQUIRED[kind] if c not in columns]
         if missing:
