@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import inputs, markup, pages, redact
+from . import inputs, markup, pages, redact, release as releases
 from .check import COPYABLE
 from .contract import TABLES_BY_NAME
 from .disclosure import protected_output
 from .problems import BuildError, Problem
 from .render import OutputRenderer, make_environment, render_page
 
-GENERATED_PAGES = {"methods.md": "Methods", "downloads.md": "Data downloads", "data-contract.md": "Data contract"}
+GENERATED_PAGES = {"methods.md": "Methods", "downloads.md": "Data downloads", "updates.md": "Updates",
+                   "data-contract.md": "Data contract"}
 
 
 @dataclass
@@ -31,6 +32,7 @@ class DocsTree:
     description: str
     nav: list
     published: date
+    release: object = None  # release.Release: dates and updates (config.extra.release)
     pages: list[str] = field(default_factory=list)
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
@@ -95,6 +97,39 @@ def nav_pages(nav) -> list[str]:
     return found
 
 
+def page_titles(content_dir: Path, nav) -> dict[str, str]:
+    """Each nav page's title: the nav's own label, else the page's front-matter title, else its path."""
+    titles: dict[str, str] = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, dict):
+                for label, value in item.items():
+                    if isinstance(value, list):
+                        walk(value)
+                    else:
+                        titles[str(value)] = str(label)
+            elif isinstance(item, str) and item not in titles:
+                titles[item] = _front_matter_title(content_dir / item) or item
+
+    walk(nav)
+    return titles
+
+
+def _front_matter_title(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError:
+        return ""
+    if not text.startswith("---"):
+        return ""
+    head = text[3:].split("\n---", 1)[0]
+    for line in head.splitlines():
+        if line.startswith("title:"):
+            return line[6:].strip().strip("'\"")
+    return ""
+
+
 # Named people and contact details: see redact.replace_names (names in any case, possessives,
 # titles, emails and phone numbers in any format).
 replace_names = redact.replace_names
@@ -137,7 +172,6 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                      perturbed: list | None = None, suppression_note: str = "",
                      frames: dict | None = None, keep: list | None = None) -> DocsTree:
     from . import tables
-    from .build import published_date
 
     year = view.year
     authority = view.authority
@@ -145,6 +179,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     statement = read_statement(content_dir)
     docs_dir = work / edition / str(year) / "docs"
     docs_dir.mkdir(parents=True)
+    release = releases.read_release(content_dir, statement, year, nav_pages(statement["nav"]))
     title = statement.get("title") or f"{authority.short_name} sufficiency statement"
     # The public edition is the statement; the internal one says what it is in every page title.
     edition_suffix = "" if edition == redact.PUBLIC else " (internal edition: not for publication)"
@@ -154,7 +189,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         description=statement.get("description", f"{authority.name}: placement sufficiency statement and market "
                                                  f"position statement, {year - 1} to {year}"),
         nav=list(statement["nav"]) + [{name: path} for path, name in GENERATED_PAGES.items()],
-        published=published_date(statement, year),
+        published=release.published, release=release,
     )
     if edition == redact.PUBLIC:
         tree.description = replace_names(tree.description, authority)
@@ -232,6 +267,10 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                                                             suppression_note, accuracy), "utf-8")
     (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
+    updates = releases.updates_page(year, tree.release, page_titles(content_dir, statement["nav"]))
+    if edition == redact.PUBLIC:
+        updates = replace_names(updates, authority)
+    (docs_dir / "updates.md").write_text(updates, "utf-8")
     tree.pages += list(GENERATED_PAGES)
     if edition == redact.PUBLIC:
         # Everything the leak scan looks for in this edition's built files (check.py).
