@@ -123,6 +123,8 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
                 tree.frozen = True
             built[year] = trees
         trees = [tree for year in years for tree in built[year]]
+        # A page's figures shown x for want of data: said once, though both editions see it.
+        warnings += list({str(w): w for tree in trees for w in getattr(tree, "warnings", [])}.values())
         for edition in editions:
             write_versions(staging[edition], [t for t in trees if t.edition == edition])
         problems = check.check_site(staging[PUBLIC], trees, authority) if PUBLIC in staging else []

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import inputs, markup, pages, redact, release as releases
 from .check import COPYABLE
+from .contract import TABLES_BY_NAME
 from .disclosure import protected_output
 from .problems import BuildError, Problem
 from .render import OutputRenderer, make_environment, render_page
@@ -37,6 +38,7 @@ class DocsTree:
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
     bundles: dict[str, str] = field(default_factory=dict)  # downloads/ files that are not one output's CSV
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
+    warnings: list[Problem] = field(default_factory=list)  # figures shown x because their data is missing
     frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
 
     @property
@@ -226,6 +228,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         except BuildError as exc:
             problems.extend(exc.problems)
             continue
+        tree.warnings += not_available_warnings(source_name, page.not_available, view)
         referenced |= markup.references(page.markdown, docs_path)
         tree.pages.append(docs_path)
         tree.charts += sum(1 for name in page.outputs_used if outputs[name].chart is not None)
@@ -302,6 +305,35 @@ def write_bundles(tree: DocsTree, downloads_dir: Path, files: dict[str, tuple], 
                               f"(ZIP, {downloads.size_words(len(archive))})",
                     downloads.METADATA_NAME: "Metadata: every column of every file, its unit, symbols and source "
                                              f"(CSV, {downloads.size_words(len(metadata))})"}
+
+
+def not_available_warnings(source_name: str, not_available, view) -> list[Problem]:
+    """A warning for each data file a page needs and the year does not have (missing, or a header with no
+    rows): the page shows ``x`` where its figures would be (issue 13: never silently). One warning per
+    page and file, naming the lines. A figure ``x`` for other reasons (a comparator not yet published, a
+    category not listed) is explained on the page and not warned about."""
+    lines_by_table: dict[str, list[int]] = {}
+    for line, sources in not_available:
+        for table in dict.fromkeys(source.split(".")[0] for source in sources):
+            scope = TABLES_BY_NAME.get(table)
+            if scope is None:
+                continue
+            frame = view.reference.get(table) if scope.scope == "reference" else view.tables.get(table)
+            if frame is None or frame.empty:
+                lines_by_table.setdefault(table, [])
+                if line is not None and line not in lines_by_table[table]:
+                    lines_by_table[table].append(line)
+    warnings = []
+    for table, lines in lines_by_table.items():
+        folder = "reference" if TABLES_BY_NAME[table].scope == "reference" else str(view.year)
+        frame = view.reference.get(table) if folder == "reference" else view.tables.get(table)
+        state = "is missing" if frame is None else "has no rows"
+        where = f"lines {', '.join(map(str, sorted(lines)))}: " if len(lines) > 1 else ""
+        warnings.append(Problem(
+            "figure-not-available", f"{where}shows x (not available) because data/{folder}/{table}.csv {state}",
+            file=source_name, line=lines[0] if len(lines) == 1 else None, severity="warning",
+            hint=f"add data/{folder}/{table}.csv (see the data contract), or leave the figure as x"))
+    return warnings
 
 
 #: Paths of a year's docs tree the build writes: a file of ``content/<year>/`` there would replace
