@@ -299,8 +299,10 @@ def write_bundles(tree: DocsTree, downloads_dir: Path, files: dict[str, tuple], 
     archive = downloads.zip_bytes({**{f"data/{name}": data for name, (_, _, data) in files.items()},
                                    downloads.METADATA_NAME: metadata, downloads.GUIDANCE_NAME: guidance})
     zip_name = downloads.zip_name(authority, tree.year, tree.edition)
-    (downloads_dir / downloads.METADATA_NAME).write_bytes(metadata)
-    (downloads_dir / zip_name).write_bytes(archive)
+    folder = downloads_dir / downloads.BUNDLE_DIR  # beside, not among, the one-output CSVs
+    folder.mkdir()
+    (folder / downloads.METADATA_NAME).write_bytes(metadata)
+    (folder / zip_name).write_bytes(archive)
     tree.bundles = {zip_name: f"All the data: {len(files)} CSV files, the metadata file and the data guidance "
                               f"(ZIP, {downloads.size_words(len(archive))})",
                     downloads.METADATA_NAME: "Metadata: every column of every file, its unit, symbols and source "

@@ -47,6 +47,8 @@ UNIT_WORDS = {
 #: The fixed time every ZIP entry carries (the earliest a ZIP can hold): no build time in the bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 METADATA_NAME = "metadata.csv"
+#: The ZIP and the metadata file go in ``downloads/all/``: ``downloads/*.csv`` is one file per output.
+BUNDLE_DIR = "all"
 GUIDANCE_NAME = "data-guidance.txt"
 
 

@@ -83,7 +83,7 @@ def downloads_page(year: int, downloads: dict[str, str], bundles: dict[str, str]
              "# Data downloads", ""]
     if bundles:
         lines += ["## All the data", ""]
-        lines += [f"- [{description}](downloads/{filename})" for filename, description in bundles.items()]
+        lines += [f"- [{description}](downloads/all/{filename})" for filename, description in bundles.items()]
         lines += ["", "The metadata file describes every column of every file: its unit, the symbols it uses "
                   "and where the figures come from. Each chart and table on the site names its source too.", "",
                   "## One chart or table at a time", ""]

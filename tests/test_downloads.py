@@ -25,24 +25,22 @@ def _archive(path: Path) -> zipfile.ZipFile:
 
 def test_the_year_zip_holds_every_csv_of_the_edition_and_the_metadata_file(example_site):
     downloads = example_site / str(YEAR) / "downloads"
-    csvs = sorted(p.name for p in downloads.glob("*.csv") if p.name != "metadata.csv")
-    archive = _archive(downloads / ZIP)
+    csvs = sorted(p.name for p in downloads.glob("*.csv"))
+    archive = _archive(downloads / "all" / ZIP)
     names = archive.namelist()
     assert sorted(n.removeprefix("data/") for n in names if n.startswith("data/")) == csvs
     assert {"metadata.csv", "data-guidance.txt"} <= set(names)
     for name in csvs:  # the same bytes as the files on the site
         assert archive.read(f"data/{name}") == (downloads / name).read_bytes(), name
-    assert archive.read("metadata.csv") == (downloads / "metadata.csv").read_bytes()
+    assert archive.read("metadata.csv") == (downloads / "all" / "metadata.csv").read_bytes()
     assert names == sorted(names) and {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_the_metadata_file_describes_every_column_with_unit_symbols_and_source(example_site):
     downloads = example_site / str(YEAR) / "downloads"
-    rows = list(csv.DictReader(io.StringIO((downloads / "metadata.csv").read_text())))
+    rows = list(csv.DictReader(io.StringIO((downloads / "all" / "metadata.csv").read_text())))
     described = {(r["file"], r["column"]) for r in rows}
     for path in downloads.glob("*.csv"):
-        if path.name == "metadata.csv":
-            continue
         header = next(csv.reader(io.StringIO(path.read_text())))
         assert {(path.name, column) for column in header} <= described, path.name
     looked_after = [r for r in rows if r["file"] == "looked_after_trend.csv"]
@@ -53,15 +51,15 @@ def test_the_metadata_file_describes_every_column_with_unit_symbols_and_source(e
 
 
 def test_the_public_zip_leaves_out_what_the_internal_one_keeps(example_site):
-    public = set(_archive(example_site / str(YEAR) / "downloads" / ZIP).namelist())
-    internal = set(_archive(internal_of(example_site) / str(YEAR) / "downloads" / INTERNAL_ZIP).namelist())
+    public = set(_archive(example_site / str(YEAR) / "downloads" / "all" / ZIP).namelist())
+    internal = set(_archive(internal_of(example_site) / str(YEAR) / "downloads" / "all" / INTERNAL_ZIP).namelist())
     assert "data/spend_with_providers.csv" in internal and "data/spend_with_providers.csv" not in public
     assert public - {"data-guidance.txt", "metadata.csv"} < internal
 
 
 def test_the_downloads_page_links_the_zip_and_the_metadata_file(example_site):
     page = (example_site / str(YEAR) / "downloads" / "index.html").read_text()
-    assert f'href="{ZIP}"' in page and 'href="metadata.csv"' in page
+    assert f'href="all/{ZIP}"' in page and 'href="all/metadata.csv"' in page
     assert re.search(r"All the data: \d+ CSV files, the metadata file and the data guidance \(ZIP, \d+ KB\)", page)
 
 
