@@ -118,7 +118,7 @@ def page_titles(content_dir: Path, nav) -> dict[str, str]:
 
 def _front_matter_title(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = inputs.decode(path.read_bytes()).text  # any encoding: the page itself is checked when rendered
     except OSError:
         return ""
     if not text.startswith("---"):
