@@ -301,6 +301,7 @@ BROKEN = {
 }
 COMMANDS = {
     "build": ["build"],
+    "build-all": ["build-all", "{project}", "--jobs", "1"],
     "validate": ["validate"],
     "preview": ["preview", "--port", "0"],
     "extract": ["extract", "{tmp}/source"],
@@ -308,7 +309,8 @@ COMMANDS = {
     "audit": ["audit"],
 }
 #: What each command reads of the project (besides data/): build and preview read everything.
-READS = {"build": ("authority.yml", "content/"), "preview": ("authority.yml", "content/"),
+READS = {"build": ("authority.yml", "content/"), "build-all": ("authority.yml", "content/"),
+         "preview": ("authority.yml", "content/"),
          "validate": ("authority.yml",), "extract": ("authority.yml",), "new-year": ("authority.yml",),
          "audit": ("authority.yml",)}
 
@@ -337,7 +339,8 @@ def test_every_command_on_broken_inputs_prints_a_message_not_a_traceback(command
     path, content, where = BROKEN[mistake]
     _edit(project, path, content)
     shutil.copytree(Path(__file__).parent / "fixtures" / "903", tmp_path / "source")
-    status, output = run(project, [p.replace("{tmp}", str(tmp_path)) for p in COMMANDS[command]], capsys)
+    status, output = run(project, [p.replace("{tmp}", str(tmp_path)).replace("{project}", str(project))
+                                   for p in COMMANDS[command]], capsys)
     assert_clean(output)
     if path.startswith(READS[command]):
         assert where in output, output
