@@ -50,12 +50,14 @@ When the data is read:
 - a CSV whose name is not a table, with the nearest table's name (`file-unknown`); a spreadsheet
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be
   read (`file-unreadable`);
+- a file that is not text, or not in an encoding the tool reads (`file-not-text`); in an otherwise UTF-8
+  file, a cell with a character that is not UTF-8 (`cell-encoding`) or text garbled by a wrong encoding,
+  such as `childrenâ€™s` for `children’s` (`cell-garbled`);
+- the header row again inside the table, as when a table is pasted twice (`header-repeated`: the rows
+  from there on are not read);
 - an unknown, repeated or missing column (`column-unknown`, `column-repeated`, `column-missing`);
   values in a column with no header, as when `1,234` is not quoted (`column-no-header`);
-- a file that is not text (`file-not-text`); the header row again further down, as when a table is pasted
-  twice (`header-repeated`: the rows from there on are not read);
 - a cell that does not fit its column's type (`cell-integer`, `cell-money`, `cell-code`, `cell-month` ...);
-  a cell with a byte that is not UTF-8 in a UTF-8 file (`cell-encoding`) or garbled text (`cell-garbled`);
 - a folder under `data/` that is neither a year nor `reference` (`folder-unknown`, a warning).
 """
 

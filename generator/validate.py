@@ -456,8 +456,8 @@ def population_covers_years(dataset: Dataset, sheets: dict[str, Sheet]) -> Itera
 
 def benchmarks_sane(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
     """Benchmark years are from 2000 on (``benchmark-year``; after the latest data year,
-    ``benchmark-year-future``, a warning), percentages are at most 100 (``benchmark-percent-over-100``)
-    and rates per 10,000 have no % sign (``benchmark-rate-percent``)."""
+    ``benchmark-year-future``, a warning), percentages are at most 100 (``benchmark-percent-over-100``) and a
+    rate per 10,000 is not written as a percentage (``benchmark-rate-percent``)."""
     sheet = sheets.get("benchmarks")
     latest = max(dataset.years, default=None)
     for number, r in (sheet.rows() if sheet else ()):

@@ -122,6 +122,10 @@ def _true_values() -> dict:
                 values[("care_leavers", year, r["age_group"], r["measure"], column)] = float(r[column])
         for r in rows("commissioning_routes"):
             values[("commissioning_routes", year, r["service"], r["route"], "placements")] = float(r["placements"])
+        for r in rows("spend_by_service"):
+            for column in ("weeks_of_care", "spend"):
+                if r[column] not in ("", None):
+                    values[("spend_by_service", year, r["service"], r["sector"], column)] = float(r[column])
         for r in rows("referrals"):
             key = ("referrals", year, r["month"], r["outcome"], "referrals")
             values[key] = values.get(key, 0.0) + float(r["referrals"])
@@ -506,3 +510,16 @@ def test_a_standard_suppression_pattern_leaks_through_weeks_of_care():
     assert (interval.low, interval.high) == (5, 6)
     without_weeks = Solver(model, frozenset({WEEKS})).interval(homes)
     assert (without_weeks.low, without_weeks.high) == (1, 10)
+
+
+def test_the_audit_catches_weeks_of_care_that_spend_and_weekly_cost_give_back(tmp_path):
+    """Spend = weekly cost × weeks: £181,552 at £10,704.72 a week is 16.96 weeks, withheld or not."""
+    _write(tmp_path, "2026/downloads/unit_costs_table.csv",
+           ["Service", "Provided by", "Spend", "Weeks of care", "Average weekly cost"],
+           [["Secure and remand", "External providers", "181552", "c", "10704.72"],
+            ["Fostering", "In-house (council)", "3621557", "c", "c"]])
+    audit = audit_edition(tmp_path, POPULATION, THRESHOLD)
+    (finding,) = audit.findings
+    assert finding.key == ("spend_by_service", 2026, "secure", "external", "weeks_of_care")
+    assert 16.95 < finding.low <= finding.high < 16.97
+    assert finding.necessary == ["rule: spend is cost times weeks", "unit_costs_table"]
