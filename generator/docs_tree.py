@@ -335,30 +335,35 @@ def write_bundles(tree: DocsTree, downloads_dir: Path, files: dict[str, tuple], 
 
 def not_available_warnings(source_name: str, not_available, view) -> list[Problem]:
     """A warning for each data file a page needs and the year does not have (missing, or a header with no
-    rows): the page shows ``x`` where its figures would be (issue 13: never silently). One warning per
-    page and file, naming the lines. A figure ``x`` for other reasons (a comparator not yet published, a
-    category not listed) is explained on the page and not warned about."""
-    lines_by_table: dict[str, list[int]] = {}
-    for line, sources in not_available:
+    rows): the page shows ``x`` where its figures would be, or an empty chart or table (issue 13: never
+    silently). One warning per page and file, naming the lines. A figure ``x`` for other reasons (a
+    comparator not yet published, a category not listed) is explained on the page and not warned about."""
+    found: dict[str, tuple[list[int], list[str]]] = {}  # table -> (lines, what the page shows)
+    for line, sources, what in not_available:
         for table in dict.fromkeys(source.split(".")[0] for source in sources):
-            scope = TABLES_BY_NAME.get(table)
-            if scope is None:
+            declared = TABLES_BY_NAME.get(table)
+            if declared is None:
                 continue
-            frame = view.reference.get(table) if scope.scope == "reference" else view.tables.get(table)
+            frame = view.reference.get(table) if declared.scope == "reference" else view.tables.get(table)
             if frame is None or frame.empty:
-                lines_by_table.setdefault(table, [])
-                if line is not None and line not in lines_by_table[table]:
-                    lines_by_table[table].append(line)
+                lines, shown = found.setdefault(table, ([], []))
+                if line is not None and line not in lines:
+                    lines.append(line)
+                if what not in shown:
+                    shown.append(what)
     warnings = []
-    for table, lines in lines_by_table.items():
+    for table, (lines, shown) in found.items():
         folder = "reference" if TABLES_BY_NAME[table].scope == "reference" else str(view.year)
         frame = view.reference.get(table) if folder == "reference" else view.tables.get(table)
-        state = "is missing" if frame is None else "has no rows"
+        file = f"data/{folder}/{table}.csv"
+        state, hint = (("is missing", f"add {file} (see the data contract)") if frame is None else
+                       ("has no rows", f"add the rows to {file}"))
         where = f"lines {', '.join(map(str, sorted(lines)))}: " if len(lines) > 1 else ""
+        what = " and ".join("x (not available)" if w == "x" else w for w in shown)
         warnings.append(Problem(
-            "figure-not-available", f"{where}shows x (not available) because data/{folder}/{table}.csv {state}",
+            "figure-not-available", f"{where}shows {what} because {file} {state}",
             file=source_name, line=lines[0] if len(lines) == 1 else None, severity="warning",
-            hint=f"add data/{folder}/{table}.csv (see the data contract), or leave the figure as x"))
+            hint=f"{hint}, or leave the page as it is"))
     return warnings
 
 
