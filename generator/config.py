@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from .categories import Categories, read_categories
 from .problems import BuildError, Problem
 
 
@@ -23,10 +24,13 @@ class Authority:
     contact: dict = field(default_factory=dict)
     #: Yearly rise in unit costs the forecast's projected spend assumes (0.04: 4% a year).
     inflation: float = 0.04
+    #: The council's own categories (age bands, placement types, service lines, routes ...), issue 10.
+    categories: Categories = field(default_factory=Categories)
 
 
 REQUIRED = ("name", "short_name", "la_code", "statistical_neighbours", "statement_years")
-OPTIONAL = ("site_url", "repo_url", "suppression_threshold", "restricted_names", "contact", "inflation")
+OPTIONAL = ("site_url", "repo_url", "suppression_threshold", "restricted_names", "contact", "inflation",
+            "categories")
 
 
 def load_authority(path: Path) -> Authority:
@@ -63,6 +67,8 @@ def load_authority(path: Path) -> Authority:
     if isinstance(inflation, bool) or not isinstance(inflation, (int, float)) or not -0.5 < inflation < 1:
         problems.append(Problem("config-inflation", "inflation must be a yearly rate as a decimal",
                                 file=name, value=inflation, expected="e.g. 0.04 for 4% a year"))
+    categories, category_problems = read_categories(raw.get("categories"), name)
+    problems += category_problems
     if problems:
         raise BuildError(problems, stage="config")
     return Authority(
@@ -73,4 +79,5 @@ def load_authority(path: Path) -> Authority:
         restricted_names=tuple(str(n) for n in raw.get("restricted_names", []) or []),
         contact=dict(raw.get("contact", {}) or {}),
         inflation=float(inflation) if isinstance(inflation, (int, float)) else 0.04,
+        categories=categories,
     )

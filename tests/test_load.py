@@ -128,15 +128,15 @@ def test_a_code_is_checked_against_its_own_breakdown(data):
 
 
 def test_an_unknown_column_suggests_the_nearest_and_a_missing_one_is_named(data):
-    path = data / "2026" / "placement_stability.csv"
-    path.write_text("measure,children,cohorts\nshort_term,1,10\nlong_term,3,4\n")
+    path = data / "2026" / "fostering_recruitment.csv"
+    path.write_text("stage,houshold\nenquiries,10\napprovals,4\n")
     dataset, problems = load(data)
     assert messages(problems) == [
-        "data/2026/placement_stability.csv, row 1, column 'cohorts': unknown column; "
-        "expected the columns measure, children, cohort. Hint: did you mean 'cohort'?",
-        "data/2026/placement_stability.csv, row 1: the column 'cohort' is missing; "
-        "expected the columns measure, children, cohort"]
-    assert "placement_stability" not in dataset.years[2026]
+        "data/2026/fostering_recruitment.csv, row 1, column 'houshold': unknown column; "
+        "expected the columns stage, households. Hint: did you mean 'households'?",
+        "data/2026/fostering_recruitment.csv, row 1: the column 'households' is missing; "
+        "expected the columns stage, households"]
+    assert "fostering_recruitment" not in dataset.years[2026]
 
 
 def test_a_number_split_by_an_unquoted_comma_is_not_silently_cut_short(data):

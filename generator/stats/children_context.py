@@ -90,10 +90,12 @@ def looked_after(view, previous) -> Namespace:
             continue
         now = stats.looked_after_breakdown(this_frame, breakdown)
         before = stats.looked_after_breakdown(last_frame, breakdown)
-        # A breakdown that falls short of the total: each category's share of all children.
-        shares = stats.shares(now) if None not in now.values() else {
-            code: stats.share(v, total_now) for code, v in now.items()}
-        ns[breakdown] = Namespace({code: _category(now[code], before[code], shares[code]) for code in now})
+        shares = stats.breakdown_shares(this_frame, breakdown, now)
+        # A percentage the council published stands where no count was supplied (issue 10).
+        for code, published in stats.looked_after_percentages(this_frame, breakdown).items():
+            if shares.get(code) is None:
+                shares[code] = published
+        ns[breakdown] = Namespace({code: _category(now[code], before.get(code), shares.get(code)) for code in now})
 
     types_now = stats.looked_after_breakdown(this_frame, "placement_type")
     types_before = stats.looked_after_breakdown(last_frame, "placement_type")
@@ -150,9 +152,15 @@ def placements(view) -> Namespace:
                         share_of_weeks=pct(row["share_of_weeks"], weeks_src))
         for code, row in by_type.items()})
     by_age = stats.placements_by(frame, "age_band")
+    within = stats.placements_by_age_and_type(frame)
     ns["by_age"] = Namespace({
         code: Namespace(placements=count(row["placements"], place_src),
-                        weeks_of_care=Figure(row["weeks_of_care"], "weeks", sources=weeks_src))
+                        weeks_of_care=Figure(row["weeks_of_care"], "weeks", sources=weeks_src),
+                        by_type=Namespace({
+                            kind: Namespace(placements=count(cell["placements"], place_src),
+                                            weeks_of_care=Figure(cell["weeks_of_care"], "weeks", sources=weeks_src),
+                                            share=pct(cell["share"], place_src))
+                            for kind, cell in within[code].items()}))
         for code, row in by_age.items()})
     return ns
 
