@@ -11,14 +11,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from .contract import TABLES_BY_NAME, codes_for
+from .contract import ADDED_NOT_KNOWN, NOT_KNOWN, TABLES_BY_NAME, codes_for
 
 
 def _sort_key(table, frame: pd.DataFrame) -> pd.DataFrame:
     keys = []
     for name in table.key:
         column = table.column(name)
-        if column.type == "code":
+        if column.type == "code" and column.codes_by is not None:
+            # One order for every parent's codes, first seen first (the order files were always written in);
+            # the "not known" codes added for councils' own tables (issue 10) keep their old place.
+            order: dict[str, int] = {}
+            for parent, codes in column.codes_by[1].items():
+                for code in codes:
+                    if not (code == NOT_KNOWN and parent in ADDED_NOT_KNOWN):
+                        order.setdefault(code, len(order))
+            order.setdefault(NOT_KNOWN, len(order))
+            keys.append(frame[name].map(lambda v, o=order: o.get(v, len(o))))
+        elif column.type == "code":
             order = {code: i for i, code in enumerate(codes_for(table, column) or {})}
             keys.append(frame[name].map(lambda v, o=order: o.get(v, len(o))))
         else:
@@ -40,14 +50,16 @@ def _cell(value, column_type: str) -> str:
 
 def table_to_csv(name: str, frame: pd.DataFrame) -> str:
     table = TABLES_BY_NAME[name]
-    missing = [c for c in table.column_names if c not in frame.columns]
+    missing = [c.name for c in table.columns if c.name not in frame.columns and c.required]
     if missing:
         raise ValueError(f"{name}: frame lacks columns {missing}")
-    frame = _sort_key(table, frame[list(table.column_names)])
-    lines = [",".join(table.column_names)]
+    # Optional columns the frame does not have (a published percentage, a snapshot date) are left out.
+    columns = [c for c in table.columns if c.name in frame.columns]
+    frame = _sort_key(table, frame[[c.name for c in columns]])
+    lines = [",".join(c.name for c in columns)]
     for row in frame.itertuples(index=False):
         cells = []
-        for column, value in zip(table.columns, row):
+        for column, value in zip(columns, row):
             text = _cell(value, column.type)
             if any(ch in text for ch in ',"\n'):
                 text = '"' + text.replace('"', '""') + '"'

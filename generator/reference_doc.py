@@ -250,6 +250,10 @@ MEANINGS = {
     ".placements": "number of placements",
     ".weeks_of_care": "weeks of care",
     ".share_of_weeks": "share of all weeks of care",
+    "placements.by_type.<placement type>.share": "share of all placements in the year",
+    "placements.by_age.<age band>.by_type.<placement type>.share": "share of the age band's placements",
+    "routes.by_service.<service>.placements": "new placements for the service",
+    "routes.by_service.<service>.by_route.<route>.share": "the route's share of the service's new placements",
     # stability, care leavers
     ".percent": "the measure, as a percentage of the cohort",
     ".cohort": "children the measure counts from (its denominator)",

@@ -194,6 +194,27 @@ def distance_from_home(view) -> pd.DataFrame:
     return _frame(rows, ["Year", "Where placed", "Percentage"])
 
 
+def looked_after_by_distance(view) -> pd.DataFrame:
+    """This year's distance bands as the council gives them (its own bands and groups, or the DfE's), with
+    the children in each and the percentage: computed from the counts, or as published where only a
+    percentage was given (Bristol's 56% placed in the city)."""
+    frame = view.table("looked_after")
+    counts = stats.looked_after_breakdown(frame, "distance")
+    shares = stats.breakdown_shares(frame, "distance", counts)
+    for code, published in stats.looked_after_percentages(frame, "distance").items():
+        if shares.get(code) is None:
+            shares[code] = published
+    local = categories.of(frame)
+    listed = set() if frame is None else set(frame.loc[frame["breakdown"] == "distance", "category"])
+    listed |= {r["category"] for _, r in (frame.attrs.get("totals") or []) if r.get("breakdown") == "distance"} \
+        if frame is not None else set()
+    own = bool(local.local("distance"))
+    rows = [(local.label("distance", code), _round(counts.get(code)), _round(shares.get(code)))
+            for code in local.codes("distance")
+            if (code in listed if own else counts.get(code) is not None or shares.get(code) is not None)]
+    return _frame(rows, ["Distance from home", "Children", "Percentage"])
+
+
 def uasc_trend(view) -> pd.DataFrame:
     rows = [(str(y), _round(stats.looked_after_breakdown(view.table("looked_after", y), "uasc")["uasc"]))
             for y in _years(view, "looked_after")]
@@ -249,16 +270,14 @@ def _placement_rows(view) -> list[dict]:
                 cell = within[band][kind]
             else:
                 continue
-            rows.append({"type": types[kind], "band": ages[band], **{m: cell.get(m) for m in stats.PLACEMENT_MEASURES}})
+            rows.append({"type": types[kind], "band": ages[band], "group": kind in groups,
+                         **{m: cell.get(m) for m in stats.PLACEMENT_MEASURES}})
     return rows
 
 
 def weeks_of_care_by_type_and_age(view) -> pd.DataFrame:
-    frame = view.table("placements_by_type_and_age")
-    groups = categories.of(frame).groups("placement_type") if frame is not None else {}
-    labels = {categories.of(frame).label("placement_type", g) for g in groups}
     rows = [(r["type"], r["band"], _round(r["weeks_of_care"], 1)) for r in _placement_rows(view)
-            if r["type"] not in labels]  # a stacked chart draws the members, not their group too
+            if not r["group"]]  # a stacked chart draws the members, not their group too
     return _frame(rows, ["Placement type", "Age band", "Weeks of care"])
 
 
@@ -503,6 +522,15 @@ OUTPUTS: tuple[Output, ...] = (
         "home, and inside or outside the council's boundary; the percentages are of all children, "
         "including those whose distance or location is not recorded.",
         {"Percentage": "percent"},
+    ),
+    Output(
+        "looked_after_by_distance", "Children looked after by distance from home", looked_after_by_distance,
+        LA, None, lambda f: _ranking_summary(f.dropna(subset=["Children"]), "Distance from home", "Children",
+                                             "children whose distance from home is given"),
+        "Children looked after by how far from home they are placed, in the council's own distance bands "
+        "where it declares them; percentages are of all children looked after, as published where the council "
+        "gave only the percentage.",
+        {"Children": "count", "Percentage": "percent"},
     ),
     Output(
         "uasc_trend", "Unaccompanied asylum-seeking children looked after at 31 March", uasc_trend, LA,

@@ -117,6 +117,8 @@ def looked_after_table(snapshot: pd.DataFrame) -> pd.DataFrame:
     for breakdown, categories in contract.LOOKED_AFTER_BREAKDOWNS.items():
         counts = snapshot[breakdown].value_counts()
         for category in categories:
+            if category == contract.NOT_KNOWN and breakdown in contract.ADDED_NOT_KNOWN and not counts.get(category):
+                continue  # "not known" added for councils' own tables (issue 10): the 903 always knows these
             rows.append((breakdown, category, int(counts.get(category, 0))))
     return pd.DataFrame(rows, columns=["breakdown", "category", "children"])
 

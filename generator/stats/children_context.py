@@ -64,6 +64,16 @@ def _bench(view, measure, area):
     return Figure(value, kind, sources=BENCH)
 
 
+def _as_published(figure: Figure, measure: dict) -> Figure:
+    """A percentage the council published without its counts keeps the decimal places it was printed with
+    (10.7%, not 11%); one computed from counts is rounded as usual."""
+    value = figure.value
+    if measure.get("cohort") is not None or value is None or float(value).is_integer():
+        return figure
+    decimals = min(len(repr(float(value)).split(".")[1]), 2)
+    return Figure(value, figure.kind, figure.symbol, figure.sensitive, figure.sources, decimals)
+
+
 def _category(now, before, whole_share, sources=LA) -> Namespace:
     children = count(now, sources)
     return Namespace(children=children, share=pct(whole_share, sources),
@@ -149,6 +159,7 @@ def placements(view) -> Namespace:
     ns["by_type"] = Namespace({
         code: Namespace(placements=count(row["placements"], place_src),
                         weeks_of_care=Figure(row["weeks_of_care"], "weeks", sources=weeks_src),
+                        share=pct(stats.share(row["placements"], totals["placements"]), place_src),
                         share_of_weeks=pct(row["share_of_weeks"], weeks_src))
         for code, row in by_type.items()})
     by_age = stats.placements_by(frame, "age_band")
@@ -170,7 +181,7 @@ def stability(view, previous) -> Namespace:
     this_frame, last_frame = view.table("placement_stability"), _table(view, "placement_stability", previous)
     for measure, bench_measure in stats.STABILITY_BENCHMARKS.items():
         now, before = stats.stability(this_frame, measure), stats.stability(last_frame, measure)
-        percent = pct(now["percent"], STABILITY)
+        percent = _as_published(pct(now["percent"], STABILITY), now)
         ns[measure] = Namespace(
             percent=percent,
             children=count(now["children"], ("placement_stability.children",)),
@@ -189,7 +200,7 @@ def care_leavers(view) -> Namespace:
         group = Namespace()
         for measure in contract.CARE_LEAVER_MEASURES:
             outcome = stats.care_leaver_outcome(frame, age_group, measure)
-            leaf = Namespace(percent=pct(outcome["percent"], LEAVERS),
+            leaf = Namespace(percent=_as_published(pct(outcome["percent"], LEAVERS), outcome),
                              children=count(outcome["children"], ("care_leavers.children",)),
                              cohort=count(outcome["cohort"], ("care_leavers.cohort",)))
             if age_group == "age_19_to_21":
