@@ -3,10 +3,17 @@
     load -> validate -> stats -> render (per year and edition) -> mkdocs -> versions -> check -> publish
 
 Each year and edition is its own job (run in parallel on the machine's
-cores): disclosure control, render its docs tree, run MkDocs. Everything is
-built into a staging folder that replaces ``site/`` only when every job and
-every check has passed, so a failed build leaves the previous site untouched.
-Only this module knows MkDocs.
+cores): disclosure control, render its docs tree, run MkDocs. The two editions
+go to two separate folders:
+
+- ``site/``: the **public edition** only, and exactly what is deployed (GitHub
+  Pages): every year, ``latest/``, ``versions.json``, ``index.html``, ``404.html``;
+- ``site-internal/``: the **internal edition (not for publication)**, laid out
+  the same way, beside ``site/`` and never inside it.
+
+Everything is built into staging folders that replace ``site/`` and
+``site-internal/`` only when every job and every check has passed, so a failed
+build leaves the previous folders untouched. Only this module knows MkDocs.
 """
 from __future__ import annotations
 
@@ -21,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from . import check
+from . import check, freeze
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import build_context
@@ -29,13 +36,13 @@ from .disclosure import Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
 from .problems import BuildError, Problem, raise_if_errors
-from .redact import EDITIONS
+from .redact import EDITION_NAMES, EDITIONS, INTERNAL, PUBLIC
 from .validate import validate
 
 
 @dataclass
 class BuildReport:
-    out_dir: Path
+    out_dirs: dict[str, Path]   # edition -> the folder it was written to
     years: list[int]
     editions: list[str]
     pages: int = 0
@@ -43,85 +50,156 @@ class BuildReport:
     downloads: int = 0
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    reused: list[int] = field(default_factory=list)  # frozen years copied from the cache
+
+    @property
+    def out_dir(self) -> Path | None:
+        """The public edition's folder (what is published), if it was built."""
+        return self.out_dirs.get(PUBLIC)
 
     def summary(self) -> str:
-        return (f"Built {len(self.years)} years ({', '.join(map(str, self.years))}) x {len(self.editions)} editions: "
-                f"{self.pages} pages, {self.charts} charts, {self.downloads} downloads in {self.seconds:.1f} s "
-                f"into {self.out_dir}")
+        lines = [f"Built {len(self.years)} years ({', '.join(map(str, self.years))}) x {len(self.editions)} "
+                 f"editions: {self.pages} pages, {self.charts} charts, {self.downloads} downloads in "
+                 f"{self.seconds:.1f} s"]
+        if self.reused:
+            lines.append(f"  unchanged, reused from the last build: {', '.join(map(str, self.reused))}")
+        if PUBLIC in self.out_dirs:
+            lines.append(f"  public edition (publish this folder): {self.out_dirs[PUBLIC]}")
+        if INTERNAL in self.out_dirs:
+            lines.append(f"  {EDITION_NAMES[INTERNAL]}: {self.out_dirs[INTERNAL]} "
+                         "(share only inside the council; never on public hosting)")
+        return "\n".join(lines)
 
 
 def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | None = None,
-          editions: tuple[str, ...] = EDITIONS, jobs: int | None = None) -> BuildReport:
-    """Build every statement year, both editions, into ``out_dir`` (default ``site/``)."""
+          editions: tuple[str, ...] = EDITIONS, jobs: int | None = None,
+          internal_dir: Path | None = None, cache: bool = True) -> BuildReport:
+    """Build every statement year, both editions.
+
+    The public edition goes to ``out_dir`` (default ``site/``), the folder that is
+    published; the internal edition to ``internal_dir`` (default: ``site-internal/``
+    beside ``out_dir``), which must not be inside it. Only the folders of the
+    editions built are replaced. ``cache``: reuse unchanged years and
+    suppression results from ``.build/cache/`` (``False``: a cold build).
+    """
     started = time.perf_counter()
     project_dir = Path(project_dir).resolve()
-    out_dir = Path(out_dir).resolve() if out_dir else project_dir / "site"
+    out_dirs = output_dirs(project_dir, out_dir, internal_dir)
 
     authority = load_authority(project_dir / "authority.yml")
     dataset, problems = load_dataset(project_dir / "data", authority)
     problems += validate(dataset)
     raise_if_errors(problems, stage="data")
+    warnings = [p for p in problems if p.severity == "warning"]  # printed by build as validate prints them
     years = statement_years(project_dir, authority, dataset, years)
 
     (project_dir / ".build").mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="docs-", dir=project_dir / ".build"))  # one per build: builds may overlap
-    staging = fresh_dir(out_dir.with_name(out_dir.name + ".staging"))
-    protector = Protector(dataset, authority.suppression_threshold)
-    with worker_pool(jobs) as pool_map:
-        protector.prepare(years, pool_map)
-    job = YearJob(project_dir, work, staging, protector, authority)
+    staging = {edition: fresh_dir(out_dirs[edition].with_name(out_dirs[edition].name + ".staging"))
+               for edition in editions}
+    # Frozen years: a year whose inputs are unchanged is copied from the cache, not rebuilt (freeze.py).
+    cache_on, cache = cache, freeze.YearCache(project_dir)
+    code = freeze.code_fingerprint()
+    keys = {year: freeze.year_key(project_dir, year, sorted(dataset.years), list(authority.statement_years),
+                                  tuple(editions), code) for year in years}
+    frozen = {year: hit for year in years if cache_on and (hit := cache.get(keys[year], tuple(editions)))}
+    to_build = [year for year in years if year not in frozen]
+    protector = Protector(dataset, authority.suppression_threshold,
+                          cache_dir=project_dir / ".build" / "cache" / "protection" if cache_on else None)
+    if to_build:
+        with worker_pool(jobs) as pool_map:
+            protector.prepare(to_build, pool_map)
+    job = YearJob(project_dir, work, staging, protector, authority, tuple(editions))
     try:
-        results = run_jobs(job, [(year, edition) for year in years for edition in editions], jobs)
+        results = run_jobs(job, to_build, jobs)
         # The same mistake seen by both editions is reported once.
         problems = list({str(p): p for result in results for p in result.problems}.values())
         raise_if_errors(problems, stage="build")
-        trees = [result.tree for result in results]
+        warnings += problems
+        built = {year: result.trees for year, result in zip(to_build, results)}
+        for year, (_, trees) in frozen.items():
+            cache.restore(keys[year], trees, staging)
+            for tree in trees:
+                tree.frozen = True
+            built[year] = trees
+        trees = [tree for year in years for tree in built[year]]
         for edition in editions:
-            root = staging if edition == "full" else staging / "provider"
-            write_versions(root, [t for t in trees if t.edition == edition])
-        problems = check.check_site(staging, trees, authority)
+            write_versions(staging[edition], [t for t in trees if t.edition == edition])
+        problems = check.check_site(staging[PUBLIC], trees, authority) if PUBLIC in staging else []
         raise_if_errors(problems, stage="check")
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)  # nothing half-built is left behind
+        for folder in staging.values():
+            shutil.rmtree(folder, ignore_errors=True)  # nothing half-built is left behind
         shutil.rmtree(work, ignore_errors=True)
         raise
 
-    publish(staging, out_dir)
+    for year in to_build if cache_on else ():
+        cache.put(keys[year], built[year], staging)
+    if cache_on and years == sorted(authority.statement_years):
+        cache.keep_only(set(keys.values()))
+    for edition in editions:
+        publish(staging[edition], out_dirs[edition])
     shutil.rmtree(work, ignore_errors=True)
-    return BuildReport(out_dir, years, list(editions), pages=sum(len(t.pages) for t in trees),
+    return BuildReport({edition: out_dirs[edition] for edition in editions}, years, list(editions),
+                       pages=sum(len(t.pages) for t in trees),
                        charts=sum(t.charts for t in trees), downloads=sum(len(t.downloads) for t in trees),
                        seconds=time.perf_counter() - started,
-                       warnings=[p for p in problems if p.severity == "warning"])
+                       warnings=warnings + [p for p in problems if p.severity == "warning"],
+                       reused=sorted(frozen))
+
+
+def output_dirs(project_dir: Path, out_dir: Path | None, internal_dir: Path | None) -> dict[str, Path]:
+    """Where each edition goes: the public edition to ``site/`` (what is deployed), the internal
+    edition to ``site-internal/`` beside it. Neither folder may hold the other: the whole of the
+    public folder is published."""
+    public = Path(out_dir).resolve() if out_dir else project_dir / "site"
+    internal = Path(internal_dir).resolve() if internal_dir else public.with_name(public.name + "-internal")
+    if internal == public or public in internal.parents or internal in public.parents:
+        raise BuildError(Problem("out-dirs", "the internal edition's folder and the public site's folder must be "
+                                 "separate, neither inside the other: the whole public folder is published",
+                                 value=f"public {public}, internal {internal}",
+                                 hint="choose an internal folder outside the public one, e.g. site-internal/"),
+                         stage="build")
+    return {PUBLIC: public, INTERNAL: internal}
 
 
 @dataclass
 class YearResult:
-    tree: DocsTree | None
+    trees: list[DocsTree]
     problems: list[Problem]
 
 
 @dataclass
 class YearJob:
-    """One year and edition: disclosure control, render the docs tree, run MkDocs."""
+    """One statement year: disclosure control and the template names once, then each edition's
+    docs tree and MkDocs build (the editions share the context and the published frames)."""
 
     project_dir: Path
     work: Path
-    staging: Path
+    staging: dict[str, Path]   # edition -> its staging folder
     protector: Protector
     authority: object
+    editions: tuple[str, ...] = EDITIONS
 
-    def __call__(self, year: int, edition: str) -> YearResult:
+    def __call__(self, year: int) -> YearResult:
+        trees, problems = [], []
         try:
             protector = self.protector
             view, perturbed = protector.views(year)
             context = protected_context(build_context, view, perturbed)
             note = suppression_summary([protector.year(y) for y in view.years])
-            tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
-                                    edition, perturbed=perturbed, suppression_note=note)
-            run_mkdocs(self.project_dir, tree, self.staging / tree.site_path, self.authority)
-            return YearResult(tree, [])
         except BuildError as exc:
-            return YearResult(None, exc.problems)
+            return YearResult([], exc.problems)
+        frames: dict = {}  # output name -> (output as published, masked frame): the same for both editions
+        for edition in self.editions:
+            try:
+                tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
+                                        edition, perturbed=perturbed, suppression_note=note, frames=frames)
+                run_mkdocs(self.project_dir, tree, self.staging[edition] / tree.site_path, self.authority)
+                trees.append(tree)
+            except BuildError as exc:
+                problems += exc.problems
+        return YearResult(trees, problems)
 
 
 _JOB: YearJob | None = None
@@ -132,8 +210,8 @@ def _set_job(job: YearJob) -> None:
     _JOB = job
 
 
-def _run_in_worker(args):
-    return _JOB(*args)
+def _run_in_worker(year):
+    return _JOB(year)
 
 
 def _workers(jobs: int | None, tasks: int) -> int:
@@ -168,8 +246,8 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
             self.pool.shutdown()
 
 
-def run_jobs(job: YearJob, tasks: list[tuple[int, str]], jobs: int | None) -> list[YearResult]:
-    """Run every (year, edition) task, in parallel processes when there are cores to spare.
+def run_jobs(job: YearJob, tasks: list[int], jobs: int | None) -> list[YearResult]:
+    """Run every statement year's job, in parallel processes when there are cores to spare.
 
     Results come back in task order, so the output does not depend on timing.
     ``SUFFICIENCY_JOBS=1`` runs them one after another in this process.
@@ -178,7 +256,7 @@ def run_jobs(job: YearJob, tasks: list[tuple[int, str]], jobs: int | None) -> li
 
     jobs = _workers(jobs, len(tasks))
     if jobs <= 1 or len(tasks) <= 1:
-        return [job(*task) for task in tasks]
+        return [job(task) for task in tasks]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_set_job,
                              initargs=(job,)) as pool:
         return list(pool.map(_run_in_worker, tasks))
@@ -208,6 +286,13 @@ def fresh_dir(path: Path) -> Path:
     return path
 
 
+def edition_url(authority, edition: str) -> str:
+    """The address an edition's folder is served at ('' if unknown): ``site_url`` for the public
+    edition, ``internal_site_url`` for the internal one (never the public address)."""
+    url = authority.site_url if edition == PUBLIC else getattr(authority, "internal_site_url", "")
+    return url.strip().rstrip("/") + "/" if url and url.strip() else ""
+
+
 #: The generator's own folder: its mkdocs.yml and theme serve any project that has none of its own.
 TOOL_DIR = Path(__file__).resolve().parents[1]
 
@@ -220,8 +305,15 @@ def site_settings(project_dir: Path, name: str) -> Path:
 
 
 def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> dict:
-    """The per-build MkDocs config: the base mkdocs.yml, plus this year and edition."""
-    site_url = authority.site_url.rstrip("/") + "/" if authority.site_url else ""
+    """The per-build MkDocs config: the base mkdocs.yml, plus this year and edition.
+
+    ``extra.other_edition`` is a link to the other edition's same year: only the
+    internal edition has one (to the public edition's address); the public edition
+    never links to the internal one.
+    """
+    site_url = edition_url(authority, tree.edition)
+    public_url = edition_url(authority, PUBLIC)
+    other = f"{public_url}{tree.year}/" if tree.edition == INTERNAL and public_url else ""
     return {
         "INHERIT": str(site_settings(project_dir, "mkdocs.yml")),
         "site_name": tree.site_name,
@@ -233,7 +325,7 @@ def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) 
         "theme": {"name": "material", "custom_dir": str(site_settings(project_dir, "theme"))},
         "extra": {"edition": tree.edition, "year": tree.year, "year_label": f"{tree.year - 1} to {tree.year}",
                   "authority": authority.name,
-                  "other_edition": tree.other_edition_path},
+                  "other_edition": other},
         "strict": True,
     }
 
@@ -265,9 +357,9 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> 
     try:
         mkdocs_build(load_config(config_file=str(config_path)))
     except (Abort, MkDocsException, SystemExit) as exc:
-        problems = [Problem("mkdocs", message, file=f"content/{tree.year}/ ({tree.edition} edition)")
-                    for message in collector.messages] or [
-            Problem("mkdocs", str(exc), file=f"content/{tree.year}/ ({tree.edition} edition)")]
+        where = f"content/{tree.year}/ ({EDITION_NAMES[tree.edition]})"
+        problems = [Problem("mkdocs", message, file=where) for message in collector.messages] or [
+            Problem("mkdocs", str(exc), file=where)]
         raise BuildError(problems, stage="mkdocs") from None
     finally:
         logger.removeHandler(collector)
@@ -278,7 +370,11 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> 
 
 
 def write_versions(root: Path, trees: list[DocsTree]) -> None:
-    """versions.json for Material's version selector, latest/ as a copy, index.html."""
+    """versions.json for Material's version selector, latest/ as a copy, index.html, 404.html.
+
+    ``root`` is one edition's folder: each edition has its own, so the year
+    selector, ``latest/`` and the 404 page never cross from one to the other.
+    """
     import json
 
     trees = sorted(trees, key=lambda t: t.year, reverse=True)
@@ -288,15 +384,18 @@ def write_versions(root: Path, trees: list[DocsTree]) -> None:
     (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
     shutil.copytree(root / str(latest.year), root / "latest")
     (root / "index.html").write_text(redirect_page(latest), encoding="utf-8")
-    if latest.edition == "full":
-        # GitHub Pages serves only the root 404.html, for a missing page at any depth; its links are
-        # absolute (site_url), so the latest year's page works from there.
-        shutil.copyfile(root / str(latest.year) / "404.html", root / "404.html")
+    # GitHub Pages serves only the root 404.html, for a missing page at any depth; its links are
+    # absolute (site_url), so the latest year's page works from there. The public folder's is the
+    # public edition's: the folder holds nothing else.
+    shutil.copyfile(root / str(latest.year) / "404.html", root / "404.html")
 
 
 def redirect_page(latest: DocsTree) -> str:
     target = f"{latest.year}/"
     title = latest.site_name
+    note = ("" if latest.edition == PUBLIC else
+            '<p class="sx-edition sx-edition--internal"><strong>Internal edition: not for publication.</strong> '
+            "It keeps commercially sensitive information the public edition removes.</p>\n")
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -309,7 +408,7 @@ def redirect_page(latest: DocsTree) -> str:
 </head>
 <body>
 <main>
-<h1>{title}</h1>
+{note}<h1>{title}</h1>
 <p>Taking you to the latest statement. If nothing happens, <a href="{target}">read the {latest.year - 1} to \
 {latest.year} statement</a>.</p>
 </main>
@@ -331,9 +430,6 @@ def publish(staging: Path, out_dir: Path) -> None:
 
 
 def published_date(statement: dict, year: int) -> date:
+    """The statement's publication date (``docs_tree.read_statement`` has read it), else 30 September."""
     value = statement.get("published")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return date.fromisoformat(value)
-    return date(year, 9, 30)
+    return value if isinstance(value, date) else date(year, 9, 30)

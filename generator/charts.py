@@ -1,4 +1,4 @@
-"""Charts: an Altair chart rendered at build time to inline SVG, with its words and figures.
+"""Charts: a Vega-Lite spec rendered at build time to inline SVG, with its words and figures.
 
 ``render_chart`` turns a catalogue ``Output`` and its frame into one raw HTML
 block for a Markdown page::
@@ -22,7 +22,12 @@ are prefixed with the figure id so that several charts can share a page.
 
 Each chart is drawn twice, wide and narrow; ``figures.css`` shows the narrow
 drawing on phones so that its labels stay readable. Both carry the same
-accessible name; the hidden one is ``display: none``.
+accessible name; the hidden one is ``display: none``. Both come from one
+preparation of the figures (``_Prepared``), which also gives the summary and
+the note; the narrow spec differs only in size, label wrapping, tick count and
+line-end labels. The narrow SVG itself cannot be derived from the wide one
+(Vega lays out text and ticks for the size it is given), so vl-convert draws
+both; drawings are cached on disk by spec, so a rebuild draws only what changed.
 
 Series never rely on colour alone: lines differ by dash pattern and point
 shape and are labelled at their ends; stacked segments are separated by white
@@ -41,7 +46,6 @@ import os
 import re
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
@@ -198,14 +202,49 @@ def _axis_label_expr(kind: str, top: float) -> str:
 
 
 # --- the chart -------------------------------------------------------------
+#
+# The Vega-Lite spec is built as plain dicts, exactly as Altair's ``to_dict`` would
+# write it, without Altair's JSON-schema validation of every object on every build
+# (that cost about 0.08 s a drawing). tests/test_charts.py validates the specs of
+# every chart of the example against the Vega-Lite schema instead.
 
-def build_chart(output, frame: pd.DataFrame, *, narrow: bool = False) -> alt.TopLevelMixin:
-    """The Altair chart of ``output`` for ``frame`` (only the drawn figures in its data)."""
+#: The Vega-Lite version the specs are written for (the schema the tests validate against).
+SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+
+CONFIG = {
+    "view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
+    "aria": False,
+    "background": palette.BACKGROUND,
+    "font": FONT,
+    "padding": {"left": 4, "right": 12, "top": 8, "bottom": 4},
+    "axis": {
+        "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "labelColor": palette.TEXT,
+        "titleColor": palette.TEXT, "titleFontWeight": "bold", "domainColor": palette.SECONDARY_TEXT,
+        "tickColor": palette.SECONDARY_TEXT, "gridColor": palette.GRID,
+    },
+    "legend": {
+        "labelFontSize": FONT_SIZE, "labelColor": palette.TEXT, "symbolSize": 140, "symbolType": "square",
+    },
+}
+
+
+def _layer(values: list[dict], mark: str, encoding: dict, **mark_properties) -> dict:
+    return {"data": {"values": values}, "mark": {"type": mark, **mark_properties}, "encoding": encoding}
+
+
+def build_chart(output, frame: pd.DataFrame, *, narrow: bool = False) -> dict:
+    """The Vega-Lite spec of ``output``'s chart for ``frame`` (only the drawn figures in its data)."""
+    return chart_spec(_Prepared(output, frame), narrow=narrow)
+
+
+def chart_spec(prep: _Prepared, *, narrow: bool = False) -> dict:
+    """The wide drawing's spec, or the narrow one's: the same data and marks at phone size,
+    with labels wrapped shorter, fewer ticks when horizontal and no line-end labels."""
     size = (NARROW_WIDTH, NARROW_HEIGHT) if narrow else (WIDTH, HEIGHT)
-    return _build(output, _Prepared(output, frame), *size, narrow=narrow)
+    return _spec(prep, *size, narrow=narrow)
 
 
-def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = False):
+def _spec(prep: _Prepared, width: int, height: int, narrow: bool = False) -> dict:
     style = prep.style
     horizontal = style.horizontal and style.mark != "line"
     x_title = style.x_title if style.x_title is not None else style.x
@@ -213,7 +252,7 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
     top = _nice(prep.top() * (1.08 if style.mark in ("bar",) else 1.0))
     low = prep.bottom()
     low = -_nice(-low * (1.15 if style.mark == "bar" else 1.0)) if low < 0 else 0.0
-    value_scale = alt.Scale(domain=[low, top], nice=False, zero=True)
+    value_scale = {"domain": [low, top], "nice": False, "zero": True}
 
     n_series = len(prep.series)
     colour_range = palette.colours(max(n_series, 1))
@@ -225,8 +264,8 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
         chars = 18 if narrow else 26
         wrapped = {c: _wrap(c, chars) for c in prep.categories}
         lines = max((w.count("\n") + 1 for w in wrapped.values()), default=1)
-        cat_axis = alt.Axis(labelExpr=split, labelLimit=0, labelPadding=6, ticks=False,
-                            labelLineHeight=LINE_HEIGHT)
+        cat_axis = {"labelExpr": split, "labelLimit": 0, "labelPadding": 6, "ticks": False,
+                    "labelLineHeight": LINE_HEIGHT}
         bars_per_category = max(n_series, 1) if style.mark == "grouped_bar" else 1
         band = max(24 * bars_per_category + 12, LINE_HEIGHT * lines + 14)
         height = max(120, min(band * n_categories, 1600))
@@ -237,21 +276,20 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
         wrapped = {c: _wrap(c, chars) for c in prep.categories} if chars >= 3 else {}
         if wrapped and all(w.count("\n") < 3 and max(len(p) for p in w.split("\n")) <= chars
                            for w in wrapped.values()):
-            cat_axis = alt.Axis(labelExpr=split, labelAngle=0, labelLimit=0, ticks=False,
-                                labelLineHeight=LINE_HEIGHT)
+            cat_axis = {"labelExpr": split, "labelAngle": 0, "labelLimit": 0, "ticks": False,
+                        "labelLineHeight": LINE_HEIGHT}
         else:
             # Too narrow to sit level: slanted, still wrapped, never cut short.
             wrapped = {c: _wrap(c, 22) for c in prep.categories}
-            cat_axis = alt.Axis(labelExpr=split, labelAngle=-40, labelAlign="right",
-                                labelBaseline="top", labelLimit=0, ticks=False,
-                                labelLineHeight=LINE_HEIGHT)
+            cat_axis = {"labelExpr": split, "labelAngle": -40, "labelAlign": "right",
+                        "labelBaseline": "top", "labelLimit": 0, "ticks": False,
+                        "labelLineHeight": LINE_HEIGHT}
     if wrapped:
         prep = prep.relabelled(wrapped)
-    val_axis = alt.Axis(labelExpr=_axis_label_expr(prep.kind, top), grid=True,
-                        tickCount=3 if narrow and horizontal else 5,
-                        format=",")
+    val_axis = {"labelExpr": _axis_label_expr(prep.kind, top), "grid": True,
+                "tickCount": 3 if narrow and horizontal else 5, "format": ","}
 
-    cat_field = alt.Scale(domain=prep.categories, paddingInner=0.2, paddingOuter=0.1)
+    cat_field = {"domain": prep.categories, "paddingInner": 0.2, "paddingOuter": 0.1}
     category = {"field": "x", "type": "ordinal", "title": x_title,
                 "scale": cat_field, "sort": prep.categories, "axis": cat_axis}
     value = {"field": "y", "type": "quantitative", "title": y_title,
@@ -263,17 +301,15 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
         channels.update(extra)
         return channels
 
-    drawn = alt.Data(values=prep.drawn)
-    withheld = alt.Data(values=prep.withheld)
     layers = []
     longest_series = max((len(s) for s in prep.series), default=1)
     columns = max(1, min(n_series, int(width / (longest_series * CHAR_WIDTH + 36))))
-    legend = alt.Legend(orient="top", direction="horizontal", title=None, columns=columns,
-                        labelLimit=0, symbolStrokeWidth=2)
-    colour = ({"field": "s", "type": "nominal", "scale": alt.Scale(domain=prep.series, range=colour_range),
+    legend = {"orient": "top", "direction": "horizontal", "title": None, "columns": columns,
+              "labelLimit": 0, "symbolStrokeWidth": 2}
+    colour = ({"field": "s", "type": "nominal", "scale": {"domain": prep.series, "range": colour_range},
                "sort": prep.series, "legend": legend} if n_series else None)
     offset_ch = "yOffset" if horizontal else "xOffset"
-    offset = {"field": "s", "type": "nominal", "scale": alt.Scale(domain=prep.series, paddingInner=0.08),
+    offset = {"field": "s", "type": "nominal", "scale": {"domain": prep.series, "paddingInner": 0.08},
               "sort": prep.series}
 
     if style.mark == "line":
@@ -282,30 +318,27 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
             line_extra = {
                 "color": colour,
                 "strokeDash": {"field": "s", "type": "nominal", "sort": prep.series,
-                               "scale": alt.Scale(domain=prep.series, range=palette.dashes(n_series)),
+                               "scale": {"domain": prep.series, "range": palette.dashes(n_series)},
                                "legend": legend},
                 "shape": {"field": "s", "type": "nominal", "sort": prep.series,
-                          "scale": alt.Scale(domain=prep.series, range=palette.shapes(n_series)),
+                          "scale": {"domain": prep.series, "range": palette.shapes(n_series)},
                           "legend": legend},
             }
         line_data = prep.drawn + [
             {k: v for k, v in r.items() if k != "symbol"} | {"y": None} for r in prep.withheld
         ]
-        base = alt.Chart(alt.Data(values=line_data))
-        layers.append(base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains",
-                                     color=colour_range[0]).encode(
-            **enc(category, value, **({k: v for k, v in line_extra.items() if k != "shape"}))))
-        point_extra = {}
-        if n_series:
-            point_extra = {"color": colour, "shape": line_extra["shape"]}
-        layers.append(alt.Chart(drawn).mark_point(filled=True, size=60, opacity=1,
-                                                  color=colour_range[0]).encode(
-            **enc(category, value, **point_extra)))
+        layers.append(_layer(line_data, "line",
+                             enc(category, value, **{k: v for k, v in line_extra.items() if k != "shape"}),
+                             strokeWidth=2.5, invalid="break-paths-show-domains", color=colour_range[0]))
+        point_extra = {"color": colour, "shape": line_extra["shape"]} if n_series else {}
+        layers.append(_layer(prep.drawn, "point", enc(category, value, **point_extra),
+                             filled=True, size=60, opacity=1, color=colour_range[0]))
         if n_series > 1 and not narrow:
             layers.append(_line_end_labels(prep, category, value, colour, top, low, height))
     else:
+        drawn = prep.drawn
         bar_extra: dict = {}
-        bar_kwargs: dict = {"color": colour_range[0]}
+        bar_properties: dict = {"color": colour_range[0]}
         if style.mark == "grouped_bar" and n_series:
             bar_extra = {"color": colour, offset_ch: offset}
         elif style.mark == "stacked_bar" and n_series:
@@ -313,15 +346,13 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
                          "order": {"field": "order", "type": "quantitative",
                                    "sort": "ascending" if horizontal else "descending"}}
             order = {s: i for i, s in enumerate(prep.series)}
-            for r in prep.drawn:
-                r["order"] = order[r["s"]]
-            drawn = alt.Data(values=prep.drawn)
+            drawn = [dict(r, order=order[r["s"]]) for r in prep.drawn]
         elif n_series:
             bar_extra = {"color": colour}
         if style.mark == "stacked_bar":
-            bar_kwargs.update(stroke=palette.BACKGROUND, strokeWidth=1)
+            bar_properties.update(stroke=palette.BACKGROUND, strokeWidth=1)
         val = dict(value, stack="zero") if style.mark == "stacked_bar" else value
-        layers.append(alt.Chart(drawn).mark_bar(**bar_kwargs).encode(**enc(category, val, **bar_extra)))
+        layers.append(_layer(drawn, "bar", enc(category, val, **bar_extra), **bar_properties))
         if style.mark == "bar" and not n_series:
             # Value labels just beyond the end of each bar (below a negative one).
             for negative in (False, True):
@@ -329,39 +360,29 @@ def _build(output, prep: _Prepared, width: int, height: int, narrow: bool = Fals
                 if not rows:
                     continue
                 if horizontal:
-                    text_kwargs = dict(align="right" if negative else "left", baseline="middle",
-                                       dx=-4 if negative else 4)
+                    text_properties = dict(align="right" if negative else "left", baseline="middle",
+                                           dx=-4 if negative else 4)
                 else:
-                    text_kwargs = dict(align="center", baseline="top" if negative else "bottom",
-                                       dy=3 if negative else -3)
-                layers.append(alt.Chart(alt.Data(values=rows)).mark_text(
-                    color=palette.TEXT, fontSize=FONT_SIZE - 1, **text_kwargs).encode(
-                    **enc(category, value, text={"field": "text", "type": "nominal"})))
+                    text_properties = dict(align="center", baseline="top" if negative else "bottom",
+                                           dy=3 if negative else -3)
+                layers.append(_layer(rows, "text",
+                                     enc(category, value, text={"field": "text", "type": "nominal"}),
+                                     color=palette.TEXT, fontSize=FONT_SIZE - 1, **text_properties))
         if prep.withheld and style.mark in ("bar", "grouped_bar"):
             sym_extra = {offset_ch: offset} if style.mark == "grouped_bar" and n_series else {}
-            text_kwargs = (dict(align="left", baseline="middle", dx=4) if horizontal
-                           else dict(align="center", baseline="bottom", dy=-3))
-            layers.append(alt.Chart(withheld).mark_text(
-                color=palette.TEXT, fontSize=FONT_SIZE, fontWeight="bold", **text_kwargs).encode(
-                **enc(category, {"datum": 0, "type": "quantitative", "scale": value_scale},
-                      text={"field": "symbol", "type": "nominal"}, **sym_extra)))
+            text_properties = (dict(align="left", baseline="middle", dx=4) if horizontal
+                               else dict(align="center", baseline="bottom", dy=-3))
+            layers.append(_layer(
+                prep.withheld, "text",
+                enc(category, {"datum": 0, "type": "quantitative", "scale": value_scale},
+                    text={"field": "symbol", "type": "nominal"}, **sym_extra),
+                color=palette.TEXT, fontSize=FONT_SIZE, fontWeight="bold", **text_properties))
 
-    chart = alt.layer(*layers) if len(layers) > 1 else layers[0]
-    return chart.properties(width=width, height=height).configure(
-        aria=False,
-        background=palette.BACKGROUND,
-        font=FONT,
-        padding={"left": 4, "right": 12, "top": 8, "bottom": 4},
-    ).configure_view(stroke=None).configure_axis(
-        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor=palette.TEXT,
-        titleColor=palette.TEXT, titleFontWeight="bold", domainColor=palette.SECONDARY_TEXT,
-        tickColor=palette.SECONDARY_TEXT, gridColor=palette.GRID,
-    ).configure_legend(
-        labelFontSize=FONT_SIZE, labelColor=palette.TEXT, symbolSize=140, symbolType="square",
-    )
+    spec = {"layer": layers} if len(layers) > 1 else layers[0]
+    return {"$schema": SCHEMA_URL, "config": CONFIG, **spec, "width": width, "height": height}
 
 
-def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: float, height: int):
+def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: float, height: int) -> dict:
     """Series names at the last drawn point of each line, nudged apart so none overlap."""
     position = {c: i for i, c in enumerate(prep.categories)}
     last: dict[str, dict] = {}
@@ -388,10 +409,10 @@ def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: 
                 ys[i] = min(ys[i], ys[i + 1] - gap)
         labels += [{"x": x, "s": r["s"], "ly": y} for r, y in zip(rows, ys)]
     label_value = dict(value, field="ly")
-    return alt.Chart(alt.Data(values=labels)).mark_text(
-        align="left", baseline="middle", dx=9, fontSize=FONT_SIZE, fontWeight="bold",
-    ).encode(x=category, y=label_value, text={"field": "s", "type": "nominal"},
-             color=dict(colour, legend=None))
+    return _layer(labels, "text",
+                  {"x": category, "y": label_value, "text": {"field": "s", "type": "nominal"},
+                   "color": dict(colour, legend=None)},
+                  align="left", baseline="middle", dx=9, fontSize=FONT_SIZE, fontWeight="bold")
 
 
 # --- SVG -------------------------------------------------------------------
@@ -439,7 +460,12 @@ _INNER_ATTRS = re.compile(r'\s(?:role|aria-[a-z]+|pointer-events|focusable|tabin
 def chart_svg(output, frame: pd.DataFrame, *, figure_id: str, labelledby: str | None = None,
               describedby: str | None = None, narrow: bool = False) -> str:
     """The chart as one line of SVG: ids prefixed, no ARIA on inner marks, scalable."""
-    spec = build_chart(output, frame, narrow=narrow).to_dict(validate=False)
+    return _drawing(build_chart(output, frame, narrow=narrow), figure_id=figure_id, labelledby=labelledby,
+                    describedby=describedby, narrow=narrow)
+
+
+def _drawing(spec: dict, *, figure_id: str, labelledby: str | None, describedby: str | None,
+             narrow: bool) -> str:
     svg = _vega_lite_to_svg(json.dumps(spec, sort_keys=True, ensure_ascii=False))
     prefix = f"{figure_id}-narrow" if narrow else figure_id
     variant = "chart-svg--narrow" if narrow else "chart-svg--wide"
@@ -495,7 +521,10 @@ def _lower_first(title: str) -> str:
 
 def generic_summary(output, frame: pd.DataFrame) -> str:
     """One sentence describing the chart, from the figures shown (withheld ones left out)."""
-    prep = _Prepared(output, frame)
+    return _summary(_Prepared(output, frame))
+
+
+def _summary(prep: _Prepared) -> str:
     style = prep.style
     x_title = style.x_title or style.x
     y_title = style.y_title or style.y
@@ -540,7 +569,10 @@ def generic_summary(output, frame: pd.DataFrame) -> str:
 
 def withheld_note(output, frame: pd.DataFrame) -> str:
     """``c: withheld to protect children's privacy; no bar drawn (Age 1 to 4).``"""
-    prep = _Prepared(output, frame)
+    return _note(_Prepared(output, frame))
+
+
+def _note(prep: _Prepared) -> str:
     if not prep.withheld:
         return ""
     drawn = "point" if prep.style.mark == "line" else "bar"
@@ -560,12 +592,13 @@ def render_chart(output, frame: pd.DataFrame, *, figure_id: str, csv_href: str) 
 
     The HTML has no blank lines, so Python-Markdown keeps it as one raw block.
     """
+    prep = _Prepared(output, frame)  # once for the summary, the note and both drawings
     summary = output.summary(frame) if output.summary is not None else None
-    summary = (summary or generic_summary(output, frame)).strip()
-    note = withheld_note(output, frame)
+    summary = (summary or _summary(prep)).strip()
+    note = _note(prep)
     title_id, summary_id, note_id = (f"{figure_id}-title", f"{figure_id}-summary", f"{figure_id}-note")
-    svgs = [chart_svg(output, frame, figure_id=figure_id, labelledby=summary_id,
-                      describedby=note_id if note else None, narrow=narrow) for narrow in (False, True)]
+    svgs = [_drawing(chart_spec(prep, narrow=narrow), figure_id=figure_id, labelledby=summary_id,
+                     describedby=note_id if note else None, narrow=narrow) for narrow in (False, True)]
     parts = [
         f'<figure class="chart-figure" id="{figure_id}">',
         f'<figcaption><span class="figure-title" id="{title_id}">{html.escape(output.title)}</span> '

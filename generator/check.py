@@ -1,6 +1,6 @@
 """Check: what is about to be published, file by file, before it replaces site/.
 
-The leak scan reads every file a provider edition wrote (HTML, the search
+The leak scan reads every file the public edition wrote (HTML, the search
 index, sitemaps including the gzipped one, the 404 page, CSV, SVG, JSON, JS,
 anything else that decodes as text) and fails the build if anything withheld
 from that edition appears in it. What is withheld (``Withheld``) is gathered
@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from . import inputs
 from .problems import Problem
 
 #: Restricted text is matched as runs of this many words.
@@ -57,11 +58,15 @@ RAW_FLOOR = 10000
 #: Texts of sensitive cells need at least this many characters, or two words.
 TEXT_FLOOR = 8
 
-#: The label the full edition puts on a restricted block: never in a provider file.
-FULL_EDITION_MARK = "Not in the provider edition. Providers do not see this part"
+#: The label the internal edition puts on a restricted block: never in a public file.
+INTERNAL_EDITION_MARK = "Not in the public edition. Providers and the public do not see this part"
+#: The internal edition's banner (theme/main.html): never in a public file.
+INTERNAL_EDITION_BANNER = "Internal edition: not for publication"
 
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".otf",
                    ".pdf", ".zip"}
+#: Images: their metadata (PNG text chunks, EXIF, XMP, comments) is read as text.
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico"}
 
 
 # ---------------------------------------------------------------------------
@@ -138,6 +143,36 @@ def _json_strings(value, out: list[str]) -> None:
         out.append(str(value))
 
 
+_ASCII_RUN = re.compile(rb"(?:[\t\n\r\x20-\x7e]|[\xc2-\xf4][\x80-\xbf]{1,3}){4,}")
+_UTF16_RUN = re.compile(rb"(?:[\x20-\x7e]\x00){4,}")
+
+
+def image_text(data: bytes) -> list[str]:
+    """The text an image file carries: every run of readable characters (EXIF, XMP, comments, also
+    UTF-16 as Windows writes an author or a title) and PNG text chunks, unpacked when compressed."""
+    import zlib
+
+    segments = [m.group(0).decode("utf-8", "ignore") for m in _ASCII_RUN.finditer(data)]
+    segments += [m.group(0).decode("utf-16-le", "ignore") for m in _UTF16_RUN.finditer(data)]
+    position = 8 if data.startswith(b"\x89PNG\r\n\x1a\n") else len(data)
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind, body = data[position + 4:position + 8], data[position + 8:position + 8 + length]
+        position += 12 + length
+        try:
+            if kind == b"zTXt":
+                keyword, _, rest = body.partition(b"\x00")
+                segments.append(zlib.decompress(rest[1:]).decode("latin-1"))
+            elif kind == b"iTXt":
+                keyword, _, rest = body.partition(b"\x00")
+                compressed, rest = rest[:1] == b"\x01", rest[2:]
+                text = rest.split(b"\x00", 2)[-1]
+                segments.append((zlib.decompress(text) if compressed else text).decode("utf-8", "ignore"))
+        except (zlib.error, IndexError):
+            continue
+    return segments
+
+
 def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
     """A published file as plain-text segments; None for a binary file we cannot read."""
     data = path.read_bytes() if data is None else data
@@ -149,6 +184,8 @@ def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
             return None
         name = name[:-3]
     suffix = Path(name).suffix
+    if suffix in IMAGE_SUFFIXES:
+        return image_text(data)
     if suffix in BINARY_SUFFIXES:
         return None
     try:
@@ -266,12 +303,38 @@ def is_phone(entry: str) -> bool:
 
 
 def name_forms(entry: str) -> list[str]:
-    """A person's name as it may be written: in full, and as title + surname (Ms Holloway)."""
+    """A person's name as it may be written, as phrases of words: in full, title and surname
+    (Ms Holloway), surname first (Holloway, Priya), initial and surname (P. Holloway), surname and
+    initial (Holloway, P.). ``redact.name_pattern`` is the same list as one pattern (middle initials too)."""
     parts = entry.split()
     forms = [entry]
     if len(parts) >= 2 and all(p[:1].isalpha() for p in parts):
         forms += [f"{title} {parts[-1]}" for title in ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr")]
+        forms += [" ".join([parts[-1], *parts[:-1]]), f"{parts[0][0]} {parts[-1]}", f"{parts[-1]} {parts[0][0]}"]
     return forms
+
+
+def add_restricted_names(withheld: Withheld, entries) -> None:
+    """``authority.yml``'s ``restricted_names`` as needles: every form the public edition replaces."""
+    from . import redact
+
+    for entry in entries:
+        entry = str(entry).strip()
+        if not entry:
+            continue
+        source = "authority.yml restricted_names"
+        if "@" in entry:
+            needle = Needle("contact", entry, source)
+            withheld.add_phrase(entry, needle)
+            withheld.add_pattern(redact.email_pattern(entry), needle, hint=entry.split("@")[0].split(".")[0].lower())
+        elif is_phone(entry):
+            withheld.add_phone(entry, Needle("contact", entry, source))
+        else:
+            for form in name_forms(entry):
+                withheld.add_phrase(form, Needle("named person", form, source))
+            if len(entry.split()) >= 2:  # with a middle initial, across a line break: as the public edition replaces
+                withheld.add_pattern(redact.name_pattern(entry), Needle("named person", entry, source),
+                                     hint=entry.split()[-1].lower())
 
 
 def _context_figures(namespace, path: str = ""):
@@ -306,14 +369,14 @@ def _grams(text_segments, n: int = SHINGLE) -> set:
 
 def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path | None = None,
                      generated_pages=("methods.md", "downloads.md", "data-contract.md")) -> Withheld:
-    """Everything the provider edition of ``view.year`` must not contain.
+    """Everything the public edition of ``view.year`` must not contain.
 
-    ``context`` is the year's template namespace (full edition), ``content_dir``
-    the year's narrative, ``docs_dir`` the provider docs tree (only its
+    ``context`` is the year's template namespace (internal edition), ``content_dir``
+    the year's narrative, ``docs_dir`` the public docs tree (only its
     generated pages are read: text the generator writes itself is not
     restricted).
     """
-    from . import redact
+    from . import markup, redact
     from .contract import TABLES
     from .values import Figure
 
@@ -321,40 +384,36 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
     year = view.year
 
     # Named people and contact details.
-    for entry in authority.restricted_names:
-        entry = str(entry).strip()
-        if not entry:
-            continue
-        if "@" in entry:
-            needle = Needle("contact", entry, "authority.yml restricted_names")
-            withheld.add_phrase(entry, needle)
-            withheld.add_pattern(redact.email_pattern(entry), needle, hint=entry.split("@")[0].split(".")[0].lower())
-        elif is_phone(entry):
-            withheld.add_phone(entry, Needle("contact", entry, "authority.yml restricted_names"))
-        else:
-            for form in name_forms(entry):
-                withheld.add_phrase(form, Needle("named person", form, "authority.yml restricted_names"))
+    add_restricted_names(withheld, authority.restricted_names)
     if authority.repo_url:
         address = re.sub(r"^[a-z]+://", "", authority.repo_url.strip().rstrip("/"))
         withheld.add_phrase(address, Needle("repository", address, "authority.yml repo_url (edit/source links)"))
-    withheld.add_phrase(FULL_EDITION_MARK, Needle("restricted text", FULL_EDITION_MARK,
-                                                  "the full edition's label on a restricted block"))
+    if getattr(authority, "internal_site_url", ""):
+        address = re.sub(r"^[a-z]+://", "", authority.internal_site_url.strip().rstrip("/"))
+        withheld.add_phrase(address, Needle("internal edition", address,
+                                            "authority.yml internal_site_url (where the internal edition is)"))
+    withheld.add_phrase(INTERNAL_EDITION_MARK, Needle("restricted text", INTERNAL_EDITION_MARK,
+                                                      "the internal edition's label on a restricted block"))
+    withheld.add_phrase(INTERNAL_EDITION_BANNER, Needle("internal edition", INTERNAL_EDITION_BANNER,
+                                                        "the internal edition's banner"))
 
     # The narrative: restricted blocks, and the open text that is published anyway.
     open_segments: list[str] = []
     blocks: list[tuple[str, int, str]] = []
     for source in sorted(content_dir.rglob("*.md")):
         name = f"content/{year}/{source.relative_to(content_dir).as_posix()}"
-        text = source.read_text(encoding="utf-8-sig")
+        text = inputs.decode(source.read_bytes()).text.replace("\r\n", "\n")  # as render read it
         try:
             restricted, open_text = redact.restricted_blocks(text, name)
         except Exception:  # a broken fence is reported by the render stage
             continue
         open_segments += _source_segments(open_text)
         blocks += [(name, line, body) for line, body in restricted]
+        # Authors' notes: no edition publishes an HTML comment (markup.strip_comments).
+        blocks += [(name, line, body) for line, body in markup.comments(text)]
     statement = content_dir / "statement.yml"
     if statement.exists():
-        open_segments.append(statement.read_text(encoding="utf-8-sig"))
+        open_segments.append(inputs.decode(statement.read_bytes()).text)
     # Text the data publishes anyway (non-sensitive text cells, such as the action plan's actions),
     # and the catalogue's titles and descriptions.
     for table in TABLES:
@@ -379,7 +438,8 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
     for name, line, body in blocks:
         for segment in _source_segments(body):
             withheld.add_text(segment, Needle("restricted text", " ".join(segment.split())[:80],
-                                              f"{name}, restricted block at line {line}"), exclude=open_grams)
+                                              f"{name}, restricted block or comment at line {line}"),
+                              exclude=open_grams)
 
     # Figures the edition publishes anyway: a sensitive value equal to one is no needle.
     published = {f.format() for _, f in _context_figures(context)
@@ -480,7 +540,8 @@ def scan_file(path: Path, withheld: Withheld, data: bytes | None = None) -> list
     segments = decode_file(path, data)
     if segments is None:
         return []
-    code = path.name.lower().removesuffix(".gz").endswith((".js", ".mjs", ".map", ".css"))
+    name = path.name.lower().removesuffix(".gz")
+    code = name.endswith((".js", ".mjs", ".map", ".css")) or Path(name).suffix in IMAGE_SUFFIXES
     return find_leaks(segments, withheld, bare_numbers=not code)
 
 
@@ -512,6 +573,9 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
             hits = cache[key]
         else:
             hits = scan_file(path, withheld)
+        # The file's own name and folders (an image named after an officer).
+        named = find_leaks([path.relative_to(site_root).as_posix()], withheld, bare_numbers=False)
+        hits = list(dict.fromkeys([*hits, *named]))
         for needle in hits:
             problems.append(Problem("leak", f"{label} contains {needle.describe()}",
                                     file=path.relative_to(relative_to).as_posix(),
@@ -522,7 +586,7 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
 
 
 # ---------------------------------------------------------------------------
-# Other checks of the provider edition
+# Other checks of the public edition
 # ---------------------------------------------------------------------------
 
 #: Markup only an edit or view-source link (repo_url / edit_uri) or a chart
@@ -547,7 +611,7 @@ def markup_check(site_root: Path, label: str, relative_to: Path) -> list[Problem
 
 
 def config_check(tree, project_dir: Path | None = None) -> list[Problem]:
-    """The provider build's MkDocs config (and the base it inherits) sets no repository links."""
+    """The public build's MkDocs config (and the base it inherits) sets no repository links."""
     problems = []
     paths = [tree.docs_dir.parent / "mkdocs.yml"]
     if project_dir is not None:
@@ -559,7 +623,7 @@ def config_check(tree, project_dir: Path | None = None) -> list[Problem]:
         for key in FORBIDDEN_CONFIG:
             match = re.search(rf"^{key}\s*:[ \t]*(\S.*)$", text, re.M)
             if match and match.group(1).strip() not in ("null", "~", "''", '""'):
-                problems.append(Problem("leak-config", f"the provider edition's MkDocs config sets {key!r}: "
+                problems.append(Problem("leak-config", f"the public edition's MkDocs config sets {key!r}: "
                                         "edit and view-source links would publish the sources",
                                         file=str(path), value=match.group(1).strip()))
     return problems
@@ -570,7 +634,7 @@ COPYABLE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
 
 def copied_files_check(tree) -> list[Problem]:
-    """Files copied into the provider edition as they are: only images, and only CSVs the build wrote.
+    """Files copied into the public edition as they are: only images, and only CSVs the build wrote.
 
     Anything else beside the pages (a spreadsheet, a draft page saved as HTML
     or text) would be published unredacted and outside the nav.
@@ -587,7 +651,7 @@ def copied_files_check(tree) -> list[Problem]:
             continue
         if path.suffix.lower() in COPYABLE and not relative.startswith("downloads/"):
             continue
-        problems.append(Problem("copied-file", "this file would be published as it is in the provider edition, "
+        problems.append(Problem("copied-file", "this file would be published as it is in the public edition, "
                                 "unredacted and outside the nav", file=f"content/{tree.year}/{relative}",
                                 hint="only images may sit beside the pages; put text in a page listed in "
                                      "statement.yml"))
@@ -596,34 +660,38 @@ def copied_files_check(tree) -> list[Problem]:
 
 def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
                stats: ScanStats | None = None) -> list[Problem]:
-    """All pre-publication checks over the staging folder.
+    """All pre-publication checks over the public edition's staging folder (the future ``site/``).
 
-    Each provider year is scanned for its own year's needles; ``latest/`` for
-    the latest year's; the edition's other files (index, versions.json) for
-    every year's.
+    Each public year is scanned for its own year's needles; ``latest/`` for
+    the latest year's; the edition's other files (index, 404, versions.json)
+    for every year's. The internal edition is not scanned: it is never published.
     """
+    from .redact import PUBLIC
+
     problems: list[Problem] = []
-    providers = sorted((t for t in trees if t.edition == "provider"), key=lambda t: t.year)
-    if not providers:
+    public = sorted((t for t in trees if t.edition == PUBLIC), key=lambda t: t.year)
+    if not public:
         return problems
-    root = staging / "provider"
+    root = staging
     everything = Withheld()
     cache: dict = {}
-    for tree in providers:
+    for tree in public:
         withheld = tree.withheld if isinstance(tree.withheld, Withheld) else None
-        year_root = staging / tree.site_path
-        problems += leak_scan(year_root, tree.withheld, f"provider edition {tree.year}", relative_to=staging,
-                              stats=stats, cache=cache)
-        problems += markup_check(year_root, f"provider edition {tree.year}", staging)
-        problems += config_check(tree, project_dir)
-        problems += copied_files_check(tree)
         if withheld is not None:
             everything = everything.merge(withheld)
-    latest = providers[-1]
-    if (root / "latest").exists():
-        problems += leak_scan(root / "latest", latest.withheld, f"provider edition latest ({latest.year})",
+        if getattr(tree, "frozen", False):
+            continue  # reused byte for byte from a build whose checks passed
+        year_root = root / tree.site_path
+        problems += leak_scan(year_root, tree.withheld, f"public edition {tree.year}", relative_to=staging,
+                              stats=stats, cache=cache)
+        problems += markup_check(year_root, f"public edition {tree.year}", staging)
+        problems += config_check(tree, project_dir)
+        problems += copied_files_check(tree)
+    latest = public[-1]
+    if (root / "latest").exists() and not getattr(latest, "frozen", False):
+        problems += leak_scan(root / "latest", latest.withheld, f"public edition latest ({latest.year})",
                               relative_to=staging, stats=stats, cache=cache)
-        problems += markup_check(root / "latest", "provider edition latest", staging)
-    skip = tuple(root / str(t.year) for t in providers) + (root / "latest",)
-    problems += leak_scan(root, everything, "provider edition", relative_to=staging, skip=skip, stats=stats)
+        problems += markup_check(root / "latest", "public edition latest", staging)
+    skip = tuple(root / str(t.year) for t in public) + (root / "latest",)
+    problems += leak_scan(root, everything, "public edition", relative_to=staging, skip=skip, stats=stats)
     return problems

@@ -3,10 +3,11 @@ and turns a BuildError into a short message and exit status 1."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from .problems import BuildError
+from .problems import BuildError, summarise
 
 
 def _project(args) -> Path:
@@ -16,10 +17,11 @@ def _project(args) -> Path:
 def cmd_build(args) -> int:
     from .build import build
 
-    report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None)
+    report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None,
+                   internal_dir=Path(args.internal_out) if args.internal_out else None, cache=not args.no_cache)
     print(report.summary())
-    for warning in report.warnings:
-        print(f"  warning: {warning}")
+    for line in summarise(report.warnings, show=lambda p: f"  warning: {p}"):
+        print(line if line.startswith("  warning") else f"  {line}")
     return 0
 
 
@@ -31,10 +33,10 @@ def cmd_validate(args) -> int:
     project = _project(args)
     dataset, problems = load_dataset(project / "data", load_authority(project / "authority.yml"))
     problems += validate(dataset)
-    for problem in problems:
-        print(f"{problem.severity}: {problem}")
+    for line in summarise(problems, show=lambda p: f"{p.severity}: {p}"):
+        print(line)
     errors = [p for p in problems if p.severity == "error"]
-    print(f"{len(errors)} errors, {len(problems) - len(errors)} warnings in data/")
+    print(f"{len(errors):,} errors, {len(problems) - len(errors):,} warnings in data/")
     return 1 if errors else 0
 
 
@@ -75,6 +77,28 @@ def cmd_new_year(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    from .audit_published import audit_edition, edition_folders
+    from .config import load_authority
+
+    project = _project(args)
+    site = Path(args.site) if args.site else project / "site"
+    threshold = args.threshold
+    if threshold is None:
+        threshold = load_authority(project / "authority.yml").suppression_threshold
+    population = Path(args.population) if args.population else project / "data" / "reference" / "population.csv"
+    editions = edition_folders(site) if site.is_dir() else []
+    if not editions:
+        print(f"{site}: no statement years found (expected folders such as 2026/ with downloads/)", file=sys.stderr)
+        return 1
+    failed = False
+    for folder in editions:
+        result = audit_edition(folder, population, threshold)
+        print(result.summary())
+        failed = failed or bool(result.findings or result.problems)
+    return 1 if failed else 0
+
+
 def cmd_example_data(args) -> int:
     from .example import make_example_data
 
@@ -88,9 +112,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--project", default=".", help="the project folder (default: the current folder)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="build every year, both editions, into site/")
-    b.add_argument("--out", help="output folder (default: site/)")
+    b = sub.add_parser("build", help="build every year: the public edition into site/ (what is published), "
+                                     "the internal edition into site-internal/")
+    b.add_argument("--out", help="the public edition's folder, the one to publish (default: site/)")
+    b.add_argument("--internal-out", help="the internal edition's folder (not for publication; default: "
+                                          "site-internal/ beside the public folder, never inside it)")
     b.add_argument("--year", type=int, action="append", help="build only this year (repeatable)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="rebuild every year from scratch (by default a year whose inputs are unchanged is reused "
+                        "from .build/cache/, byte for byte what a fresh build writes)")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="check data/ against the data contract and list every problem")
@@ -110,6 +140,14 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("year", type=int, help="the new statement year (year ending 31 March), e.g. 2027")
     n.set_defaults(func=cmd_new_year)
 
+    a = sub.add_parser("audit", help="check a built site as a reader would: whether any withheld figure (c) can be "
+                                     "worked out from what was published")
+    a.add_argument("site", nargs="?", help="the built site or one edition's folder (default: site/)")
+    a.add_argument("--threshold", type=int, help="smallest allowed range (default: suppression_threshold "
+                                                 "in authority.yml)")
+    a.add_argument("--population", help="the ONS population CSV (default: data/reference/population.csv)")
+    a.set_defaults(func=cmd_audit)
+
     x = sub.add_parser("example-data", help="regenerate the example authority's data/ (synthetic)")
     x.set_defaults(func=cmd_example_data)
     return p
@@ -124,6 +162,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a fault of the tool: one message, never a traceback
+        print(unexpected(args.command, exc), file=sys.stderr)
+        if os.environ.get("SUFFICIENCY_DEBUG"):
+            raise
+        return 2
+
+
+def unexpected(command: str, exc: BaseException) -> str:
+    """The message for an error the tool did not foresee: what happened and what to do, no traceback."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        where = f" ({Path(tb.tb_frame.f_code.co_filename).name}, line {tb.tb_lineno})"
+        tb = tb.tb_next
+    return (f"{command} stopped: an unexpected error in the tool, not a mistake it can point to in your files: "
+            f"{type(exc).__name__}: {exc}{where}\n"
+            "  Please report it with the command you ran; SUFFICIENCY_DEBUG=1 shows the details.")
 
 
 if __name__ == "__main__":

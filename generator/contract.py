@@ -4,7 +4,7 @@ Each table lives at ``data/<year>/<name>.csv`` (``scope="year"``) or
 ``data/reference/<name>.csv`` (``scope="reference"``). A table declares its
 columns (type, unit, allowed codes), its key (the columns that identify a row),
 whether it carries a total row, and which columns are commercially sensitive
-(the provider edition drops them and everything derived from them).
+(the public edition drops them and everything derived from them).
 
 Codes are short ``snake_case`` words. Analysts may also type the code's label
 (for example ``10 to 15`` for ``age_10_to_15``): loading maps labels to codes,
@@ -337,6 +337,45 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Protection:
+    """How a table's counts of children are protected (``generator/disclosure.py`` reads this).
+
+    ``counts``: columns that count children (or their placements or referrals):
+    1 to the threshold is withheld, and secondary suppression protects them.
+    ``linked``: columns that describe the same row's activity and would bound a
+    withheld count (weeks of care: a child can have at most 52.3 weeks in a
+    year), so they are withheld wherever the row's count is.
+    How the cells add up, as a reader can see them:
+    ``total_row``: (group column, code column, total group, total code): each
+    group's categories add up to the one total row (``looked_after``);
+    ``group_total``: (group column, code column, total code): each group has
+    its own total row; ``two_way``: (row column, column column): the statement
+    publishes row and column margins; ``part_of``: (numerator, denominator):
+    a percentage publishes both, so the complement is published too.
+    ``bounds``: (linked column, count column, most per count).
+    ``headline``: rows whose counts the statement is for (matched column by
+    column; a column left out matches any code): secondary suppression
+    withholds them only when nothing else protects the cell.
+    """
+
+    counts: tuple[str, ...]
+    linked: tuple[str, ...] = ()
+    total_row: tuple[str, str, str, str] | None = None
+    group_total: tuple[str, str, str] | None = None
+    two_way: tuple[str, str] | None = None
+    part_of: tuple[str, str] | None = None
+    bounds: tuple[tuple[str, str, float], ...] = ()
+    headline: tuple[dict, ...] = ()
+
+
+#: Codes that carry the least information: secondary suppression withholds them first.
+LEAST_INFORMATIVE_CODES = ("not_known", "other", "other_public", "residential_other")
+
+#: Most weeks of care one child (or one placement) can have in a year: 366 days / 7.
+MAX_WEEKS_A_YEAR = 52.3
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     title: str
@@ -355,6 +394,8 @@ class Table:
     #: Optional tables may be absent from a year's folder.
     required: bool = True
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Counts of children and how they add up (None: nothing here counts children).
+    protection: Protection | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -407,6 +448,11 @@ TABLES: tuple[Table, ...] = (
             _as_at(),
         ),
         key=("breakdown", "category"),
+        protection=Protection(
+            counts=("children",), total_row=("breakdown", "category", "total", "all"),
+            headline=({"breakdown": "total"}, {"breakdown": "placement_type"},
+                      {"breakdown": "distance", "category": "over_20_miles"},
+                      {"breakdown": "provider", "category": "own_provision"})),
     ),
     Table(
         "starts_and_ceases",
@@ -424,6 +470,8 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("movement", "reason"),
         total_code=("reason", "all"),
+        protection=Protection(counts=("children",), group_total=("movement", "reason", "all"),
+                              headline=({"reason": "all"},)),
     ),
     Table(
         "placements_by_type_and_age",
@@ -440,6 +488,10 @@ TABLES: tuple[Table, ...] = (
             Column("weeks_of_care", "number", "Weeks of care within the year", unit="weeks", required=False),
         ),
         key=("placement_type", "age_band"),
+        protection=Protection(
+            counts=("children", "placements"), linked=("weeks_of_care",), two_way=("placement_type", "age_band"),
+            bounds=(("weeks_of_care", "placements", MAX_WEEKS_A_YEAR),
+                    ("weeks_of_care", "children", MAX_WEEKS_A_YEAR))),
     ),
     Table(
         "placement_stability",
@@ -455,6 +507,7 @@ TABLES: tuple[Table, ...] = (
             _published_percent("of the cohort"),
         ),
         key=("measure",),
+        protection=Protection(counts=("children", "cohort"), part_of=("children", "cohort"), headline=({},)),
     ),
     Table(
         "care_leavers",
@@ -470,6 +523,7 @@ TABLES: tuple[Table, ...] = (
             _published_percent("of the age group"),
         ),
         key=("age_group", "measure"),
+        protection=Protection(counts=("children", "cohort"), part_of=("children", "cohort"), headline=({},)),
     ),
     Table(
         "spend_by_service",
@@ -487,6 +541,8 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("service", "sector"),
         source="finance",
+        protection=Protection(counts=("children",), linked=("weeks_of_care",), two_way=("service", "sector"),
+                              bounds=(("weeks_of_care", "children", MAX_WEEKS_A_YEAR),)),
     ),
     Table(
         "unit_costs",
@@ -513,7 +569,7 @@ TABLES: tuple[Table, ...] = (
         "spend_with_providers",
         "Spend with named providers",
         "Spend with each external provider in the year by service. Commercially sensitive: the "
-        "provider edition leaves this table, and everything drawn from it, out entirely.",
+        "public edition leaves this table, and everything drawn from it, out entirely.",
         (
             Column("provider", "text", "Provider's name"),
             Column("service", "code", "Service", codes=SERVICES, dimension="service"),
@@ -579,6 +635,7 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("service", "route"),
         source="commissioning",
+        protection=Protection(counts=("placements",), two_way=("service", "route")),
     ),
     Table(
         "referrals",
@@ -591,6 +648,7 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("month", "outcome"),
         source="commissioning",
+        protection=Protection(counts=("referrals",), two_way=("month", "outcome")),
     ),
     Table(
         "action_plan",

@@ -22,26 +22,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 
+from . import contract
 from .dataset import Dataset, YearView
-from .suppress import Sum, Suppression, suppress
+from .suppress import Bound, Sum, Suppression, suppress
 from .values import Change, Figure, Namespace
 
-#: Per table: the count columns protected, and how cells add up.
-#: "total_row": (group column, total code); "two_way": (row column, column column);
-#: "part_of": (numerator, denominator) pairs.
-MODEL = {
-    "looked_after": {"columns": ("children",), "total_row": ("breakdown", "category", "total", "all")},
-    "starts_and_ceases": {"columns": ("children",), "group_total": ("movement", "reason", "all")},
-    "placements_by_type_and_age": {"columns": ("children", "placements"), "two_way": ("placement_type", "age_band")},
-    "placement_stability": {"columns": ("children", "cohort"), "part_of": ("children", "cohort")},
-    "care_leavers": {"columns": ("children", "cohort"), "part_of": ("children", "cohort")},
-    "spend_by_service": {"columns": ("children",), "two_way": ("service", "sector")},
-    "commissioning_routes": {"columns": ("placements",), "two_way": ("service", "route")},
-    "referrals": {"columns": ("referrals",), "two_way": ("month", "outcome")},
-}
+#: The tables whose counts are protected, and how their cells add up: declared once, in the contract.
+PROTECTED_TABLES = {table.name: table.protection for table in contract.TABLES if table.protection is not None}
 
 #: Two perturbed copies (two independent random directions).
 PERTURBATIONS = ("first", "second")
@@ -55,78 +46,173 @@ class YearProtection:
     suppression: Suppression
     cells: dict = field(default_factory=dict)  # cell id -> value (including computed margins)
     shifts: list = field(default_factory=list)  # per perturbed copy: stored cell -> shift
+    headline: dict = field(default_factory=dict)  # headline cell -> a reader's label for it
+    labels: dict = field(default_factory=dict)  # data cell -> a reader's description
+    counts: set = field(default_factory=set)  # cells that count children (weeks of care are not)
 
     @property
     def withheld_data_cells(self) -> list[tuple[str, int, str]]:
         return sorted(c for c in self.suppression.withheld if c[0] != "margin")
 
+    @property
+    def withheld_headline(self) -> list[tuple[str, str]]:
+        """(headline figure, why) for every headline figure withheld this year."""
+        found = []
+        for cell in sorted(self.headline, key=str):
+            if cell in self.suppression.primary:
+                found.append((self.headline[cell], "it is from 1 to the threshold"))
+            elif cell in self.suppression.secondary:
+                why = self.suppression.reasons.get(cell)
+                found.append((self.headline[cell], f"it would give away “{self.labels.get(why, 'a small figure')}”"
+                              if why is not None else "nothing else could protect a small figure"))
+        return found
 
-def _cells_and_sums(tables: dict[str, pd.DataFrame]):
-    values: dict = {}
-    sums: list[Sum] = []
-    stored: set = set()
-    for name, model in MODEL.items():
+
+@dataclass
+class _Cells:
+    values: dict = field(default_factory=dict)
+    sums: list = field(default_factory=list)
+    stored: set = field(default_factory=set)
+    counts: set = field(default_factory=set)  # cells that count children (margins included)
+    costs: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict)
+    bounds: list = field(default_factory=list)
+    headline: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+
+
+def _matches(row, pattern: dict) -> bool:
+    return all(str(row[column]) == code for column, code in pattern.items())
+
+
+def _row_label(name: str, row, key: tuple[str, ...], column: str) -> str:
+    """A reader's name for a cell: "Children looked after at 31 March: placed for adoption"."""
+    table = contract.TABLES_BY_NAME[name]
+    words = []
+    for k in key:
+        if k not in row or k == "breakdown":
+            continue
+        codes = contract.codes_for(table, table.column(k), dict(row)) or {}
+        words.append(codes.get(str(row[k]), str(row[k])))
+    label = f"{table.title}: {', '.join(w[0].lower() + w[1:] if w[:2] != w[:2].upper() else w for w in words)}"
+    if column not in ("children",):
+        label += f" ({table.column(column).description.lower()})" if column in table.column_names else ""
+    return label
+
+
+def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
+    out = _Cells()
+    for name, model in PROTECTED_TABLES.items():
         frame = tables.get(name)
         if frame is None or frame.empty:
             continue
-        for column in model["columns"]:
+        table = contract.TABLES_BY_NAME[name]
+        code_columns = [c for c in table.key if c in frame.columns]
+        by_row: dict = {}
+        for column in (*model.counts, *model.linked):
             if column not in frame.columns:
                 continue
+            is_count = column in model.counts
             cells = {}
             for index, value in frame[column].items():
                 if value is None or (isinstance(value, float) and math.isnan(value)):
                     continue
                 cell = (name, int(index), column)
-                values[cell] = int(round(float(value)))
-                stored.add(cell)
+                row = frame.loc[index]
+                out.values[cell] = int(round(float(value))) if is_count else float(value)
+                out.stored.add(cell)
                 cells[index] = cell
-            if "total_row" in model:
-                group, code, total_group, total_code = model["total_row"]
+                by_row.setdefault(index, []).append(cell)
+                out.labels[cell] = _row_label(name, row, table.key, column)
+                if is_count:
+                    out.counts.add(cell)
+                    least = any(str(row[k]) in contract.LEAST_INFORMATIVE_CODES for k in code_columns)
+                    headline = any(_matches(row, p) for p in model.headline)
+                    out.costs[cell] = 2 if headline else 0 if least else 1
+                    if headline:
+                        out.headline[cell] = out.labels[cell]
+            if model.total_row:
+                group, code, total_group, total_code = model.total_row
                 totals = frame.index[(frame[group] == total_group) & (frame[code] == total_code)]
                 if len(totals) and totals[0] in cells:
                     total_cell = cells[totals[0]]
                     for _, rows in frame[frame[group] != total_group].groupby(group, sort=True):
                         parts = tuple(cells[i] for i in rows.index if i in cells)
                         if parts:
-                            sums.append(Sum(total_cell, parts))
-            if "group_total" in model:
-                group, code, total_code = model["group_total"]
+                            out.sums.append(Sum(total_cell, parts))
+            if model.group_total:
+                group, code, total_code = model.group_total
                 for _, rows in frame.groupby(group, sort=True):
                     total_rows = rows.index[rows[code] == total_code]
                     if len(total_rows) and total_rows[0] in cells:
                         parts = tuple(cells[i] for i in rows.index if i in cells and i != total_rows[0])
-                        sums.append(Sum(cells[total_rows[0]], parts))
-            if "two_way" in model:
-                row_key, col_key = model["two_way"]
+                        out.sums.append(Sum(cells[total_rows[0]], parts))
+            if model.two_way:
                 margins = {}
-                for axis in (row_key, col_key):
+                for axis in model.two_way:
                     for key, rows in frame.groupby(axis, sort=True):
                         parts = tuple(cells[i] for i in rows.index if i in cells)
                         margin = ("margin", name, column, axis, str(key))
-                        values[margin] = sum(values[p] for p in parts)
+                        out.values[margin] = sum(out.values[p] for p in parts)
+                        out.labels[margin] = f"{table.title}: all of {key} ({column.replace('_', ' ')})"
                         margins.setdefault(axis, []).append(margin)
-                        sums.append(Sum(margin, parts))
+                        out.sums.append(Sum(margin, parts))
+                        if is_count:
+                            out.counts.add(margin)
+                            out.costs[margin] = 2  # totals a reader sees: the last resort
                 grand = ("margin", name, column, "all", "all")
-                values[grand] = sum(values[c] for c in cells.values())
+                out.values[grand] = sum(out.values[c] for c in cells.values())
+                out.labels[grand] = f"{table.title}: total ({column.replace('_', ' ')})"
+                if is_count:
+                    out.counts.add(grand)
+                    out.costs[grand] = 2
                 for axis_margins in margins.values():
-                    sums.append(Sum(grand, tuple(axis_margins)))
-            if "part_of" in model and column == model["part_of"][1]:
-                numerator, denominator = model["part_of"]
+                    out.sums.append(Sum(grand, tuple(axis_margins)))
+            if model.part_of and column == model.part_of[1]:
+                numerator, denominator = model.part_of
                 for index in frame.index:
                     top, bottom = (name, int(index), numerator), (name, int(index), denominator)
-                    if top in values and bottom in values:
+                    if top in out.values and bottom in out.values:
                         rest = ("margin", name, "complement", int(index))
-                        values[rest] = values[bottom] - values[top]
-                        sums.append(Sum(bottom, (top, rest)))
-    return values, sums, stored
+                        out.values[rest] = out.values[bottom] - out.values[top]
+                        out.labels[rest] = out.labels[top] + " (those not meeting the measure)"
+                        out.counts.add(rest)
+                        out.costs[rest] = out.costs.get(top, 1)
+                        out.sums.append(Sum(bottom, (top, rest)))
+        # A row's linked figures (weeks of care) go with its counts; bounds tie them.
+        for index, row_cells in by_row.items():
+            linked = [c for c in row_cells if c[2] in model.linked]
+            for cell in row_cells:
+                if cell[2] in model.counts and linked:
+                    out.links[cell] = tuple(linked)
+            for linked_column, count_column, most in model.bounds:
+                pair = (name, int(index), linked_column), (name, int(index), count_column)
+                if all(c in out.values for c in pair):
+                    out.bounds.append(Bound(pair[0], pair[1], most))
+        if model.two_way and model.linked:
+            for linked_column in model.linked:
+                for count_column in model.counts:
+                    for margin in [m for m in out.values if m[0] == "margin" and m[1] == name and m[2] == count_column]:
+                        partner = ("margin", name, linked_column, *margin[3:])
+                        if partner in out.values:
+                            out.links.setdefault(margin, ())
+                            out.links[margin] = (*out.links[margin], partner)
+                            most = next((m for lc, cc, m in model.bounds if lc == linked_column and cc == count_column),
+                                        None)
+                            if most is not None:
+                                out.bounds.append(Bound(partner, margin, most))
+    return out
 
 
 def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int) -> YearProtection:
     """Suppression for one year's tables (its own data only), with the perturbations that test it."""
-    values, sums, stored = _cells_and_sums(tables)
-    result = suppress(values, sums, threshold)
-    protection = YearProtection(year, result, values)
-    protection.shifts = null_space_shifts(values, sums, result.withheld, stored, seed=year)
+    cells = _cells_and_sums(tables)
+    result = suppress(cells.values, cells.sums, threshold, costs=cells.costs, links=cells.links,
+                      bounds=cells.bounds, counts=cells.counts)
+    protection = YearProtection(year, result, cells.values, headline=cells.headline, labels=cells.labels,
+                                counts=cells.counts)
+    protection.shifts = null_space_shifts(cells.values, cells.sums, result.withheld, cells.stored, seed=year,
+                                          counts=cells.counts)
     return protection
 
 
@@ -173,7 +259,7 @@ def integer_null_space(rows: list[dict], columns: int) -> list[list[int]]:
 
 
 def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set, seed: int,
-                      copies: int = len(PERTURBATIONS), scale: int = 10) -> list[dict]:
+                      copies: int = len(PERTURBATIONS), scale: int = 10, counts: set | None = None) -> list[dict]:
     """Whole-number shifts of the withheld cells that leave every published figure and sum unchanged.
 
     The withheld cells can move only together, along directions that keep
@@ -181,7 +267,9 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
     random whole-number combination of its basis (fixed seed: deterministic),
     times ten, moves every withheld cell a reader cannot pin down by at least
     ten (enough to move a rounded percentage of a few hundred children) and
-    moves nothing a reader can see.
+    moves nothing a reader can see. A withheld count that cannot move is an
+    error (the audit should have caught it); a withheld linked figure (weeks
+    of care) that cannot move stays where it is.
     """
     import random
 
@@ -221,6 +309,8 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
                     direction = [d + weight * v for d, v in zip(direction, vector)]
                     break
             else:
+                if counts is not None and hidden[i] not in counts:
+                    continue  # a linked figure (weeks of care) a reader can work out: the counts' audit allows for it
                 raise ValueError(f"withheld figure {hidden[i]} cannot move: it can be worked out")
         shifts.append({cell: float(scale * direction[index[cell]]) for cell in hidden if cell in stored})
     return shifts
@@ -240,24 +330,65 @@ def _protect_one(args) -> YearProtection:
     return protect_year(*args)
 
 
-class Protector:
-    """Disclosure control for a whole dataset, one year of history at a time."""
+def protection_key(tables: dict[str, pd.DataFrame], year: int, threshold: int) -> str:
+    """The hash of everything a year's suppression depends on: its protected tables, the threshold, the code."""
+    import hashlib
 
-    def __init__(self, dataset: Dataset, threshold: int):
+    digest = hashlib.sha256(f"{year}|{threshold}\0".encode())
+    for module in ("suppress.py", "disclosure.py", "contract.py"):
+        digest.update((Path(__file__).resolve().parent / module).read_bytes())
+    for name in sorted(PROTECTED_TABLES):
+        frame = tables.get(name)
+        if frame is not None:
+            digest.update(name.encode() + b"\0" + frame.to_csv(index=True).encode() + b"\0")
+    return digest.hexdigest()
+
+
+class Protector:
+    """Disclosure control for a whole dataset, one year of history at a time.
+
+    ``cache_dir``: where each year's protection is kept between builds, by
+    ``protection_key`` (the linear-programming audit is the slow part).
+    """
+
+    def __init__(self, dataset: Dataset, threshold: int, cache_dir: Path | None = None):
         self.dataset = dataset
         self.threshold = threshold
+        self.cache_dir = cache_dir
         self.years: dict[int, YearProtection] = {}
+
+    def _cache_path(self, year: int) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"{protection_key(self.dataset.years[year], year, self.threshold)}.pickle"
 
     def year(self, year: int) -> YearProtection:
         if year not in self.years:
-            self.years[year] = protect_year(self.dataset.years[year], year, self.threshold)
+            self.prepare([year])
         return self.years[year]
 
     def prepare(self, years: list[int], pool_map=map) -> None:
         """Protect every year of data up to the latest of ``years`` (``pool_map`` may run them in parallel)."""
+        import pickle
+
         needed = [y for y in sorted(self.dataset.years) if y <= max(years) and y not in self.years]
-        for protection in pool_map(_protect_one, [(self.dataset.years[y], y, self.threshold) for y in needed]):
+        missing = []
+        for y in needed:
+            path = self._cache_path(y)
+            if path is not None and path.is_file():
+                with path.open("rb") as handle:
+                    self.years[y] = pickle.load(handle)
+            else:
+                missing.append(y)
+        for protection in pool_map(_protect_one, [(self.dataset.years[y], y, self.threshold) for y in missing]):
             self.years[protection.year] = protection
+            path = self._cache_path(protection.year)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_suffix(".partial")
+                with partial.open("wb") as handle:
+                    pickle.dump(protection, handle)
+                partial.replace(path)
 
     def views(self, year: int) -> tuple[YearView, list[YearView]]:
         """The true view of ``year`` and its perturbed copies."""
@@ -291,8 +422,8 @@ def _withhold(value):
     if isinstance(value, Figure):
         return value.withheld("c") if value.shown else value
     if isinstance(value, Change):
-        return Change(value.current.withheld("c") if value.current.shown else value.current, value.previous,
-                      value.since)
+        return Change(value.current.withheld("c") if value.current.shown else value.current,
+                      value.previous.withheld("c") if value.previous.shown else value.previous, value.since)
     if isinstance(value, str):
         return "c"
     if isinstance(value, (int, float)):
@@ -325,13 +456,16 @@ def _is_numeric_column(series: pd.Series) -> bool:
     return any(isinstance(v, (int, float, Figure)) and not isinstance(v, bool) for v in series)
 
 
-def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | None = None) -> pd.DataFrame:
+def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | None = None,
+               keep=()) -> pd.DataFrame:
     """The frame with every cell that depends on a withheld cell replaced by a ``c`` figure.
 
     Rows are matched by their text columns (so a frame sorted by value still
     lines up); a row that cannot be matched has all its numbers withheld.
+    ``keep``: (row position, column) cells left as they are (a model's estimates).
     """
     units = units or {}
+    keep = set(keep)
     out = true.copy().astype(object)
     out.attrs = dict(true.attrs)
     numeric = [c for c in true.columns if _is_numeric_column(true[c])]
@@ -340,6 +474,8 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
         aligned = _align(true, other, keys)
         for column in true.columns:
             for position in range(len(true)):
+                if (position, column) in keep:
+                    continue
                 a = true.iloc[position][column]
                 b = None if aligned is None or aligned[position] is None or column not in other.columns else \
                     other.iloc[aligned[position]][column]
@@ -387,43 +523,59 @@ def summary_text(output, true_frame: pd.DataFrame, perturbed_frames: list[pd.Dat
             "the table below gives every figure that can be published.")
 
 
-#: Template names that are model estimates, not counts of children: not suppressed.
-MODELLED_NAMES = ("projection", "forecast", "backtest", "scenario", "projected_spend", "gap")
+#: Template names that are the transition model's estimates (simulated, rounded: they cannot be worked back
+#: to counts), left as they are when that model made the forecast. Everything else, the backtest's errors
+#: and the trend method's figures included, is masked where it depends on a withheld count.
+MODELLED_NAMES = ("forecast", "scenario", "projected_spend", "gap")
 
 
 def protected_context(build_context, view: YearView, copies: list[YearView]):
     """The template names with every figure that depends on a withheld count shown as ``c``."""
     true = build_context(view)
     masked = mask_context(true, [build_context(c) for c in copies])
-    for name in MODELLED_NAMES:
-        if name in true:
-            masked[name] = true[name]
+    forecast = true.get("forecast")
+    if isinstance(forecast, dict) and forecast.get("method_code") == "transition":
+        for name in MODELLED_NAMES:
+            if name in true:
+                masked[name] = true[name]
     return masked
 
 
 def protected_output(output, view: YearView, copies: list[YearView]):
     """An output's frame for publication, and the output with a safe summary."""
     true_frame = output.frame(view)
-    if getattr(output, "modelled", False):
-        return output, true_frame
     perturbed_frames = [output.frame(c) for c in copies]
-    masked = mask_frame(true_frame, perturbed_frames, output.units)
+    masked = mask_frame(true_frame, perturbed_frames, output.units, keep=true_frame.attrs.get("modelled_cells", ()))
     text = summary_text(output, true_frame, perturbed_frames)
     safe = replace(output, summary=(lambda frame, _t=text: _t)) if output.summary is not None else output
     return safe, masked
 
 
 def suppression_summary(protections: list[YearProtection]) -> str:
-    """A sentence for the methods page: cells withheld, primary and secondary, audit."""
-    primary = sum(len(p.suppression.primary) for p in protections)
-    secondary = sum(len(p.suppression.secondary) for p in protections)
+    """The methods page's account: counts withheld per year, headline figures withheld and why, the audit."""
+    def counts_of(protection, cells):
+        return len(cells & protection.counts)
+
+    primary = sum(counts_of(p, p.suppression.primary) for p in protections)
+    secondary = sum(counts_of(p, p.suppression.secondary) for p in protections)
     audited = sum(len(p.suppression.audit) for p in protections)
     narrowest = min((r.width for p in protections for r in p.suppression.audit), default=None)
     text = (f"In the data behind this statement, {primary} figures were withheld because they were from 1 to "
             f"the threshold (primary suppression) and {secondary} more so that they could not be worked out "
-            f"from totals (secondary suppression).")
+            f"from totals (secondary suppression). Secondary suppression withholds the least informative "
+            f"figures first (\"not known\", \"other\", then the smallest), and the figures this statement is "
+            f"for (the total, placement types, our own provision, distance over 20 miles, stability, care "
+            f"leavers' outcomes, children starting and ceasing) only when nothing else protects a small figure. "
+            f"Where a small count's weeks of care would narrow it (a child can have at most "
+            f"{contract.MAX_WEEKS_A_YEAR} weeks of care in a year), they are withheld with it.")
     if audited:
-        text += (f" An audit solved, for each of the {audited} withheld figures, the smallest and largest "
-                 f"value it could take given every published figure; the narrowest range was "
-                 f"{narrowest:g}, no narrower than the threshold.")
-    return text
+        text += (f" An audit solved, for each of the {audited} withheld counts, the smallest and largest "
+                 f"whole number it could be given every published figure, its weeks of care and every sum; the "
+                 f"narrowest range was {narrowest:g}, no narrower than the threshold.")
+    lines = [text, "", "| Year of data | Withheld (small) | Withheld (to protect them) | Headline figures withheld |",
+             "| --- | --- | --- | --- |"]
+    for p in sorted(protections, key=lambda p: p.year):
+        headline = "; ".join(f"{label}, because {why}" for label, why in p.withheld_headline)
+        lines.append(f"| {p.year - 1} to {p.year} | {counts_of(p, p.suppression.primary)} | "
+                     f"{counts_of(p, p.suppression.secondary)} | {headline or 'none'} |")
+    return "\n".join(lines)

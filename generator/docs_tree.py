@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
-from . import pages, redact
+from . import inputs, markup, pages, redact
+from .check import COPYABLE
 from .disclosure import protected_output
 from .problems import BuildError, Problem
 from .render import OutputRenderer, make_environment, render_page
@@ -34,32 +33,51 @@ class DocsTree:
     pages: list[str] = field(default_factory=list)
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
-    withheld: object = field(default_factory=list)  # provider edition: a check.Withheld (what must not leak)
+    withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
+    frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
 
     @property
     def site_path(self) -> str:
-        return str(self.year) if self.edition == "full" else f"provider/{self.year}"
+        """The year's folder inside its edition's folder (site/ or site-internal/)."""
+        return str(self.year)
 
-    @property
-    def other_edition_path(self) -> str:
-        """From this edition's year root to the other edition's same year."""
-        return f"../provider/{self.year}/" if self.edition == "full" else f"../../{self.year}/"
+
+STATEMENT_EXAMPLE = "title: ..., published: 14 October 2026 and nav: followed by the pages, one '  - ' line each"
 
 
 def read_statement(content_dir: Path) -> dict:
+    """The year's ``statement.yml``: title, description, publication date (a ``date``) and nav.
+
+    Read through the one door (``inputs``): any encoding a council's editor saves, settings as a
+    mapping, the date as councils write it; a mistake names the file and line.
+    """
     path = content_dir / "statement.yml"
     name = f"content/{content_dir.name}/statement.yml"
     try:
-        statement = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        settings = inputs.read_yaml(path, name, STATEMENT_EXAMPLE, stage="content")
     except FileNotFoundError:
         raise BuildError(Problem("statement-missing", "the year's statement settings are missing", file=name,
                                  hint="copy statement.yml from an earlier year")) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BuildError(Problem("statement-yaml", f"not valid YAML: {getattr(exc, 'problem', exc)}", file=name,
-                                 line=mark.line + 1 if mark else None)) from None
+    statement, at = dict(settings.data), settings.line
+    problems = []
     if not isinstance(statement.get("nav"), list):
-        raise BuildError(Problem("statement-nav", "'nav' must list the pages in order", file=name))
+        problems.append(Problem("statement-nav", "'nav' must list the pages in order", file=name,
+                                line=at("nav"), expected="nav: followed by one line per page, e.g. '  - Home: "
+                                                         "index.md'"))
+    for key in ("title", "description"):
+        if statement.get(key) is not None and not isinstance(statement[key], (str, int, float)):
+            problems.append(Problem("statement-not-text", f"{key} must be one line of text", file=name,
+                                    line=at(key), value=statement[key]))
+        elif statement.get(key) is not None:
+            statement[key] = str(statement[key])
+    if "published" in statement:
+        published = inputs.parse_date(statement["published"])
+        if published is None:
+            problems.append(Problem("statement-published", "not a date", file=name, line=at("published"),
+                                    value=str(statement["published"]), expected=inputs.DATE_FORMATS))
+        statement["published"] = published
+    if problems:
+        raise BuildError(problems, stage="content")
     return statement
 
 
@@ -81,7 +99,8 @@ replace_names = redact.replace_names
 
 
 def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str,
-                     perturbed: list | None = None, suppression_note: str = "") -> DocsTree:
+                     perturbed: list | None = None, suppression_note: str = "",
+                     frames: dict | None = None) -> DocsTree:
     from . import tables
     from .build import published_date
 
@@ -92,7 +111,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     docs_dir = work / edition / str(year) / "docs"
     docs_dir.mkdir(parents=True)
     title = statement.get("title") or f"{authority.short_name} sufficiency statement"
-    edition_suffix = " (provider edition)" if edition == "provider" else ""
+    # The public edition is the statement; the internal one says what it is in every page title.
+    edition_suffix = "" if edition == redact.PUBLIC else " (internal edition: not for publication)"
     tree = DocsTree(
         year=year, edition=edition, docs_dir=docs_dir,
         site_name=f"{title} {year - 1} to {year}{edition_suffix}",
@@ -101,22 +121,23 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         nav=list(statement["nav"]) + [{name: path} for path, name in GENERATED_PAGES.items()],
         published=published_date(statement, year),
     )
-    if edition == "provider":
+    if edition == redact.PUBLIC:
         tree.description = replace_names(tree.description, authority)
         tree.site_name = replace_names(tree.site_name, authority)
-    page_context = context if edition == "full" else redact.provider_context(context)
+    page_context = redact.public_context(context) if edition == redact.PUBLIC else context
 
-    frames: dict[str, object] = {}
+    frames = {} if frames is None else frames  # shared by the editions of one year
 
     def frame_for(output):
         """The output as published in this edition: small numbers withheld, sensitive columns dropped."""
         if output.name not in frames:
             frames[output.name] = protected_output(output, view, perturbed or [])
         published, frame = frames[output.name]
-        return published, (redact.provider_frame(output, frame) if edition == "provider" else frame)
+        return published, (redact.public_frame(output, frame) if edition == redact.PUBLIC else frame)
 
-    problems: list[Problem] = []
-    sources = sorted(p for p in content_dir.rglob("*.md"))
+    problems: list[Problem] = reserved_content(content_dir, year)
+    referenced: set[str] = set()  # files the published text refers to (public edition: only these are copied)
+    sources = sorted(p for p in content_dir.rglob("*.md") if not is_reserved(p.relative_to(content_dir).as_posix()))
     listed = set(nav_pages(statement["nav"]))
     env = make_environment()
     all_downloads: dict[str, bytes] = {}
@@ -128,15 +149,19 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                                     hint=f"add it to content/{year}/statement.yml, or delete it"))
             continue
         try:
-            text = source.read_text(encoding="utf-8-sig")
+            text = inputs.read_text(source, source_name, stage="content")
+            front = inputs.front_matter_problems(text, source_name)
+            if front:
+                raise BuildError(front, stage="content")
             text = redact.split_restricted(text, source_name, edition)
             renderer = OutputRenderer(outputs, frame_for, docs_path)
             page = render_page(source_name, docs_path, text, page_context, renderer, env)
         except BuildError as exc:
             problems.extend(exc.problems)
             continue
-        markdown = redact.finish_restricted(page.markdown) if edition == "full" else replace_names(
-            page.markdown, authority)
+        referenced |= markup.references(page.markdown, docs_path)
+        markdown = replace_names(page.markdown, authority) if edition == redact.PUBLIC else \
+            redact.finish_restricted(page.markdown)
         target = docs_dir / docs_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
@@ -146,6 +171,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     for missing in sorted(listed - {s.relative_to(content_dir).as_posix() for s in sources} - set(GENERATED_PAGES)):
         problems.append(Problem("nav-page-missing", "the nav lists a page that does not exist",
                                 file=f"content/{year}/statement.yml", value=missing))
+    # Files beside the pages (images): before the downloads, which nothing may replace.
+    problems += copy_content_files(content_dir, docs_dir, year, edition, referenced, authority)
     if problems:
         raise BuildError(problems, stage=f"render ({edition} edition)")
 
@@ -155,7 +182,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         try:
             _, frame = frame_for(output)
         except redact.SensitiveInProse:
-            continue  # provider edition: withheld entirely
+            continue  # public edition: withheld entirely
         allowed[name] = output
         filename = f"{name}.csv"
         if filename not in all_downloads:
@@ -164,14 +191,9 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     downloads_dir = docs_dir / "downloads"
     downloads_dir.mkdir()
     for filename, data in sorted(all_downloads.items()):
-        if edition == "provider":
+        if edition == redact.PUBLIC:
             data = replace_names(data.decode("utf-8"), authority).encode("utf-8")
         (downloads_dir / filename).write_bytes(data)
-
-    for other in sorted(p for p in content_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yml")):
-        target = docs_dir / other.relative_to(content_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(other, target)
 
     accuracy = ""
     if "backtest_errors" in allowed:
@@ -183,8 +205,88 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
     tree.pages += list(GENERATED_PAGES)
-    if edition == "provider":
+    if edition == redact.PUBLIC:
         # Everything the leak scan looks for in this edition's built files (check.py).
         from .check import withheld_needles
         tree.withheld = withheld_needles(authority, view, context, content_dir, docs_dir, tuple(GENERATED_PAGES))
     return tree
+
+
+#: Paths of a year's docs tree the build writes: a file of ``content/<year>/`` there would replace
+#: (or be replaced by) what the build generates, such as a redacted CSV download.
+RESERVED_DIRS = ("downloads", "assets", "search")
+RESERVED_FILES = (*GENERATED_PAGES, "404.html", "sitemap.xml", "sitemap.xml.gz", "versions.json")
+
+
+def is_reserved(relative: str) -> bool:
+    return ("/" in relative and relative.split("/", 1)[0] in RESERVED_DIRS) or relative in RESERVED_FILES
+
+
+def reserved_content(content_dir: Path, year: int) -> list[Problem]:
+    """A file of ``content/<year>/`` where the build writes its own files: refused, with the reason."""
+    problems = []
+    for path in sorted(p for p in content_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(content_dir).as_posix()
+        if not is_reserved(relative):
+            continue
+        if "/" in relative:
+            reason = ("the build writes the CSV downloads here, redacted for each edition: this file would replace "
+                      "or sit among them unredacted" if relative.startswith("downloads/") else
+                      f"the build writes the site's own {relative.split('/', 1)[0]}/ folder here")
+        else:
+            reason = "the build writes a file of this name itself"
+        problems.append(Problem("content-reserved", f"a file where the build writes its own: {reason}",
+                                file=f"content/{year}/{relative}",
+                                hint="rename or move the file; downloads are generated from data/"))
+    return problems
+
+
+#: What the first bytes of an image must be, by its suffix.
+_IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+                     ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",)}
+
+
+def copy_content_files(content_dir: Path, docs_dir: Path, year: int, edition: str, referenced: set[str],
+                       authority) -> list[Problem]:
+    """Copy the files beside the pages (images) into an edition's docs tree.
+
+    The internal edition gets every one. The public edition gets only the files its published
+    text refers to: an image referenced only from a restricted block (or from nowhere) is not
+    published. A file it does publish is refused if its name holds a restricted name, if it
+    is a symbolic link, or if it is not the image its name says (a renamed CSV).
+    """
+    if edition not in redact.EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}: one of {redact.EDITIONS}")
+    problems = []
+    for path in sorted(p for p in content_dir.rglob("*") if p.is_file() and p.suffix not in (".md", ".yml")):
+        relative = path.relative_to(content_dir).as_posix()
+        if is_reserved(relative):
+            continue  # refused by reserved_content
+        if edition == redact.PUBLIC:
+            if relative not in referenced:
+                continue
+            where = f"content/{year}/{relative}"
+            name = redact.named_in(relative, authority)
+            if name:
+                problems.append(Problem("file-named", "the name of this file holds a restricted name, and the "
+                                        "public edition would publish it", file=where, value=name,
+                                        hint="rename the file (and the link to it)"))
+                continue
+            if path.is_symlink():
+                problems.append(Problem("file-link", "this file is a symbolic link: the public edition would "
+                                        "publish whatever it points to", file=where, hint="copy the image here"))
+                continue
+            data = path.read_bytes()
+            suffix = path.suffix.lower()
+            signatures = _IMAGE_SIGNATURES.get(suffix)
+            if suffix not in COPYABLE or (signatures and not data.startswith(signatures)) or (
+                    suffix == ".svg" and b"<svg" not in data.lower()):
+                problems.append(Problem("file-not-image", "only images may sit beside the pages, and this file is not "
+                                        f"one{'' if suffix not in COPYABLE else ', whatever its name says'}: the "
+                                        "public edition would publish it as it is", file=where,
+                                        hint="put text in a page listed in statement.yml"))
+                continue
+        target = docs_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return problems

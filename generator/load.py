@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import inputs
 from .categories import Categories
 from .config import Authority
 from .contract import (
@@ -51,17 +52,18 @@ CHILD_LEVEL_MESSAGE = "child-level records must never be in data/; run extract, 
 # Reading text as Excel writes it
 # ---------------------------------------------------------------------------
 
+class NotText(ValueError):
+    """A file that is not text in an encoding the tool reads (a spreadsheet renamed .csv, an image)."""
+
+
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without a BOM), UTF-16 with a BOM, else cp1252 (Excel's "CSV")."""
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16", errors="replace")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    """The file's text through the one door (``inputs.decode``): UTF-8 with or without a BOM, UTF-16
+    with a BOM, else cp1252 (Excel's "CSV"). A UTF-8 file with stray cp1252 bytes keeps each such
+    byte as a lone surrogate, so ``read_table`` can name the cell; not text at all raises ``NotText``."""
+    decoded = inputs.decode(path.read_bytes())
+    if decoded.binary:
+        raise NotText("this is not a text file")
+    return decoded.text
 
 
 def header_name(cell: str) -> str:
@@ -105,7 +107,7 @@ def check_no_child_level(data_dir: Path) -> list[Problem]:
             continue
         try:
             rows = read_rows(path)
-        except (OSError, csv.Error):
+        except (OSError, csv.Error, NotText):
             continue  # reported by load_dataset when it reads the table
         header = rows[0] if rows else []
         for cell in header:
@@ -295,6 +297,9 @@ def read_table(path: Path, table: Table, file: str,
     categories = categories or Categories()
     try:
         rows = read_rows(path)
+    except NotText:
+        return None, [Problem("file-not-text", "this is not a text file (or not in an encoding the tool reads)",
+                              file=file, expected="a CSV file", hint=inputs.SAVE_AS_UTF8)]
     except (OSError, csv.Error) as exc:
         return None, [Problem("file-unreadable", f"could not read the file: {exc}", file=file)]
     while rows and not any(rows[-1]):
@@ -322,7 +327,10 @@ def read_table(path: Path, table: Table, file: str,
             codes, aliases, dimension = (column_codes(table, column, record, categories)
                                          if column.type == "code" else (None, None, None))
             value = None
-            if text:
+            if text and not text.isascii() and (problem := _encoding_problem(text, file, number, column.name)):
+                unreadable.add((number, column.name))
+                problems.append(problem)
+            elif text:
                 try:
                     value = parse_cell(text, column, codes, aliases, dimension)
                 except CellError as err:
@@ -359,6 +367,20 @@ def _is_subtotal(table: Table, record: dict, categories: Categories) -> bool:
         if dimension and value is not None and categories.is_group(dimension, value):
             return True
     return False
+
+
+def _encoding_problem(text: str, file: str, row: int, column: str) -> Problem | None:
+    """A cell holding a byte that is not UTF-8 in a UTF-8 file, or text garbled before it was saved."""
+    if inputs.has_escaped(text):
+        return Problem("cell-encoding", "this cell holds a character that is not UTF-8, though the rest of the file "
+                       "is (pasted from another program, such as a Word apostrophe)", file=file, row=row,
+                       column=column, value=inputs.readable(text),
+                       hint="retype the character, then " + inputs.SAVE_AS_UTF8)
+    found = inputs.mojibake(text)
+    if found:
+        return Problem("cell-garbled", inputs.mojibake_message(*found), file=file, row=row, column=column,
+                       value=text, hint=f"replace {found[0]!r} with {found[1]!r}")
+    return None
 
 
 CELL_MESSAGES = {"integer": "not a whole number", "number": "not a number", "money": "not an amount in pounds",

@@ -4,6 +4,7 @@ outputs, contract), so they cannot fall behind what the site computes."""
 from __future__ import annotations
 
 from .catalogue.base import Output
+from .redact import PUBLIC
 from .values import SYMBOLS
 
 
@@ -36,11 +37,19 @@ def methods_page(year: int, measures, outputs: dict[str, Output], authority, edi
               ""]
     if suppression_summary:
         lines += [suppression_summary, ""]
-    if edition == "provider":
+    if edition == PUBLIC:
         lines += ["## About this edition", "",
-                  "This is the provider edition. Commercially sensitive information (spend and fees with named "
+                  "This is the public edition. Commercially sensitive information (spend and fees with named "
                   "providers, budget and negotiation positions, savings targets, named officers' direct contact "
                   "details) has been removed from every page, table, chart and download.", ""]
+    else:
+        lines += ["## About this edition", "",
+                  "This is the internal edition, for the council's own officers and members. It is not for "
+                  "publication: it keeps the commercially sensitive information (spend and fees with named "
+                  "providers, budget and negotiation positions, savings targets, named officers' direct contact "
+                  "details) that the public edition removes. Passages left out of the public edition are marked "
+                  "*Not in the public edition*. Share it only through the council's access-controlled channels, "
+                  "never on public hosting.", ""]
     lines += ["## Comparisons", "",
               f"England figures are the DfE's published national figures for the same year. Statistical "
               f"neighbours are {authority.statistical_neighbours}; their figure is the average the DfE publishes "

@@ -1,13 +1,15 @@
 """Live preview for commissioners: edit, save, and the browser shows the result.
 
 Serves the built site on http://127.0.0.1:<port>/ and watches content/,
-data/, theme/ and the settings files. On every save it rebuilds (the full
-edition only, for speed) and open pages reload themselves. If the build
-fails, the browser shows the problems (file, line, what to do) instead of the
-page, and the terminal prints them too.
+data/, theme/ and the settings files. On every save it rebuilds (the internal
+edition only, for speed: restricted passages show with their label) and open
+pages reload themselves. If the build fails, the browser shows the problems
+(file, line, what to do) instead of the page, and the terminal prints them too.
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import html
 import http.server
 import threading
@@ -15,7 +17,8 @@ import time
 from functools import partial
 from pathlib import Path
 
-from .problems import BuildError
+from .problems import BuildError, Problem
+from .redact import INTERNAL
 
 RELOAD_SCRIPT = (b"<script>(function(){var v=null;setInterval(function(){fetch('/__preview__/version')"
                  b".then(function(r){return r.text()}).then(function(t){if(v===null){v=t}"
@@ -31,7 +34,8 @@ def snapshot(project: Path) -> dict[str, float]:
         path = project / name
         files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()) if path.exists() else []
         for file in files:
-            times[str(file)] = file.stat().st_mtime
+            with contextlib.suppress(OSError):  # a file saved (replaced) while we look
+                times[str(file)] = file.stat().st_mtime
     return times
 
 
@@ -83,25 +87,48 @@ def make_handler(site: Path, state: State):
 
 
 def rebuild(project: Path, site: Path, state: State, years) -> None:
+    """One rebuild; any mistake (or fault) is shown in the browser and the terminal, and the preview
+    keeps watching: saving the fixed file rebuilds."""
     from .build import build
 
     started = time.perf_counter()
     try:
-        report = build(project, site, years=years, editions=("full",))
+        report = build(project, site.with_name(site.name + "-public"), years=years, editions=(INTERNAL,),
+                       internal_dir=site)
         state.error = None
         print(f"Rebuilt in {time.perf_counter() - started:.1f} s: {report.pages} pages")
+        for warning in report.warnings:
+            print(f"  warning: {warning}")
     except BuildError as exc:
         state.error = exc.report()
         print(exc.report())
+    except Exception as exc:  # noqa: BLE001 - the preview never dies of a mistake in a file
+        from .cli import unexpected
+
+        state.error = unexpected("preview", exc)
+        print(state.error)
     state.version += 1
+
+
+def open_server(port: int, site: Path, state: State) -> http.server.ThreadingHTTPServer:
+    """The preview's web server on 127.0.0.1:``port``; a port in use is a one-line BuildError."""
+    try:
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site, state))
+    except OSError as exc:
+        in_use = exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1))
+        raise BuildError(Problem(
+            "preview-port", f"port {port} is already in use (another preview, or another program)" if in_use else
+            f"cannot serve on port {port}: {exc.strerror or exc}", value=port,
+            hint=f"stop the other preview, or choose another port: ./run preview --port {port + 1}"),
+            stage="preview") from None
 
 
 def preview(project: Path, port: int = 8000, years=None, poll: float = 0.5) -> None:
     site = project / ".build" / "preview-site"
     state = State()
+    server = open_server(port, site, state)  # before the first build: a busy port is said at once
     rebuild(project, site, state, years)
     site.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), make_handler(site, state))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Preview at http://127.0.0.1:{port}/  (Ctrl+C to stop). Watching {', '.join(WATCHED)}.")
     seen = snapshot(project)

@@ -24,7 +24,7 @@ class Problem:
     severity: str = "error"  # "error" stops the build; "warning" is reported only
 
     def location(self) -> str:
-        parts = [self.file or "<input>"]
+        parts = [self.file] if self.file else []
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.row is not None:
@@ -34,7 +34,8 @@ class Problem:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        text = f"{self.location()}: {self.message}"
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
         if self.value is not None and self.value != "":
             text += f" (found {self.value!r})"
         if self.expected:
@@ -54,10 +55,31 @@ class BuildError(Exception):
         self.stage = stage
         super().__init__(self.report())
 
-    def report(self) -> str:
+    def report(self, limit: int = 10) -> str:
         n = len(self.problems)
-        head = f"{self.stage} stopped: {n} problem{'s' if n != 1 else ''} to fix"
-        return "\n".join([head] + [f"  - {p}" for p in self.problems])
+        if n == 1 and self.problems[0].file is None:  # e.g. a busy port: one line
+            return f"{self.stage} stopped: {self.problems[0]}"
+        head = f"{self.stage} stopped: {n:,} problem{'s' if n != 1 else ''} to fix"
+        return "\n".join([head] + [f"  - {line}" for line in summarise(self.problems, limit)])
+
+
+def summarise(problems: list[Problem], limit: int = 10, show=str) -> list[str]:
+    """One line per problem, at most ``limit`` of each kind (code) in each file: a table pasted
+    36,000 times gives a screenful and "... and 905,736 more like this in the same file"."""
+    counts: dict[tuple, int] = {}
+    for p in problems:
+        counts[(p.code, p.file)] = counts.get((p.code, p.file), 0) + 1
+    shown: dict[tuple, int] = {}
+    lines = []
+    for p in problems:
+        key = (p.code, p.file)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= limit:
+            lines.append(show(p))
+        if shown[key] == limit and counts[key] > limit:
+            more = counts[key] - limit
+            lines.append(f"... and {more:,} more like this in {p.file or 'the same place'}")
+    return lines
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -331,6 +331,8 @@ MEANINGS = {
     "forecast.method_code": "the forecast method's code",
     "forecast.window": "the years the forecast learns from",
     "forecast.origin": "the last year of data the forecast starts from",
+    "forecast.window_years": "how many years of flows the forecast learns from",
+    "forecast.window_choice": "how that window was chosen, in words",
     "backtest.method": "the method the backtest checks",
     "backtest.origins": "earlier years the method was tested from",
     ".mape": "average error, as a percentage of what happened",
@@ -355,6 +357,7 @@ MEANINGS = {
     ".framework": "places expected through frameworks",
     ".gap": "demand minus capacity (positive: homes to find)",
     ".gap_high": "high demand minus capacity",
+    ".gap_words": "the gap in words, true whichever way it goes (\"a gap of about 25 places ...\")",
     ".<placement group>.in_house": "in-house places",
     ".<n>.fostering": "spend on foster care",
     ".<n>.residential": "spend on residential care",
@@ -377,6 +380,7 @@ CONTEXTS = {
     "<scenario>": "under the scenario", "england": "England", "neighbours": "statistical neighbours",
     "fostering": "in foster care", "residential": "in residential care", "in_house": "in in-house provision",
     "external": "with external providers", "baseline": "baseline", "trend": "for the simple trend method",
+    "no_change": "for no change (the last count carried forward)",
     "one_year": "one year ahead", "two_year": "two years ahead"
 }
 
@@ -410,12 +414,14 @@ FIGURE_PARTS = """\
 ## Parts of a figure, for conditional wording
 
 Every figure above is shown as the reader should see it (`{{ looked_after.total }}` gives a number
-such as `331`, a suppressed count gives `c`, a figure without data `x`). For conditional wording a figure also has:
+such as `331`, a figure without data `x`). In a sentence a withheld figure reads as words linked to
+the explanation ("a withheld number", "a withheld share"), in tables `c`: no test is needed.
+A withheld figure has no value: comparing it or reading its `.value` stops the build. A figure also has:
 
 | Write | Gives |
 | --- | --- |
-| `.value` | the exact number, for comparisons: `{% if looked_after.total.value > 300 %}` |
-| `.shown` | true unless the figure is withheld (`c`) or missing (`x`): test it before comparing |
+| `.value` | the exact number of a figure that is shown: `{% if fostering.households.value > 300 %}` |
+| `.shown` | true unless the figure is withheld (`c`) or missing (`x`) |
 | `.symbol` | `c`, `x`, `z` or nothing |
 
 A *change* (kind `change`) reads "up 12 (4%) on last year" and also has:
@@ -429,7 +435,7 @@ A *change* (kind `change`) reads "up 12 (4%) on last year" and also has:
 
 ```markdown
 {% if looked_after.change.direction == "up" %}The number has gone up this year.{% else %}The number has not gone up.{% endif %}
-{% if looked_after.rate.shown and looked_after.england_rate.shown and looked_after.rate > looked_after.england_rate %}This is above the rate for England.{% endif %}
+{% if recruitment.net_change > 0 %}We approved more households than we lost.{% endif %}
 ```
 
 Symbols: `c` withheld to protect children's privacy (1 to the suppression threshold);
@@ -439,9 +445,9 @@ Symbols: `c` withheld to protect children's privacy (1 to the suppression thresh
 RESTRICTED = """\
 ## Restricted blocks
 
-Text providers must not see goes between `::: restricted` and `:::`, each on a line of its own.
-The full edition shows the block with the label *Not in the provider edition*; the provider
-edition leaves it out before any placeholder in it is filled.
+Text providers and the public must not see goes between `::: restricted` and `:::`, each on a
+line of its own. The internal edition shows the block with the label *Not in the public edition*;
+the public edition leaves it out before any placeholder in it is filled.
 
 ```markdown
 ::: restricted
@@ -469,7 +475,7 @@ def _output_note(output, sensitive: set[str]) -> str:
         return ""
     if len(hits) == len(output.sources):
         return " (sensitive: only inside a restricted block)"
-    return " (the provider edition leaves out its sensitive columns)"
+    return " (the public edition leaves out its sensitive columns)"
 
 
 def placeholders_markdown(context: Namespace, outputs: dict | None = None, year: int | None = None) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ import jinja2
 
 from .problems import BuildError, Problem
 from .redact import SensitiveInProse
-from .values import SYMBOLS, Change, Figure, Namespace, format_value
+from .values import SYMBOLS, Change, Figure, Namespace, WithheldValue, format_value, withheld_words
 
 # ---------------------------------------------------------------------------
 # Filters: every one takes a Figure, a Change or a plain number.
@@ -35,25 +36,94 @@ def _figure(value, kind: str) -> Figure:
     return Figure(value, kind)
 
 
+# ---------------------------------------------------------------------------
+# Withheld figures in running text: words, not "c"
+# ---------------------------------------------------------------------------
+
+_MARK = "\x00withheld:{}\x00"
+_MARK_PATTERN = re.compile("\x00withheld:(\\w+)\x00")
+#: Nouns a count is followed by: "a withheld number of children".
+_COUNTED = {"children", "child", "young", "people", "places", "place", "households", "referrals", "placements",
+            "care", "foster", "homes", "carers", "settings", "families", "teenagers", "girls", "boys", "babies",
+            "brothers", "sisters", "unaccompanied", "new", "more", "fewer", "beds", "weeks"}
+PRIVACY_ANCHOR = "methods.md#protecting-childrens-privacy"
+
+
+def withheld_mark(value) -> str | None:
+    """The placeholder a withheld figure leaves in rendered text (``None`` if it is not withheld)."""
+    if isinstance(value, Figure) and value.symbol == "c":
+        return _MARK.format(value.kind)
+    if isinstance(value, Change) and value.symbol == "c":
+        return _MARK.format("change")
+    return None
+
+
+def _finalize(value):
+    return withheld_mark(value) or value
+
+
+def _sentence_start(before: str) -> bool:
+    text = re.sub(r"[*_`]+", "", before).rstrip()
+    text = re.sub(r"^\s*(?:[-+*]|\d+\.|#+|>)\s*", "", text) if not text or text.lstrip()[0] in "-+*#>0123456789" \
+        else text
+    return text == "" or text.endswith((".", "!", "?", ":")) and not text.endswith("..")
+
+
+def words_for_withheld(markdown: str, docs_path: str) -> str:
+    """Turn each withheld figure's mark into words linked to the explanation.
+
+    In running text "c lived more than 20 miles away" reads "A withheld number
+    lived more than 20 miles away" (capital at the start of a sentence, "of"
+    before a noun: "a withheld number of children"); in a Markdown table cell
+    the symbol ``c`` stays, as in every other table.
+    """
+    # A Markdown link to a page, relative to this page's source file: MkDocs turns it into the page's URL.
+    href = posixpath.relpath(PRIVACY_ANCHOR, posixpath.dirname(docs_path) or ".")
+    out_lines = []
+    for line in markdown.split("\n"):
+        if "\x00withheld:" not in line:
+            out_lines.append(line)
+            continue
+        if line.lstrip().startswith("|"):
+            out_lines.append(_MARK_PATTERN.sub("c", line))
+            continue
+        pieces, last = [], 0
+        for match in _MARK_PATTERN.finditer(line):
+            before = line[last:match.start()]
+            pieces.append(before)
+            words = withheld_words(match.group(1))
+            after = line[match.end():]
+            next_word = re.match(r"\s+([A-Za-z]+)", after)
+            of = " of" if match.group(1) == "count" and next_word and next_word.group(1).lower() in _COUNTED else ""
+            if _sentence_start(line[:match.start()]):
+                words = words[0].upper() + words[1:]
+            pieces.append(f'[{words}]({href} "Withheld to protect children\'s privacy: how and why"){of}')
+            last = match.end()
+        pieces.append(line[last:])
+        out_lines.append("".join(pieces))
+    return "\n".join(out_lines)
+
+
 def number_filter(value, decimals: int | None = None) -> str:
     """``{{ x | number }}``: thousands separators, e.g. 1,234."""
     figure = _figure(value, "number")
     if figure.symbol:
-        return figure.symbol
+        return withheld_mark(figure) or figure.symbol
     return format_value(figure.value, "count" if decimals is None and float(figure.value).is_integer() else "number",
                         decimals)
 
 
 def percent_filter(value, decimals: int = 0) -> str:
     """``{{ x | percent }}``: a percentage, e.g. 71%; ``percent(1)`` for 71.4%."""
-    return _figure(value, "percent").format(decimals)
+    figure = _figure(value, "percent")
+    return withheld_mark(figure) or figure.format(decimals)
 
 
 def money_filter(value, decimals: int = 0) -> str:
     """``{{ x | money }}``: pounds, e.g. £1,234."""
     figure = _figure(value, "money")
     if figure.symbol:
-        return figure.symbol
+        return withheld_mark(figure) or figure.symbol
     return format_value(figure.value, "money", decimals)
 
 
@@ -61,7 +131,7 @@ def per10k_filter(value, decimals: int = 0) -> str:
     """``{{ x | per10k }}``: a rate with its unit, e.g. 68 per 10,000 children."""
     figure = _figure(value, "rate")
     if figure.symbol:
-        return figure.symbol
+        return withheld_mark(figure) or figure.symbol
     return f"{format_value(figure.value, 'rate', decimals)} per 10,000 children"
 
 
@@ -74,7 +144,7 @@ def change_filter(value, since: str | None = None) -> str:
         raise TypeError("the change filter needs a change, e.g. looked_after.change")
     if since:
         value = Change(value.current, value.previous, since)
-    return value.format()
+    return withheld_mark(value) or value.format()
 
 
 def label_filter(code, codes: dict | None = None) -> str:
@@ -249,8 +319,20 @@ class OutputRenderer:
         return self._render(name, "table")
 
 
+class _Environment(jinja2.Environment):
+    """Jinja, except that a withheld figure gives no value to a template: any use is an error."""
+
+    def getattr(self, obj, attribute):
+        if isinstance(obj, Figure) and obj.symbol == "c" and attribute in ("value", "number", "percent"):
+            raise WithheldValue(f"this figure is withheld (c) and its .{attribute} cannot be used: write the figure "
+                                "itself, e.g. {{ looked_after.distance.over_20_miles.children }}, and a withheld "
+                                "figure reads as words ('a withheld number')")
+        return super().getattr(obj, attribute)
+
+
 def make_environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
+        finalize=_finalize,
         autoescape=False,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
@@ -283,17 +365,21 @@ class FigureTally:
         if isinstance(value, (Figure, Change)):
             self.figures += 1
             symbol = value.symbol
-        elif isinstance(value, str) and value in SYMBOL_NOTES:  # a filter's output: "x", "c" ...
+        elif isinstance(value, str) and value in SYMBOL_NOTES:  # a filter's output: "x", "z" ...
             self.figures += 1
             symbol = value
+        elif isinstance(value, str) and _MARK_PATTERN.fullmatch(value):  # a filter's withheld figure
+            self.figures += 1
+            symbol = "c"
         if symbol is not None:
             self.symbols.append(symbol)
-        return value
+        return _finalize(value)
 
     def explain(self, markdown: str, empty_outputs: int = 0, outputs: int = 0) -> str:
         """The page with a note explaining each symbol its prose uses and, when no figure on it is
         available (every one ``x``, every chart and table empty), a plain sentence saying so."""
-        used = [s for s in SYMBOL_NOTES if s in self.symbols]
+        # A withheld figure reads as words linked to the explanation, not as "c": no note needed.
+        used = [s for s in SYMBOL_NOTES if s in self.symbols and s != "c"]
         if used:
             notes = "; ".join(f"`{s}` {SYMBOL_NOTES[s]}" for s in used)
             markdown = markdown.rstrip("\n") + f"\n\n*Symbols on this page:* {notes}.\n"
@@ -318,7 +404,8 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         # Compiled with our file name, so a runtime error's traceback gives the template line.
         code = env.compile(text, name=source_name, filename=source_name)
         template = env.template_class.from_code(env, code, env.make_globals(None))
-        markdown = template.render(**context, chart=renderer.chart, table=renderer.table)
+        markdown = words_for_withheld(template.render(**context, chart=renderer.chart, table=renderer.table),
+                                      docs_path)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(_syntax_problem(source_name, exc, env), stage="render") from None
     except UnknownName as exc:
@@ -331,7 +418,11 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         raise BuildError(Problem("sensitive-in-prose", str(exc), file=source_name,
                                  line=_template_line(exc, source_name),
                                  hint="put the sentence inside a '::: restricted' block, or use a figure that is "
-                                      "not commercially sensitive"), stage="render (provider edition)") from None
+                                      "not commercially sensitive"), stage="render (public edition)") from None
+    except WithheldValue as exc:
+        raise BuildError(Problem("withheld-value", str(exc), file=source_name, line=_template_line(exc, source_name),
+                                 hint="a sentence needs no {% if %} for a withheld figure: see the commissioners' "
+                                      "guide, 'When a figure is withheld'"), stage="render") from None
     except BuildError:
         raise
     except Exception as exc:  # any other error inside the template: say where

@@ -18,6 +18,12 @@ guidance on disclosure control of tables):
    If the range is narrower than the threshold, a reader could pin the figure
    down, so another figure in one of its sums is withheld and the audit runs
    again. If no figure is left to withhold, the build stops.
+4. **Cost.** Partners are chosen by cost, not size alone: "not known",
+   "other" and ordinary figures before the figures the statement exists for
+   (its headline figures), and among equals the smallest. A withheld count
+   whose row also reports activity that bounds it (weeks of care: at most
+   52.3 a child) takes that activity with it (``links``), and the audit
+   includes those inequalities (``bounds``).
 
 Cells are identified by any hashable id; ``Sum(total, parts)`` says that
 ``total`` is the sum of ``parts``.
@@ -55,12 +61,23 @@ class AuditResult:
         return self.high - self.low
 
 
+@dataclass(frozen=True)
+class Bound:
+    """``linked <= most × count``: weeks of care cannot exceed 52.3 per child or placement."""
+
+    linked: Hashable
+    count: Hashable
+    most: float
+
+
 @dataclass
 class Suppression:
     primary: set = field(default_factory=set)
     secondary: set = field(default_factory=set)
     audit: list[AuditResult] = field(default_factory=list)
     audit_seconds: float = 0.0
+    #: secondary cell -> the withheld cell it was chosen to protect
+    reasons: dict = field(default_factory=dict)
 
     @property
     def withheld(self) -> set:
@@ -71,19 +88,42 @@ class SuppressionFailed(Exception):
     pass
 
 
-def primary_cells(values: dict, threshold: int) -> set:
-    """Counts from 1 to ``threshold``."""
-    return {cell for cell, value in values.items() if 1 <= value <= threshold}
+def primary_cells(values: dict, threshold: int, counts=None) -> set:
+    """Counts from 1 to ``threshold`` (``counts``: the cells that count children; default all)."""
+    return {cell for cell, value in values.items()
+            if 1 <= value <= threshold and (counts is None or cell in counts)}
 
 
-def _smallest_shown(cells, values, withheld, eligible=None):
-    candidates = [c for c in cells if c not in withheld and values[c] > 0 and (eligible is None or c in eligible)]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: (values[c], str(c)))
+class _Chooser:
+    """Picks the partner that costs least: (cost tier, value), never a zero, never an ineligible cell."""
+
+    def __init__(self, values: dict, costs: dict | None, eligible: set | None, links: dict | None,
+                 sums: list[Sum] = ()):
+        self.values, self.costs, self.eligible, self.links = values, costs or {}, eligible, links or {}
+        self.sums_of: dict = {}
+        for s in sums:
+            for c in s.cells:
+                self.sums_of.setdefault(c, []).append(s)
+
+    def _opens(self, cell, withheld) -> int:
+        """How many other sums withholding ``cell`` would leave with a single withheld figure (more to do)."""
+        return sum(1 for s in self.sums_of.get(cell, ()) if not any(c in withheld for c in s.cells))
+
+    def cheapest(self, cells, withheld) -> Hashable | None:
+        candidates = [c for c in cells if c not in withheld and self.values[c] > 0
+                      and (self.eligible is None or c in self.eligible)]
+        if not candidates:
+            return None
+        # Least informative first; then a partner that closes a pattern (its other sums already have a
+        # withheld figure, so nothing more has to be withheld there); then the smallest.
+        return min(candidates, key=lambda c: (self.costs.get(c, 1), self._opens(c, withheld), self.values[c], str(c)))
+
+    def with_links(self, cell) -> set:
+        return {cell, *self.links.get(cell, ())}
 
 
-def _close_single_gaps(values: dict, sums: list[Sum], withheld: set, eligible=None) -> set:
+def _close_single_gaps(values: dict, sums: list[Sum], withheld: set, chooser: _Chooser,
+                       reasons: dict) -> set:
     """Withhold a second figure in every sum that has exactly one withheld figure."""
     added = set()
     changed = True
@@ -93,29 +133,22 @@ def _close_single_gaps(values: dict, sums: list[Sum], withheld: set, eligible=No
             hidden = [c for c in s.cells if c in withheld or c in added]
             if len(hidden) == 1:
                 # Prefer a part; the total only when no part can be withheld.
-                choice = _smallest_shown(s.parts, values, withheld | added, eligible) or _smallest_shown(
-                    (s.total,), values, withheld | added, eligible)
+                choice = chooser.cheapest(s.parts, withheld | added) or chooser.cheapest((s.total,), withheld | added)
                 if choice is None:
                     continue  # the lone withheld cell is the only non-zero one: audit decides
+                reasons.setdefault(choice, hidden[0])
                 added.add(choice)
                 changed = True
     return added
 
 
-def audit(values: dict, sums: list[Sum], withheld: set, only: set | None = None) -> list[AuditResult]:
-    """Smallest and largest value of each withheld cell given everything published (LP).
-
-    ``only``: audit just these cells (the others still vary in the programmes).
-    """
-    hidden = sorted(withheld, key=str)
-    if not hidden:
-        return []
-    index = {cell: i for i, cell in enumerate(hidden)}
+def _constraints(values: dict, sums: list[Sum], bounds: list[Bound], index: dict):
+    """Equalities (sums) and inequalities (bounds) over the withheld cells, published cells as constants."""
     rows, rhs = [], []
     for s in sums:
         if not any(c in index for c in s.cells):
             continue
-        row = np.zeros(len(hidden))
+        row = np.zeros(len(index))
         constant = 0.0
         for sign, cells in ((1.0, s.parts), (-1.0, (s.total,))):
             for c in cells:
@@ -125,25 +158,63 @@ def audit(values: dict, sums: list[Sum], withheld: set, only: set | None = None)
                     constant += sign * values[c]
         rows.append(row)
         rhs.append(-constant)
-    a_eq = np.array(rows) if rows else None
-    b_eq = np.array(rhs) if rows else None
-    bounds = [(1, None)] * len(hidden)
+    upper_rows, upper_rhs = [], []
+    for b in bounds:  # linked - most * count <= 0
+        if b.linked not in index and b.count not in index:
+            continue
+        row = np.zeros(len(index))
+        constant = 0.0
+        for cell, coefficient in ((b.linked, 1.0), (b.count, -b.most)):
+            if cell in index:
+                row[index[cell]] += coefficient
+            else:
+                constant += coefficient * values[cell]
+        upper_rows.append(row)
+        upper_rhs.append(-constant)
+    def as_array(rows_or_values):
+        return np.array(rows_or_values) if rows_or_values else None
+
+    return as_array(rows), as_array(rhs), as_array(upper_rows), as_array(upper_rhs)
+
+
+def audit(values: dict, sums: list[Sum], withheld: set, only: set | None = None,
+          bounds: list[Bound] | None = None, counts: set | None = None) -> list[AuditResult]:
+    """Smallest and largest value of each withheld count given everything published (LP).
+
+    Withheld counts are at least 1 (zeros are never withheld); withheld linked
+    figures (weeks of care) at least 0. ``only``: audit just these cells (the
+    others still vary in the programmes). ``counts``: the cells that count
+    children (default: every cell); only they are audited. A count's range is
+    reported in whole numbers (the LP bounds rounded inwards).
+    """
+    hidden = sorted(withheld, key=str)
+    if not hidden:
+        return []
+    index = {cell: i for i, cell in enumerate(hidden)}
+    a_eq, b_eq, a_ub, b_ub = _constraints(values, sums, bounds or [], index)
+    def is_count(cell) -> bool:
+        return counts is None or cell in counts
+
+    variable_bounds = [(1, None) if is_count(cell) else (0, None) for cell in hidden]
     results = []
     for cell in hidden:
-        if only is not None and cell not in only:
+        if (only is not None and cell not in only) or not is_count(cell):
             continue
         objective = np.zeros(len(hidden))
         objective[index[cell]] = 1.0
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        low_value = low.fun if low.status == 0 else 1.0
-        high_value = -high.fun if high.status == 0 else math.inf
+        low = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=variable_bounds,
+                      method="highs")
+        high = linprog(-objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=variable_bounds,
+                       method="highs")
+        low_value = math.ceil(low.fun - 1e-6) if low.status == 0 else 1.0
+        high_value = math.floor(-high.fun + 1e-6) if high.status == 0 else math.inf
         results.append(AuditResult(cell, values[cell], low_value, high_value))
     return results
 
 
-def components(values: dict, sums: list[Sum]) -> list[tuple[set, list[Sum]]]:
-    """Groups of cells linked by sums; a group can be protected and audited on its own."""
+def components(values: dict, sums: list[Sum], bounds: list[Bound] = (), links: dict | None = None
+               ) -> list[tuple[set, list[Sum], list[Bound]]]:
+    """Groups of cells linked by sums, bounds or links; a group can be protected and audited on its own."""
     parent = {cell: cell for cell in values}
 
     def find(cell):
@@ -152,40 +223,62 @@ def components(values: dict, sums: list[Sum]) -> list[tuple[set, list[Sum]]]:
             cell = parent[cell]
         return cell
 
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
     for s in sums:
-        root = find(s.total)
         for cell in s.parts:
-            other = find(cell)
-            if other != root:
-                parent[other] = root
+            union(s.total, cell)
+    for b in bounds:
+        union(b.linked, b.count)
+    for cell, others in (links or {}).items():
+        for other in others:
+            union(cell, other)
     groups: dict = {}
     for cell in values:
-        groups.setdefault(find(cell), (set(), []))[0].add(cell)
+        groups.setdefault(find(cell), (set(), [], []))[0].add(cell)
     for s in sums:
         groups[find(s.total)][1].append(s)
+    for b in bounds:
+        groups[find(b.count)][2].append(b)
     return [groups[key] for key in sorted(groups, key=str)]
 
 
 def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int = 200,
-             eligible: set | None = None) -> Suppression:
+             eligible: set | None = None, costs: dict | None = None, links: dict | None = None,
+             bounds: list[Bound] | None = None, counts: set | None = None) -> Suppression:
     """Primary and secondary suppression, audited by linear programming.
 
     Groups of cells that share no sum are protected separately. In each
     round every sum with a single withheld figure gets a second one, the audit
     runs, and every figure whose range is too narrow gets a partner in one of
-    its sums; rounds repeat until the audit passes. ``eligible``: the cells
-    secondary suppression may withhold (default all).
+    its sums (the cheapest across all of them); rounds repeat until the audit
+    passes.
+
+    ``eligible``: the cells secondary suppression may withhold (default all).
+    ``costs``: cell -> tier (0 least informative, 1 ordinary, 2 headline;
+    default 1). ``links``: cell -> figures that bound it (a row's weeks of
+    care): withheld with a primary cell, and first when the audit finds a
+    cell too narrow. ``bounds``: inequalities the audit respects.
+    ``counts``: the cells that count children (primary suppression and the
+    audit apply to them; default every cell).
     """
+    bounds = list(bounds or [])
     for s in sums:
         for c in s.cells:
             if c not in values:
                 raise KeyError(f"sum refers to unknown cell {c!r}")
-    result = Suppression(primary=primary_cells(values, threshold))
+    result = Suppression(primary=primary_cells(values, threshold, counts))
     if not result.primary or threshold <= 0:
         return result
+    chooser = _Chooser(values, costs, eligible, links, sums)
     started = time.perf_counter()
-    withheld = set(result.primary)
-    for cells, group_sums in components(values, sums):
+    withheld = set()
+    for cell in result.primary:
+        withheld |= chooser.with_links(cell)
+    for cells, group_sums, group_bounds in components(values, sums, bounds, links):
         hidden = withheld & cells
         if not hidden:
             continue
@@ -193,8 +286,9 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
         # after the first round only the weak and the newly withheld are audited again.
         passed: dict = {}
         for _ in range(max_rounds):
-            hidden |= _close_single_gaps(values, group_sums, hidden, eligible)
-            findings = audit(values, group_sums, hidden, only=hidden - set(passed))
+            hidden |= _close_single_gaps(values, group_sums, hidden, chooser, result.reasons)
+            findings = audit(values, group_sums, hidden, only=hidden - set(passed), bounds=group_bounds,
+                             counts=counts)
             weak = [r for r in findings if r.width < threshold]
             passed.update({r.cell: r for r in findings if r.width >= threshold})
             if not weak:
@@ -202,12 +296,13 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
                 break
             added = set()
             for finding in weak:
-                for s in group_sums:
-                    if finding.cell in s.cells:
-                        choice = _smallest_shown(s.cells, values, hidden | added, eligible)
-                        if choice is not None:
-                            added.add(choice)
-                            break
+                # A linked figure that bounds the cell (its weeks of care) goes first; then a partner in a sum.
+                linked = [c for c in chooser.links.get(finding.cell, ()) if c not in hidden | added]
+                partners = {c for s in group_sums if finding.cell in s.cells for c in s.cells}
+                choice = linked[0] if linked else chooser.cheapest(partners, hidden | added)
+                if choice is not None:
+                    result.reasons.setdefault(choice, finding.cell)
+                    added.add(choice)
             if not added:
                 cells_text = ", ".join(f"{r.cell} (range {r.low:g} to {r.high:g})" for r in weak)
                 raise SuppressionFailed(f"cannot protect {cells_text}: nothing left to withhold")
@@ -216,6 +311,7 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
             raise SuppressionFailed("secondary suppression did not settle")
         withheld |= hidden
     result.secondary = withheld - result.primary
+    result.reasons = {cell: why for cell, why in result.reasons.items() if cell in result.secondary}
     result.audit.sort(key=lambda r: str(r.cell))
     result.audit_seconds = time.perf_counter() - started
     return result

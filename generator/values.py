@@ -38,7 +38,7 @@ class Figure:
 
     ``value`` is the exact figure (never pre-rounded). ``symbol`` replaces it
     when it cannot be shown (``c``, ``x``, ``z``). ``sensitive`` marks figures
-    drawn from commercially sensitive data (the provider edition withholds
+    drawn from commercially sensitive data (the public edition withholds
     them). ``sources`` lists the ``table.column`` inputs it was computed from.
     """
 
@@ -60,7 +60,8 @@ class Figure:
         return self.symbol is None
 
     def withheld(self, symbol: str = "c") -> Figure:
-        return Figure(self.value, self.kind, symbol, self.sensitive, self.sources, self.decimals)
+        """The figure as published when it cannot be shown: the symbol, and no value at all."""
+        return Figure(None, self.kind, symbol, self.sensitive, self.sources, self.decimals)
 
     def format(self, decimals: int | None = None) -> str:
         if self.symbol is not None:
@@ -80,7 +81,8 @@ class Figure:
     def _cmp_value(self, other):
         other = other.value if isinstance(other, Figure) else other
         if not self.shown or self.value is None:
-            raise ValueError("a withheld figure cannot be compared")
+            raise WithheldValue(f"a figure shown as {self.symbol or 'x'} cannot be compared: write the figure "
+                                "itself and the sentence reads as words (for example 'a withheld number')")
         return self.value, other
 
     def __lt__(self, other):
@@ -98,6 +100,24 @@ class Figure:
     def __ge__(self, other):
         a, b = self._cmp_value(other)
         return a >= b
+
+
+class WithheldValue(Exception):
+    """A template used the value of a figure that is withheld (``c``) or not available."""
+
+
+#: How a withheld figure reads in running text, by kind (a link to the explanation is added by ``render``).
+WITHHELD_WORDS = {
+    "count": "a withheld number",
+    "percent": "a withheld share",
+    "rate": "a withheld rate",
+    "money": "a withheld amount",
+    "change": "a withheld change",
+}
+
+
+def withheld_words(kind: str) -> str:
+    return WITHHELD_WORDS.get(kind, "a withheld figure")
 
 
 def format_value(value, kind: str = "count", decimals: int | None = None) -> str:

@@ -224,9 +224,9 @@ MINISITE_NAV = [
 
 
 def build_minisite(out_dir: Path, years: tuple[int, ...] = (2024, 2025)) -> Path:
-    """Build the fixture pages into ``out_dir`` the way generator/build.py lays out a site:
-    <year>/, provider/<year>/, versions.json and latest/ for each edition, index.html
-    redirects and a root 404.html. Returns ``out_dir``."""
+    """Build the fixture pages the way generator/build.py lays out the two editions: the public
+    edition in ``out_dir`` (<year>/, latest/, versions.json, index.html, 404.html), the internal
+    edition the same way in ``<out_dir>-internal`` beside it. Returns ``out_dir``."""
     import yaml  # noqa: F401  (mkdocs needs it; fail early if missing)
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -239,20 +239,21 @@ def build_minisite(out_dir: Path, years: tuple[int, ...] = (2024, 2025)) -> Path
         # figures.css belongs to the charts stage; until it exists, a stand-in.
         (docs / "assets" / "stylesheets").mkdir(parents=True, exist_ok=True)
         (docs / "assets" / "stylesheets" / "figures.css").write_text("/* stand-in */\n", encoding="utf-8")
-    for edition, root in (("full", out_dir), ("provider", out_dir / "provider")):
+    internal = out_dir.with_name(out_dir.name + "-internal")
+    for edition, root in (("public", out_dir), ("internal", internal)):
         for year in years:
             folder = root / str(year)
             label = f"{year - 1} to {year}"
             config = load_config(
                 config_file=str(PROJECT_DIR / "mkdocs.yml"),
                 site_name=f"Castlebridge placement sufficiency {label}",
-                site_url=MINISITE_URL + ("provider/" if edition == "provider" else "") + f"{year}/",
+                site_url=MINISITE_URL + f"{year}/" if edition == "public" else "",
                 docs_dir=str(docs),
                 site_dir=str(folder),
                 nav=MINISITE_NAV,
                 extra={"edition": edition, "year": year, "year_label": label,
                        "authority": "Castlebridge Borough Council",
-                       "other_edition": f"../provider/{year}/" if edition == "full" else "",
+                       "other_edition": f"{MINISITE_URL}{year}/" if edition == "internal" else "",
                        "generator": False, "version": {"provider": "mike", "default": "latest"}},
             )
             mkdocs_build(config)
@@ -261,7 +262,7 @@ def build_minisite(out_dir: Path, years: tuple[int, ...] = (2024, 2025)) -> Path
         (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
         shutil.copytree(root / str(latest), root / "latest")
         (root / "index.html").write_text(redirect_page("latest/"), encoding="utf-8")
-    shutil.copy2(out_dir / "latest" / "404.html", out_dir / "404.html")
+        shutil.copy2(root / "latest" / "404.html", root / "404.html")
     return out_dir
 
 

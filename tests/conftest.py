@@ -12,12 +12,18 @@ PROJECT_FILES = ("authority.yml", "mkdocs.yml", "content", "data", "theme")
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
-    """The whole example (every year, both editions), built once into a temporary folder."""
+    """The whole example (every year, both editions), built once into a temporary folder: the public
+    edition in ``site/`` (this path), the internal edition beside it (``internal_of(site)``)."""
     from generator.build import build
 
     out = tmp_path_factory.mktemp("example") / "site"
     build(PROJECT_DIR, out)
     return out
+
+
+def internal_of(site: Path) -> Path:
+    """The internal edition's folder of a site built with ``build(project, site)``: beside it."""
+    return site.with_name(site.name + "-internal")
 
 
 def copy_project(target: Path) -> Path:

@@ -2,7 +2,9 @@
 
 Issue 3 (Done when): pages open in Debian's chromium with no console errors, no
 failed requests and zero axe-core violations (WCAG 2.2 AA tags) on every page type.
-Issue 4 (point 1): a visible provider edition note on every provider page.
+Issue 4 (point 1), issue 9 (point 1): the public edition (site/, what is published) carries
+its note on every page and nothing of the internal edition; the internal edition
+(site-internal/, served on its own) says "Internal edition: not for publication" on every page.
 
 The site comes from ``generator.build.build`` (the real example authority); until
 that stage exists, from the small fixture site in tests/fixtures/minisite built
@@ -31,24 +33,26 @@ pytestmark = [
                        "(apt-get install chromium; ./run test does it)"),
 ]
 
-PROVIDER_NOTE = "Provider edition: commercially sensitive information has been removed."
+PUBLIC_NOTE = "Public edition: commercially sensitive information has been removed."
+INTERNAL_NOTE = "Internal edition: not for publication."
 OUTDATED_TEXT = "You are reading an earlier statement."
 
 
 @dataclass
 class Site:
-    root: Path
+    root: Path                  # the public edition: site/, what is published
+    internal: Path              # the internal edition: site-internal/, beside it
     prefix: str                 # URL path the site is served under, e.g. /sufficiency/
     versions: list[dict]        # site/versions.json
     latest: str                 # the latest year's folder, e.g. "2026"
     oldest: str
 
-    def pages(self, folder: str) -> list[str]:
-        """URL paths (relative to the site root) of the pages built in ``folder``."""
-        base = self.root / folder
+    def pages(self, folder: str, root: Path | None = None) -> list[str]:
+        """URL paths (relative to the edition's root) of the pages built in ``folder``."""
+        root = root or self.root
         return sorted(
-            str(p.parent.relative_to(self.root)).replace("\\", "/") + "/"
-            for p in base.rglob("index.html")
+            str(p.parent.relative_to(root)).replace("\\", "/") + "/"
+            for p in (root / folder).rglob("index.html")
             if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")  # redirect pages
         )
 
@@ -85,7 +89,8 @@ def built_site(tmp_path_factory, request) -> Site:
     versions = json.loads((out / "versions.json").read_text(encoding="utf-8"))
     latest = next(v["version"] for v in versions if "latest" in v.get("aliases", []))
     oldest = min((v["version"] for v in versions), key=lambda y: int(re.sub(r"\D", "", y) or 0))
-    return Site(root=out, prefix=prefix, versions=versions, latest=latest, oldest=oldest)
+    return Site(root=out, internal=out.with_name(out.name + "-internal"), prefix=prefix, versions=versions,
+                latest=latest, oldest=oldest)
 
 
 @pytest.fixture(scope="session")
@@ -95,18 +100,29 @@ def base_url(built_site):
 
 
 @pytest.fixture(scope="session")
+def internal_url(built_site):
+    """The internal edition, served on its own (as an intranet would): never under the public site."""
+    if not (built_site.internal / "versions.json").is_file():
+        pytest.skip(f"no internal edition beside {built_site.root}")
+    with serve(built_site.internal, "/internal/") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     with Browser() as b:
         yield b
 
 
-def _page_with(site: Site, folder: str, must: tuple[str, ...]) -> str:
-    """The first page in ``folder`` whose HTML contains every string in ``must``."""
-    for path in site.pages(folder):
-        html = (site.root / path / "index.html").read_text(encoding="utf-8")
+def _page_with(site: Site, folder: str, must: tuple[str, ...], root: Path | None = None) -> str:
+    """The first page in ``folder`` (of ``root``, default the public site) whose HTML contains every
+    string in ``must``."""
+    root = root or site.root
+    for path in site.pages(folder, root):
+        html = (root / path / "index.html").read_text(encoding="utf-8")
         if all(m in html for m in must):
             return path
-    raise AssertionError(f"no page in {folder}/ has all of {must}")
+    raise AssertionError(f"no page in {root}/{folder}/ has all of {must}")
 
 
 def page_url(site: Site, kind: str) -> str:
@@ -123,20 +139,21 @@ def page_url(site: Site, kind: str) -> str:
         "glossary": f"{y}/glossary/",
         "accessibility": f"{y}/accessibility/",
         "not found": f"{y}/no/such/page/",
-        "provider home": f"provider/{y}/",
-        "provider narrative": _page_with(site, f"provider/{y}", narrative),
         "latest alias": "latest/",
-        "provider latest alias": "provider/latest/",
+        # the internal edition (served by internal_url)
+        "internal home": f"{y}/",
+        "internal narrative": _page_with(site, y, narrative + ('class="restricted"',), root=site.internal),
+        "internal latest alias": "latest/",
     }[kind]
 
 
 PAGE_TYPES = ["home", "older home", "narrative", "older narrative", "methods", "downloads", "glossary",
-              "accessibility", "not found", "provider home", "provider narrative", "latest alias",
-              "provider latest alias"]
+              "accessibility", "not found", "latest alias", "internal home", "internal narrative",
+              "internal latest alias"]
 
 
 ROOT_404 = ("site/404.html is missing: GitHub Pages serves only the site's root 404.html for a missing "
-            "URL at any depth, so the build should copy the latest full edition's 404.html there")
+            "URL at any depth, so the build should copy the latest public edition's 404.html there")
 
 
 def _needs_two_years(site: Site) -> None:
@@ -150,6 +167,11 @@ def _url_for(site: Site, kind: str) -> str:
     if kind == "not found" and not (site.root / "404.html").is_file():
         pytest.fail(ROOT_404)
     return page_url(site, kind)
+
+
+def _base(kind: str, request) -> str:
+    """The server a page type is on: the public site, or the internal edition's own."""
+    return request.getfixturevalue("internal_url" if kind.startswith("internal") else "base_url")
 
 
 def _check_clean(visit, expect_status=200):
@@ -167,15 +189,15 @@ def _check_axe(browser, visit):
 # --- every page type: loads clean, passes axe, desktop and phone ---------------------------
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_page_loads_clean_and_passes_axe(built_site, base_url, browser, kind):
-    visit = browser.visit(base_url + _url_for(built_site, kind))
+def test_page_loads_clean_and_passes_axe(built_site, request, browser, kind):
+    visit = browser.visit(_base(kind, request) + _url_for(built_site, kind))
     _check_clean(visit, 404 if kind == "not found" else 200)
     _check_axe(browser, visit)
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_page_on_a_phone(built_site, base_url, browser, kind):
-    visit = browser.visit(base_url + _url_for(built_site, kind), viewport=PHONE)
+def test_page_on_a_phone(built_site, request, browser, kind):
+    visit = browser.visit(_base(kind, request) + _url_for(built_site, kind), viewport=PHONE)
     _check_clean(visit, 404 if kind == "not found" else 200)
     assert horizontal_overflow(visit.page) <= 0, f"{visit.url} scrolls sideways at {PHONE['width']}px"
     _check_axe(browser, visit)
@@ -271,13 +293,13 @@ def test_outdated_banner_only_on_older_years(built_site, base_url, browser):
         assert not current.page.locator("[data-md-component=outdated]").is_visible(), path
 
 
-def test_outdated_banner_in_the_provider_edition_stays_in_that_edition(built_site, base_url, browser):
+def test_outdated_banner_in_the_internal_edition_stays_in_that_edition(built_site, internal_url, browser):
     _needs_two_years(built_site)
-    visit = browser.visit(base_url + f"provider/{built_site.oldest}/")
+    visit = browser.visit(internal_url + f"{built_site.oldest}/")
     banner = visit.page.locator("[data-md-component=outdated]")
     banner.wait_for(state="visible")
     href = banner.locator("a").evaluate("a => a.href")
-    assert href == f"{base_url}provider/latest/"
+    assert href == f"{internal_url}latest/"
 
 
 def test_root_index_sends_readers_to_the_latest_statement(built_site, base_url, browser):
@@ -289,19 +311,34 @@ def test_root_index_sends_readers_to_the_latest_statement(built_site, base_url, 
 
 # --- editions ---------------------------------------------------------------------------
 
-def test_provider_note_on_every_provider_page(built_site, base_url, browser):
-    missing = [p for p in built_site.pages("provider")
-               if PROVIDER_NOTE not in re.sub(r"\s+", " ",
-                                              re.sub(r"<[^>]+>", "", (built_site.root / p / "index.html").read_text()))]
-    assert not missing, f"pages without the provider edition note: {missing}"
-    visit = browser.visit(base_url + page_url(built_site, "provider narrative"), viewport=PHONE)
+def _text(path: Path) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
+
+
+def test_public_note_on_every_page_of_the_public_site(built_site, base_url, browser):
+    pages = [built_site.root / p / "index.html" for p in built_site.pages(".")] + [built_site.root / "404.html"]
+    missing = [p for p in pages if PUBLIC_NOTE not in _text(p)]
+    assert not missing, f"pages without the public edition note: {missing}"
+    internal = [p for p in built_site.root.rglob("*.html") if INTERNAL_NOTE in _text(p)]
+    assert not internal, f"pages of the internal edition in the public site: {internal}"
+    visit = browser.visit(base_url + page_url(built_site, "narrative"), viewport=PHONE)
     note = visit.page.get_by_text("commercially sensitive information has been removed").first
     assert note.is_visible()
 
 
-def test_full_edition_has_no_provider_note(built_site):
-    for path in built_site.pages(built_site.latest):
-        assert "Provider edition:" not in (built_site.root / path / "index.html").read_text(), path
+def test_internal_banner_on_every_internal_page(built_site, internal_url, browser):
+    pages = [built_site.internal / p / "index.html" for p in built_site.pages(".", built_site.internal)]
+    missing = [p for p in pages if INTERNAL_NOTE not in _text(p)]
+    assert pages and not missing, f"internal pages without the 'not for publication' banner: {missing}"
+    visit = browser.visit(internal_url + page_url(built_site, "internal narrative"), viewport=PHONE)
+    banner = visit.page.get_by_text("Internal edition: not for publication").first
+    assert banner.is_visible()
+    restricted = visit.page.locator(".restricted").first
+    assert restricted.is_visible() and "Not in the public edition" in restricted.inner_text()
+    # the banner's red bar: a visibly different colour from the public edition's blue
+    colour = visit.page.evaluate("getComputedStyle(document.querySelector('[data-md-component=announce] "
+                                 ".md-banner')).backgroundColor")
+    assert colour == "rgb(138, 28, 28)", colour
 
 
 # --- navigation aids ----------------------------------------------------------------------
@@ -330,11 +367,12 @@ def test_search_finds_pages_and_its_dialog_passes_axe(built_site, base_url, brow
 
 def test_404_page_works_at_any_depth(built_site, base_url, browser):
     assert (built_site.root / "404.html").is_file(), ROOT_404
-    for path in (f"{built_site.latest}/no/such/page/", "no-such-folder/", f"provider/{built_site.latest}/x/y/z/"):
+    for path in (f"{built_site.latest}/no/such/page/", "no-such-folder/", f"{built_site.oldest}/x/y/z/"):
         visit = browser.visit(base_url + path)
         _check_clean(visit, 404)
         page = visit.page
         assert page.locator("h1").inner_text().strip() == "Page not found"
+        assert PUBLIC_NOTE in re.sub(r"\s+", " ", page.locator("[data-md-component=announce]").inner_text())
         # styled (the stylesheet loaded from the right place) and its links lead somewhere
         assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
         for href in page.eval_on_selector_all("article a", "els => els.map(a => a.href)"):

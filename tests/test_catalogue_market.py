@@ -245,12 +245,12 @@ def test_measures_document_every_published_measure():
     assert "weighted" in unit_cost.method and "section 251" in unit_cost.reference.lower()
 
 
-def test_provider_edition_drops_the_saving_column_and_withholds_named_providers():
+def test_public_edition_drops_the_saving_column_and_withholds_named_providers():
     # issue 4: the action plan stays, without its sensitive savings; spend with named providers goes
-    from generator.redact import SensitiveInProse, provider_frame
+    from generator.redact import SensitiveInProse, public_frame
 
     view = make_view()
-    plan = provider_frame(OUTPUTS["action_plan"], OUTPUTS["action_plan"].frame(view))
+    plan = public_frame(OUTPUTS["action_plan"], OUTPUTS["action_plan"].frame(view))
     assert list(plan.columns) == ["Ref", "Objective", "Action", "Lead", "Due", "Status"]
     with pytest.raises(SensitiveInProse):
-        provider_frame(OUTPUTS["spend_with_providers"], OUTPUTS["spend_with_providers"].frame(view))
+        public_frame(OUTPUTS["spend_with_providers"], OUTPUTS["spend_with_providers"].frame(view))

@@ -14,7 +14,7 @@ import pytest
 
 from generator import palette
 from generator.catalogue.base import ChartStyle, Output
-from generator.charts import build_chart, chart_svg, generic_summary, render_chart
+from generator.charts import SCHEMA_URL, build_chart, chart_svg, generic_summary, render_chart
 from generator.values import Figure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,19 +190,83 @@ def test_one_point_per_row_and_one_line_per_series():
 def test_a_column_not_in_the_chart_style_never_reaches_the_svg_or_spec():
     frame = AGE_FRAME.assign(Secret=["CANARY-7F3A"] * 5, Fee=[987654.0] * 5)
     svg = chart_svg(AGE, frame, figure_id="f")
-    spec = str(build_chart(AGE, frame).to_dict())
+    spec = str(build_chart(AGE, frame))
     for text in ("CANARY-7F3A", "987654", "987,654", "Secret", "Fee"):
         assert text not in svg
         assert text not in spec
 
 
 def test_spec_data_holds_only_the_drawn_fields():
-    spec = build_chart(AGE, AGE_FRAME).to_dict()
+    spec = build_chart(AGE, AGE_FRAME)
     fields = set()
     for row in _spec_rows(spec):
         fields |= set(row)
     assert fields
     assert fields <= {"x", "y", "s", "text", "symbol", "order", "ly"}
+
+
+# --- the specs are valid Vega-Lite ------------------------------------------------
+# charts.py writes the specs as plain dicts (no validation at build time, for speed);
+# here every one is checked against the Vega-Lite schema Altair ships.
+
+@pytest.fixture(scope="module")
+def vega_lite():
+    import altair as alt
+    import jsonschema
+    from altair.vegalite.v6.schema import core
+
+    assert SCHEMA_URL == alt.SCHEMA_URL, "charts.SCHEMA_URL names another Vega-Lite version than Altair's"
+    return jsonschema.Draft7Validator(core.load_schema())
+
+
+def _invalid(validator, spec) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in validator.iter_errors(spec)]
+
+
+def _withheld_cases():
+    age = AGE_FRAME.copy()
+    age.loc[1, "Children"] = count(3).withheld("c")
+    grouped = GROUPED_FRAME.astype(object)
+    grouped.loc[2, "Spend"] = Figure(900_000, "money", "c")
+    stack = STACK_FRAME.astype(object)
+    stack.loc[3, "Weeks of care"] = Figure(100, "weeks", "c")
+    trend = TREND_FRAME.astype(object)
+    trend.loc[1, "Rate per 10,000"] = Figure(72.0, "rate", "c")
+    change = _output("change", ChartStyle("bar", "Reason", "Change", horizontal=True), {"Change": "count"})
+    return [(AGE, age), (GROUPED, grouped), (STACK, stack), (TREND, trend),
+            (change, pd.DataFrame({"Reason": ["Returned home", "Other"], "Change": [40, -12]}))]
+
+
+def test_specs_with_withheld_and_negative_figures_are_valid_vega_lite(vega_lite):
+    for output, frame in ALL + _withheld_cases():
+        for narrow in (False, True):
+            assert _invalid(vega_lite, build_chart(output, frame, narrow=narrow)) == [], (output.name, narrow)
+
+
+def test_every_chart_of_the_example_is_valid_vega_lite(vega_lite):
+    from generator.catalogue import all_outputs
+    from generator.config import load_authority
+    from generator.load import load_dataset
+
+    authority = load_authority(ROOT / "authority.yml")
+    dataset, _ = load_dataset(ROOT / "data", authority)
+    marks = set()
+    for year in authority.statement_years:
+        view = dataset.view(year)
+        for output in all_outputs().values():
+            if output.chart is None:
+                continue
+            frame = output.frame(view)
+            marks.add(output.chart.mark)
+            for narrow in (False, True):
+                assert _invalid(vega_lite, build_chart(output, frame, narrow=narrow)) == [], (year, output.name)
+    assert marks == {"bar", "grouped_bar", "stacked_bar", "line"}
+
+
+def test_an_invalid_spec_is_caught(vega_lite):
+    spec = build_chart(AGE, AGE_FRAME)
+    spec["layer"][0]["mark"]["type"] = "column"
+    assert _invalid(vega_lite, spec)
 
 
 # --- accessible name, caption, table, download ---------------------------------
@@ -271,7 +335,7 @@ def test_suppressed_value_draws_no_bar_and_gets_a_note():
     assert PRIVACY_NOTE in rendered.replace("&#x27;", "'")
     # the symbol is drawn where the bar would be, the figure itself is nowhere in the spec
     assert ">c</text>" in svg
-    spec = build_chart(AGE, frame).to_dict()
+    spec = build_chart(AGE, frame)
     drawn = _spec_rows(spec)
     assert drawn and all(row.get("y") != 3 for row in drawn)
     # aria-describedby points at the note
@@ -309,7 +373,7 @@ def test_suppressed_value_breaks_the_line():
     svg = _svg(rendered)
     assert _marks(svg, "symbol") == len(frame) - 1
     assert "no point drawn (2022, Northshire)" in rendered
-    rows = [r for r in _spec_rows(build_chart(TREND, frame).to_dict())
+    rows = [r for r in _spec_rows(build_chart(TREND, frame))
             if r.get("x") == "2022" and r.get("s") == "Northshire"]
     assert rows and all(r.get("y") is None and "text" not in r for r in rows)
 
@@ -330,7 +394,7 @@ def test_chart_column_missing_from_frame_is_an_error():
 # --- series without colour alone -------------------------------------------------
 
 def test_lines_differ_by_dash_shape_and_direct_label():
-    spec = build_chart(TREND, TREND_FRAME).to_dict()
+    spec = build_chart(TREND, TREND_FRAME)
     line = spec["layer"][0]["encoding"]
     assert line["strokeDash"]["field"] == "s"
     assert len({tuple(d) for d in line["strokeDash"]["scale"]["range"]}) == 3
@@ -342,7 +406,7 @@ def test_lines_differ_by_dash_shape_and_direct_label():
 
 
 def test_stacked_bars_follow_the_legend_order():
-    spec = build_chart(STACK, STACK_FRAME).to_dict()
+    spec = build_chart(STACK, STACK_FRAME)
     colour = spec["encoding"]["color"] if "encoding" in spec else spec["layer"][0]["encoding"]["color"]
     assert colour["scale"]["domain"] == ["0 to 4", "5 to 15", "16 and over"]
     svg = _svg(_render(STACK, STACK_FRAME).html)
@@ -396,7 +460,7 @@ def test_generic_summaries_use_only_drawn_figures():
 def test_negative_bar_labels_sit_below_the_bar():
     frame = pd.DataFrame({"Reason": ["Returned home", "Other"], "Change": [40, -12]})
     output = _output("change", ChartStyle("bar", "Reason", "Change"), {"Change": "count"})
-    spec = build_chart(output, frame).to_dict()
+    spec = build_chart(output, frame)
     texts = [layer["mark"] for layer in spec["layer"] if layer["mark"]["type"] == "text"]
     assert {m["baseline"] for m in texts} == {"bottom", "top"}
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"][0] < -12

@@ -79,6 +79,6 @@ def test_frames_are_matched_by_label_even_when_sorted_by_value():
 def test_a_complement_that_is_small_is_protected():
     # 30 care leavers, 27 in touch: "3 not in touch" would be published by subtraction.
     care = pd.DataFrame({"age_group": ["age_19_to_21"], "measure": ["in_touch"], "children": [27], "cohort": [30]})
-    values, sums, stored = _cells_and_sums({"care_leavers": care})
+    assert _cells_and_sums({"care_leavers": care}).counts
     protection = protect_year({"care_leavers": care}, 2026, 5)
     assert protection.suppression.withheld & {("care_leavers", 0, "children"), ("care_leavers", 0, "cohort")}

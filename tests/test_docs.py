@@ -12,7 +12,7 @@ import pytest
 
 from generator import config
 from generator.catalogue import all_outputs
-from generator.redact import finish_restricted, split_restricted
+from generator.redact import INTERNAL, finish_restricted, split_restricted
 from generator.reference_doc import (
     COMMANDS_PATH,
     PLACEHOLDERS_PATH,
@@ -213,7 +213,7 @@ def test_every_example_placeholder_renders(where, text, example):
         return output.frame(view)
 
     renderer = OutputRenderer(all_outputs(), frame_for, "sufficiency/example.md")
-    marked = split_restricted(text, where, "full")
+    marked = split_restricted(text, where, INTERNAL)
     # A BuildError here names the example and the unknown name: fix the guide, not the test.
     page = render_page(where, "sufficiency/example.md", marked, context, renderer)
     assert "{{" not in finish_restricted(page.markdown)

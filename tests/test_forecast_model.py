@@ -113,7 +113,7 @@ def tables(flow_rows, stock) -> dict[str, pd.DataFrame]:
 
 
 def fitted_rates(view) -> M.Rates:
-    window = R.window_years(view, view.year)
+    window = R.window_years(view, view.year, 3)
     return M.rates_from_flows({y: view.table("flows", y) for y in window}, R.population(view))
 
 
@@ -211,3 +211,89 @@ def test_one_year_of_flows_is_not_enough_for_the_transition_model():
     view = world(years=range(2029, 2031))
     view.history[2029].pop("flows")
     assert R.transition_inputs(view, 2030) is None
+
+
+# --- issue 11: one forecast, honestly backtested -------------------------------------------------------------
+
+def truncated(view, year):
+    history = {y: t for y, t in view.history.items() if y <= year}
+    return YearView(year, history[year], history, view.reference, view.authority)
+
+
+def test_the_backtest_row_is_the_forecast_the_earlier_statement_published():
+    """Standing in 2030, the forecast from 2028 is exactly what the 2028 statement published (figure by figure)."""
+    view = world(jump={y: 60 * (y - 2022) for y in range(2023, 2031)})
+    bt = R.backtest(view)
+    published = R.forecast(truncated(view, 2028))
+    rows = bt[bt["origin"] == 2028]
+    assert len(rows) == 2 * (1 + len(GROUPS))
+    for r in rows.to_dict("records"):
+        assert (r["forecast"], r["low"], r["high"]) == tuple(
+            published.value(r["year"], r["placement_group"], what=w) for w in ("children", "low", "high"))
+    assert published.window == R.forecast(view, 2028).window
+
+
+def test_no_change_and_trend_are_set_beside_the_model_on_the_same_origins():
+    view = world(jump={y: 60 * (y - 2022) for y in range(2023, 2031)})
+    model, trend, still = (R.backtest(view, m) for m in (None, "trend", "no_change"))
+    assert set(trend["origin"]) <= set(model["origin"]) and set(still["origin"]) == set(model["origin"])
+    totals = {y: view.table("looked_after", y)["children"].iloc[0] for y in view.years}
+    for r in still[still["placement_group"] == "all"].to_dict("records"):
+        assert r["forecast"] == totals[r["origin"]] and np.isnan(r["low"]) and np.isnan(r["high"])
+    errors = R.errors(still)
+    assert errors["coverage"].isna().all()
+    # rising entries: carrying the count forward lags more than a model whose window follows the rise
+    one = errors[(errors["horizon"] == 1) & (errors["placement_group"] == "all")].iloc[0]
+    assert one["mape"] > one_and_two_year(view)[0]["mape"]
+
+
+def test_the_analyst_sets_the_reference_window():
+    from dataclasses import replace
+
+    view = world()
+    fixed = YearView(view.year, view.tables, view.history, view.reference, replace(AUTHORITY, forecast_window=4))
+    fc = R.forecast(fixed)
+    assert fc.window == (2027, 2028, 2029, 2030) and fc.window_choice == "setting"
+
+
+def test_without_a_setting_the_window_that_forecast_earlier_years_best_is_used():
+    # Entries rise every year: a short window follows the rise, a long one lags it.
+    view = world(jump={y: 60 * (y - 2022) for y in range(2023, 2031)})
+    size, how = R.choose_window(view, 2030)
+    assert (size, how) == (2, "backtest")
+    scores = R._window_scores(view, 2030)
+    assert sorted(scores) == [2, 3, 4, 5] and scores[2] < scores[3] < scores[5]
+    # Rates that hold: every window is as good, and the default (three years) is kept.
+    assert R.choose_window(world(), 2030) == (3, "backtest")
+    # Too few earlier years to compare: the default.
+    assert R.choose_window(world(years=range(2027, 2031)), 2030) == (3, "default")
+
+
+def test_drift_is_the_spread_of_the_yearly_change_of_the_rates():
+    def flows(entered, left, stayed=100):
+        return pd.DataFrame([("entered", "age_10_to_15", "fostering", "age_10_to_15", entered),
+                             ("fostering", "age_10_to_15", "left", "age_10_to_15", left),
+                             ("fostering", "age_10_to_15", "fostering", "age_10_to_15", stayed - left)],
+                            columns=["from_state", "age_band_start", "to_state", "age_band_end", "children"])
+    population = {(y, b): 1000.0 for y in (2024, 2025, 2026) for b in BANDS}
+    entries, leaving = M.drift_from_history({2024: flows(20, 10), 2025: flows(22, 10), 2026: flows(20, 10)},
+                                            population)
+    assert entries == pytest.approx(np.log(22 / 20), rel=1e-9)   # +9.5% then -9.5%
+    assert leaving == 0.0
+
+
+def test_the_range_allows_for_a_change_of_trend():
+    view = world()
+    rates, start = R.transition_inputs(view, view.year)
+    years = (2031, 2032, 2033)
+    exposure = R.future_exposure(view, years)
+    rates.drift = (0.0, 0.0)
+    still = M.summarise(M.simulate(rates, start, years, exposure), years)
+    rates.drift = (0.10, 0.05)
+    drifting = M.summarise(M.simulate(rates, start, years, exposure), years)
+    for year in years:
+        a = still[(still["year"] == year) & (still["age_band"] == "all") & (still["placement_group"] == "all")].iloc[0]
+        b = drifting[(drifting["year"] == year) & (drifting["age_band"] == "all")
+                     & (drifting["placement_group"] == "all")].iloc[0]
+        assert b["high"] - b["low"] > 2 * (a["high"] - a["low"])      # much wider
+        assert b["children"] == pytest.approx(a["children"], rel=0.01)  # centred: the forecast stays put

@@ -145,7 +145,8 @@ def test_example_statement_years_publish_forecast_backtest_scenarios_costs_and_g
         view = example.view(year)
         o = outlook(view)
         assert o.baseline is not None and o.baseline.method == "transition"
-        assert o.baseline.window == (year - 2, year - 1, year)
+        assert o.baseline.window[-1] == year and 2 <= len(o.baseline.window) <= 5
+        assert o.baseline.window_choice == "backtest"
         errors = o.errors.set_index(["horizon", "placement_group"])
         assert errors.loc[(1, "all"), "mape"] < 6
         assert errors.loc[(2, "all"), "mape"] < 10
@@ -161,11 +162,16 @@ def test_template_names(example):
 
     context = build_context(example.view(2026))
     f = context.forecast
-    assert f.method_code == "transition" and f.window == "2024 to 2026"
+    assert f.method_code == "transition" and f.window.endswith("to 2026")
+    assert f.window_choice == "the window that forecast earlier years best"
     assert f.year_1.year.value == 2027 and f.year_3.year.value == 2029
     assert f.year_1.low.value <= f.year_1.total.value <= f.year_1.high.value
     assert sum(f.year_1[g].children.value for g in M.GROUPS) == pytest.approx(f.year_1.total.value)
     assert context.backtest.one_year.mape.kind == "percent"
+    assert context.backtest.no_change.one_year.mape.shown and context.backtest.no_change.one_year.coverage.symbol == "z"
+    assert context.backtest.trend.two_year.mape.shown
+    words = [context.gap.year_1[g].gap_words for g in ("fostering", "residential", "supported")]
+    assert all(w.startswith(("a gap of about", "about")) for w in words), words
     assert context.backtest.two_year.fostering.coverage.shown
     assert context.scenario.strategy.year_3.difference.value < 0
     assert context.projected_spend.strategy.saving.value > 0
@@ -199,3 +205,25 @@ def test_flows_add_up_on_the_peer_sample():
         for group in M.GROUPS:
             assert f[f["to_state"] == group]["children"].sum() == \
                 stock[stock["placement_group"] == group]["children"].sum()
+
+
+def test_the_2025_statements_forecast_is_the_2026_backtests_row(example):
+    """Issue 11: the backtest shows, for origins that had a statement, exactly the figures published."""
+    published = catalogue.forecast_table(example.view(2025))
+    backtest = catalogue.backtest_table(example.view(2026))
+    row = backtest[(backtest["Forecast made at 31 March"] == "2025") & (backtest["For 31 March"] == "2026")]
+    assert len(row) == 1 + len(M.GROUPS)
+    for r in row.to_dict("records"):
+        mine = published[(published["Year"] == "2026") & (published["Placement group"] == r["Placement group"])]
+        assert (r["Forecast"], r["Low"], r["High"]) == tuple(mine.iloc[0][["Forecast", "Low", "High"]])
+
+
+def test_gap_words_read_true_either_way():
+    from generator.forecast.context import gap_words
+
+    assert gap_words(25.2, 38) == "a gap of about 25 places (38 if demand is at the top of its range)"
+    assert gap_words(-3, 4) == ("about 3 places more than children need (a gap of 4 if demand is at the top of "
+                                "its range)")
+    assert gap_words(-3, -1) == "about 3 places more than children need (and enough even if demand is at the top of " \
+                                "its range)"
+    assert gap_words(None, None) == "not known"

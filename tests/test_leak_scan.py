@@ -1,5 +1,5 @@
 """The leak scan (generator/check.py): what it decodes, what it looks for, and that it
-catches a leak planted in a built provider edition, even gzipped or escaped (issue 4, point 4)."""
+catches a leak planted in a built public edition, even gzipped or escaped (issue 4, point 4)."""
 from __future__ import annotations
 
 import gzip
@@ -108,11 +108,12 @@ def test_gzip_files_are_unpacked():
     assert {n.text for n in find_leaks(segments, names_only())} == {"Priya Holloway"}
 
 
-def test_binary_files_are_skipped():
-    assert decode_file(Path("logo.png"), b"\x89PNG\r\n\x1a\n\x00\x00Priya Holloway") is None
+def test_fonts_are_skipped_and_images_read_for_their_metadata():
+    assert decode_file(Path("font.woff2"), b"wOF2\x00\x00Priya Holloway") is None
+    assert "Priya Holloway" in decode_file(Path("logo.png"), b"\x89PNG\r\n\x1a\n\x00\x00Priya Holloway")
 
 
-# --- replacing named people (provider edition) ---------------------------------------------
+# --- replacing named people (public edition) -----------------------------------------------
 
 def test_replace_names_covers_case_possessives_titles_and_contact_formats():
     text = ("Priya Holloway leads. Ask PRIYA HOLLOWAY's team, or Ms Holloway, or Dr Daniel\nOkafor.\n"
@@ -122,7 +123,7 @@ def test_replace_names_covers_case_possessives_titles_and_contact_formats():
     assert out.startswith("The Placements Commissioning Team leads. Ask the Placements Commissioning Team's team")
     assert "or the Placements Commissioning Team, or the Placements Commissioning Team." in out
     assert out.count("commissioning@castlebridge.example.gov.uk") == 5
-    assert found(f"<p>{text}</p>", withheld=_names_withheld()) == set(AUTHORITY.restricted_names)
+    assert found(f"<p>{text}</p>", withheld=_names_withheld()) >= set(AUTHORITY.restricted_names)
     assert not found(f"<p>{out}</p>", withheld=_names_withheld())
 
 
@@ -133,15 +134,7 @@ def test_replace_names_leaves_other_words_alone():
 
 def _names_withheld() -> Withheld:
     withheld = Withheld()
-    for entry in AUTHORITY.restricted_names:
-        needle = Needle("contact", entry, "authority.yml")
-        if "@" in entry:
-            withheld.add_phrase(entry, needle)
-        elif check.is_phone(entry):
-            withheld.add_phone(entry, needle)
-        else:
-            for form in check.name_forms(entry):
-                withheld.add_phrase(form, needle)
+    check.add_restricted_names(withheld, AUTHORITY.restricted_names)
     return withheld
 
 
@@ -152,49 +145,49 @@ def test_restricted_blocks_give_their_text_and_line():
     assert "Secret" not in open_text and "More open." in open_text
 
 
-# --- a leak planted in a built provider edition is caught ------------------------------------
+# --- a leak planted in a built public edition is caught --------------------------------------
 
 @pytest.fixture(scope="module")
-def provider_copy(tmp_path_factory):
-    """A copy of the canary project's built site (test_provider_edition builds it once)."""
+def public_copy(tmp_path_factory):
+    """A copy of the canary project's public edition, site/ (test_provider_edition builds it once)."""
     from test_provider_edition import built_canary_project
 
     project = built_canary_project(tmp_path_factory)
     copy = tmp_path_factory.mktemp("planted") / "site"
     shutil.copytree(project.site, copy)
-    return SimpleNamespace(site=copy, tree=project.provider_tree, canary=project)
+    return SimpleNamespace(site=copy, tree=project.public_tree, canary=project)
 
 
-def test_the_built_provider_edition_is_clean(provider_copy):
-    assert leak_scan(provider_copy.site / "provider" / "2026", provider_copy.tree.withheld, "provider 2026") == []
+def test_the_built_public_edition_is_clean(public_copy):
+    assert leak_scan(public_copy.site / "2026", public_copy.tree.withheld, "public 2026") == []
 
 
-def _plant(provider_copy, relative: str, edit) -> list:
-    path = provider_copy.site / "provider" / "2026" / relative
+def _plant(public_copy, relative: str, edit) -> list:
+    path = public_copy.site / "2026" / relative
     original = path.read_bytes()
     try:
         path.write_bytes(edit(original))
-        return leak_scan(provider_copy.site / "provider" / "2026", provider_copy.tree.withheld, "provider 2026",
-                         relative_to=provider_copy.site)
+        return leak_scan(public_copy.site / "2026", public_copy.tree.withheld, "public 2026",
+                         relative_to=public_copy.site.parent)
     finally:
         path.write_bytes(original)
 
 
-def test_leak_in_gzipped_sitemap_is_caught(provider_copy):
-    canary = provider_copy.canary
+def test_leak_in_gzipped_sitemap_is_caught(public_copy):
+    canary = public_copy.canary
 
     def edit(data):
         xml = gzip.decompress(data).decode()
         xml = xml.replace("</urlset>", f"<url><loc>https://x/{canary.provider_name.replace(' ', '%20')}/</loc>"
                                        "</url></urlset>")
         return gzip.compress(xml.encode())
-    problems = _plant(provider_copy, "sitemap.xml.gz", edit)
-    assert [p.file for p in problems] == ["provider/2026/sitemap.xml.gz"]
+    problems = _plant(public_copy, "sitemap.xml.gz", edit)
+    assert [p.file for p in problems] == ["site/2026/sitemap.xml.gz"]
     assert canary.provider_name in problems[0].message and "spend_with_providers" in problems[0].message
 
 
-def test_leak_in_search_index_with_escapes_is_caught(provider_copy):
-    canary = provider_copy.canary
+def test_leak_in_search_index_with_escapes_is_caught(public_copy):
+    canary = public_copy.canary
 
     def edit(data):
         index = json.loads(data)
@@ -203,41 +196,85 @@ def test_leak_in_search_index_with_escapes_is_caught(provider_copy):
                               "text": f"<p>{sentence.replace(' ', '&nbsp;', 3)} Call {canary.phone_variant}, "
                                       f"&pound;{canary.money_text[1:]}</p>"})
         return json.dumps(index, ensure_ascii=True).encode()
-    problems = _plant(provider_copy, "search/search_index.json", edit)
-    assert {p.file for p in problems} == {"provider/2026/search/search_index.json"}
+    problems = _plant(public_copy, "search/search_index.json", edit)
+    assert {p.file for p in problems} == {"site/2026/search/search_index.json"}
     message = " ".join(p.message for p in problems)
     assert "restricted text" in message and "01632 960 417" in message and canary.money_text in message
 
 
-def test_leak_in_html_comment_hidden_text_and_csv_is_caught(provider_copy):
-    canary = provider_copy.canary
-    problems = _plant(provider_copy, "index.html", lambda d: d.replace(
+def test_leak_in_html_comment_hidden_text_and_csv_is_caught(public_copy):
+    canary = public_copy.canary
+    problems = _plant(public_copy, "index.html", lambda d: d.replace(
         b"</body>", f'<!-- {canary.comment_sentence} --><div style="display:none">Daniel Okafor</div>'
                     f"</body>".encode()))
     message = " ".join(p.message for p in problems)
-    assert all(p.file == "provider/2026/index.html" for p in problems)
+    assert all(p.file == "site/2026/index.html" for p in problems)
     assert "Daniel Okafor" in message and "restricted text" in message
-    csv = next((provider_copy.site / "provider" / "2026" / "downloads").glob("*.csv")).name
-    problems = _plant(provider_copy, f"downloads/{csv}", lambda d: d + f"x,{canary.money_raw}\n".encode())
-    assert [p.file for p in problems] == [f"provider/2026/downloads/{csv}"]
+    csv = next((public_copy.site / "2026" / "downloads").glob("*.csv")).name
+    problems = _plant(public_copy, f"downloads/{csv}", lambda d: d + f"x,{canary.money_raw}\n".encode())
+    assert [p.file for p in problems] == [f"site/2026/downloads/{csv}"]
 
 
-def test_check_site_scans_latest_and_the_edition_root(provider_copy):
-    root = provider_copy.site / "provider"
-    path = root / "versions.json"
+def test_names_written_other_ways_comments_image_metadata_and_file_names_are_caught(public_copy):
+    """What the public edition removes, slipped in after the build (issue 9): the scan catches each."""
+    import struct
+    import zlib
+
+    canary = public_copy.canary
+    root = public_copy.site / "2026"
+    problems = _plant(public_copy, "index.html", lambda d: d.replace(
+        b"</body>", b"<p>Ask HOLLOWAY, Priya or P. K. Holloway.</p></body>"))
+    assert {p.file for p in problems} == {"site/2026/index.html"}
+    assert "named person" in problems[0].message
+    problems = _plant(public_copy, "404.html", lambda d: d.replace(
+        b"</body>", f"<p>{canary.comment_sentence}</p></body>".encode()))
+    assert [p.file for p in problems] == ["site/2026/404.html"] and "restricted text" in problems[0].message
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    image = root / "map.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"iTXt", b"Author\x00\x01\x00\x00\x00" +
+                                                      zlib.compress(b"Okafor, Daniel")) + chunk(b"IEND", b""))
+    named = root / "priya-holloway.svg"
+    named.write_text('<svg xmlns="http://www.w3.org/2000/svg"></svg>')
+    try:
+        problems = leak_scan(root, public_copy.tree.withheld, "public 2026", relative_to=public_copy.site.parent)
+    finally:
+        image.unlink()
+        named.unlink()
+    assert {p.file for p in problems} == {"site/2026/map.png", "site/2026/priya-holloway.svg"}
+
+
+@pytest.mark.parametrize("relative", ["versions.json", "404.html", "index.html"])
+def test_check_site_scans_the_root_of_the_public_site(public_copy, relative):
+    path = public_copy.site / relative
     original = path.read_bytes()
     try:
-        path.write_text(json.dumps([{"version": "2026", "title": "Priya Holloway"}]))
-        problems = check.check_site(provider_copy.site, [provider_copy.tree], None)
+        path.write_bytes(original.replace(b"]", b', {"title": "Priya Holloway"}]', 1) if relative.endswith(".json")
+                         else original.replace(b"</body>", b"<p>Priya Holloway</p></body>", 1))
+        problems = check.check_site(public_copy.site, [public_copy.tree], None)
     finally:
         path.write_bytes(original)
-    assert [p.file for p in problems] == ["provider/versions.json"]
+    assert [p.file for p in problems] == [relative]
 
 
-# --- the other checks of the provider edition ----------------------------------------------
+def test_an_internal_edition_page_in_the_public_site_is_caught(public_copy):
+    """A page of the internal edition copied into site/ by mistake: its banner is a needle."""
+    path = public_copy.site / "2026" / "internal-copy.html"
+    internal_home = public_copy.canary.internal / "2026" / "index.html"
+    path.write_bytes(internal_home.read_bytes())
+    try:
+        problems = check.check_site(public_copy.site, [public_copy.tree], None)
+    finally:
+        path.unlink()
+    assert any(p.file == "2026/internal-copy.html" and "Internal edition: not for publication" in p.message
+               for p in problems), problems
+
+
+# --- the other checks of the public edition -----------------------------------------------
 
 def test_copied_files_other_than_images_are_refused(tmp_path):
-    docs = tmp_path / "provider" / "2026" / "docs"
+    docs = tmp_path / "public" / "2026" / "docs"
     (docs / "downloads").mkdir(parents=True)
     (docs / "index.md").write_text("# Home\n")
     (docs / "downloads" / "looked_after_trend.csv").write_text("a\n1\n")
@@ -254,7 +291,7 @@ def test_edit_links_and_chart_specs_are_refused(tmp_path):
     (tmp_path / "b.html").write_text('<script type="application/json">{"$schema": "https://vega.github.io/'
                                      'schema/vega-lite/v5.json", "data": {"values": []}}</script>')
     (tmp_path / "c.html").write_text("<p>fine</p>")
-    problems = check.markup_check(tmp_path, "provider edition 2026", tmp_path)
+    problems = check.markup_check(tmp_path, "public edition 2026", tmp_path)
     assert [(p.file, "view-source" in p.message) for p in problems] == [("a.html", True), ("b.html", False)]
     config = tmp_path / "work" / "mkdocs.yml"
     config.parent.mkdir()

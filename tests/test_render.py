@@ -1,4 +1,6 @@
 """Placeholders: values, filters, and errors that name file, line and the nearest name (issue 3, point 5)."""
+import re
+
 import pytest
 
 from generator.problems import BuildError
@@ -82,3 +84,35 @@ def test_relative_links_from_pages_to_downloads():
     assert relative_link("index.md", "downloads/a.csv") == "downloads/a.csv"
     assert relative_link("sufficiency/index.md", "downloads/a.csv") == "../downloads/a.csv"
     assert relative_link("sufficiency/fostering.md", "downloads/a.csv") == "../../downloads/a.csv"
+
+
+# --- issue 9: a withheld figure reads as words and gives no value ------------------------------
+
+
+def _render_text(text: str, **names):
+    renderer = OutputRenderer({}, lambda output: None, "sufficiency/need.md")
+    return render_page("content/2026/sufficiency/need.md", "sufficiency/need.md", text, Namespace(**names),
+                       renderer).markdown
+
+
+def test_withheld_figures_read_as_words_linked_to_the_explanation():
+    withheld = Figure(None, "count", "c")
+    share = Figure(None, "percent", "c")
+    text = ("{{ n }} lived more than 20 miles away. That is {{ n }} children.\n"
+            "- {{ p }} of our children\n| Children | {{ n }} |\n")
+    markdown = _render_text(text, n=withheld, p=share)
+    assert markdown.startswith("[A withheld number](../methods.md#protecting-childrens-privacy")
+    assert ") of children." in markdown.split("\n")[0]
+    assert "- [A withheld share](../methods.md#protecting-childrens-privacy" in markdown
+    assert "| Children | c |" in markdown
+    assert not re.search(r"(^|\s)c\s", markdown.replace("| c |", ""))
+
+
+def test_using_a_withheld_figures_value_stops_the_build_with_file_and_line():
+    withheld = Figure(None, "count", "c")
+    for text in ("Line one.\n{{ n.value }} children", "Line one.\n{% if n > 0 %}some{% endif %}"):
+        with pytest.raises(BuildError) as caught:
+            _render_text(text, n=withheld)
+        (problem,) = caught.value.problems
+        assert problem.file == "content/2026/sufficiency/need.md" and problem.line == 2
+        assert "withheld" in problem.message

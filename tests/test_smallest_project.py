@@ -81,7 +81,7 @@ def test_a_page_whose_figures_are_all_missing_says_so(smallest_site):
 
 
 def test_both_editions_and_the_downloads_are_built(smallest_site):
-    for edition in ("", "provider/"):
-        assert (smallest_site / f"{edition}2024" / "need" / "index.html").is_file()
+    for edition_root in (smallest_site, smallest_site.with_name("site-internal")):  # public, internal
+        assert (edition_root / "2024" / "need" / "index.html").is_file()
     rows = list(csv.reader(io.StringIO((smallest_site / "2024" / "downloads" / "looked_after_trend.csv").read_text())))
     assert rows == [["Year", "Children looked after"], ["2024", "168"]]

@@ -76,3 +76,38 @@ def test_impossible_protection_fails_loudly():
 def test_zero_threshold_turns_suppression_off():
     values, sums = one_way({"a": 3, "b": 12})
     assert suppress(values, sums, 0).withheld == set()
+
+
+# --- issue 9: cost, bounds and links ---------------------------------------------------------
+
+
+def test_not_known_is_withheld_before_a_headline_figure():
+    # Distance: 2 "not known" must not take "over 20 miles" (a headline figure) with it.
+    values, sums = one_way({"within": 250, "over": 44, "not_known": 2})
+    costs = {"over": 2, "not_known": 0, "within": 1}
+    result = suppress(values, sums, 5, costs=costs)
+    assert "over" not in result.withheld
+    assert {"not_known", "within"} <= result.withheld
+    assert result.reasons["within"] == "not_known"
+
+
+def test_weeks_of_care_pin_a_withheld_count_unless_withheld_with_it():
+    # 5 children with 211 weeks of care: at most 52.3 weeks each, so at least 5 children (issue 9).
+    from generator.suppress import Bound
+    values = {"total": 40, "a": 5, "b": 35, "weeks_a": 211.0}
+    sums = [Sum("total", ("a", "b"))]
+    bounds = [Bound("weeks_a", "a", 52.3)]
+    (finding,) = [r for r in audit(values, sums, {"a", "b"}, bounds=bounds, counts={"a", "b", "total"})
+                  if r.cell == "a"]
+    assert finding.low == 5  # 211 / 52.3 = 4.03: five children at least
+    result = suppress(values, sums, 5, links={"a": ("weeks_a",)}, bounds=bounds, counts={"a", "b", "total"})
+    assert "weeks_a" in result.withheld  # withheld with its count
+    assert all(r.width >= 5 for r in result.audit)
+
+
+def test_only_counts_are_suppressed_and_audited():
+    values = {"total": 40, "a": 3, "b": 37, "weeks_a": 2.0}
+    sums = [Sum("total", ("a", "b"))]
+    result = suppress(values, sums, 5, counts={"a", "b", "total"})
+    assert "weeks_a" not in result.primary  # 2 weeks of care is not a count of children
+    assert {r.cell for r in result.audit} <= {"a", "b", "total"}

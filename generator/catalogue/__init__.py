@@ -6,8 +6,6 @@ from .base import ChartStyle, Output  # noqa: F401
 
 def all_outputs() -> dict[str, Output]:
     """Merge every domain module's outputs, refusing duplicate names."""
-    from dataclasses import replace
-
     from . import children, forecast, market  # domain modules, each with OUTPUTS: tuple[Output, ...]
 
     merged: dict[str, Output] = {}
@@ -15,8 +13,6 @@ def all_outputs() -> dict[str, Output]:
         for output in module.OUTPUTS:
             if output.name in merged:
                 raise ValueError(f"two outputs are named {output.name!r}")
-            if module is forecast or output.name.startswith("projection"):
-                output = replace(output, modelled=True)
             merged[output.name] = output
     return merged
 

@@ -26,7 +26,11 @@ class Output:
 
     ``frame(view)`` returns exactly the figures shown, with reader-facing
     column names; nothing else goes into the chart spec or the CSV download.
-    ``units`` maps each numeric column to a ``values.KINDS`` kind.
+    ``units`` maps each numeric column to a ``values.KINDS`` kind. A frame may
+    list in ``frame.attrs["modelled_cells"]`` the (row position, column) cells
+    that are a simulation model's estimates, not counts: disclosure control
+    leaves those as they are and masks every other cell that depends on a
+    withheld count.
     """
 
     name: str
@@ -37,8 +41,6 @@ class Output:
     summary: Callable[[pd.DataFrame], str] | None = None
     description: str = ""
     units: dict[str, str] = field(default_factory=dict)
-    #: Model estimates (forecasts, projections), not counts of children: not suppressed.
-    modelled: bool = False
 
 
 def round_figure(value, decimals: int = 0):

@@ -3,6 +3,16 @@
 Every frame comes from ``forecast.outlook(view)`` (computed once per year), so
 the charts, tables and template names show the same figures. Children are
 rounded to whole numbers, errors to one decimal place, money to whole pounds.
+
+Disclosure control (issue 9): every cell goes through the same masking as
+other figures (a cell that moves when a withheld count moves reads ``c``), so
+the actual counts in backtest tables read ``c`` exactly where the children
+looked after are withheld. The cells that are the transition model's own
+estimates are listed in ``frame.attrs["modelled_cells"]`` (row position,
+column) and are left as they are: a mean of simulated futures, rounded, cannot
+be worked back to a count (``MODELLED_NOTE``). The trend method's figures are
+not listed: a rate by age band times the published population can be inverted,
+so they read ``c`` wherever they depend on a withheld count.
 """
 from __future__ import annotations
 
@@ -13,7 +23,7 @@ from ..forecast import model as M
 from ..forecast.outlook import INPUTS, outlook
 from ..forecast.run import BACKTEST_HORIZONS, METHODS, actual_by_group
 from ..stats.measures import Measure
-from ..values import format_value
+from ..values import Figure, format_value
 from .base import ChartStyle, Output, frame_from_rows as _frame, round_figure as _round
 
 NO_DATA = "No forecast is available for this year: there is not enough history."
@@ -29,8 +39,29 @@ GAP_SOURCES = ("fostering_capacity.approved_places", "fostering_capacity.vacant_
 HISTORY_YEARS = 6
 
 
+MODELLED_NOTE = (
+    "The transition model's forecasts are the average of 1,000 simulated futures, rounded to whole children: "
+    "they are estimates, not counts, and cannot be worked back to the number of children in any group, so "
+    "they are shown even where small. Counts of children that appear beside them (the actual figures of the "
+    "backtest, the no-change benchmark) follow the same suppression as every other count and read c where "
+    "they would reveal a withheld figure; so do the trend method's figures, which a reader could work back "
+    "to counts with the published population.")
+
+
 def _fmt(value, kind: str = "count") -> str:
     return format_value(value, kind)
+
+
+def _modelled(frame: pd.DataFrame, modelled: bool, columns, rows=None) -> pd.DataFrame:
+    """Mark ``columns`` (of ``rows``, positions; every row by default) as the transition model's estimates."""
+    cells = frozenset((i, c) for i in (range(len(frame)) if rows is None else rows) for c in columns) \
+        if modelled else frozenset()
+    frame.attrs["modelled_cells"] = cells
+    return frame
+
+
+def _is_model(o) -> bool:
+    return o.baseline is not None and o.baseline.method == "transition"
 
 
 # ---------------------------------------------------------------------------
@@ -46,89 +77,120 @@ def forecast_trend(view) -> pd.DataFrame:
         if actual is not None:
             rows.append((str(year), "Looked after at 31 March", _round(actual["all"])))
     fc = o.baseline
+    estimates = []
     if fc is not None:
         now = actual_by_group(view, fc.origin)
         for series, what in (("Forecast", "children"), ("Low (10th percentile)", "low"),
                              ("High (90th percentile)", "high")):
             if now is not None:
                 rows.append((str(fc.origin), series, _round(now["all"])))
-            rows += [(str(y), series, _round(fc.value(y, "all", what=what))) for y in fc.years]
-    return _frame(rows, ["Year", "Series", "Children"])
+            for y in fc.years:
+                estimates.append(len(rows))
+                rows.append((str(y), series, _round(fc.value(y, "all", what=what))))
+    return _modelled(_frame(rows, ["Year", "Series", "Children"]), _is_model(o), ["Children"], estimates)
 
 
 def forecast_table(view) -> pd.DataFrame:
     """Forecast children looked after at 31 March by placement group, with the range and the method."""
-    fc = outlook(view).baseline
+    o = outlook(view)
+    fc = o.baseline
     if fc is None:
         return _frame([], ["Year", "Placement group", "Forecast", "Low", "High", "Method"])
     rows = [(str(y), GROUP_LABELS[g], _round(fc.value(y, g)), _round(fc.value(y, g, what="low")),
              _round(fc.value(y, g, what="high")), fc.method.capitalize())
             for y in fc.years for g in ("all", *M.GROUPS)]
-    return _frame(rows, ["Year", "Placement group", "Forecast", "Low", "High", "Method"])
+    frame = _frame(rows, ["Year", "Placement group", "Forecast", "Low", "High", "Method"])
+    return _modelled(frame, _is_model(o), ["Forecast", "Low", "High"])
 
 
 def forecast_by_group(view) -> pd.DataFrame:
     frame = forecast_table(view)
-    return frame[frame["Placement group"] != GROUP_LABELS["all"]][["Year", "Placement group", "Forecast"]] \
+    out = frame[frame["Placement group"] != GROUP_LABELS["all"]][["Year", "Placement group", "Forecast"]] \
         .reset_index(drop=True)
+    return _modelled(out, _is_model(outlook(view)), ["Forecast"])
 
 
 def forecast_by_age(view) -> pd.DataFrame:
-    fc = outlook(view).baseline
+    o = outlook(view)
+    fc = o.baseline
     if fc is None:
         return _frame([], ["Year", "Age band", "Placement group", "Forecast", "Low", "High"])
     rows = [(str(y), contract.AGE_BANDS[b], GROUP_LABELS[g], _round(fc.value(y, g, b)),
              _round(fc.value(y, g, b, "low")), _round(fc.value(y, g, b, "high")))
             for y in fc.years for b in M.BANDS for g in M.GROUPS]
-    return _frame(rows, ["Year", "Age band", "Placement group", "Forecast", "Low", "High"])
+    frame = _frame(rows, ["Year", "Age band", "Placement group", "Forecast", "Low", "High"])
+    return _modelled(frame, _is_model(o), ["Forecast", "Low", "High"])
 
 
 def backtest_chart(view) -> pd.DataFrame:
-    """Actual children at 31 March against the forecasts made one and two years before."""
+    """Actual children at 31 March against the forecasts made one and two years before, and no change."""
     o = outlook(view)
     bt = o.backtest
     if bt.empty:
         return _frame([], ["Year", "Series", "Children"])
     total = bt[bt["placement_group"] == "all"]
-    rows = []
+    rows, estimates = [], []
     for year in sorted(total["year"].unique()):
         rows.append((str(year), "Actual", _round(total[total["year"] == year]["actual"].iloc[0])))
     for horizon in BACKTEST_HORIZONS:
         part = total[total["horizon"] == horizon].sort_values("year")
-        rows += [(str(y), f"Forecast {HORIZON_LABELS[horizon].lower()}", _round(f))
-                 for y, f in zip(part["year"], part["forecast"])]
-    return _frame(rows, ["Year", "Series", "Children"])
+        for y, f in zip(part["year"], part["forecast"]):
+            estimates.append(len(rows))
+            rows.append((str(y), f"Forecast {HORIZON_LABELS[horizon].lower()}", _round(f)))
+    still = o.backtests.get("no_change", pd.DataFrame())
+    if not still.empty:
+        part = still[(still["placement_group"] == "all") & (still["horizon"] == 1)].sort_values("year")
+        rows += [(str(y), NO_CHANGE_SERIES, _round(f)) for y, f in zip(part["year"], part["forecast"])]
+    return _modelled(_frame(rows, ["Year", "Series", "Children"]), _is_model(o), ["Children"], estimates)
+
+
+NO_CHANGE_SERIES = "No change (last year's count) one year ahead"
+BACKTEST_COLUMNS = ["Forecast made at 31 March", "For 31 March", "Placement group", "Forecast", "Low", "High",
+                    "No change", "Actual"]
 
 
 def backtest_table(view) -> pd.DataFrame:
-    bt = outlook(view).backtest
+    """Every backtest forecast by group with its range, the no-change benchmark and the actual."""
+    o = outlook(view)
+    bt = o.backtest
     if bt.empty:
-        return _frame([], ["Forecast made at 31 March", "For 31 March", "Placement group", "Forecast", "Low",
-                           "High", "Actual"])
+        return _frame([], BACKTEST_COLUMNS)
+    still = o.backtests.get("no_change", pd.DataFrame())
+    carried = {} if still.empty else {(r["origin"], r["year"], r["placement_group"]): r["forecast"]
+                                      for r in still.to_dict("records")}
     rows = [(str(r["origin"]), str(r["year"]), GROUP_LABELS[r["placement_group"]], _round(r["forecast"]),
-             _round(r["low"]), _round(r["high"]), _round(r["actual"])) for r in bt.to_dict("records")]
-    return _frame(rows, ["Forecast made at 31 March", "For 31 March", "Placement group", "Forecast", "Low", "High",
-                         "Actual"])
+             _round(r["low"]), _round(r["high"]),
+             _round(carried.get((r["origin"], r["year"], r["placement_group"]))), _round(r["actual"]))
+            for r in bt.to_dict("records")]
+    return _modelled(_frame(rows, BACKTEST_COLUMNS), _is_model(o), ["Forecast", "Low", "High"])
+
+
+ERROR_COLUMNS = ["Method", "Years ahead", "Placement group", "Forecasts", "Mean absolute percentage error",
+                 "Mean error (children)", "Actual within the range (%)"]
+METHOD_LABELS = {"transition": "Transition model", "trend": "Trend and population",
+                 "no_change": "No change (last count carried forward)"}
 
 
 def backtest_errors(view) -> pd.DataFrame:
-    """Errors of the published method by horizon and group, and the other method's overall errors."""
+    """Errors of the published method by horizon and group; beside it, on the same origins, the other
+    method's and the no-change benchmark's for all children."""
     o = outlook(view)
-    columns = ["Method", "Years ahead", "Placement group", "Forecasts", "Mean absolute percentage error",
-               "Mean error (children)", "Actual within the range (%)"]
     rows = []
     own = o.baseline.method if o.baseline else None
-    for method in ([own] if own else []) + [m for m in ("transition", "trend") if m != own]:
+    for method in ([own] if own else []) + [m for m in ("transition", "trend", "no_change") if m != own]:
         errors = o.comparison.get(method)
         if errors is None or errors.empty:
             continue
         for r in errors.to_dict("records"):
             if method != own and r["placement_group"] != "all":
                 continue
-            rows.append((method.capitalize() + ("" if method == own else " (for comparison)"), str(r["horizon"]),
+            coverage = Figure(None, "percent", "z") if method == "no_change" else _round(r["coverage"])
+            rows.append((METHOD_LABELS[method] + ("" if method == own else " (for comparison)"), str(r["horizon"]),
                          GROUP_LABELS[r["placement_group"]], int(r["forecasts"]), _round(r["mape"], 1),
-                         _round(r["signed"], 1), _round(r["coverage"])))
-    return _frame(rows, columns)
+                         _round(r["signed"], 1), coverage))
+    frame = _frame(rows, ERROR_COLUMNS)
+    frame.attrs["modelled_cells"] = frozenset()
+    return frame
 
 
 def _scenario_rows(o, what="children"):
@@ -143,7 +205,7 @@ def scenario_comparison(view) -> pd.DataFrame:
     o = outlook(view)
     rows = [(str(y), name, GROUP_LABELS[g], _round(fc.value(y, g)))
             for name, fc in _scenario_rows(o) for y in fc.years for g in ("all", *M.GROUPS)]
-    return _frame(rows, ["Year", "Scenario", "Placement group", "Children"])
+    return _modelled(_frame(rows, ["Year", "Scenario", "Placement group", "Children"]), _is_model(o), ["Children"])
 
 
 def scenario_chart(view) -> pd.DataFrame:
@@ -153,7 +215,8 @@ def scenario_chart(view) -> pd.DataFrame:
         return frame
     last = frame["Year"].max()
     out = frame[(frame["Year"] == last) & (frame["Placement group"] != GROUP_LABELS["all"])]
-    return out[["Placement group", "Scenario", "Children"]].reset_index(drop=True)
+    out = out[["Placement group", "Scenario", "Children"]].reset_index(drop=True)
+    return _modelled(out, _is_model(outlook(view)), ["Children"])
 
 
 def projected_spend(view) -> pd.DataFrame:
@@ -170,8 +233,9 @@ def projected_spend(view) -> pd.DataFrame:
             rows.append((str(r["year"]), names[key], GROUP_LABELS[r["placement_group"]],
                          "In-house" if r["sector"] == "in_house" else "External", _round(r["weeks_of_care"]),
                          _round(r["unit_cost"]), _round(r["spend"])))
-    return _frame(rows, ["Year", "Scenario", "Placement group", "Provider", "Weeks of care", "Weekly unit cost",
-                         "Spend"])
+    frame = _frame(rows, ["Year", "Scenario", "Placement group", "Provider", "Weeks of care", "Weekly unit cost",
+                          "Spend"])
+    return _modelled(frame, _is_model(o), ["Weeks of care", "Spend"])
 
 
 def projected_spend_chart(view) -> pd.DataFrame:
@@ -179,7 +243,7 @@ def projected_spend_chart(view) -> pd.DataFrame:
     if frame.empty:
         return _frame([], ["Year", "Scenario", "Spend"])
     out = frame.groupby(["Year", "Scenario"], sort=False)["Spend"].sum().reset_index()
-    return _frame(out.values.tolist(), ["Year", "Scenario", "Spend"])
+    return _modelled(_frame(out.values.tolist(), ["Year", "Scenario", "Spend"]), _is_model(outlook(view)), ["Spend"])
 
 
 def projected_saving(view) -> pd.DataFrame:
@@ -194,7 +258,8 @@ def projected_saving(view) -> pd.DataFrame:
         s = totals[totals["Scenario"] == name].set_index("Year")["Spend"]
         rows += [(y, name, int(base[y]), int(s[y]), int(base[y] - s[y])) for y in base.index]
         rows.append(("Three years", name, int(base.sum()), int(s.sum()), int(base.sum() - s.sum())))
-    return _frame(rows, ["Year", "Scenario", "Baseline spend", "Scenario spend", "Saving"])
+    return _modelled(_frame(rows, ["Year", "Scenario", "Baseline spend", "Scenario spend", "Saving"]),
+                     _is_model(outlook(view)), ["Baseline spend", "Scenario spend", "Saving"])
 
 
 def sufficiency_gap(view) -> pd.DataFrame:
@@ -207,8 +272,9 @@ def sufficiency_gap(view) -> pd.DataFrame:
             rows.append((str(r["year"]), names[key], GROUP_LABELS[r["placement_group"]], _round(r["demand"]),
                          _round(r["demand_high"]), _round(r["in_house"]), _round(r["block"]),
                          _round(r["framework"]), _round(r["capacity"]), _round(r["gap"]), _round(r["gap_high"])))
-    return _frame(rows, ["Year", "Scenario", "Placement group", "Forecast demand", "Demand (high)", "In-house places",
-                         "Block places", "Framework places", "Capacity", "Gap", "Gap (high)"])
+    frame = _frame(rows, ["Year", "Scenario", "Placement group", "Forecast demand", "Demand (high)",
+                          "In-house places", "Block places", "Framework places", "Capacity", "Gap", "Gap (high)"])
+    return _modelled(frame, _is_model(o), ["Forecast demand", "Demand (high)", "Gap", "Gap (high)"])
 
 
 # ---------------------------------------------------------------------------
@@ -352,19 +418,25 @@ def summary_gap(frame: pd.DataFrame) -> str:
 FORECAST_DESCRIPTION = (
     "The transition model stands at 31 March of the statement year and projects children looked after by age "
     "band and placement group for the next three years: each year children move between groups, age into the "
-    "next band or leave care at the rates seen over the reference window (the last three years of SSDA903 "
-    "flows), and new children start at the window's rate per 10,000 children of their age, applied to the "
-    "projected population. 1,000 simulated futures (fixed seed, so every build gives the same figures) give "
-    "the forecast (their mean) and its range (10th to 90th percentile), which covers chance and the "
-    "uncertainty of the rates. Without flows the trend-and-population method is used: "
+    "next band or leave care at the rates seen over the reference window (the last years of SSDA903 flows: "
+    "as many as forecast earlier years best, or as the analyst sets), and new children start at the window's "
+    "rate per 10,000 children of their age, applied to the projected population. 1,000 simulated futures "
+    "(fixed seed, so every build gives the same figures) give the forecast (their mean) and its range (10th "
+    "to 90th percentile), which covers chance, the uncertainty of the rates and a change of trend: in each "
+    "future the entry rate and the chance of leaving care drift year by year as much as they have moved "
+    "from one year to the next in the history. Without flows the trend-and-population method is used: "
     + "each band's rate per 10,000 follows its straight-line trend, split into groups by this year's mix. "
     "The table names the method.")
 BACKTEST_DESCRIPTION = (
-    "For every earlier 31 March with enough history, the same method was run using only the data available "
-    "then, and its forecasts one and two years ahead are set against what happened (children looked after "
-    "at 31 March, grouped). Mean absolute percentage error: the average of |forecast − actual| ÷ actual; mean "
-    "error: forecast − actual in children (positive: too high); range: how often the actual fell between the "
-    "10th and 90th percentiles (about 80% if the range is honest).")
+    "For every earlier 31 March the method could forecast from, it was run using only the data available "
+    "then, exactly as a statement of that year runs it (the same choice of reference window, the same 1,000 "
+    "simulated futures and seed), so where a statement was published for that year its forecast is the one "
+    "shown; its forecasts one and two years ahead are set against what happened (children looked after at "
+    "31 March, grouped). Beside it, on the same years: no change (the number looked after at 31 March "
+    "carried forward, the benchmark a forecast has to beat) and the other method. Mean absolute percentage "
+    "error: the average of |forecast − actual| ÷ actual; mean error: forecast − actual in children "
+    "(positive: too high); range: how often the actual fell between the 10th and 90th percentiles (about "
+    "80% if the range is honest; z for no change, which has no range).")
 SCENARIO_DESCRIPTION = (
     "Each scenario the commissioners declare (the scenarios table: changes in entries or leaving care by age, "
     "a yearly shift of children from one placement group to another, foster carers added) is run through the "
@@ -403,7 +475,7 @@ OUTPUTS: tuple[Output, ...] = (
            summary_backtest, BACKTEST_DESCRIPTION, {"Children": "count"}),
     Output("backtest_table", "Earlier forecasts against what happened, by placement group", backtest_table,
            FORECAST_SOURCES + ("looked_after.children",), None, summary_backtest_table, BACKTEST_DESCRIPTION,
-           {"Forecast": "count", "Low": "count", "High": "count", "Actual": "count"}),
+           {"Forecast": "count", "Low": "count", "High": "count", "No change": "count", "Actual": "count"}),
     Output("backtest_errors", "How accurate earlier forecasts were", backtest_errors,
            FORECAST_SOURCES + ("looked_after.children",), None, summary_errors, BACKTEST_DESCRIPTION,
            {"Forecasts": "count", "Mean absolute percentage error": "number", "Mean error (children)": "number",
@@ -446,21 +518,26 @@ MEASURES: tuple[Measure, ...] = (
             FORECAST_DESCRIPTION + " Inputs: flows (entries, moves, leaving care and ageing, by age band and "
             "group, per year), looked_after_by_age_and_placement (where the forecast starts), population "
             "(entries per 10,000 children; future years from the ONS projections, the latest year held where "
-            "missing). Reference window: the last three years with flows (at least two). Assumptions: the "
-            "window's rates hold for three years; a child's chances depend only on their age band and "
-            "placement group now. Known limits: a window holding an unusual year (for example 2020-21, when "
-            "Covid slowed courts and moves, so fewer children left care) carries that year into the forecast "
-            "- read the backtest; small groups (secure, parent and child) are forecast only within their "
-            "group; children placed with parents are in 'other'; unaccompanied children arriving through "
-            "the National Transfer Scheme follow national decisions the rates cannot see.",
+            "missing). Reference window: the last years with flows (at least two); forecast_window in "
+            "authority.yml sets how many, and without it each forecast compares windows of two to five years "
+            "on the earlier years it can check (their central forecasts one and two years ahead against what "
+            "happened, using only the data of its own year) and uses the one with the smallest error (three "
+            "years when no two windows can be compared on two earlier years). Assumptions: the window's rates hold on "
+            "average for three years, drifting as much as they have in the past; a child's chances depend only "
+            "on their age band and placement group now. " + MODELLED_NOTE + " Known limits: a window holding an "
+            "unusual year (for example 2020-21, when Covid slowed courts and moves, so fewer children left "
+            "care) carries that year into the forecast - read the backtest; small groups (secure, parent and "
+            "child) are forecast only within their group; children placed with parents are in 'other'; "
+            "unaccompanied children arriving through the National Transfer Scheme follow national decisions "
+            "the rates cannot see.",
             ("flows", "looked_after_by_age_and_placement", "population", "looked_after"), FORECAST_REFERENCE),
     Measure("backtest", "Backtest: the forecast against what happened",
             "How far the forecasts the same method would have made in earlier years were from the children "
             "actually looked after one and two years later, overall and by placement group.",
             BACKTEST_DESCRIPTION + " Each backtest forecast uses only the data of its year and before (its "
-            "own three-year window), except the population, where today's estimates stand in for the "
-            "projections available then. With few earlier years the errors are themselves uncertain: five "
-            "forecasts say little about the sixth.",
+            "own reference window, chosen as its year's statement chose it), except the population, where "
+            "today's estimates stand in for the projections available then. With few earlier years the errors "
+            "are themselves uncertain: five forecasts say little about the sixth.",
             ("flows", "looked_after_by_age_and_placement", "looked_after", "population"), FORECAST_REFERENCE),
     Measure("scenarios", "Scenarios: baseline and strategy",
             "The forecast if nothing changes (the baseline) beside the forecast with the changes the "

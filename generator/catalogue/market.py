@@ -514,7 +514,7 @@ def action_plan(view) -> pd.DataFrame:
     }, columns=columns)
     if not has_saving:
         frame = frame.drop(columns="Saving")
-    # Which contract columns each frame column comes from: the provider edition drops "Saving".
+    # Which contract columns each frame column comes from: the public edition drops "Saving".
     frame.attrs["column_sources"] = {"Ref": ("action_plan.ref",), "Objective": ("action_plan.objective",),
                                      "Action": ("action_plan.action",), "Lead": ("action_plan.lead",),
                                      "Due": ("action_plan.due",), "Status": ("action_plan.status",),
@@ -601,7 +601,7 @@ OUTPUTS: tuple[Output, ...] = (
     _output("spend_with_providers", "Spend with named providers", spend_with_providers, PROVIDER_SOURCES, None,
            summarise_spend_with_providers,
            "Spend and weeks of care with each external provider by service, largest provider first. "
-           "Commercially sensitive: not in the provider edition.",
+           "Commercially sensitive: not in the public edition.",
            {"Weeks of care": "weeks", "Spend": "money", "Average weekly cost": "money"}),
     _output("fostering_capacity", "In-house fostering places at 31 March by carer type", fostering_capacity,
            CAPACITY_SOURCES,
@@ -652,7 +652,7 @@ OUTPUTS: tuple[Output, ...] = (
            ("action_plan.ref", "action_plan.objective", "action_plan.action", "action_plan.lead",
             "action_plan.due", "action_plan.status", "action_plan.saving"), None, summarise_action_plan,
            "The actions the council has committed to, with their lead, due month and status at 31 March. "
-           "Expected savings are commercially sensitive and left out of the provider edition.",
+           "Expected savings are commercially sensitive and left out of the public edition.",
            {"Saving": "money"}),
     _output("action_status", "Actions by status at 31 March", action_status,
            ("action_plan.ref", "action_plan.status"),

@@ -9,10 +9,10 @@ error in the template, as any unknown name is.
 from __future__ import annotations
 
 from .. import contract
-from ..values import Figure, Namespace
+from ..values import Figure, Namespace, format_value
 from . import model as M
 from .outlook import outlook
-from .run import BACKTEST_HORIZONS, HORIZON, METHODS
+from .run import BACKTEST_HORIZONS, HORIZON, METHODS, WINDOW_CHOICES
 
 HORIZON_NAMES = {1: "one_year", 2: "two_year"}
 SPEND = ("spend_by_service.spend", "spend_by_service.weeks_of_care")
@@ -44,6 +44,9 @@ def _forecast(o) -> Namespace:
     ns = Namespace(method=METHODS[fc.method] if fc else "no forecast: not enough history",
                    method_code=fc.method if fc else "none",
                    window=(f"{fc.window[0]} to {fc.window[-1]}" if fc and fc.window else "none"),
+                   window_years=Figure(len(fc.window) if fc and fc.window else None, "count"),
+                   window_choice=(WINDOW_CHOICES.get(fc.window_choice, "") if fc and fc.method == "transition"
+                                  else "none"),
                    origin=Figure(fc.origin if fc else None, "year"))
     for k in range(1, HORIZON + 1):
         ns[f"year_{k}"] = _year_namespace(fc, o.sources, k)
@@ -51,12 +54,21 @@ def _forecast(o) -> Namespace:
 
 
 def _error_leaf(row, sources) -> Namespace:
-    get = (lambda c: None) if row is None else (lambda c: row[c])
-    return Namespace(mape=Figure(get("mape"), "percent", decimals=1, sources=sources),
-                     signed=Figure(get("signed"), "number", decimals=1, sources=sources),
-                     signed_percent=Figure(get("signed_percent"), "percent", decimals=1, sources=sources),
-                     coverage=Figure(get("coverage"), "percent", sources=sources),
-                     forecasts=Figure(get("forecasts"), "count", sources=sources))
+    """A method's errors at one horizon, rounded as the backtest_errors table shows them.
+
+    Rounded here (not only when shown) so disclosure control compares what is
+    published: an average error that moves in its second decimal place when a
+    withheld count moves still reads the same, and gives nothing away.
+    """
+    def get(column, decimals):
+        value = None if row is None else row[column]
+        return None if value is None or value != value else round(float(value), decimals)
+
+    return Namespace(mape=Figure(get("mape", 1), "percent", decimals=1, sources=sources),
+                     signed=Figure(get("signed", 1), "number", decimals=1, sources=sources),
+                     signed_percent=Figure(get("signed_percent", 1), "percent", decimals=1, sources=sources),
+                     coverage=Figure(get("coverage", 0), "percent", sources=sources),
+                     forecasts=Figure(None if row is None else row["forecasts"], "count", sources=sources))
 
 
 def _backtest(o) -> Namespace:
@@ -69,11 +81,15 @@ def _backtest(o) -> Namespace:
         for group in M.GROUPS:
             leaf[group] = _error_leaf(rows.get(group), sources)
         ns[HORIZON_NAMES[horizon]] = leaf
-    trend = o.comparison.get("trend")
-    ns["trend"] = Namespace({HORIZON_NAMES[h]: _error_leaf(
-        next((r for r in trend.to_dict("records") if r["horizon"] == h and r["placement_group"] == "all"), None)
-        if trend is not None else None, ("looked_after.children", "population.population"))
-        for h in BACKTEST_HORIZONS})
+    for method, method_sources in (("trend", ("looked_after.children", "population.population")),
+                                   ("no_change", ("looked_after.children",))):
+        errors = o.comparison.get(method)
+        ns[method] = Namespace({HORIZON_NAMES[h]: _error_leaf(
+            next((r for r in errors.to_dict("records") if r["horizon"] == h and r["placement_group"] == "all"),
+                 None) if errors is not None else None, method_sources)
+            for h in BACKTEST_HORIZONS})
+    for h in BACKTEST_HORIZONS:  # no change has no range
+        ns["no_change"][HORIZON_NAMES[h]]["coverage"] = Figure(None, "percent", "z")
     return ns
 
 
@@ -161,8 +177,33 @@ def _gap_years(frame, sources) -> Namespace:
                 return Figure(r_get(column), "count", sources=sources)
             year_ns[group] = Namespace({c: fig(c) for c in ("demand", "demand_high", "in_house", "block", "framework",
                                                             "capacity", "gap", "gap_high")})
+            year_ns[group]["gap_words"] = gap_words(None if z else get("gap"), None if z else get("gap_high"))
         ns[f"year_{k}"] = year_ns
     return ns
+
+
+def gap_words(gap, gap_high) -> str:
+    """The gap in words that read true either way (so prose needs no test of its sign).
+
+    Example: 25 and 38 give "a gap of about 25 places (38 if demand is at the top
+    of its range)"; -3 and 4 give "about 3 places more than children need (a gap
+    of 4 if demand is at the top of its range)"; None gives "not known".
+    """
+    if gap is None:
+        return "not known"
+    g, high = round(gap), None if gap_high is None else round(gap_high)
+    if high is None:
+        tail = ""
+    elif high > 0:
+        tail = f" ({format_value(high, 'count')} if demand is at the top of its range)" if g > 0 else \
+            f" (a gap of {format_value(high, 'count')} if demand is at the top of its range)"
+    else:
+        tail = " (and enough even if demand is at the top of its range)"
+    if g > 0:
+        return f"a gap of about {format_value(g, 'count')} {'place' if g == 1 else 'places'}{tail}"
+    if g < 0:
+        return f"about {format_value(-g, 'count')} {'place' if g == -1 else 'places'} more than children need{tail}"
+    return f"about as many places as children need{tail}"
 
 
 def _gap(o) -> Namespace:

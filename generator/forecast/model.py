@@ -23,6 +23,17 @@ with the entry rate itself drawn from its uncertainty: the Gamma posterior of
 the window's counts widened by the window's year-to-year scatter), and every
 simulated future draws its own transition rates from their Dirichlet posterior,
 so the range reflects both chance and how well the window pins the rates down.
+
+**A change of trend.** Rates do not stay put: the window's average lags a
+rate that is rising or falling, and a year can break the pattern (an entry
+surge, a fall). So each future also lets the entry rate and the chance of
+leaving care drift, year by year, as a random walk whose steps have the spread
+of the history's own year-on-year changes (``drift_from_history``: the root
+mean square of the change in the log of each year's rate, over every year of
+flows up to the origin). The drift is centred (the multipliers average 1), so it
+widens the range, more the further ahead, and leaves the central forecast
+where the window puts it.
+
 The forecast is the mean of the futures; the range their 10th and 90th
 percentiles.
 
@@ -64,6 +75,8 @@ class Rates:
     entries: np.ndarray      # (years, 20) entries still looked after at the year's end, by state
     exposure: np.ndarray     # (years, 5) population of each band (1.0 without population)
     per_population: bool = False
+    #: (entries, leaving): spread of the yearly change in the log of each rate (``drift_from_history``)
+    drift: tuple[float, float] = (0.0, 0.0)
 
     # -- point estimates (the mean of the posteriors) --
     def transition_probabilities(self) -> np.ndarray:
@@ -143,6 +156,71 @@ def rates_from_flows(flows_by_year: dict[int, pd.DataFrame],
     return Rates(years, moves, entries, exposure, per_population)
 
 
+def yearly_rates(flows: pd.DataFrame, population: dict[tuple[int, str], float] | None, year: int):
+    """(entries per child of the population, or per year without it; share of children who left) in one year.
+
+    Entries: children who started and were still looked after at the year's
+    end, over the population of the five bands; leaving: children looked after
+    at the start who had left a year later, over all children looked after at
+    the start. None where a rate has no denominator.
+    """
+    entered = left = start = 0.0
+    for fs, ts, n in zip(flows["from_state"], flows["to_state"], flows["children"]):
+        if pd.isna(n):
+            continue
+        if fs == "entered":
+            entered += 0.0 if ts == "left" else float(n)
+        else:
+            start += float(n)
+            left += float(n) if ts == "left" else 0.0
+    pop = sum(population.get((year, b), float("nan")) for b in BANDS) if population else float("nan")
+    entry = entered / pop if pop == pop and pop > 0 else (entered if not population else None)
+    leaving = left / start if start > 0 else None
+    return entry, leaving
+
+
+def drift_from_history(flows_by_year: dict[int, pd.DataFrame],
+                       population: dict[tuple[int, str], float] | None = None) -> tuple[float, float]:
+    """How much the entry rate and the leaving rate moved from one year to the next, over the history.
+
+    For each rate, the root mean square of log(rate this year / rate last year)
+    over consecutive years (the step of a random walk with no drift); 0 with
+    fewer than two years. Example: entry rates 20, 22 and 20 per 10,000 give
+    changes of +9.5% and -9.5%: a spread of 0.095.
+    """
+    years = sorted(flows_by_year)
+    per_population = bool(population) and all((y, b) in population for y in years for b in BANDS)
+    rates = [yearly_rates(flows_by_year[y], population if per_population else None, y) for y in years]
+    spreads = []
+    for k in (0, 1):
+        steps = [np.log(b[k] / a[k]) for a, b, ya, yb in zip(rates, rates[1:], years, years[1:])
+                 if yb == ya + 1 and a[k] and b[k]]
+        spreads.append(float(np.sqrt(np.mean(np.square(steps)))) if steps else 0.0)
+    return spreads[0], spreads[1]
+
+
+def expected_path(rates: Rates, start: np.ndarray, years: tuple[int, ...],
+                  exposure: dict[int, np.ndarray] | None = None) -> np.ndarray:
+    """The expected children by state at 31 March of each year (no simulation): array (years, 20).
+
+    Each year: last year's children times the transition probabilities, plus
+    the expected entries (the window's rate by band × that year's population,
+    spread over the groups by the window's mix). Used to compare reference
+    windows on earlier years, where only the central forecast matters.
+    """
+    p = rates.transition_probabilities()[:, :N_STATES]
+    rate, mix = rates.entry_rate(), rates.entry_mix()
+    counts = np.asarray(start, dtype=float)
+    out = np.zeros((len(years), N_STATES))
+    for k, year in enumerate(years):
+        pop = (exposure or {}).get(year) if rates.per_population else None
+        if rates.per_population and pop is None:
+            pop = rates.exposure[-1]
+        counts = counts @ p + ((rate * (pop if rates.per_population else 1.0))[:, None] * mix).ravel()
+        out[k] = counts
+    return out
+
+
 @dataclass
 class Levers:
     """Scenario changes by simulated year (years ending 31 March). Empty: the baseline."""
@@ -189,14 +267,20 @@ def simulate(rates: Rates, start: np.ndarray, years: tuple[int, ...],
     entry_rates[:, mean_rate == 0] = 0.0
     emix_alpha = rates.entries.sum(axis=0).reshape(len(BANDS), len(GROUPS)) + PRIOR_WEIGHT * rates._entry_prior()
     entry_mix = _dirichlet(rng, emix_alpha, simulations)  # (sims, 5, 4)
+    # A change of trend: each future's entry and leaving rates drift as a centred random walk.
+    drift_entries, drift_leaving = rates.drift
+    steps = rng.standard_normal((2, simulations, len(years)))
+    walk_entries = np.exp(np.cumsum(drift_entries * steps[0] - drift_entries ** 2 / 2, axis=1))
+    walk_leaving = np.exp(np.cumsum(drift_leaving * steps[1] - drift_leaving ** 2 / 2, axis=1))
 
     counts = np.tile(np.asarray(np.rint(start), dtype=np.int64), (simulations, 1))
     out = np.zeros((simulations, len(years), N_STATES))
     for k, year in enumerate(years):
         p = probs
         factor = levers.exit_factor(year)
-        if not np.allclose(factor, 1):
-            left = np.clip(probs[:, :, LEFT] * np.repeat(factor, len(GROUPS))[None, :], 0, 1)
+        if not np.allclose(factor, 1) or drift_leaving > 0:
+            left = np.clip(probs[:, :, LEFT] * np.repeat(factor, len(GROUPS))[None, :]
+                           * walk_leaving[:, k][:, None], 0, 1)
             stay = probs[:, :, :LEFT]
             stay = stay / np.maximum(stay.sum(axis=2, keepdims=True), 1e-12) * (1 - left)[:, :, None]
             p = np.concatenate([stay, left[:, :, None]], axis=2)
@@ -205,7 +289,8 @@ def simulate(rates: Rates, start: np.ndarray, years: tuple[int, ...],
         pop = (exposure or {}).get(year) if rates.per_population else None
         if rates.per_population and pop is None:
             pop = rates.exposure[-1]
-        lam = entry_rates * (pop if rates.per_population else 1.0) * levers.entry_factor(year)[None, :]
+        lam = (entry_rates * (pop if rates.per_population else 1.0) * levers.entry_factor(year)[None, :]
+               * walk_entries[:, k][:, None])
         arrivals = rng.poisson(lam)  # (sims, 5)
         counts += _multinomial(rng, arrivals, entry_mix).reshape(simulations, N_STATES)
         for g_from, g_to, share, bands in levers.shifts.get(year, []):

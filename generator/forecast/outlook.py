@@ -1,6 +1,7 @@
 """Everything the forecast publishes for one statement year, computed once per view.
 
-``outlook(view)`` gathers the baseline forecast, its backtest and errors, each
+``outlook(view)`` gathers the baseline forecast, its backtest and errors (and,
+on the same origins, the other method's and the no-change benchmark's), each
 scenario's forecast, projected spend (baseline and scenarios) and the gap
 tables, so the template names and the catalogue's outputs show the same
 figures. Cached on the view.
@@ -29,6 +30,7 @@ class Outlook:
     backtest: pd.DataFrame
     errors: pd.DataFrame
     comparison: dict[str, pd.DataFrame] = field(default_factory=dict)   # method -> errors, every method
+    backtests: dict[str, pd.DataFrame] = field(default_factory=dict)    # method -> backtest, same origins
     scenarios: list[tuple[Scenario, Forecast]] = field(default_factory=list)
     spend: dict[str, pd.DataFrame | None] = field(default_factory=dict)  # "baseline" or scenario slug -> spend
     gaps: dict[str, pd.DataFrame] = field(default_factory=dict)          # "baseline" or scenario slug -> gap
@@ -45,8 +47,9 @@ def outlook(view: YearView) -> Outlook:
     base = forecast(view)
     bt = backtest(view) if base else pd.DataFrame()
     result = Outlook(view, base, bt, errors(bt) if base else errors(pd.DataFrame()))
-    for method in ("transition", "trend"):
-        result.comparison[method] = errors(backtest(view, method))
+    for method in ("transition", "trend", "no_change"):
+        result.backtests[method] = backtest(view, method) if base else pd.DataFrame()
+        result.comparison[method] = errors(result.backtests[method])
     if base is not None:
         result.spend["baseline"] = costs.projected_spend(view, base)
         result.gaps["baseline"] = gap.gap_table(view, base)

@@ -6,13 +6,30 @@ three years: the transition model (``model``) when the reference window has
 ``looked_after_by_age_and_placement``; otherwise the trend-and-population
 fallback (``trend``). Every forecast says which method made it.
 
-``backtest(view)`` stands in every earlier year the same method could forecast
+**The reference window** (how many years of flows the rates pool) is the
+analyst's ``forecast_window`` in ``authority.yml`` when set; by default it is
+chosen at each origin by what worked best before it (``choose_window``): each
+candidate window's central forecast, one and two years ahead, from every
+earlier origin they can all forecast from, against the children then looked
+after; the window with the smallest mean absolute percentage error wins
+(``DEFAULT_WINDOW`` when no two windows can be compared on at least two
+earlier origins).
+
+``backtest(view)`` stands in every earlier year the method could forecast
 from, using only the data of that year and before, and sets the forecasts one
 and two years ahead against what happened (``looked_after`` at 31 March,
-grouped). ``errors`` sums that up: mean absolute percentage error, mean signed
-error, and how often the actual fell inside the 10th-90th percentile range.
+grouped). A backtest forecast is made exactly as the statement of its year made
+its own: the same window choice, the same futures (``SIMULATIONS``, the same
+seed), the same data. So a statement's backtest row for an origin that had a
+statement is the forecast that statement published. Beside the method it sets,
+on the same origins, the trend method and the no-change benchmark (the last
+count carried forward). ``errors`` sums each up: mean absolute percentage
+error, mean signed error, and how often the actual fell inside the 10th-90th
+percentile range.
 
-Results are cached on the view (a build asks for them from many outputs).
+Results are cached on the view (a build asks for them from many outputs) and,
+for the simulation, by its inputs (so the perturbed copies disclosure control
+builds share the futures when their inputs are the same).
 """
 from __future__ import annotations
 
@@ -28,13 +45,20 @@ from .trend import trend_forecast
 
 HORIZON = 3
 BACKTEST_HORIZONS = (1, 2)
-#: Futures simulated for each backtest forecast (fewer than the published forecast's: the
-#: backtest needs the mean and the 10th-90th range, which 400 futures pin down to about a child).
-BACKTEST_SIMULATIONS = 400
+#: Reference windows (years of flows pooled) compared when the analyst sets none.
+CANDIDATE_WINDOWS = (2, 3, 4, 5)
+DEFAULT_WINDOW = M.WINDOW
 METHODS = {
     "transition": "transition model (entries, moves between placement groups, leaving care and ageing, "
                   "from the SSDA903 flows)",
     "trend": "trend and population (rate per 10,000 by age band applied to the projected population)",
+    "no_change": "no change (the number looked after at 31 March carried forward)",
+}
+#: How the reference window was set, in words (``Forecast.window_choice``).
+WINDOW_CHOICES = {
+    "setting": "set by the analyst (forecast_window in authority.yml)",
+    "backtest": "the window that forecast earlier years best",
+    "default": "the default: too few earlier years to compare windows",
 }
 
 
@@ -46,6 +70,7 @@ class Forecast:
     frame: pd.DataFrame              # year, age_band, placement_group, children, low, high
     window: tuple[int, ...] = ()     # the reference window (years of flows, or of rates for the trend)
     samples: np.ndarray | None = None
+    window_choice: str = "default"   # a WINDOW_CHOICES key
 
     def value(self, year: int, group: str = "all", band: str = "all", what: str = "children") -> float:
         """One figure of the forecast (NaN if the year or cell is not forecast)."""
@@ -85,11 +110,82 @@ def future_exposure(view: YearView, years) -> dict[int, np.ndarray] | None:
     return out
 
 
-def window_years(view: YearView, origin: int) -> tuple[int, ...]:
-    """The last ``WINDOW`` years up to ``origin`` with a ``flows`` table."""
-    years = [y for y in view.years if y <= origin and view.table("flows", y) is not None
-             and not view.table("flows", y).empty]
-    return tuple(years[-M.WINDOW:])
+def flow_years(view: YearView, origin: int) -> list[int]:
+    """Years up to ``origin`` with a ``flows`` table, oldest first."""
+    return [y for y in view.years if y <= origin and view.table("flows", y) is not None
+            and not view.table("flows", y).empty]
+
+
+def window_years(view: YearView, origin: int, size: int | None = None) -> tuple[int, ...]:
+    """The last ``size`` years up to ``origin`` with a ``flows`` table (the chosen window by default)."""
+    years = flow_years(view, origin)
+    if size is None:
+        size = choose_window(view, origin)[0]
+    return tuple(years[-size:])
+
+
+def _stock(view: YearView, year: int) -> np.ndarray | None:
+    return M.state_vector(view.table("looked_after_by_age_and_placement", year)) if year in view.history else None
+
+
+def _rates(view: YearView, window: tuple[int, ...], origin: int) -> M.Rates:
+    pop = population(view)
+    rates = M.rates_from_flows({y: view.table("flows", y) for y in window}, pop)
+    rates.drift = M.drift_from_history({y: view.table("flows", y) for y in flow_years(view, origin)}, pop)
+    return rates
+
+
+def choose_window(view: YearView, origin: int) -> tuple[int, str]:
+    """(years of flows to pool, how it was chosen: a ``WINDOW_CHOICES`` key) for the forecast at ``origin``.
+
+    Uses only data up to ``origin``, so the choice a statement made is the
+    choice its backtest remakes. Example: with flows for 2019 to 2025 and
+    nothing set, windows of 2, 3, 4 and 5 years are each run from 2023 and 2024
+    (the origins all four can forecast from, whose next year is known by 2025);
+    the one whose central forecasts were closest to what happened is used.
+    """
+    cache = _cache(view)
+    if ("window", origin) in cache:
+        return cache[("window", origin)]
+    available = len(flow_years(view, origin))
+    setting = getattr(view.authority, "forecast_window", None)
+    if setting:
+        result = (min(int(setting), available), "setting")
+    else:
+        result = (min(DEFAULT_WINDOW, available), "default")
+        scores = _window_scores(view, origin)
+        if scores:
+            best = min(scores, key=lambda w: (round(scores[w], 9), w != DEFAULT_WINDOW, w))
+            result = (best, "backtest")
+    cache[("window", origin)] = result
+    return result
+
+
+def _window_scores(view: YearView, origin: int) -> dict[int, float]:
+    """Mean absolute percentage error of each candidate window's central forecasts before ``origin``."""
+    years = flow_years(view, origin)
+    candidates = [w for w in CANDIDATE_WINDOWS if w <= len(years)]
+    for widest in sorted(candidates, reverse=True)[:-1]:  # at least two windows to compare
+        starts = [o for o in years if o < origin and len([y for y in years if y <= o]) >= widest
+                  and _stock(view, o) is not None and _stock(view, o + 1) is not None]
+        if len(starts) >= 2:
+            break
+    else:
+        return {}
+    scores = {}
+    for size in [w for w in candidates if w <= widest]:
+        errors = []
+        for start in starts:
+            window = tuple(y for y in years if y <= start)[-size:]
+            rates = _rates(view, window, start)
+            ahead = tuple(y for y in (start + 1, start + 2) if y <= origin and _stock(view, y) is not None)
+            path = M.expected_path(rates, _stock(view, start), ahead, future_exposure(view, ahead))
+            for k, year in enumerate(ahead):
+                actual = _stock(view, year).sum()
+                if actual > 0:
+                    errors.append(abs(path[k].sum() - actual) / actual)
+        scores[size] = float(np.mean(errors)) * 100
+    return scores
 
 
 def transition_inputs(view: YearView, origin: int):
@@ -97,11 +193,36 @@ def transition_inputs(view: YearView, origin: int):
     window = window_years(view, origin)
     if len(window) < M.MIN_WINDOW or origin not in view.history:
         return None
-    start = M.state_vector(view.table("looked_after_by_age_and_placement", origin))
+    start = _stock(view, origin)
     if start is None:
         return None
-    rates = M.rates_from_flows({y: view.table("flows", y) for y in window}, population(view))
-    return rates, start
+    return _rates(view, window, origin), start
+
+
+#: Simulations by their inputs (digest -> samples): the same inputs give the same futures.
+_SIMULATED: dict[str, np.ndarray] = {}
+
+
+def _simulate(rates: M.Rates, start, years, exposure, levers, simulations) -> np.ndarray:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for part in (rates.moves, rates.entries, rates.exposure, np.asarray(rates.drift), np.asarray(start),
+                 np.asarray(years)):
+        digest.update(np.ascontiguousarray(part, dtype=float).tobytes())
+    digest.update(repr((rates.per_population, simulations, M.SEED)).encode())
+    for year, values in sorted((exposure or {}).items()):
+        digest.update(repr(year).encode() + np.ascontiguousarray(values, dtype=float).tobytes())
+    if levers is not None:
+        digest.update(repr(sorted((y, v.tolist()) for y, v in levers.entries.items())).encode())
+        digest.update(repr(sorted((y, v.tolist()) for y, v in levers.exits.items())).encode())
+        digest.update(repr(sorted(levers.shifts.items())).encode())
+    key = digest.hexdigest()
+    if key not in _SIMULATED:
+        if len(_SIMULATED) > 256:
+            _SIMULATED.clear()
+        _SIMULATED[key] = M.simulate(rates, start, years, exposure, levers, simulations=simulations)
+    return _SIMULATED[key]
 
 
 def forecast(view: YearView, origin: int | None = None, levers: M.Levers | None = None,
@@ -117,8 +238,9 @@ def forecast(view: YearView, origin: int | None = None, levers: M.Levers | None 
     inputs = transition_inputs(view, origin) if method in (None, "transition") else None
     if inputs is not None:
         rates, start = inputs
-        samples = M.simulate(rates, start, years, future_exposure(view, years), levers, simulations=simulations)
-        result = Forecast(origin, years, "transition", M.summarise(samples, years), rates.window, samples)
+        samples = _simulate(rates, start, years, future_exposure(view, years), levers, simulations)
+        result = Forecast(origin, years, "transition", M.summarise(samples, years), rates.window, samples,
+                          choose_window(view, origin)[1])
     elif method in (None, "trend"):
         frame = trend_forecast(view, origin, HORIZON)
         if frame is not None:
@@ -146,33 +268,46 @@ def actual_by_group(view: YearView, year: int) -> dict[str, float] | None:
 
 
 def backtest(view: YearView, method: str | None = None) -> pd.DataFrame:
-    """Forecast against actual for every origin with a forecast and a known outcome.
+    """Forecast against actual for every origin the view's own method could forecast from.
 
     Columns: origin, horizon, year, placement_group ('all' or a group), forecast,
     low, high, actual, method. ``method`` defaults to the method of the view's
-    own forecast.
+    own forecast; another method ("trend", "no_change") is run on the same
+    origins, so the errors compare like with like. The no-change forecast is
+    the children looked after at the origin, by group, with no range.
     """
-    if method is None:
-        own = forecast(view)
-        method = own.method if own else None
+    own = forecast(view)
+    own_method = own.method if own else None
+    method = method or own_method
     cache = _cache(view)
     if ("backtest", method) in cache:
         return cache[("backtest", method)]
     rows = []
     for origin in view.years:
-        if origin >= view.year or method is None:
+        if origin >= view.year or own_method is None:
             continue
-        past = forecast(view, origin, method=method, simulations=BACKTEST_SIMULATIONS)
-        if past is None or past.method != method:
+        model = forecast(view, origin, method=own_method)
+        if model is None or model.method != own_method:
             continue
+        if method == "no_change":
+            now = actual_by_group(view, origin)
+            if now is None:
+                continue
+            def value(year, group, what="children", now=now):
+                return now[group] if what == "children" else float("nan")
+        else:
+            past = model if method == own_method else forecast(view, origin, method=method)
+            if past is None or past.method != method:
+                continue
+            value = past.value
         for horizon in BACKTEST_HORIZONS:
             year = origin + horizon
             actual = actual_by_group(view, year) if year <= view.year else None
             if actual is None:
                 continue
             for group in ("all", *M.GROUPS):
-                rows.append((origin, horizon, year, group, past.value(year, group), past.value(year, group, what="low"),
-                             past.value(year, group, what="high"), actual[group], method))
+                rows.append((origin, horizon, year, group, value(year, group), value(year, group, what="low"),
+                             value(year, group, what="high"), actual[group], method))
     frame = pd.DataFrame(rows, columns=["origin", "horizon", "year", "placement_group", "forecast", "low", "high",
                                         "actual", "method"])
     cache[("backtest", method)] = frame
@@ -185,7 +320,8 @@ def errors(backtest_frame: pd.DataFrame) -> pd.DataFrame:
     Absolute percentage error |forecast − actual| / actual × 100, averaged over
     the origins (actuals of 0 are left out of it); signed error forecast −
     actual (positive: the forecast was too high); coverage: the share of
-    actuals inside the 10th to 90th percentile range.
+    actuals inside the 10th to 90th percentile range (NaN for a method with no
+    range, such as no change).
     Example: forecasts 110 and 95 against actuals 100 and 100: MAPE 7.5%,
     signed error +2.5 children.
     """
@@ -198,9 +334,11 @@ def errors(backtest_frame: pd.DataFrame) -> pd.DataFrame:
         ok = a > 0
         ape = np.abs(f[ok] - a[ok]) / a[ok] * 100
         spe = (f[ok] - a[ok]) / a[ok] * 100
-        inside = (part["low"].to_numpy(float) <= a + 0.5) & (a - 0.5 <= part["high"].to_numpy(float))
+        low, high = part["low"].to_numpy(float), part["high"].to_numpy(float)
+        ranged = ~(np.isnan(low) | np.isnan(high))
+        inside = (low[ranged] <= a[ranged] + 0.5) & (a[ranged] - 0.5 <= high[ranged])
         rows.append((int(horizon), group, len(part), float(ape.mean()) if ok.any() else float("nan"),
                      float((f - a).mean()), float(spe.mean()) if ok.any() else float("nan"),
-                     float(inside.mean() * 100)))
+                     float(inside.mean() * 100) if ranged.any() else float("nan")))
     return pd.DataFrame(rows, columns=["horizon", "placement_group", "forecasts", "mape", "signed", "signed_percent",
                                        "coverage"])

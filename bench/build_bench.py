@@ -1,0 +1,272 @@
+"""Benchmark the example build against plain MkDocs, the no-change rebuild and the preview.
+
+Prints, measured on this machine in one run (issue 14's figures):
+
+1. the full example build (every year, both editions) from cold caches: CPU time of the
+   build and all its workers, and wall time;
+2. plain MkDocs (``mkdocs build``) of exactly the pages that build generated, one run per
+   year and edition: CPU and wall time, and the ratio of the two CPU times;
+3. a rebuild with nothing changed (the caches the first build left are kept);
+4. preview latency: from saving a prose edit (``content/``) and a data edit (``data/``)
+   until the preview server reports the rebuilt site (its version counter moves) and,
+   for the prose edit, until the page it serves shows the new sentence.
+
+Everything runs on a copy of the example project in a temporary folder, with its own
+chart cache (``SUFFICIENCY_CACHE``) and ``XDG_CACHE_HOME``, so the repository and the
+user's caches are not touched and "cold" means cold. Not a test: it prints figures.
+
+    python bench/build_bench.py                 # everything (about 3 to 5 minutes on 2 cores)
+    python bench/build_bench.py --no-preview    # build, plain MkDocs and rebuild only
+    python bench/build_bench.py --keep          # keep the temporary folder and print its path
+
+CPU times include child processes (the build's worker pool): ``getrusage(RUSAGE_CHILDREN)``
+before and after each command. On a shared machine wall times vary with load; CPU times
+much less.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("authority.yml", "mkdocs.yml", "content", "data", "theme")
+
+# Run inside the build instead of `python -m generator`: after each MkDocs run it copies
+# the generated docs tree and its mkdocs.yml aside, so that plain MkDocs can build the very
+# same pages. The worker processes are started with "spawn", which imports this script
+# as their main module, so the patch applies in them too.
+CAPTURE_WRAPPER = '''\
+import os, shutil, sys
+from pathlib import Path
+
+import generator.build as build
+
+CAPTURE = Path(os.environ["BENCH_CAPTURE"])
+_run_mkdocs = build.run_mkdocs
+
+
+def run_mkdocs(project_dir, tree, site_dir, authority):
+    _run_mkdocs(project_dir, tree, site_dir, authority)
+    shutil.copytree(tree.docs_dir.parent, CAPTURE / f"{tree.edition}-{tree.year}")
+
+
+build.run_mkdocs = run_mkdocs
+
+if __name__ == "__main__":
+    from generator.cli import main
+
+    sys.exit(main())
+'''
+
+
+@dataclass
+class Timing:
+    cpu: float
+    wall: float
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], env: dict, cwd: Path, log: Path) -> Timing:
+    """Run ``command`` to the end; its CPU time (with its children) and wall time."""
+    cpu, wall = _children_cpu(), time.perf_counter()
+    with log.open("ab") as out:
+        result = subprocess.run(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, check=False)
+    timing = Timing(_children_cpu() - cpu, time.perf_counter() - wall)
+    if result.returncode != 0:
+        sys.exit(f"failed ({result.returncode}): {' '.join(command)}\n{log.read_text(errors='replace')[-3000:]}")
+    return timing
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copyfile(source, target / name)
+    return target
+
+
+def plain_mkdocs(captured: Path, out: Path, env: dict, log: Path) -> tuple[Timing, int]:
+    """``mkdocs build`` of every captured docs tree, one after another."""
+    import yaml
+
+    total = Timing(0.0, 0.0)
+    trees = sorted(p for p in captured.iterdir() if (p / "mkdocs.yml").is_file())
+    for tree in trees:
+        config = yaml.safe_load((tree / "mkdocs.yml").read_text(encoding="utf-8"))
+        config["docs_dir"] = str(tree / "docs")
+        config["site_dir"] = str(out / tree.name)
+        (tree / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        t = timed([sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(tree / "mkdocs.yml")],
+                  env, tree, log)
+        total = Timing(total.cpu + t.cpu, total.wall + t.wall)
+    return total, len(trees)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # the preview server on 127.0.0.1
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _wait(condition, timeout: float, step: float = 0.05) -> float | None:
+    """Seconds until ``condition()`` holds (polled every ``step``), or None after ``timeout``."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if condition():
+            return time.perf_counter() - started
+        time.sleep(step)
+    return None
+
+
+def preview_latency(project: Path, env: dict, log: Path, timeout: float) -> list[str]:
+    """Start ``sufficiency preview``, save a prose edit and a data edit, time what the browser sees."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    year = max(int(p.name) for p in (project / "content").iterdir() if p.name.isdigit())
+    lines = []
+    with log.open("ab") as out:
+        server = subprocess.Popen([sys.executable, "-m", "generator", "--project", str(project), "preview",
+                                   "--port", str(port)], env=env, cwd=project, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        started = _wait(lambda: _get(f"{base}/__preview__/version") is not None, timeout, 0.2)
+        if started is None:
+            return [f"preview: no answer on {base}/__preview__/version within {timeout:.0f} s (see {log})"]
+        lines.append(f"{'Preview ready (first build)':40s} {started:7.1f} s wall")
+
+        def version() -> str | None:
+            return _get(f"{base}/__preview__/version")
+
+        def edit_and_wait(path: Path, old: str, new: str, page: str | None, marker: str | None):
+            before = version()
+            text = path.read_text(encoding="utf-8")
+            if old not in text:
+                return None, None
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+            saved = time.perf_counter()
+            rebuilt = _wait(lambda: version() not in (before, None), timeout)
+            shown = None
+            if marker is not None and _wait(lambda: marker in (_get(f"{base}{page}") or ""), timeout) is not None:
+                shown = time.perf_counter() - saved
+            return rebuilt, shown
+
+        def restore(path: Path, text: str):
+            before = version()
+            path.write_text(text, encoding="utf-8")
+            _wait(lambda: version() not in (before, None), timeout)
+
+        # Prose: a sentence added to the latest statement's home page.
+        prose = project / "content" / str(year) / "index.md"
+        original = prose.read_text(encoding="utf-8")
+        marker = f"Benchmark sentence {os.getpid()}."
+        rebuilt, shown = edit_and_wait(prose, original, original.rstrip("\n") + f"\n\n{marker}\n", f"/{year}/", marker)
+        restore(prose, original)
+        lines.append(f"{'Prose edit -> preview rebuilt':40s} {_seconds(rebuilt)}")
+        lines.append(f"{'Prose edit -> page shows it':40s} {_seconds(shown)}   (target <= 1 s)")
+
+        # Data: one figure of the latest year (children with 3+ placements), still valid.
+        data = project / "data" / str(year) / "placement_stability.csv"
+        original = data.read_text(encoding="utf-8")
+        match = re.search(r"^short_term,(\d+),", original, re.M)
+        if match is None:
+            lines.append("Data edit -> preview: data/<year>/placement_stability.csv has no short_term row; skipped")
+        else:
+            figure = int(match.group(1))
+            rebuilt, _ = edit_and_wait(data, match.group(0), f"short_term,{figure + 1},", None, None)
+            error = "could not be built" in (_get(f"{base}/") or "")
+            restore(data, original)
+            lines.append(f"{'Data edit -> preview rebuilt':40s} {_seconds(rebuilt)}   (target <= 5 s)"
+                         + ("  BUT the preview showed a build error" if error else ""))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return lines
+
+
+def _seconds(value: float | None) -> str:
+    return "   timed out" if value is None else f"{value:7.2f} s wall"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-preview", action="store_true", help="skip the preview latencies")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for one preview rebuild")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="build-bench-"))
+    project = copy_project(tmp / "project")
+    captured = tmp / "captured"
+    captured.mkdir()
+    log = tmp / "bench.log"
+    wrapper = tmp / "capture_build.py"
+    wrapper.write_text(CAPTURE_WRAPPER, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+               SUFFICIENCY_CACHE=str(tmp / "chart-cache"), XDG_CACHE_HOME=str(tmp / "xdg-cache"),
+               BENCH_CAPTURE=str(captured), PYTHONDONTWRITEBYTECODE="1")
+
+    print(f"build_bench: {platform.node()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
+          f"Python {platform.python_version()}; project copy in {tmp}")
+    try:
+        full = timed([sys.executable, str(wrapper), "--project", str(project), "build", "--out",
+                      str(project / "site")], env, project, log)
+        built = re.findall(r"Built .*", log.read_text(errors="replace"))
+        print(f"{'Full build, cold caches':40s} {full.cpu:7.1f} s CPU {full.wall:7.1f} s wall"
+              + (f"   ({built[-1]})" if built else ""))
+
+        plain, trees = plain_mkdocs(captured, tmp / "plain-site", env, log)
+        if trees:
+            print(f"{'Plain MkDocs, same pages':40s} {plain.cpu:7.1f} s CPU {plain.wall:7.1f} s wall"
+                  f"   ({trees} mkdocs build runs)")
+            print(f"{'Build CPU / plain MkDocs CPU':40s} {full.cpu / plain.cpu:7.2f} x   (target <= 1.5 x)")
+        else:
+            print("Plain MkDocs: no generated pages captured (generator.build.run_mkdocs was not called)")
+
+        rebuild = timed([sys.executable, "-m", "generator", "--project", str(project), "build", "--out",
+                         str(project / "site")], env, project, log)
+        print(f"{'No-change rebuild':40s} {rebuild.cpu:7.1f} s CPU {rebuild.wall:7.1f} s wall   (target <= 2 s)")
+
+        if not args.no_preview:
+            for line in preview_latency(project, env, log, args.timeout):
+                print(line)
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

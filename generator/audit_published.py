@@ -1,0 +1,1353 @@
+"""An independent audit of what a built edition published: can a reader work out a withheld figure?
+
+The build suppresses small counts (shown as ``c``) and audits its own choice
+(``suppress.py``). This module checks the result the way an outsider would:
+it reads only the files an edition published (every CSV download, every data
+table in the HTML pages and every chart summary), never the data or the
+generator's suppression, and for every figure shown as ``c`` it solves two
+integer programmes (scipy's ``milp``, which runs HiGHS): the smallest and
+the largest value the figure can take given everything published. A figure
+whose range is narrower than the threshold (5 by default, as in
+``authority.yml``) could be pinned down by a reader: the audit reports it,
+with the published sources that pin it.
+
+What a reader knows, as linear constraints on whole numbers:
+
+- every published count, and that ``c`` is a count from 1 up (zero is always
+  shown, never withheld);
+- sums the data contract declares: each breakdown of children looked after
+  adds up to the total; categories of need and reasons for ceasing add up to
+  the children who started or ceased; placement groups are sums of placement
+  types (``stats.children.PLACEMENT_GROUPS``, stated on the methods page);
+- every published percentage with its denominator, as the interval its
+  rounding allows (34% of 120 means 40.2 to 41.4, so 41);
+- rates per 10,000 with the ONS population (public: ``data/reference/population.csv``);
+- the same figure in another table, another page or another year's statement
+  (the union of every year of the edition is solved at once);
+- weeks of care: one child has one home at a time, so a cell's weeks of care
+  are at most 366/7 = 52.29 times its children; children are at most its
+  placements;
+- the projection by age band (a published method: a straight line through the
+  last five years' rates per 10,000, times the projected population) is a
+  linear function of the earlier years' counts;
+- chart summaries: a total, the largest group ("the largest group was X (197),
+  followed by Y (45)" means every other group is at most 45), the highest or
+  lowest year of a trend.
+
+Not modelled (reported, so nothing is skipped silently): forecasts from the
+simulation model (not invertible), figures about carers, places, settings,
+money and actions (not counts of children), and prose sentences (see
+``audit_pages``' docstring).
+
+Use ``audit_edition(folder)`` on an edition folder (one holding year folders
+``2024/``, ``2025/`` ...); ``python -m generator audit site/`` prints the
+findings per year.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+
+from . import contract
+from .stats.children import PLACEMENT_GROUP_LABELS, PLACEMENT_GROUPS, PROJECTION_BASE_YEARS
+
+#: A child has one home at a time: at most 366 days (a leap year) of care in a year.
+MAX_WEEKS_PER_CHILD = 366 / 7
+#: Upper bound used for counts nothing else bounds (treated as unbounded).
+UNBOUNDED = 1e6
+#: Symbols that carry no number (GSS: c confidential, x not available, z not applicable ...).
+SYMBOLS = {"c", "x", "z", "..", ":", "u", "[c]", "[x]", "[z]", "-", ""}
+#: The generator's word for a percentage that rounds to 0 but is not 0.
+LOW = "low"
+
+Key = tuple
+Expr = tuple  # ((key, coefficient), ...)
+
+
+def expr(*keys, coef: float = 1.0) -> Expr:
+    return tuple((k, coef) for k in keys)
+
+
+# ---------------------------------------------------------------------------
+# Reading what was published
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """One published table: a CSV download or an HTML data table, as text cells."""
+
+    name: str          # the output's name (the CSV's stem)
+    year: int          # the statement year that published it
+    where: str         # file (and table id) relative to the edition folder
+    header: list[str]
+    rows: list[list[str]]
+    summary: str | None = None  # the chart's summary sentence, if the table sits in a chart
+
+    def column(self, name: str) -> int | None:
+        try:
+            return self.header.index(name)
+        except ValueError:
+            return None
+
+
+def parse_number(text: str):
+    """(value, decimals) of a published number, or None for a symbol or text.
+
+    Accepts what the pages print: ``1,234.5``, ``57%``, ``£30,393,983``, ``-2``."""
+    t = text.strip().replace(",", "").replace("£", "").replace("%", "").replace("\u2212", "-")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", t):
+        return None
+    decimals = len(t.split(".")[1]) if "." in t else 0
+    return float(t), decimals
+
+
+def is_withheld(text: str) -> bool:
+    return text.strip().lower() in ("c", "[c]")
+
+
+class _PageParser(HTMLParser):
+    """Data tables (``table.data-table``) and chart summaries of one page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self.summaries: dict[str, str] = {}
+        self._table = None
+        self._row = None
+        self._cell = None
+        self._summary_id = None
+        self._summary_text: list[str] = []
+        self._in_caption = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if tag == "table" and "data-table" in classes:
+            self._table = {"id": a.get("id", ""), "header": [], "rows": []}
+        elif self._table is not None and tag == "tr":
+            self._row = []
+        elif self._table is not None and tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "span" and "figure-summary" in classes:
+            self._summary_id = a.get("id", "")
+            self._summary_text = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._table is not None:
+            if not self._table["header"]:
+                self._table["header"] = self._row
+            else:
+                self._table["rows"].append(self._row)
+            self._row = None
+        elif tag == "table" and self._table is not None:
+            self.tables.append(self._table)
+            self._table = None
+        elif tag == "span" and self._summary_id is not None:
+            self.summaries[self._summary_id] = " ".join("".join(self._summary_text).split())
+            self._summary_id = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._summary_id is not None:
+            self._summary_text.append(data)
+
+
+def _output_name(table_id: str) -> str | None:
+    """``chart-<name>-table`` or ``table-<name>`` -> name."""
+    m = re.fullmatch(r"chart-(.+)-table", table_id) or re.fullmatch(r"table-(.+)", table_id)
+    return m.group(1) if m else None
+
+
+@dataclass
+class Edition:
+    folder: Path
+    years: list[int]
+    tables: list[Table]
+    pages: int = 0
+
+    def downloads(self, year: int) -> dict[str, Table]:
+        return {t.name: t for t in self.tables if t.year == year and t.where.endswith(".csv")}
+
+
+def year_folders(folder: Path) -> list[int]:
+    """Statement years published in an edition folder (``latest/`` is a copy and is skipped)."""
+    return sorted(int(p.name) for p in Path(folder).iterdir()
+                  if p.is_dir() and re.fullmatch(r"\d{4}", p.name) and (p / "downloads").is_dir())
+
+
+def read_edition(folder: Path) -> Edition:
+    """Every CSV download and every HTML data table (with its chart summary) of an edition."""
+    folder = Path(folder)
+    tables: list[Table] = []
+    years = year_folders(folder)
+    pages = 0
+    for year in years:
+        root = folder / str(year)
+        for path in sorted((root / "downloads").glob("*.csv")):
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                rows = list(csv.reader(handle))
+            if rows:
+                tables.append(Table(path.stem, year, str(path.relative_to(folder)), rows[0], rows[1:]))
+        for page in sorted(root.rglob("index.html")):
+            if any(part in ("search", "assets") for part in page.relative_to(root).parts):
+                continue
+            pages += 1
+            parser = _PageParser()
+            parser.feed(page.read_text(encoding="utf-8"))
+            for t in parser.tables:
+                name = _output_name(t["id"])
+                if name is None or not t["header"]:
+                    continue
+                summary = parser.summaries.get(f"chart-{name}-summary")
+                tables.append(Table(name, year, f"{page.relative_to(folder)}#{t['id']}", t["header"],
+                                    t["rows"], html.unescape(summary) if summary else None))
+    return Edition(folder, years, tables, pages)
+
+
+def read_population(path: Path) -> dict[tuple[int, str], float]:
+    """The ONS population table (``data/reference/population.csv``): {(year, age_band): children}."""
+    out = {}
+    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
+        for row in csv.DictReader(handle):
+            band = _code(contract.AGE_BANDS, row["age_band"]) or row["age_band"]
+            out[(int(row["year"]), band)] = float(row["population"].replace(",", ""))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The model: whole-number unknowns and linear constraints, each with its source
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    terms: Expr
+    low: float
+    high: float
+    source: str   # a family used to explain findings (an output name or a rule)
+    where: str
+
+
+@dataclass
+class Var:
+    key: Key
+    integer: bool = True
+    bounds: list = field(default_factory=list)    # (source, low, high, where)
+    withheld: list = field(default_factory=list)  # where it is shown as c
+    shown: list = field(default_factory=list)     # (value, where)
+
+
+class Model:
+    def __init__(self, withheld_minimum: int = 1):
+        self.vars: dict[Key, Var] = {}
+        self.rows: list[Row] = []
+        self.withheld_minimum = withheld_minimum
+        self.notes: list[str] = []
+        self._aux = 0
+
+    def var(self, key: Key, integer: bool = True) -> Var:
+        if key not in self.vars:
+            self.vars[key] = Var(key, integer)
+        return self.vars[key]
+
+    def add(self, terms: Expr, low: float, high: float, source: str, where: str) -> None:
+        merged: dict = defaultdict(float)
+        for key, coef in terms:
+            self.var(key, integer=not _continuous(key))
+            merged[key] += coef
+        terms = tuple((k, c) for k, c in merged.items() if c != 0)
+        if len(terms) == 1 and terms[0][1] == 1:
+            self.var(terms[0][0]).bounds.append((source, low, high, where))
+            return
+        self.rows.append(Row(terms, low, high, source, where))
+
+    def show(self, terms: Expr, value: float, half: float, source: str, where: str) -> None:
+        self.add(terms, value - half, value + half, source, where)
+        if len(terms) == 1 and terms[0][1] == 1:
+            self.var(terms[0][0]).shown.append((value, where))
+
+    def withhold(self, terms: Expr, source: str, where: str) -> Key:
+        """A figure shown as c: a count from ``withheld_minimum`` up. Returns the unknown to audit."""
+        if len(terms) == 1 and terms[0][1] == 1:
+            key = terms[0][0]
+        else:  # a withheld sum (a placement group): audit the sum itself
+            key = ("sum", tuple(sorted(terms, key=str)))
+            self.add(terms + ((key, -1.0),), 0, 0, "rule: a sum", where)
+        v = self.var(key)
+        v.withheld.append(where)
+        v.bounds.append(("rule: c is at least 1", self.withheld_minimum, math.inf, where))
+        return key
+
+    def percent(self, num: Expr, den: Expr, p: float, half: float, source: str, where: str) -> None:
+        """100 × num / den rounds to p (den > 0)."""
+        if p == 0 and half is None:  # "low": above 0, below 0.5
+            self.add(num, 1, math.inf, source, where)
+            half, p = 0.5, 0.0
+        hi = tuple((k, 100 * c) for k, c in num) + tuple((k, -(p + half) * c) for k, c in den)
+        lo = tuple((k, 100 * c) for k, c in num) + tuple((k, -(p - half) * c) for k, c in den)
+        self.add(hi, -math.inf, 0, source, where)
+        self.add(lo, 0, math.inf, source, where)
+
+    def at_least(self, big: Expr, small: Expr, source: str, where: str) -> None:
+        """big ≥ small."""
+        self.add(big + tuple((k, -c) for k, c in small), 0, math.inf, source, where)
+
+
+def _continuous(key: Key) -> bool:
+    return key[0] in ("weeks", "spend") or (key[0] == "placements_by_type_and_age" and key[-1] == "weeks_of_care")
+
+
+# ---------------------------------------------------------------------------
+# Labels to codes
+# ---------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).replace("\u2019", "'").lower().split())
+
+
+def _code(codes: dict[str, str], text: str) -> str | None:
+    wanted = _norm(text)
+    for code, label in codes.items():
+        if _norm(label) == wanted or _norm(code) == wanted:
+            return code
+    return None
+
+
+CHARACTERISTICS = {"sex": "Sex", "ethnicity": "Ethnicity", "uasc": "Unaccompanied asylum-seeking"}
+FORECAST_GROUP_WORDS = {"all placements": "all", "fostering": "fostering", "residential": "residential",
+                        "supported accommodation": "supported", "parents, adoption and other": "other"}
+STABILITY_WORDS = {"3 or more placements in the year": "short_term",
+                   "same placement for 2 years or more": "long_term"}
+MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december"), start=1)}
+OTHER_AREAS = {_norm(label) for label in contract.AREAS.values()} | {"england"}
+
+
+def la(year: int, breakdown: str, category: str) -> Key:
+    return ("looked_after", year, breakdown, category)
+
+
+def la_total(year: int) -> Expr:
+    return expr(la(year, "total", "all"))
+
+
+def la_group(year: int, group: str) -> Expr:
+    if group == "all":
+        return la_total(year)
+    return expr(*(la(year, "placement_type", t) for t in PLACEMENT_GROUPS[group]))
+
+
+# ---------------------------------------------------------------------------
+# Readers: what each published table's cells mean
+# ---------------------------------------------------------------------------
+
+#: Outputs that hold no count of children (carers, places, settings, money, actions):
+#: read for completeness, not modelled.
+NOT_ABOUT_CHILDREN = {
+    "action_plan", "action_status", "fostering_capacity", "fostering_households_trend", "recruitment_funnel",
+    "market_by_grade", "market_by_location", "provider_market", "spend_by_service", "spend_trend",
+    "spend_with_providers", "unit_costs", "unit_costs_table",
+}
+#: Model outputs: forecasts of a simulation (not invertible by a reader) and what is computed from them.
+MODELLED = {
+    "forecast", "forecast_by_age", "forecast_by_group", "scenario_comparison", "scenario_table",
+    "projected_spend", "projected_spend_trend", "projected_saving", "sufficiency_gap", "backtest_errors",
+}
+
+
+#: Outputs that publish the same figures count as one source when a finding is explained.
+FAMILIES = {"projection_by_age": "projection", "weeks_of_care_by_type_and_age": "placements_by_type_and_age"}
+
+
+def family(name: str) -> str:
+    return FAMILIES.get(name, name)
+
+
+@dataclass
+class Cell:
+    """A published cell and what it means."""
+
+    row: int
+    column: str
+    text: str
+    kind: str             # "count", "rounded" (value ≈ expr), "percent" (100 expr / den), "projection"
+    terms: Expr
+    den: Expr = ()
+    half: float | None = None   # half the rounding step; None: from the printed decimals
+
+
+class Reader:
+    """Turns the cells of a table into ``Cell``s; summaries are read from the same rows."""
+
+    def __init__(self, table: Table, context: Context):
+        self.table = table
+        self.context = context
+        self.cells: list[Cell] = []
+        self.rows: dict[int, dict] = {}   # row -> labels/meaning for summaries
+        self.source = family(table.name)
+
+    def value(self, i: int, column: str) -> str | None:
+        j = self.table.column(column)
+        return None if j is None or j >= len(self.table.rows[i]) else self.table.rows[i][j]
+
+    def add(self, i: int, column: str, kind: str, terms: Expr, den: Expr = (), half=None) -> None:
+        text = self.value(i, column)
+        if text is not None:
+            self.cells.append(Cell(i, column, text, kind, terms, den, half))
+
+
+def _year_of(text: str) -> int | None:
+    m = re.fullmatch(r"\s*(\d{4})\s*", str(text))
+    return int(m.group(1)) if m else None
+
+
+def _absent_not_known(r: Reader, breakdown: str, seen: dict[int, set]) -> None:
+    """An added "not known" category is drawn only when it holds children (``contract.drawn``):
+    a breakdown table without its row says it is 0."""
+    if breakdown not in contract.ADDED_NOT_KNOWN:
+        return
+    for year, codes in seen.items():
+        if contract.NOT_KNOWN not in codes:
+            r.context.model.show(expr(la(year, breakdown, contract.NOT_KNOWN)), 0, 0, r.source,
+                                 f"{r.table.where} (no '{contract.ADDED_NOT_KNOWN[breakdown]}' row)")
+
+
+def read_counts_by(breakdown: str, label_column: str, value_column: str = "Children"):
+    codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
+
+    def reader(r: Reader):
+        seen: dict[int, set] = defaultdict(set)
+        for i in range(len(r.table.rows)):
+            code = _code(codes, r.value(i, label_column))
+            year = _year_of(r.value(i, "Year")) if r.table.column("Year") is not None else r.table.year
+            if code is None or year is None:
+                continue
+            seen[year].add(code)
+            r.add(i, value_column, "count", expr(la(year, breakdown, code)))
+            r.rows[i] = {"label": r.value(i, label_column), "terms": expr(la(year, breakdown, code)),
+                         "year": year}
+        _absent_not_known(r, breakdown, seen)
+    return reader
+
+
+def read_looked_after_trend(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        year = _year_of(r.value(i, "Year"))
+        if year:
+            column = r.table.header[1]
+            r.add(i, column, "count", la_total(year))
+            r.rows[i] = {"label": str(year), "terms": la_total(year), "year": year}
+
+
+def read_rate_trend(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        year, area = _year_of(r.value(i, "Year")), r.value(i, "Area")
+        if year is None or _norm(area) in OTHER_AREAS:
+            continue
+        population = r.context.population_total(year)
+        if population:
+            r.add(i, "Rate per 10,000", "rounded", expr(la(year, "total", "all"), coef=10_000 / population))
+
+
+def read_characteristics(r: Reader):
+    seen: dict[str, set] = defaultdict(set)
+    for i, _ in enumerate(r.table.rows):
+        breakdown = next((b for b, t in CHARACTERISTICS.items() if _norm(t) == _norm(r.value(i, "Characteristic"))),
+                         None)
+        if breakdown is None:
+            continue
+        code = _code(contract.LOOKED_AFTER_BREAKDOWNS[breakdown], r.value(i, "Group"))
+        if code is None:
+            continue
+        year = r.table.year
+        seen[breakdown].add(code)
+        r.add(i, "Children", "count", expr(la(year, breakdown, code)))
+        r.add(i, "Percentage", "percent", expr(la(year, breakdown, code)), la_total(year))
+    for breakdown, codes in seen.items():
+        _absent_not_known(r, breakdown, {r.table.year: codes})
+
+
+def read_distance(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        year, where = _year_of(r.value(i, "Year")), r.value(i, "Where placed")
+        for breakdown in ("distance", "location"):
+            code = _code(contract.LOOKED_AFTER_BREAKDOWNS[breakdown], where)
+            if code is not None and year:
+                r.add(i, "Percentage", "percent", expr(la(year, breakdown, code)), la_total(year))
+                break
+
+
+def read_uasc_trend(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        year = _year_of(r.value(i, "Year"))
+        if year:
+            r.add(i, r.table.header[1], "count", expr(la(year, "uasc", "uasc")))
+            r.rows[i] = {"label": str(year), "terms": expr(la(year, "uasc", "uasc")), "year": year}
+
+
+def read_placement_mix(r: Reader):
+    labels = {_norm(v): k for k, v in PLACEMENT_GROUP_LABELS.items()}
+    for i, _ in enumerate(r.table.rows):
+        year, group = _year_of(r.value(i, "Year")), labels.get(_norm(r.value(i, "Placement group")))
+        if year and group:  # a share of the groups' sum (a placement type not known is in no group)
+            whole = tuple(t for g in PLACEMENT_GROUPS for t in la_group(year, g))
+            r.add(i, "Percentage", "percent", la_group(year, group), whole)
+
+
+def read_forecast_actuals(series_column: str, actual_series: tuple[str, ...], value_column: str = "Children"):
+    """Trend charts of the forecast: the actual series is a count; on ``forecast_trend`` each forecast
+    line starts at its origin, where it equals that year's actual figure."""
+    def reader(r: Reader):
+        starts: dict[str, tuple[int, int]] = {}
+        for i, _ in enumerate(r.table.rows):
+            year, series = _year_of(r.value(i, "Year")), r.value(i, series_column)
+            if year is None:
+                continue
+            if _norm(series) in actual_series:
+                r.add(i, value_column, "count", la_total(year))
+                r.rows[i] = {"label": str(year), "terms": la_total(year), "year": year}
+            elif series not in starts or year < starts[series][0]:
+                starts[series] = (year, i)
+        if r.table.name == "forecast_trend":
+            actual_years = {row["year"] for row in r.rows.values()}
+            for year, i in starts.values():
+                if year in actual_years:
+                    r.add(i, value_column, "count", la_total(year))
+    return reader
+
+
+def read_backtest_table(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        year = _year_of(r.value(i, "For 31 March"))
+        group = FORECAST_GROUP_WORDS.get(_norm(r.value(i, "Placement group")))
+        if year and group:
+            r.add(i, "Actual", "count", la_group(year, group))
+
+
+def read_starts_trend(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        year, movement = _year_of(r.value(i, "Year")), _code(contract.MOVEMENTS, r.value(i, "Movement"))
+        if year and movement:
+            key = ("starts_and_ceases", year, movement, "all")
+            r.add(i, "Children", "count", expr(key))
+            r.rows[i] = {"label": str(year), "terms": expr(key), "year": year, "series": movement}
+
+
+def read_movement(movement: str, codes: dict, label_column: str):
+    def reader(r: Reader):
+        for i, _ in enumerate(r.table.rows):
+            code = _code(codes, r.value(i, label_column))
+            if code:
+                key = ("starts_and_ceases", r.table.year, movement, code)
+                r.add(i, "Children", "count", expr(key))
+                r.rows[i] = {"label": r.value(i, label_column), "terms": expr(key)}
+        r.context.movement_total_rows(r.table.year, movement)
+    return reader
+
+
+def read_placements(r: Reader):
+    year = r.table.year
+    for i, _ in enumerate(r.table.rows):
+        t = _code(contract.PLACEMENT_TYPES, r.value(i, "Placement type"))
+        a = _code(contract.AGE_BANDS, r.value(i, "Age band"))
+        if t is None or a is None:
+            continue
+        base = ("placements_by_type_and_age", year, t, a)
+        for column, name in (("Placements", "placements"), ("Children", "children")):
+            r.add(i, column, "count", expr(base + (name,)))
+        r.add(i, "Weeks of care", "rounded", expr(base + ("weeks_of_care",)), half=0.05)
+        r.rows[i] = {"label": (r.value(i, "Placement type"), r.value(i, "Age band")), "type": t, "age": a,
+                     "base": base}
+        r.context.placement_cell(year, t, a)
+
+
+def read_stability(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        year, series = _year_of(r.value(i, "Year")), r.value(i, "Series")
+        if year is None or "," not in series:
+            continue
+        area, words = (s.strip() for s in series.split(",", 1))
+        measure = STABILITY_WORDS.get(_norm(words))
+        if measure is None or _norm(area) in OTHER_AREAS:
+            continue
+        num = expr(("placement_stability", year, measure, "children"))
+        den = expr(("placement_stability", year, measure, "cohort"))
+        r.add(i, "Percentage", "percent", num, den)
+        r.context.part_of(num, den)
+
+
+def read_care_leavers(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        measure = _code(contract.CARE_LEAVER_MEASURES, r.value(i, "Outcome"))
+        if measure is None or _norm(r.value(i, "Area")) in OTHER_AREAS:
+            continue
+        num = expr(("care_leavers", r.table.year, "age_19_to_21", measure, "children"))
+        den = expr(("care_leavers", r.table.year, "age_19_to_21", measure, "cohort"))
+        r.add(i, "Percentage", "percent", num, den)
+        r.context.part_of(num, den)
+
+
+def read_projection(r: Reader):
+    """Projected children by age band: a straight line through the last five years' rates.
+
+    A band's figure is max(line, 0); the "All ages" row adds the bands up, so it is at least the
+    sum of the bands' lines (``projection_total``)."""
+    for i, _ in enumerate(r.table.rows):
+        year, band = _year_of(r.value(i, "Year")), _code(contract.AGE_BANDS, r.value(i, "Age band"))
+        if year is None:
+            continue
+        if band is None and _norm(r.value(i, "Age band")) == "all ages":
+            terms = tuple(t for b in contract.AGE_BANDS for t in r.context.projection_terms(r.table.year, year, b))
+            if terms:
+                r.add(i, "Projected children", "projection_total", terms)
+            continue
+        terms = r.context.projection_terms(r.table.year, year, band) if band else ()
+        if terms:
+            r.add(i, "Projected children", "projection", terms)
+            r.rows[i] = {"year": year, "band": band, "terms": terms}
+
+
+def read_grid(table_name: str, row_column: str, row_codes: dict, col_column: str, col_codes: dict,
+              value_column: str, measure: str, month_rows: bool = False):
+    def reader(r: Reader):
+        for i, _ in enumerate(r.table.rows):
+            text = r.value(i, row_column)
+            row_code = _month(text) if month_rows else _code(row_codes, text)
+            col_code = _code(col_codes, r.value(i, col_column))
+            if row_code is None or col_code is None:
+                continue
+            key = (table_name, r.table.year, row_code, col_code, measure)
+            r.add(i, value_column, "count", expr(key))
+            r.rows[i] = {"row": text, "column": r.value(i, col_column), "terms": expr(key)}
+    return reader
+
+
+def _month(text: str) -> str | None:
+    m = re.fullmatch(r"\s*([A-Za-z]+)\s+(\d{4})\s*", str(text))
+    if not m or m.group(1).lower() not in MONTHS:
+        return None
+    return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
+
+
+READERS = {
+    "looked_after_trend": read_looked_after_trend,
+    "looked_after_rate_trend": read_rate_trend,
+    "looked_after_by_age": read_counts_by("age_band", "Age band"),
+    "looked_after_by_placement_type": read_counts_by("placement_type", "Placement type"),
+    "looked_after_by_provider": read_counts_by("provider", "Provider"),
+    "looked_after_by_legal_status": read_counts_by("legal_status", "Legal status"),
+    "looked_after_characteristics": read_characteristics,
+    "distance_from_home": read_distance,
+    "uasc_trend": read_uasc_trend,
+    "placement_mix_trend": read_placement_mix,
+    "starts_and_ceases_trend": read_starts_trend,
+    "started_by_need": read_movement("started", contract.CATEGORIES_OF_NEED, "Category of need"),
+    "ceased_by_reason": read_movement("ceased", contract.REASONS_CEASED, "Reason"),
+    "placements_by_type_and_age": read_placements,
+    "weeks_of_care_by_type_and_age": read_placements,
+    "stability_trend": read_stability,
+    "care_leavers_outcomes": read_care_leavers,
+    "projection": read_projection,
+    "projection_by_age": read_projection,
+    "forecast_trend": read_forecast_actuals("Series", ("looked after at 31 march",)),
+    "backtest": read_forecast_actuals("Series", ("actual",)),
+    "backtest_table": read_backtest_table,
+    "commissioning_routes": read_grid("commissioning_routes", "Service", contract.SERVICES, "Route", contract.ROUTES,
+                                      "New placements", "placements"),
+    "referrals_by_month": read_grid("referrals", "Month", {}, "Outcome", contract.REFERRAL_OUTCOMES, "Referrals",
+                                    "referrals", month_rows=True),
+}
+
+
+# ---------------------------------------------------------------------------
+# Chart summaries: what a sentence adds (totals, the largest group, the highest year)
+# ---------------------------------------------------------------------------
+
+NEUTRAL_SUMMARY = re.compile(r"some figures are withheld|^No figures|^No forecast|no .* to show", re.I)
+_NUMBER = r"(-?[\d,]+(?:\.\d+)?)"
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _half(text: str) -> float:
+    return 0.5 * 10 ** -(len(text.split(".")[1]) if "." in text else 0)
+
+
+def _rows_with(r: Reader, **match) -> list[dict]:
+    return [row for row in r.rows.values() if all(_norm(str(row.get(k))) == _norm(str(v)) for k, v in match.items())]
+
+
+def _sum_terms(rows) -> Expr:
+    return tuple(t for row in rows for t in row["terms"])
+
+
+def summary_trend(r: Reader, text: str, m: Model, where: str) -> bool:
+    pairs = re.findall(_NUMBER + r",? in (\d{4})", text)
+    if not pairs:
+        return False
+    by_year = {row["year"]: row for row in r.rows.values() if "year" in row}
+    for value, year in pairs:
+        row = by_year.get(int(year))
+        if row is None:
+            return False
+        m.show(row["terms"], _num(value), 0, r.source, where)
+    for word, sign in (("highest", 1), ("lowest", -1)):
+        found = re.search(rf"the {word} figure, {_NUMBER}, in (\d{{4}})", text)
+        if found:
+            top = by_year[int(found.group(2))]
+            for row in by_year.values():
+                if row is not top:
+                    big, small = (top["terms"], row["terms"]) if sign > 0 else (row["terms"], top["terms"])
+                    m.at_least(big, small, r.source, where)
+    return True
+
+
+def summary_series(r: Reader, text: str, m: Model, where: str) -> bool:
+    """'<what>: <series> from A in Y1 to B in Yn; ...' (starts and ceases)."""
+    body = text.split(": ", 1)[-1].rstrip(".")
+    for clause in body.split("; "):
+        found = re.fullmatch(r"(.+?) (?:from )?" + _NUMBER + r" in (\d{4})(?: to " + _NUMBER + r" in (\d{4}))?",
+                             clause)
+        if not found:
+            return False
+        series = _code(contract.MOVEMENTS, found.group(1))
+        for value, year in ((found.group(2), found.group(3)), (found.group(4), found.group(5))):
+            if value is None:
+                continue
+            rows = [row for row in r.rows.values() if row.get("year") == int(year) and row.get("series") == series]
+            if len(rows) != 1:
+                return False
+            m.show(rows[0]["terms"], _num(value), 0, r.source, where)
+    return True
+
+
+def summary_ranking(r: Reader, text: str, m: Model, where: str) -> bool:
+    found = re.fullmatch(r"Of the " + _NUMBER + r" .+?, the largest group was (.+?) \(" + _NUMBER + r"\)"
+                         r"(?:, followed by (.+) \(" + _NUMBER + r"\))?\.", text)
+    if not found:
+        return False
+    rows = list(r.rows.values())
+    source = r.source
+    m.show(_sum_terms(rows), _num(found.group(1)), 0, source, where)
+    ranked = []
+    for label, value in ((found.group(2), found.group(3)), (found.group(4), found.group(5))):
+        if label is None:
+            continue
+        match = [row for row in rows if _norm(row["label"]) == _norm(label)]
+        if len(match) != 1:
+            return False
+        m.show(match[0]["terms"], _num(value), 0, source, where)
+        for row in rows:
+            if row is not match[0] and not any(row is x for x in ranked):
+                m.at_least(match[0]["terms"], row["terms"], source, where)
+        ranked.append(match[0])
+    return True
+
+
+def summary_by_age(r: Reader, text: str, m: Model, where: str) -> bool:
+    found = re.fullmatch(r"At 31 March (\d{4}) the largest age group of children looked after was (.+?) \("
+                         + _NUMBER + r" of " + _NUMBER + r"\)(?:, compared with " + _NUMBER + r" a year earlier)?\.",
+                         text)
+    if not found:
+        return False
+    year, band = int(found.group(1)), _code(contract.AGE_BANDS, found.group(2))
+    if band is None:
+        return False
+    source = r.source
+    this_year = [row for row in r.rows.values() if row.get("year") == year]
+    top = [row for row in this_year if _norm(row["label"]) == _norm(found.group(2))]
+    m.show(expr(la(year, "age_band", band)), _num(found.group(3)), 0, source, where)
+    m.show(_sum_terms(this_year), _num(found.group(4)), 0, source, where)
+    for row in this_year:
+        if top and row is not top[0]:
+            m.at_least(top[0]["terms"], row["terms"], source, where)
+    if found.group(5):
+        m.show(expr(la(year - 1, "age_band", band)), _num(found.group(5)), 0, source, where)
+    return True
+
+
+def summary_placements(r: Reader, text: str, m: Model, where: str) -> bool:
+    found = re.match(_NUMBER + r" placements and " + _NUMBER + r" weeks of care", text)
+    found_weeks = re.match(r"Of " + _NUMBER + r" weeks of care in the year, (.+) accounted for " + _NUMBER, text)
+    rows = list(r.rows.values())
+    source = r.source
+    if found:
+        m.show(tuple((row["base"] + ("placements",), 1.0) for row in rows), _num(found.group(1)), 0, source, where)
+        weeks = found.group(2)
+    elif found_weeks:
+        weeks = found_weeks.group(1)
+        placement_type = _code(contract.PLACEMENT_TYPES, found_weeks.group(2))
+        part = [row for row in rows if row["type"] == placement_type]
+        m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in part),
+              _num(found_weeks.group(3)) - 0.05, _num(found_weeks.group(3)) + 0.05, source, where)
+    else:
+        return False
+    m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in rows), _num(weeks) - 0.05,
+          _num(weeks) + 0.05, source, where)
+    return True
+
+
+def _column_summary(r: Reader, text: str, m: Model, where: str, pattern: str, key: str) -> bool:
+    """'Of N ..., M ... <group>' / 'received N ..., the busiest month was <group> with M.'"""
+    found = re.search(pattern, text)
+    if not found:
+        return False
+    rows = list(r.rows.values())
+    source = r.source
+    m.show(_sum_terms(rows), _num(found.group("total")), 0, source, where)
+    groups: dict[str, list] = defaultdict(list)
+    for row in rows:
+        groups[_norm(row[key])].append(row)
+    wanted = _norm(found.group("group"))
+    top = next((g for g in groups if g == wanted or g.startswith(wanted)), None)
+    if top is None:
+        return False
+    m.show(_sum_terms(groups[top]), _num(found.group("part")), 0, source, where)
+    for name, part in groups.items():
+        if name != top:
+            m.at_least(_sum_terms(groups[top]), _sum_terms(part), source, where)
+    return True
+
+
+def summary_routes(r, text, m, where):
+    return _column_summary(r, text, m, where, r"Of (?P<total>[\d,]+) new placements, (?P<part>[\d,]+) \(.*?\) "
+                           r"were made through (?P<group>.+), the most of any route\.", "column")
+
+
+def summary_referrals(r, text, m, where):
+    return _column_summary(r, text, m, where, r"received (?P<total>[\d,]+) referrals, .*the busiest month was "
+                           r"(?P<group>.+) with (?P<part>[\d,]+)\.", "row")
+
+
+def summary_restates(r, text, m, where):
+    """Summaries that repeat figures of their own table (rates, percentages, forecasts): nothing new."""
+    return True
+
+
+SUMMARIES = {
+    "looked_after_trend": summary_trend,
+    "uasc_trend": summary_trend,
+    "starts_and_ceases_trend": summary_series,
+    "looked_after_by_placement_type": summary_ranking,
+    "looked_after_by_provider": summary_ranking,
+    "looked_after_by_legal_status": summary_ranking,
+    "started_by_need": summary_ranking,
+    "ceased_by_reason": summary_ranking,
+    "looked_after_by_age": summary_by_age,
+    "placements_by_type_and_age": summary_placements,
+    "weeks_of_care_by_type_and_age": summary_placements,
+    "commissioning_routes": summary_routes,
+    "referrals_by_month": summary_referrals,
+    "looked_after_rate_trend": summary_restates,
+    "stability_trend": summary_restates,
+    "care_leavers_outcomes": summary_restates,
+    "projection_by_age": summary_restates,
+    "projection": summary_restates,
+    "forecast_trend": summary_restates,
+    "backtest": summary_restates,
+    "backtest_table": summary_restates,
+    "distance_from_home": summary_restates,
+    "placement_mix_trend": summary_restates,
+    "looked_after_characteristics": summary_restates,
+}
+
+
+# ---------------------------------------------------------------------------
+# From tables to the model
+# ---------------------------------------------------------------------------
+
+
+class Context:
+    """What the readers share: the model, the population, the years each statement covers."""
+
+    def __init__(self, edition: Edition, population: dict, model: Model):
+        self.edition = edition
+        self.population = population
+        self.model = model
+        self._done: set = set()
+
+    def population_total(self, year: int) -> float | None:
+        values = [v for (y, _), v in self.population.items() if y == year]
+        return sum(values) if len(values) == len(contract.AGE_BANDS) else None
+
+    def _population_for(self, year: int, band: str) -> float | None:
+        earlier = [y for (y, b) in self.population if b == band and y <= year]
+        return self.population[(max(earlier), band)] if earlier else None
+
+    def data_years(self, statement_year: int) -> list[int]:
+        """Years with figures of children looked after, as the statement's trend table lists them."""
+        table = self.edition.downloads(statement_year).get("looked_after_trend")
+        if table is None:
+            return []
+        return sorted(y for y in (_year_of(row[0]) for row in table.rows) if y)
+
+    def projection_terms(self, statement_year: int, year: int, band: str) -> Expr:
+        """Projected children of ``band`` in ``year`` as a linear function of earlier counts.
+
+        The published method: least-squares line through the rates per 10,000 of the last
+        ``PROJECTION_BASE_YEARS`` years, at ``year``, times the projected population / 10,000.
+        prediction = Σ w_i rate_i with w_i = 1/n + (x − x̄)(x_i − x̄)/Sxx."""
+        years = [y for y in self.data_years(statement_year) if y <= statement_year][-PROJECTION_BASE_YEARS:]
+        future = self._population_for(year, band)
+        if len(years) < 3 or not future or any((y, band) not in self.population for y in years):
+            return ()
+        mean = sum(years) / len(years)
+        sxx = sum((y - mean) ** 2 for y in years)
+        terms = []
+        for y in years:
+            weight = 1 / len(years) + (year - mean) * (y - mean) / sxx
+            terms.append((la(y, "age_band", band), weight * future / self.population[(y, band)]))
+        return tuple(terms)
+
+    def movement_total_rows(self, year: int, movement: str) -> None:
+        pass  # added for every referenced movement in ``add_structure``
+
+    def placement_cell(self, year: int, t: str, a: str) -> None:
+        pass  # added for every referenced cell in ``add_structure``
+
+    def part_of(self, num: Expr, den: Expr) -> None:
+        if ("part", num, den) not in self._done:
+            self._done.add(("part", num, den))
+            self.model.at_least(den, num, "rule: a part is at most its whole", "contract")
+
+
+def add_structure(model: Model) -> None:
+    """The sums and inequalities the data contract declares, for every figure a table referred to."""
+    keys = list(model.vars)
+    breakdowns = {(k[1], k[2]) for k in keys if k[0] == "looked_after" and k[2] != "total"}
+    for year, breakdown in sorted(breakdowns):
+        codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
+        model.add(tuple((la(year, breakdown, c), 1.0) for c in codes) + ((la(year, "total", "all"), -1.0),), 0, 0,
+                  "rule: a breakdown adds up to the total", "contract: looked_after")
+    movements = {(k[1], k[2]) for k in keys if k[0] == "starts_and_ceases"}
+    for year, movement in sorted(movements):
+        codes = contract.CATEGORIES_OF_NEED if movement == "started" else contract.REASONS_CEASED
+        model.add(tuple((("starts_and_ceases", year, movement, c), 1.0) for c in codes)
+                  + ((("starts_and_ceases", year, movement, "all"), -1.0),), 0, 0,
+                  "rule: reasons add up to the total", "contract: starts_and_ceases")
+    cells = {k[:4] for k in keys if k[0] == "placements_by_type_and_age"}
+    for base in sorted(cells):
+        children, placements, weeks = base + ("children",), base + ("placements",), base + ("weeks_of_care",)
+        model.at_least(expr(placements), expr(children), "rule: children are at most placements",
+                       "contract: placements_by_type_and_age")
+        model.add(((children, MAX_WEEKS_PER_CHILD), (weeks, -1.0)), 0, math.inf,
+                  "rule: weeks of care are at most 52.29 a child", "contract: placements_by_type_and_age")
+
+
+def apply_cell(model: Model, table: Table, cell: Cell, source: str) -> None:
+    where = f"{table.where} (row {cell.row + 1}, {cell.column})"
+    text = cell.text.strip()
+    if is_withheld(text):
+        # A withheld count (or the count behind a withheld percentage) is a figure to audit; a withheld
+        # model figure (a projection) or rate publishes nothing and is not a count of children.
+        if cell.terms and cell.kind in ("count", "percent") and all(c == 1 for _, c in cell.terms):
+            model.withhold(cell.terms, source, where)
+        return
+    if cell.kind == "percent" and text.lower() == LOW:
+        model.percent(cell.terms, cell.den, 0, None, source, where)
+        return
+    parsed = parse_number(text)
+    if parsed is None or not cell.terms:
+        return
+    value, decimals = parsed
+    half = cell.half if cell.half is not None else 0.5 * 10 ** -decimals
+    if cell.kind == "count":
+        model.show(cell.terms, value, 0, source, where)
+    elif cell.kind == "rounded":
+        model.show(cell.terms, value, half, source, where)
+    elif cell.kind == "percent":
+        model.percent(cell.terms, cell.den, value, half, source, where)
+    elif cell.kind == "projection":  # rates are not allowed below zero: 0 means "0.5 or less"
+        model.add(cell.terms, -math.inf if value == 0 else value - half, value + half, source, where)
+    elif cell.kind == "projection_total":  # Σ max(line, 0) ≥ Σ line
+        model.add(cell.terms, -math.inf, value + half, source, where)
+
+
+@dataclass
+class Reading:
+    """What was read: the model and the tables and summaries left unread (so nothing is skipped silently)."""
+
+    model: Model
+    unread_tables: list[str] = field(default_factory=list)
+    unread_summaries: list[str] = field(default_factory=list)
+    not_modelled: list[str] = field(default_factory=list)
+
+
+def read_model(edition: Edition, population: dict, withheld_minimum: int = 1) -> Reading:
+    model = Model(withheld_minimum)
+    reading = Reading(model)
+    context = Context(edition, population, model)
+    for table in edition.tables:
+        reader_fn = READERS.get(table.name)
+        if reader_fn is None:
+            if table.name in NOT_ABOUT_CHILDREN or table.name in MODELLED:
+                reading.not_modelled.append(table.where)
+            else:
+                reading.unread_tables.append(table.where)
+            continue
+        reader = Reader(table, context)
+        reader_fn(reader)
+        for cell in reader.cells:
+            apply_cell(model, table, cell, family(table.name))
+        if table.summary and not NEUTRAL_SUMMARY.search(table.summary):
+            summary_fn = SUMMARIES.get(table.name)
+            reader.source = family(table.name) + " (summary)"
+            if summary_fn is None or not summary_fn(reader, table.summary, model, table.where + " (summary)"):
+                reading.unread_summaries.append(f"{table.where}: {table.summary}")
+    add_structure(model)
+    return reading
+
+
+# ---------------------------------------------------------------------------
+# Solving: smallest and largest value of each withheld figure (integer programmes)
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Interval:
+    key: Key
+    low: float
+    high: float
+    integer: bool = True
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+@dataclass
+class Problem:
+    """Published figures that contradict each other (or that the audit misreads)."""
+
+    text: str
+    sources: list[str]
+
+
+class _Union:
+    def __init__(self):
+        self.parent: dict = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def join(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+class Solver:
+    """The model folded (published figures become constants) and split into independent components."""
+
+    def __init__(self, model: Model, exclude: frozenset = frozenset()):
+        self.model = model
+        self.exclude = exclude
+        self.problems: list[Problem] = []
+        self.lb: dict[Key, float] = {}
+        self.ub: dict[Key, float] = {}
+        for key, var in model.vars.items():
+            low, high = 0.0, UNBOUNDED
+            for source, lo, hi, _where in var.bounds:
+                if source in exclude:
+                    continue
+                low, high = max(low, lo), min(high, hi)
+            if var.integer:
+                low, high = math.ceil(low - 1e-7), math.floor(high + 1e-7)
+            if low > high + 1e-7:
+                shown = ", ".join(f"{v:g} in {w}" for v, w in var.shown[:4])
+                self.problems.append(Problem(f"{describe(key)}: published figures disagree ({shown})",
+                                             sorted({b[0] for b in var.bounds})))
+                high = low
+            self.lb[key], self.ub[key] = low, high
+        self.fixed = {k for k in model.vars if self.ub[k] - self.lb[k] < 1e-9}
+        self.rows: list[tuple[dict, float, float, Row]] = []
+        union = _Union()
+        for row in model.rows:
+            if row.source in exclude:
+                continue
+            free, constant = {}, 0.0
+            for key, coef in row.terms:
+                if key in self.fixed:
+                    constant += coef * self.lb[key]
+                else:
+                    free[key] = free.get(key, 0.0) + coef
+            low, high = row.low - constant, row.high - constant
+            if not free:
+                tolerance = 1e-6 * max(1.0, abs(constant))
+                if low > tolerance or high < -tolerance:
+                    self.problems.append(Problem(f"{row.where}: a published figure breaks '{row.source}' "
+                                                 f"(off by {max(low, -high):g})", [row.source]))
+                continue
+            self.rows.append((free, low, high, row))
+            keys = list(free)
+            for k in keys[1:]:
+                union.join(keys[0], k)
+            union.find(keys[0])
+        self.union = union
+        self.components: dict = defaultdict(list)
+        for index, (free, *_rest) in enumerate(self.rows):
+            self.components[union.find(next(iter(free)))].append(index)
+
+    def component_of(self, key: Key):
+        if key in self.fixed or key not in self.union.parent:
+            return None
+        return self.union.find(key)
+
+    def interval(self, key: Key, relax: bool = False) -> Interval:
+        """Smallest and largest value of ``key`` (``relax``: the linear-programming relaxation)."""
+        integer = self.model.vars[key].integer
+        if key in self.fixed:
+            return Interval(key, self.lb[key], self.ub[key], integer)
+        root = self.component_of(key)
+        if root is None:
+            return Interval(key, self.lb[key], math.inf if self.ub[key] >= UNBOUNDED else self.ub[key], integer)
+        return self._solve(root, key, relax)
+
+    def _matrices(self, root):
+        cached = getattr(self, "_cache", {})
+        self._cache = cached
+        if root in cached:
+            return cached[root]
+        indices = self.components[root]
+        keys = sorted({k for i in indices for k in self.rows[i][0]}, key=str)
+        position = {k: j for j, k in enumerate(keys)}
+        a = np.zeros((len(indices), len(keys)))
+        low, high = np.empty(len(indices)), np.empty(len(indices))
+        for r, i in enumerate(indices):
+            free, lo, hi, _row = self.rows[i]
+            for k, c in free.items():
+                a[r, position[k]] = c
+            low[r], high[r] = lo - 1e-7, hi + 1e-7
+        lb = np.array([self.lb[k] for k in keys])
+        ub = np.array([self.ub[k] for k in keys])
+        integrality = np.array([1 if self.model.vars[k].integer else 0 for k in keys])
+        cached[root] = (keys, position, a, low, high, lb, ub, integrality)
+        return cached[root]
+
+    def _solve(self, root, key: Key, relax: bool) -> Interval:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        keys, position, a, low, high, lb, ub, integrality = self._matrices(root)
+        integer = self.model.vars[key].integer
+        bounds = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(len(keys))
+            c[position[key]] = sign
+            result = milp(c, integrality=np.zeros_like(integrality) if relax else integrality,
+                          bounds=Bounds(lb, ub), constraints=LinearConstraint(a, low, high),
+                          options={"presolve": True, "mip_rel_gap": 0})
+            if result.status != 0 or result.x is None:
+                self.problems.append(Problem(f"{describe(key)}: no values fit every published figure "
+                                             f"({result.message})", self.sources(root)))
+                return Interval(key, self.lb[key], math.inf, integer)
+            bounds.append(result.x[position[key]])
+        low_value, high_value = bounds
+        if integer:
+            low_value, high_value = round(low_value), round(high_value)
+        if high_value >= UNBOUNDED - 1:
+            high_value = math.inf
+        return Interval(key, low_value, high_value, integer)
+
+    def sources(self, root) -> list[str]:
+        names = {self.rows[i][3].source for i in self.components.get(root, [])}
+        keys = {k for i in self.components.get(root, []) for k, _ in self.rows[i][3].terms}
+        names |= {b[0] for k in keys for b in self.model.vars[k].bounds}
+        return sorted(names)
+
+
+# ---------------------------------------------------------------------------
+# The audit
+# ---------------------------------------------------------------------------
+
+
+#: Rules that only define a figure (a withheld sum is its parts): never the reason it is pinned.
+DEFINITIONS = {"rule: a sum"}
+
+
+@dataclass
+class Finding:
+    """A withheld figure a reader can narrow to a range below the threshold."""
+
+    key: Key
+    label: str
+    low: float
+    high: float
+    withheld_in: list[str]
+    shown_in: list[str]
+    #: Sources (an output name or a rule) without which the range would be wide enough.
+    necessary: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    @property
+    def years(self) -> list[int]:
+        """Statement years whose pages or downloads show the figure as c."""
+        return sorted({int(w.split("/")[0]) for w in self.withheld_in if w[:4].isdigit()})
+
+    def __str__(self) -> str:
+        high = "unbounded" if self.high == math.inf else f"{self.high:g}"
+        text = f"{self.label}: between {self.low:g} and {high} (width {self.width:g})"
+        if self.shown_in:
+            text += f"; shown as a number in {self.shown_in[0]}"
+        if self.necessary:
+            text += f"; pinned by {', '.join(self.necessary)}"
+        return text
+
+
+@dataclass
+class Audit:
+    folder: Path
+    threshold: int
+    years: list[int]
+    withheld: list[Interval]
+    findings: list[Finding]
+    problems: list[Problem]
+    reading: Reading
+    lp_differs: list[tuple[Interval, Interval]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def narrowest(self) -> Interval | None:
+        return min(self.withheld, key=lambda i: i.width, default=None)
+
+    def findings_for(self, year: int) -> list[Finding]:
+        return [f for f in self.findings if year in f.years]
+
+    def withheld_in_year(self, year: int) -> list[Interval]:
+        vars_ = self.reading.model.vars
+        return [i for i in self.withheld if any(w.startswith(f"{year}/") for w in vars_[i.key].withheld)]
+
+    def summary(self) -> str:
+        lines = [f"Audit of {self.folder}: {len(self.withheld)} withheld figures in {len(self.years)} statement "
+                 f"years, threshold {self.threshold} ({self.seconds:.1f} s)"]
+        for year in self.years:
+            cells = self.withheld_in_year(year)
+            narrow = min(cells, key=lambda i: i.width, default=None)
+            found = self.findings_for(year)
+            lines.append(f"  {year}: {len(cells)} withheld figures, narrowest range "
+                         f"{'-' if narrow is None else format(narrow.width, 'g')}, {len(found)} too narrow")
+            lines += [f"    - {f}" for f in found]
+        for problem in self.problems:
+            lines.append(f"  problem: {problem.text}")
+        for where in self.reading.unread_tables:
+            lines.append(f"  not read (no reader): {where}")
+        for text in self.reading.unread_summaries:
+            lines.append(f"  summary not read: {text}")
+        return "\n".join(lines)
+
+
+def describe(key: Key) -> str:
+    """A figure's name in words, from the contract's labels."""
+    kind = key[0]
+    if kind == "looked_after":
+        _, year, breakdown, category = key
+        codes = contract.LOOKED_AFTER_BREAKDOWNS.get(breakdown, {})
+        what = breakdown.replace("_", " ")
+        return f"{year} children looked after at 31 March, {what}: {codes.get(category, category)}"
+    if kind == "starts_and_ceases":
+        _, year, movement, reason = key
+        codes = {"all": "all", **contract.CATEGORIES_OF_NEED, **contract.REASONS_CEASED}
+        return f"{year} children who {'started' if movement == 'started' else 'ceased'}: {codes.get(reason, reason)}"
+    if kind == "placements_by_type_and_age":
+        _, year, t, a, column = key
+        return (f"{year} {column.replace('_', ' ')}: {contract.PLACEMENT_TYPES.get(t, t)}, "
+                f"{contract.AGE_BANDS.get(a, a)}")
+    if kind in ("placement_stability", "care_leavers"):
+        return f"{key[1]} {kind.replace('_', ' ')}: {', '.join(str(k) for k in key[2:])}"
+    if kind in ("commissioning_routes", "referrals"):
+        _, year, row, column, measure = key
+        return f"{year} {kind.replace('_', ' ')}: {row}, {column} ({measure})"
+    if kind == "sum":
+        parts = [k for k, _ in key[1]]
+        if all(k[0] == "looked_after" and k[2] == "placement_type" for k in parts):
+            types = {k[3] for k in parts}
+            group = next((g for g, members in PLACEMENT_GROUPS.items() if set(members) == types), None)
+            if group:
+                return (f"{parts[0][1]} children looked after at 31 March, placement group: "
+                        f"{PLACEMENT_GROUP_LABELS[group]}")
+        return "sum of " + " + ".join(describe(k) for k in parts)
+    return str(key)
+
+
+def audit_edition(folder: Path, population: dict | Path | None = None, threshold: int = 5,
+                  explain: bool = True, compare_lp: bool = False, withheld_minimum: int = 1) -> Audit:
+    """Audit one edition folder (year folders with ``downloads/`` and pages).
+
+    ``population``: {(year, age_band): children} or the path of the population CSV
+    (default: ``data/reference/population.csv`` of this project)."""
+    import time
+
+    started = time.perf_counter()
+    folder = Path(folder)
+    if population is None:
+        population = Path(__file__).resolve().parents[1] / "data" / "reference" / "population.csv"
+    if isinstance(population, (str, Path)):
+        population = read_population(Path(population)) if Path(population).exists() else {}
+    edition = read_edition(folder)
+    reading = read_model(edition, population, withheld_minimum)
+    model = reading.model
+    solver = Solver(model)
+    without: dict[str, Solver] = {}
+
+    def solver_without(source: str) -> Solver:
+        if source not in without:
+            without[source] = Solver(model, frozenset({source}))
+        return without[source]
+
+    targets = sorted((k for k, v in model.vars.items() if v.withheld), key=str)
+    intervals = [solver.interval(k) for k in targets]
+    findings = []
+    for interval in intervals:
+        if interval.width >= threshold:
+            continue
+        var = model.vars[interval.key]
+        root = solver.component_of(interval.key)
+        sources = solver.sources(root) if root is not None else sorted({b[0] for b in var.bounds})
+        finding = Finding(interval.key, describe(interval.key), interval.low, interval.high,
+                          sorted(set(var.withheld)), sorted({w for _, w in var.shown}), sources=sources)
+        if explain:
+            finding.necessary = [s for s in sources if s not in DEFINITIONS
+                                 and solver_without(s).interval(interval.key).width >= threshold]
+        findings.append(finding)
+    lp_differs = []
+    if compare_lp:
+        for interval in intervals:
+            relaxed = solver.interval(interval.key, relax=True)
+            rounded = (math.ceil(relaxed.low - 1e-6), math.floor(relaxed.high + 1e-6) if relaxed.high != math.inf
+                       else math.inf)
+            if (interval.low, interval.high) != rounded:
+                lp_differs.append((interval, relaxed))
+    return Audit(folder, threshold, edition.years, intervals, findings, solver.problems, reading, lp_differs,
+                 time.perf_counter() - started)
+
+
+def edition_folders(site: Path) -> list[Path]:
+    """The edition folders of a built site: the folder itself if it holds years, and any subfolder that does."""
+    site = Path(site)
+    found = [site] if year_folders(site) else []
+    found += [p for p in sorted(site.iterdir()) if p.is_dir() and not re.fullmatch(r"\d{4}|latest", p.name)
+              and year_folders(p)]
+    return found

@@ -1,0 +1,118 @@
+"""Frozen years: a statement year whose inputs have not changed is reused, not rebuilt.
+
+A year's built editions depend only on its own content folder, the data of that
+year and earlier years, the reference data, the theme, the MkDocs config,
+``authority.yml``, the list of statement years (the year selector and the
+"earlier statement" banner name them), the generator's own code and the
+versions of the libraries that render it. ``year_key`` hashes all of that; a
+build that finds the key in ``.build/cache/years/`` copies the cached edition
+folders instead of rendering and running MkDocs again. Because the build is
+deterministic, a reused year is byte for byte what a cold build would write
+(tested). Suppression results are cached the same way, by the hash of the
+year's tables, the threshold and the code that decides them.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import platform
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+#: Libraries whose version changes what a page looks like.
+RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "altair",
+                      "vl-convert-python", "pandas", "numpy", "scipy", "pyyaml")
+GENERATOR_DIR = Path(__file__).resolve().parent
+
+
+def _hash_files(digest, root: Path, base: Path) -> None:
+    if root.is_file():
+        digest.update(root.relative_to(base).as_posix().encode() + b"\0" + root.read_bytes() + b"\0")
+        return
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def code_fingerprint() -> str:
+    """The generator's source and the versions of the libraries that render pages."""
+    digest = hashlib.sha256()
+    _hash_files(digest, GENERATOR_DIR, GENERATOR_DIR.parent)
+    for name in RENDERING_PACKAGES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    digest.update(platform.python_version().encode())
+    return digest.hexdigest()
+
+
+def year_key(project_dir: Path, year: int, data_years: list[int], statement_years: list[int],
+             editions: tuple[str, ...], code: str) -> str:
+    """Everything one statement year's built editions depend on, hashed."""
+    digest = hashlib.sha256()
+    digest.update(f"{year}|{sorted(statement_years)}|{editions}|{code}\0".encode())
+    for name in ("authority.yml", "mkdocs.yml", "theme", f"content/{year}", "data/reference"):
+        path = project_dir / name
+        if path.exists():
+            _hash_files(digest, path, project_dir)
+    for data_year in sorted(y for y in data_years if y <= year):
+        _hash_files(digest, project_dir / "data" / str(data_year), project_dir)
+    return digest.hexdigest()
+
+
+class YearCache:
+    """``.build/cache/years/<key>/``: each edition's built year folder and its docs-tree record."""
+
+    def __init__(self, project_dir: Path):
+        self.root = project_dir / ".build" / "cache" / "years"
+
+    def get(self, key: str, editions: tuple[str, ...]):
+        folder = self.root / key
+        record = folder / "trees.pickle"
+        if not record.is_file() or not all((folder / edition).is_dir() for edition in editions):
+            return None
+        with record.open("rb") as handle:
+            trees = pickle.load(handle)
+        return folder, trees
+
+    def restore(self, key: str, trees, staging: dict[str, Path]) -> None:
+        folder = self.root / key
+        for tree in trees:
+            shutil.copytree(folder / tree.edition, staging[tree.edition] / tree.site_path)
+
+    def put(self, key: str, trees, staging: dict[str, Path]) -> None:
+        folder = self.root / key
+        if folder.exists():
+            return
+        temporary = folder.with_name(key + ".partial")
+        shutil.rmtree(temporary, ignore_errors=True)
+        temporary.mkdir(parents=True)
+        for tree in trees:
+            shutil.copytree(staging[tree.edition] / tree.site_path, temporary / tree.edition)
+        with (temporary / "trees.pickle").open("wb") as handle:
+            pickle.dump(trees, handle)
+        temporary.rename(folder)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Drop cached years no longer built (the cache holds one build's worth)."""
+        if not self.root.is_dir():
+            return
+        for folder in self.root.iterdir():
+            if folder.name not in keys:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def cached(path: Path, compute):
+    """``compute()`` once, then read back from ``path`` (a pickle)."""
+    if path.is_file():
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    value = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".partial")
+    with temporary.open("wb") as handle:
+        pickle.dump(value, handle)
+    temporary.replace(path)
+    return value
