@@ -51,6 +51,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -165,6 +166,19 @@ class _PageParser(HTMLParser):
             self._summary_text.append(data)
 
 
+def page_text(path: Path) -> str:
+    """A page's HTML without its drawings and scripts (nothing in them is read; most of a page's tags).
+    Read once for the tables and once for the prose: cached while the file is unchanged."""
+    stat = Path(path).stat()
+    return _page_text(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _page_text(path: str, _mtime: int, _size: int) -> str:
+    text = Path(path).read_text(encoding="utf-8")
+    return re.sub(r"<(svg|script)\b.*?</\1>", " ", text, flags=re.S)
+
+
 def _output_name(table_id: str) -> str | None:
     """``chart-<name>-table`` or ``table-<name>`` -> name."""
     m = re.fullmatch(r"chart-(.+)-table", table_id) or re.fullmatch(r"table-(.+)", table_id)
@@ -206,7 +220,7 @@ def read_edition(folder: Path) -> Edition:
                 continue
             pages += 1
             parser = _PageParser()
-            parser.feed(page.read_text(encoding="utf-8"))
+            parser.feed(page_text(page))
             for t in parser.tables:
                 name = _output_name(t["id"])
                 if name is None or not t["header"]:
@@ -247,12 +261,18 @@ class Var:
     integer: bool = True
     bounds: list = field(default_factory=list)    # (source, low, high, where)
     withheld: list = field(default_factory=list)  # where it is shown as c
+    withheld_share: list = field(default_factory=list)  # where a percentage of it is shown as c
     shown: list = field(default_factory=list)     # (value, where)
+
+    @property
+    def withheld_anywhere(self) -> list:
+        return self.withheld + self.withheld_share
 
 
 class Model:
     def __init__(self, withheld_minimum: int = 1):
         self.vars: dict[Key, Var] = {}
+        self.shown_figures: dict[Key, list] = {}  # figure (a count or a sum of counts) -> (value, where)
         self.rows: list[Row] = []
         self.withheld_minimum = withheld_minimum
         self.notes: list[str] = []
@@ -276,20 +296,31 @@ class Model:
 
     def show(self, terms: Expr, value: float, half: float, source: str, where: str) -> None:
         self.add(terms, value - half, value + half, source, where)
-        if len(terms) == 1 and terms[0][1] == 1:
-            self.var(terms[0][0]).shown.append((value, where))
+        if half == 0 and all(c == 1 for _, c in terms):
+            self.shown_figures.setdefault(_figure_key(terms), []).append((value, where))
+            if len(terms) == 1:
+                self.var(terms[0][0]).shown.append((value, where))
 
-    def withhold(self, terms: Expr, source: str, where: str) -> Key:
-        """A figure shown as c: a count from ``withheld_minimum`` up. Returns the unknown to audit."""
-        if len(terms) == 1 and terms[0][1] == 1:
-            key = terms[0][0]
-        else:  # a withheld sum (a placement group): audit the sum itself
-            key = ("sum", tuple(sorted(terms, key=str)))
+    def withhold(self, terms: Expr, source: str, where: str, share: bool = False) -> Key:
+        """A count shown as c: from ``withheld_minimum`` up. Returns the unknown to audit.
+
+        ``share``: a percentage shown as c. It may be withheld for its denominator's sake, so it
+        says nothing of its count, which is audited only if no number gives it."""
+        key = _figure_key(terms)
+        if key[0] == "sum" and key not in self.vars:  # a withheld sum (a placement group): audit the sum
             self.add(terms + ((key, -1.0),), 0, 0, "rule: a sum", where)
         v = self.var(key)
+        if share:
+            v.withheld_share.append(where)
+            return key
         v.withheld.append(where)
         v.bounds.append(("rule: c is at least 1", self.withheld_minimum, math.inf, where))
         return key
+
+    def targets(self) -> list[Key]:
+        """Every withheld count, and every count behind a withheld percentage that no number gives."""
+        return sorted((k for k, v in self.vars.items()
+                       if v.withheld or (v.withheld_share and k not in self.shown_figures)), key=str)
 
     def percent(self, num: Expr, den: Expr, p: float, half: float, source: str, where: str) -> None:
         """100 × num / den rounds to p (den > 0)."""
@@ -304,6 +335,13 @@ class Model:
     def at_least(self, big: Expr, small: Expr, source: str, where: str) -> None:
         """big ≥ small."""
         self.add(big + tuple((k, -c) for k, c in small), 0, math.inf, source, where)
+
+
+def _figure_key(terms: Expr) -> Key:
+    """A single count's key, or the key of a sum of counts (a placement group)."""
+    if len(terms) == 1 and terms[0][1] == 1:
+        return terms[0][0]
+    return ("sum", tuple(sorted(terms, key=str)))
 
 
 def _continuous(key: Key) -> bool:
@@ -825,12 +863,15 @@ def summary_placements(r: Reader, text: str, m: Model, where: str) -> bool:
         weeks = found_weeks.group(1)
         placement_type = _code(contract.PLACEMENT_TYPES, found_weeks.group(2))
         part = [row for row in rows if row["type"] == placement_type]
+        slack = 0.05 * (len(part) + 1)
         m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in part),
-              _num(found_weeks.group(3)) - 0.05, _num(found_weeks.group(3)) + 0.05, source, where)
+              _num(found_weeks.group(3)) - slack, _num(found_weeks.group(3)) + slack, source, where)
     else:
         return False
-    m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in rows), _num(weeks) - 0.05,
-          _num(weeks) + 0.05, source, where)
+    # The sentence adds up the table's figures as shown (each rounded to 0.1 of a week).
+    slack = 0.05 * (len(rows) + 1)
+    m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in rows), _num(weeks) - slack,
+          _num(weeks) + slack, source, where)
     return True
 
 
@@ -946,6 +987,14 @@ class Context:
             terms.append((la(y, "age_band", band), weight * future / self.population[(y, band)]))
         return tuple(terms)
 
+    def referral_months(self, year: int) -> list[str]:
+        """Months of the year's referrals table, as ``YYYY-MM``."""
+        table = self.edition.downloads(year).get("referrals_by_month")
+        if table is None or table.column("Month") is None:
+            return []
+        column = table.column("Month")
+        return list(dict.fromkeys(m for m in (_month(row[column]) for row in table.rows) if m))
+
     def movement_total_rows(self, year: int, movement: str) -> None:
         pass  # added for every referenced movement in ``add_structure``
 
@@ -988,7 +1037,7 @@ def apply_cell(model: Model, table: Table, cell: Cell, source: str) -> None:
         # A withheld count (or the count behind a withheld percentage) is a figure to audit; a withheld
         # model figure (a projection) or rate publishes nothing and is not a count of children.
         if cell.terms and cell.kind in ("count", "percent") and all(c == 1 for _, c in cell.terms):
-            model.withhold(cell.terms, source, where)
+            model.withhold(cell.terms, source, where, share=cell.kind == "percent")
         return
     if cell.kind == "percent" and text.lower() == LOW:
         model.percent(cell.terms, cell.den, 0, None, source, where)
@@ -1018,9 +1067,11 @@ class Reading:
     unread_tables: list[str] = field(default_factory=list)
     unread_summaries: list[str] = field(default_factory=list)
     not_modelled: list[str] = field(default_factory=list)
+    prose: object = None   # audit_prose.ProseResult, when the narrative's source was given
 
 
-def read_model(edition: Edition, population: dict, withheld_minimum: int = 1) -> Reading:
+def read_model(edition: Edition, population: dict, withheld_minimum: int = 1,
+               content: Path | None = None) -> Reading:
     model = Model(withheld_minimum)
     reading = Reading(model)
     context = Context(edition, population, model)
@@ -1041,6 +1092,10 @@ def read_model(edition: Edition, population: dict, withheld_minimum: int = 1) ->
             reader.source = family(table.name) + " (summary)"
             if summary_fn is None or not summary_fn(reader, table.summary, model, table.where + " (summary)"):
                 reading.unread_summaries.append(f"{table.where}: {table.summary}")
+    if content is not None and Path(content).is_dir():
+        from .audit_prose import read_prose
+
+        reading.prose = read_prose(edition, Path(content), model, context)
     add_structure(model)
     return reading
 
@@ -1085,6 +1140,48 @@ class _Union:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[rb] = ra
+
+
+class _Reusable:
+    """One HiGHS model per component, kept between solves (only the objective changes, so HiGHS starts
+    from where it was). Uses scipy's bundled HiGHS bindings; ``Solver`` falls back to ``milp`` without them."""
+
+    def __init__(self, a, low, high, lb, ub, integrality):
+        from scipy.optimize._highspy import _core as h
+        from scipy.sparse import csc_matrix
+
+        matrix = csc_matrix(a)
+        lp = h.HighsLp()
+        lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = a.shape[1], a.shape[0]
+        lp.a_matrix_.format_ = h.MatrixFormat.kColwise
+        lp.col_cost_ = np.zeros(a.shape[1])
+        lp.col_lower_, lp.col_upper_ = lb, ub
+        lp.row_lower_, lp.row_upper_ = low, high
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+        lp.integrality_ = [h.HighsVarType(int(i)) for i in integrality]
+        self.h = h
+        self.highs = h._Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("mip_rel_gap", 0.0)
+        if self.highs.passModel(lp) == h.HighsStatus.kError:
+            raise ValueError("HiGHS refused the model")
+        self.last = None
+
+    def optimum(self, column: int, sign: float) -> float | None:
+        if self.last is not None:
+            self.highs.changeColCost(self.last, 0.0)
+        self.highs.changeColCost(column, sign)
+        self.last = column
+        self.highs.run()
+        if self.highs.getModelStatus() != self.h.HighsModelStatus.kOptimal:
+            return None
+        return float(self.highs.getSolution().col_value[column])
+
+
+def _integral(x, integrality, tolerance: float = 1e-7) -> bool:
+    chosen = x[integrality == 1]
+    return bool(np.all(np.abs(chosen - np.round(chosen)) <= tolerance))
 
 
 class Solver:
@@ -1180,24 +1277,49 @@ class Solver:
 
         keys, position, a, low, high, lb, ub, integrality = self._matrices(root)
         integer = self.model.vars[key].integer
+        if not relax:
+            fast = self._reusable(root)
+            if fast is not None:
+                values = [fast.optimum(position[key], sign) for sign in (1.0, -1.0)]
+                if None in values:
+                    self.problems.append(Problem(f"{describe(key)}: no values fit every published figure",
+                                                 self.sources(root)))
+                    return Interval(key, self.lb[key], math.inf, integer)
+                return self._interval(key, values[0], values[1], integer)
         bounds = []
+        constraints = LinearConstraint(a, low, high)
         for sign in (1.0, -1.0):
             c = np.zeros(len(keys))
             c[position[key]] = sign
-            result = milp(c, integrality=np.zeros_like(integrality) if relax else integrality,
-                          bounds=Bounds(lb, ub), constraints=LinearConstraint(a, low, high),
-                          options={"presolve": True, "mip_rel_gap": 0})
+            # The linear relaxation first: when its optimum is already whole (as sums usually give), it is
+            # the integer optimum too (the relaxation can only do better). Otherwise the integer programme.
+            result = milp(c, integrality=np.zeros_like(integrality), bounds=Bounds(lb, ub), constraints=constraints)
+            if not relax and result.x is not None and not _integral(result.x, integrality):
+                result = milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints,
+                              options={"presolve": True, "mip_rel_gap": 0})
             if result.status != 0 or result.x is None:
                 self.problems.append(Problem(f"{describe(key)}: no values fit every published figure "
                                              f"({result.message})", self.sources(root)))
                 return Interval(key, self.lb[key], math.inf, integer)
             bounds.append(result.x[position[key]])
-        low_value, high_value = bounds
+        return self._interval(key, bounds[0], bounds[1], integer)
+
+    @staticmethod
+    def _interval(key, low_value, high_value, integer) -> Interval:
         if integer:
             low_value, high_value = round(low_value), round(high_value)
         if high_value >= UNBOUNDED - 1:
             high_value = math.inf
         return Interval(key, low_value, high_value, integer)
+
+    def _reusable(self, root):
+        models = self.__dict__.setdefault("_models", {})
+        if root not in models:
+            try:
+                models[root] = _Reusable(*self._matrices(root)[2:])
+            except (ImportError, AttributeError, TypeError, ValueError):
+                models[root] = None
+        return models[root]
 
     def sources(self, root) -> list[str]:
         names = {self.rows[i][3].source for i in self.components.get(root, [])}
@@ -1269,7 +1391,7 @@ class Audit:
 
     def withheld_in_year(self, year: int) -> list[Interval]:
         vars_ = self.reading.model.vars
-        return [i for i in self.withheld if any(w.startswith(f"{year}/") for w in vars_[i.key].withheld)]
+        return [i for i in self.withheld if any(w.startswith(f"{year}/") for w in vars_[i.key].withheld_anywhere)]
 
     def summary(self) -> str:
         lines = [f"Audit of {self.folder}: {len(self.withheld)} withheld figures in {len(self.years)} statement "
@@ -1324,11 +1446,14 @@ def describe(key: Key) -> str:
 
 
 def audit_edition(folder: Path, population: dict | Path | None = None, threshold: int = 5,
-                  explain: bool = True, compare_lp: bool = False, withheld_minimum: int = 1) -> Audit:
+                  explain: bool = True, compare_lp: bool = False, withheld_minimum: int = 1,
+                  content: Path | None = None) -> Audit:
     """Audit one edition folder (year folders with ``downloads/`` and pages).
 
     ``population``: {(year, age_band): children} or the path of the population CSV
-    (default: ``data/reference/population.csv`` of this project)."""
+    (default: ``data/reference/population.csv`` of this project). ``content``: the
+    narrative's Markdown (``content/``), to read what the sentences' figures mean
+    (``audit_prose``); without it sentences are not read."""
     import time
 
     started = time.perf_counter()
@@ -1338,7 +1463,7 @@ def audit_edition(folder: Path, population: dict | Path | None = None, threshold
     if isinstance(population, (str, Path)):
         population = read_population(Path(population)) if Path(population).exists() else {}
     edition = read_edition(folder)
-    reading = read_model(edition, population, withheld_minimum)
+    reading = read_model(edition, population, withheld_minimum, content)
     model = reading.model
     solver = Solver(model)
     without: dict[str, Solver] = {}
@@ -1348,7 +1473,7 @@ def audit_edition(folder: Path, population: dict | Path | None = None, threshold
             without[source] = Solver(model, frozenset({source}))
         return without[source]
 
-    targets = sorted((k for k, v in model.vars.items() if v.withheld), key=str)
+    targets = model.targets()
     intervals = [solver.interval(k) for k in targets]
     findings = []
     for interval in intervals:
@@ -1358,7 +1483,8 @@ def audit_edition(folder: Path, population: dict | Path | None = None, threshold
         root = solver.component_of(interval.key)
         sources = solver.sources(root) if root is not None else sorted({b[0] for b in var.bounds})
         finding = Finding(interval.key, describe(interval.key), interval.low, interval.high,
-                          sorted(set(var.withheld)), sorted({w for _, w in var.shown}), sources=sources)
+                          sorted(set(var.withheld_anywhere)),
+                          sorted({w for _, w in model.shown_figures.get(interval.key, [])}), sources=sources)
         if explain:
             finding.necessary = [s for s in sources if s not in DEFINITIONS
                                  and solver_without(s).interval(interval.key).width >= threshold]

@@ -339,15 +339,22 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> None:
-    """One strict MkDocs build. Build dates come from the statement's publication date."""
+def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dirty: bool = False) -> None:
+    """One strict MkDocs build. Build dates come from the statement's publication date.
+
+    ``dirty``: the live preview's page-level rebuild: MkDocs renders only the pages whose
+    Markdown is newer than their HTML (not strict: MkDocs warns that a dirty build's
+    navigation may be stale). Never used for a published build.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
     config_path = tree.docs_dir.parent / "mkdocs.yml"
-    config_path.write_text(yaml.safe_dump(mkdocs_config(project_dir, tree, site_dir, authority), sort_keys=False),
-                           encoding="utf-8")
+    config = mkdocs_config(project_dir, tree, site_dir, authority)
+    if dirty:
+        config["strict"] = False
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     published = datetime.combine(tree.published, datetime.min.time(), tzinfo=UTC)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(published.timestamp()))
@@ -355,7 +362,7 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> 
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        mkdocs_build(load_config(config_file=str(config_path)))
+        mkdocs_build(load_config(config_file=str(config_path)), dirty=dirty)
     except (Abort, MkDocsException, SystemExit) as exc:
         where = f"content/{tree.year}/ ({EDITION_NAMES[tree.edition]})"
         problems = [Problem("mkdocs", message, file=where) for message in collector.messages] or [

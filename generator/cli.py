@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .problems import BuildError, summarise
+from .problems import BuildError, Problem, summarise
 
 
 def _project(args) -> Path:
@@ -62,8 +62,6 @@ def cmd_extract(args) -> int:
 
 
 def BuildError_outside(source: Path) -> BuildError:  # noqa: N802
-    from .problems import Problem
-
     return BuildError(Problem("extract-inside-repo", "the SSDA903 files are inside the repository",
                               file=str(source), hint="keep child-level files outside the repository, "
                                                      "e.g. in a folder on your own drive"), stage="extract")
@@ -88,15 +86,49 @@ def cmd_audit(args) -> int:
         threshold = load_authority(project / "authority.yml").suppression_threshold
     population = Path(args.population) if args.population else project / "data" / "reference" / "population.csv"
     editions = edition_folders(site) if site.is_dir() else []
+    internal = site.with_name(site.name + "-internal")
+    if not args.site and internal.is_dir():
+        editions += edition_folders(internal)
     if not editions:
         print(f"{site}: no statement years found (expected folders such as 2026/ with downloads/)", file=sys.stderr)
         return 1
     failed = False
     for folder in editions:
-        result = audit_edition(folder, population, threshold)
+        result = audit_edition(folder, population, threshold, content=project / "content")
         print(result.summary())
         failed = failed or bool(result.findings or result.problems)
     return 1 if failed else 0
+
+
+def cmd_build_all(args) -> int:
+    from .consortium import build_projects, find_projects
+
+    projects = [Path(p).resolve() for p in args.projects] or find_projects(_project(args))
+    if not projects:
+        raise BuildError(Problem("no-projects", "no project folder (a folder with authority.yml) was found",
+                                 file=str(_project(args))), stage="build-all")
+    results = build_projects(projects, jobs=args.jobs)
+    for result in results:
+        print(f"{result.project}:\n{result.summary}")
+    failed = [r.project.name for r in results if not r.ok]
+    if failed:
+        print(f"{len(failed)} of {len(results)} projects failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+def cmd_assemble(args) -> int:
+    from .consortium import assemble
+
+    sites = {}
+    for entry in args.sites:
+        name, _, folder = entry.partition("=")
+        if not folder:
+            raise BuildError(Problem("assemble-usage", "each site is written name=folder", value=entry,
+                                     hint="e.g. bristol=examples/bristol/site"), stage="assemble")
+        sites[name] = Path(folder).resolve()
+    assemble(sites, Path(args.out).resolve())
+    print(f"Assembled {len(sites)} public sites into {args.out}")
+    return 0
 
 
 def cmd_example_data(args) -> int:
@@ -123,6 +155,18 @@ def parser() -> argparse.ArgumentParser:
                         "from .build/cache/, byte for byte what a fresh build writes)")
     b.set_defaults(func=cmd_build)
 
+    ba = sub.add_parser("build-all", help="build several projects in parallel, each into its own site/ and "
+                                           "site-internal/ (default: this project and every one under examples/)")
+    ba.add_argument("projects", nargs="*", help="project folders (each with its own authority.yml)")
+    ba.add_argument("--jobs", type=int, help="projects built at once (default: one per core)")
+    ba.set_defaults(func=cmd_build_all)
+
+    asm = sub.add_parser("assemble", help="put several councils' public sites under one folder with a landing "
+                                          "page (a consortium's single Pages site)")
+    asm.add_argument("sites", nargs="+", help="name=folder of a built public site, e.g. bristol=examples/bristol/site")
+    asm.add_argument("--out", default="consortium-site", help="the folder to write (default: consortium-site/)")
+    asm.set_defaults(func=cmd_assemble)
+
     v = sub.add_parser("validate", help="check data/ against the data contract and list every problem")
     v.set_defaults(func=cmd_validate)
 
@@ -142,7 +186,8 @@ def parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("audit", help="check a built site as a reader would: whether any withheld figure (c) can be "
                                      "worked out from what was published")
-    a.add_argument("site", nargs="?", help="the built site or one edition's folder (default: site/)")
+    a.add_argument("site", nargs="?", help="the built site or one edition's folder (default: site/ and "
+                                           "site-internal/)")
     a.add_argument("--threshold", type=int, help="smallest allowed range (default: suppression_threshold "
                                                  "in authority.yml)")
     a.add_argument("--population", help="the ONS population CSV (default: data/reference/population.csv)")

@@ -11,24 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .contract import ADDED_NOT_KNOWN, NOT_KNOWN, TABLES_BY_NAME, codes_for
+from .contract import TABLES_BY_NAME, codes_for
 
 
 def _sort_key(table, frame: pd.DataFrame) -> pd.DataFrame:
     keys = []
     for name in table.key:
         column = table.column(name)
-        if column.type == "code" and column.codes_by is not None:
-            # One order for every parent's codes, first seen first (the order files were always written in);
-            # the "not known" codes added for councils' own tables (issue 10) keep their old place.
-            order: dict[str, int] = {}
-            for parent, codes in column.codes_by[1].items():
-                for code in codes:
-                    if not (code == NOT_KNOWN and parent in ADDED_NOT_KNOWN):
-                        order.setdefault(code, len(order))
-            order.setdefault(NOT_KNOWN, len(order))
-            keys.append(frame[name].map(lambda v, o=order: o.get(v, len(o))))
-        elif column.type == "code":
+        if column.type == "code":
             order = {code: i for i, code in enumerate(codes_for(table, column) or {})}
             keys.append(frame[name].map(lambda v, o=order: o.get(v, len(o))))
         else:

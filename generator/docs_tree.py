@@ -98,9 +98,42 @@ def nav_pages(nav) -> list[str]:
 replace_names = redact.replace_names
 
 
+@dataclass
+class PageWriter:
+    """Renders one narrative page of a year and edition into its docs tree (the live preview keeps one
+    to re-render just the page a commissioner saved)."""
+
+    year: int
+    edition: str
+    content_dir: Path
+    docs_dir: Path
+    outputs: dict
+    frame_for: object
+    context: object
+    env: object
+    authority: object
+
+    def write(self, source: Path):
+        docs_path = source.relative_to(self.content_dir).as_posix()
+        source_name = f"content/{self.year}/{docs_path}"
+        text = inputs.read_text(source, source_name, stage="content")
+        front = inputs.front_matter_problems(text, source_name)
+        if front:
+            raise BuildError(front, stage="content")
+        text = redact.split_restricted(text, source_name, self.edition)
+        renderer = OutputRenderer(self.outputs, self.frame_for, docs_path)
+        page = render_page(source_name, docs_path, text, self.context, renderer, self.env)
+        markdown = replace_names(page.markdown, self.authority) if self.edition == redact.PUBLIC else \
+            redact.finish_restricted(page.markdown)
+        target = self.docs_dir / docs_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(markdown, encoding="utf-8")
+        return page
+
+
 def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str,
                      perturbed: list | None = None, suppression_note: str = "",
-                     frames: dict | None = None) -> DocsTree:
+                     frames: dict | None = None, keep: list | None = None) -> DocsTree:
     from . import tables
     from .build import published_date
 
@@ -141,6 +174,9 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     listed = set(nav_pages(statement["nav"]))
     env = make_environment()
     all_downloads: dict[str, bytes] = {}
+    writer = PageWriter(year, edition, content_dir, docs_dir, outputs, frame_for, page_context, env, authority)
+    if keep is not None:
+        keep.append(writer)
     for source in sources:
         docs_path = source.relative_to(content_dir).as_posix()
         source_name = f"content/{year}/{docs_path}"
@@ -149,22 +185,11 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                                     hint=f"add it to content/{year}/statement.yml, or delete it"))
             continue
         try:
-            text = inputs.read_text(source, source_name, stage="content")
-            front = inputs.front_matter_problems(text, source_name)
-            if front:
-                raise BuildError(front, stage="content")
-            text = redact.split_restricted(text, source_name, edition)
-            renderer = OutputRenderer(outputs, frame_for, docs_path)
-            page = render_page(source_name, docs_path, text, page_context, renderer, env)
+            page = writer.write(source)
         except BuildError as exc:
             problems.extend(exc.problems)
             continue
         referenced |= markup.references(page.markdown, docs_path)
-        markdown = replace_names(page.markdown, authority) if edition == redact.PUBLIC else \
-            redact.finish_restricted(page.markdown)
-        target = docs_dir / docs_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(markdown, encoding="utf-8")
         tree.pages.append(docs_path)
         tree.charts += sum(1 for name in page.outputs_used if outputs[name].chart is not None)
         all_downloads.update(page.downloads)

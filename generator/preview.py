@@ -18,7 +18,6 @@ from functools import partial
 from pathlib import Path
 
 from .problems import BuildError, Problem
-from .redact import INTERNAL
 
 RELOAD_SCRIPT = (b"<script>(function(){var v=null;setInterval(function(){fetch('/__preview__/version')"
                  b".then(function(r){return r.text()}).then(function(t){if(v===null){v=t}"
@@ -43,6 +42,7 @@ class State:
     def __init__(self):
         self.version = 0
         self.error: str | None = None
+        self.live = None  # live.LiveSite: each year's names and docs tree, kept between saves
 
 
 def make_handler(site: Path, state: State):
@@ -86,18 +86,29 @@ def make_handler(site: Path, state: State):
     return partial(Handler, directory=str(site))
 
 
-def rebuild(project: Path, site: Path, state: State, years) -> None:
+def rebuild(project: Path, site: Path, state: State, years, changed: tuple[str, ...] = ()) -> None:
     """One rebuild; any mistake (or fault) is shown in the browser and the terminal, and the preview
-    keeps watching: saving the fixed file rebuilds."""
-    from .build import build
+    keeps watching: saving the fixed file rebuilds.
+
+    A saved narrative page is rendered again on its own (``live.LiveSite.page_saved``, about a
+    second); anything else rebuilds the years whose inputs changed."""
+    from .live import LiveSite
 
     started = time.perf_counter()
+    if state.live is None:
+        state.live = LiveSite(project, site)
     try:
-        report = build(project, site.with_name(site.name + "-public"), years=years, editions=(INTERNAL,),
-                       internal_dir=site)
+        pages = [Path(p) for p in changed]
+        warnings = []
+        if state.error is None and pages and all(state.live.page_saved(p) for p in pages):
+            what = ", ".join(p.relative_to(project).as_posix() for p in pages)
+        else:
+            rebuilt = state.live.build(years)
+            what = f"{len(rebuilt)} year(s): {', '.join(map(str, rebuilt))}" if rebuilt else "nothing changed"
+            warnings = state.live.warnings
         state.error = None
-        print(f"Rebuilt in {time.perf_counter() - started:.1f} s: {report.pages} pages")
-        for warning in report.warnings:
+        print(f"Rebuilt in {time.perf_counter() - started:.1f} s: {what}")
+        for warning in warnings:
             print(f"  warning: {warning}")
     except BuildError as exc:
         state.error = exc.report()
@@ -137,7 +148,8 @@ def preview(project: Path, port: int = 8000, years=None, poll: float = 0.5) -> N
             time.sleep(poll)
             now = snapshot(project)
             if now != seen:
+                changed = tuple(sorted(path for path in set(now) | set(seen) if now.get(path) != seen.get(path)))
                 seen = now
-                rebuild(project, site, state, years)
+                rebuild(project, site, state, years, changed)
     finally:
         server.shutdown()

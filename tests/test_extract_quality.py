@@ -30,13 +30,15 @@ def edit_episodes(source: Path, row: int, column: str, value: str) -> None:
 
 def test_the_report_lists_each_treatment_with_its_rows():
     report = read_903(FIXTURE).report
-    assert report.count("duplicate-episode") == 1  # C010's first episode twice
+    assert report.count("identical-rows") == 1  # C010's first episode twice
     assert report.count("episodes-out-of-order") == 1  # C010's rows
-    assert report.count("open-episode-with-reason") == 1  # C010 open with E4A
-    assert report.count("overlapping-episodes") == 1  # C012's K2 ends after the U4 starts
+    assert report.count("148") == 1  # C010 open with E4A (rule 148: DEC and REC both or neither)
+    assert report.count("501") == 2  # C012's K2 ends after the U4 starts; C010's repeated row
     assert report.count("dob-missing") == 1  # C013, filled from the UASC file
-    assert report.count("code-from-another-year") == 2  # C006 H5 in 2025-26; C014 SEX 1 in 2025-26
+    assert report.count("146") == 1  # C006 H5 in 2025-26
+    assert report.count("101") == 1  # C014 SEX 1 in 2025-26
     text = str(report)
+    assert "Rule 148: the end date (DEC) and the reason ceased (REC) are not both filled" in text
     assert "2025-26/episodes.csv row 17 (REC='E4A')" in text
     assert "2025-26/episodes.csv row 13 (PLACE='H5')" in text
 
@@ -110,13 +112,27 @@ def test_multi_year_files_with_a_year_column(tmp_path):
         assert path.read_bytes() == (tmp_path / "b" / "2026" / path.name).read_bytes(), path.name
 
 
-def test_a_file_without_a_year_is_refused_with_a_hint(tmp_path):
+def test_files_without_a_year_in_their_names_take_it_from_the_episode_dates(tmp_path):
     source = tmp_path / "loose"
     source.mkdir()
-    shutil.copy(YEAR / "episodes.csv", source / "episodes.csv")
+    for name in ("header", "episodes", "uasc", "oc3"):
+        shutil.copy(YEAR / f"{name}.csv", source / f"{name}.csv")
+    history = read_903(source)
+    assert history.years == [2026]
+    assert "episodes.csv: episodes, 2025-26 (the year ending 31 March 2026) from its dates" in str(history.report)
+    assert "header.csv: header, 2025-26 (the year ending 31 March 2026) from the episodes file beside it" in str(
+        history.report)
+
+
+def test_a_header_with_no_year_and_no_episodes_beside_it_is_refused_with_a_hint(tmp_path):
+    source = tmp_path / "loose"
+    (source / "a").mkdir(parents=True)
+    (source / "2025-26").mkdir()
+    shutil.copy(YEAR / "header.csv", source / "a" / "header.csv")
+    shutil.copy(YEAR / "episodes.csv", source / "2025-26" / "episodes.csv")
     with pytest.raises(BuildError) as caught:
         read_903(source)
-    assert "cannot tell which collection year" in str(caught.value)
+    assert "a/header.csv: cannot tell which collection year the file is" in str(caught.value)
     assert "2017-18" in str(caught.value)
 
 

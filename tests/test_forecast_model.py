@@ -269,17 +269,22 @@ def test_without_a_setting_the_window_that_forecast_earlier_years_best_is_used()
     assert R.choose_window(world(years=range(2027, 2031)), 2030) == (3, "default")
 
 
-def test_drift_is_the_spread_of_the_yearly_change_of_the_rates():
-    def flows(entered, left, stayed=100):
+def test_drift_is_the_spread_of_the_yearly_change_of_the_rates_beyond_chance():
+    def flows(entered, left, stayed=1000):
         return pd.DataFrame([("entered", "age_10_to_15", "fostering", "age_10_to_15", entered),
                              ("fostering", "age_10_to_15", "left", "age_10_to_15", left),
                              ("fostering", "age_10_to_15", "fostering", "age_10_to_15", stayed - left)],
                             columns=["from_state", "age_band_start", "to_state", "age_band_end", "children"])
     population = {(y, b): 1000.0 for y in (2024, 2025, 2026) for b in BANDS}
-    entries, leaving = M.drift_from_history({2024: flows(20, 10), 2025: flows(22, 10), 2026: flows(20, 10)},
+    # 400, 440, 400 entries: +9.5% then -9.5%, of which chance explains 1/400 + 1/440 of the square
+    entries, leaving = M.drift_from_history({2024: flows(400, 100), 2025: flows(440, 100), 2026: flows(400, 100)},
                                             population)
-    assert entries == pytest.approx(np.log(22 / 20), rel=1e-9)   # +9.5% then -9.5%
+    step = np.log(440 / 400)
+    assert entries == pytest.approx(np.sqrt(step ** 2 - 1 / 400 - 1 / 440), rel=1e-9)  # about 0.066
     assert leaving == 0.0
+    # small counts: the same changes are what chance gives, so no drift
+    small, _ = M.drift_from_history({2024: flows(20, 10), 2025: flows(22, 10), 2026: flows(20, 10)}, population)
+    assert small == 0.0
 
 
 def test_the_range_allows_for_a_change_of_trend():

@@ -16,11 +16,13 @@ import pytest
 from conftest import PROJECT_DIR
 
 YEARS = (2024, 2025, 2026)
-EDITIONS = ("", "provider/")
+#: The public edition (site/) and the internal one (site-internal/ beside it).
+EDITIONS = ("public", "internal")
 
 
 def csv(site: Path, edition: str, year: int, name: str) -> pd.DataFrame:
-    return pd.read_csv(site / f"{edition}{year}" / "downloads" / f"{name}.csv", dtype=str, keep_default_na=False)
+    root = site if edition == "public" else site.with_name(site.name + "-internal")
+    return pd.read_csv(root / str(year) / "downloads" / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
 def page_text(site: Path, path: str) -> str:
@@ -45,7 +47,7 @@ def test_each_statements_forecast_is_the_later_backtests_row(example_site, editi
 
 
 def test_the_forecast_page_sets_no_change_and_the_trend_beside_the_model(example_site):
-    errors = csv(example_site, "", 2026, "backtest_errors")
+    errors = csv(example_site, "public", 2026, "backtest_errors")
     methods = set(errors["Method"])
     assert {"Transition model", "No change (last count carried forward) (for comparison)",
             "Trend and population (for comparison)"} <= methods
@@ -56,7 +58,8 @@ def test_the_forecast_page_sets_no_change_and_the_trend_beside_the_model(example
     assert list(still["Forecasts"]) == list(model["Forecasts"])
     text = page_text(example_site, "2026/sufficiency/forecast/index.html")
     assert re.search(r"Assuming no change was out by \d+\.\d% one year ahead", text)
-    assert "No change (last year's count) one year ahead" in csv(example_site, "", 2026, "backtest")["Series"].values
+    series = csv(example_site, "public", 2026, "backtest")["Series"].values
+    assert "No change (last year's count) one year ahead" in series
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

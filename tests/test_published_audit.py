@@ -26,6 +26,7 @@ from generator.audit_published import audit_edition, edition_folders, year_folde
 THRESHOLD = 5
 STATEMENT_YEARS = yaml.safe_load((PROJECT_DIR / "authority.yml").read_text(encoding="utf-8"))["statement_years"]
 POPULATION = PROJECT_DIR / "data" / "reference" / "population.csv"
+CONTENT = PROJECT_DIR / "content"
 
 #: Families of sources behind the leaks issue 9 lists. Before their fixes the audit found, in every year
 #: and both editions, placement types pinned exactly by backtest_table's actuals (2026: residential schools
@@ -52,7 +53,7 @@ def _editions(site: Path) -> dict[str, Path]:
 def example_audits(example_site) -> dict:
     editions = _editions(example_site)
     assert len(editions) == 2, f"expected two editions (public and internal), found {sorted(editions)}"
-    return {name: audit_edition(folder, POPULATION, THRESHOLD) for name, folder in editions.items()}
+    return {name: audit_edition(folder, POPULATION, THRESHOLD, content=CONTENT) for name, folder in editions.items()}
 
 
 def _listing(findings) -> str:
@@ -71,6 +72,19 @@ def test_the_audit_reads_every_year_and_every_table(example_audits):
         assert audit.reading.unread_summaries == [], f"{name}: chart summaries the audit cannot read"
         for year in STATEMENT_YEARS:
             assert len(audit.withheld_in_year(year)) > 20, f"{name} {year}: hardly any withheld figure was read"
+
+
+def test_the_audit_reads_every_sentence_with_a_figure(example_audits):
+    """Each paragraph, list item and heading with a placeholder is lined up with its page (restricted ones
+    only in the internal edition), and each figure in it is read."""
+    restricted = {}
+    for name, audit in example_audits.items():
+        prose = audit.reading.prose
+        assert prose.unmatched == [], f"{name}: sentences the audit could not line up with their source"
+        assert prose.unread == [], f"{name}: figures in sentences the audit could not read"
+        assert prose.figures > 300, f"{name}: only {prose.figures} figures read from sentences"
+        restricted[name] = prose.restricted_absent
+    assert sorted(restricted.values())[0] == 0 and sorted(restricted.values())[1] > 0, restricted
 
 
 def test_the_published_figures_agree_with_each_other(example_audits):
@@ -221,7 +235,8 @@ def bromley_audits(tmp_path_factory) -> dict:
                 writer.writerow([placement_type, band, count, count, weeks])
     site = project / "site"
     build(project, site, years=[2026], jobs=1)
-    return {name: audit_edition(folder, POPULATION, THRESHOLD) for name, folder in _editions(site).items()}
+    return {name: audit_edition(folder, POPULATION, THRESHOLD, content=project / "content")
+            for name, folder in _editions(site).items()}
 
 
 def _placement_cells(audit):

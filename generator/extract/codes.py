@@ -5,20 +5,31 @@ withdrawn, the collection years (ending 31 March) it is valid in are recorded,
 so a code used outside its years is *reported* (and still mapped: its meaning
 is not in doubt) rather than silently accepted.
 
-* PLACE ``K3`` (supported accommodation registered with Ofsted) from 2024-25
-  (year 2025). ``H5`` (semi-independent living not subject to children's homes
-  regulations) and ``P2`` (independent living) are withdrawn from 2025-26 (year
-  2026), when ``Z1`` (other placements) is split into ``Z11`` to ``Z14``.
-* SEX ``1``/``2`` until 2023-24; ``M``/``F``/``U`` from 2024-25 (year 2025).
+Checked against the code lists of the DfE's validator (csc-validator-be-903,
+data-to-insight, the rules of 2022-23 to 2025-26: 101, 103, 131-133, 143-146,
+149, 178, 213, 526), rule by rule:
 
-Not verified against the 2025-26 guidance: the names of the codes that replace Z1
-(taken as ``Z11`` to ``Z14``, all "other placements"). A code not listed here stops
-the extract with its file, row and value, so a wrong guess cannot pass silently;
-this module is the one place to add it.
-
-Chosen where the contract's comments and the 903 guidance differ: temporary
-placements (T0-T4) and Z1 are "other placements"; REC E5/E6 are independent
-living, E7 adult social care, E9 and E14 custody or remand (as the 903 defines them).
+* PLACE (146): ``K3`` from 2024-25 (year 2025); ``H5``, ``P2`` and ``Z1`` until
+  2024-25, replaced from 2025-26 (year 2026) by ``Z11`` to ``Z14`` (all "other
+  placements" here). Agrees with the validator.
+* PLACE_PROVIDER (178, 213, 526): PR0-PR5; left blank for temporary placements
+  (T0-T4) and other placements (Z1, Z11-Z14), required for every other placement.
+* SEX (101): ``1``/``2`` until 2023-24; ``M``/``F``/``U`` from 2024-25. ``0`` and
+  ``9`` are in no year's list (kept, as not known, and reported).
+* REC (149): the validator lists no ``E43``/``E44`` (special guardianship codes
+  replaced by E45-E48): kept, mapped by their meaning, and reported.
+* OC3 ACTIV (132): corrected. The list is F1/P1 (higher education), F2/P2 (other
+  education), F4/P4 (apprenticeship), F5/P5 (training or employment), G4-G6 (not
+  in education, employment or training) and 0 (not known). Earlier versions of
+  this module took ``F3``/``P3`` as the training-or-employment codes and missed
+  F4/P4/F5/P5: young people in apprenticeships, training or employment were
+  counted as not in EET. F3/P3 (older files) are counted by their former meaning
+  and reported.
+* OC3 ACCOM (133): corrected from "any letter then 1 or 2" to the validator's
+  list: S (no fixed abode) and X (custody) have only the unsuitable code 2;
+  anything else (``01``, ``S1``, ``X1``) is invalid, counted as not known
+  (never suitable) and reported.
+* IN_TOUCH (131), LS (144), CIN (145), RNE (143), ETHNIC (103): agree.
 """
 from __future__ import annotations
 
@@ -51,6 +62,9 @@ PLACE_YEARS = {
     "Z1": (None, 2025),
     **{c: (2026, None) for c in ("Z11", "Z12", "Z13", "Z14")},
 }
+
+#: Placements for which no PLACE_PROVIDER is recorded (rules 178, 213, 526).
+NO_PROVIDER_PLACES = frozenset({"T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"})
 
 #: PLACE_PROVIDER -> contract.PROVIDERS code.
 PROVIDER = {
@@ -115,6 +129,10 @@ REASON_CEASED = {
     "E16": "other",  # moved abroad
 }
 CONTINUES = "X1"
+#: REC codes missing from the validator's list (rule 149): older special guardianship codes.
+REC_NOT_IN_LIST = frozenset({"E43", "E44"})
+#: Reasons that end care at 18 or by death and so admit no later episode (rule 437).
+FINAL_REASONS = frozenset({"E2", "E15"})
 
 #: RNE: reason for new episode.
 RNE_CODES = {
@@ -130,7 +148,7 @@ RNE_CODES = {
 SEX = {"1": "male", "2": "female", "M": "male", "F": "female", "U": "not_known",
        "0": "not_known", "9": "not_known"}
 SEX_YEARS = {"1": (None, 2024), "2": (None, 2024), "M": (2025, None), "F": (2025, None),
-             "U": (2025, None)}
+             "U": (2025, None), "0": (0, -1), "9": (0, -1)}
 
 #: ETHNIC -> contract.ETHNICITY (the DfE's groups; Chinese is with "other", as in the 903 list).
 ETHNICITY = {
@@ -142,14 +160,23 @@ ETHNICITY = {
     **{c: "not_known" for c in ("REFU", "NOBT")},
 }
 
-#: OC3 IN_TOUCH: YES is in touch; the rest are not (NO, REFU, NREQ no longer
-#: requires services, RHOM returned home, DIED).
+#: OC3 IN_TOUCH (rule 131): YES is in touch; the rest are not (NO, REFU, NREQ no
+#: longer requires services, RHOM returned home, DIED).
 IN_TOUCH_CODES = frozenset({"YES", "NO", "DIED", "REFU", "NREQ", "RHOM"})
-#: OC3 ACTIV: full-time (F) or part-time (P) higher education (1), other
-#: education (2), training or employment (3); G4-G6 not in EET; 0 not known.
-EET_ACTIVITIES = frozenset({"F1", "F2", "F3", "P1", "P2", "P3"})
+#: IN_TOUCH values after which activity and accommodation must be 0 (rule 344).
+IN_TOUCH_NOT_APPLICABLE = frozenset({"DIED", "RHOM"})
+#: OC3 ACTIV (rule 132): full-time (F) or part-time (P) higher education (1), other
+#: education (2), apprenticeship (4), training or employment (5); G4-G6 not in
+#: EET; 0 not known.
+EET_ACTIVITIES = frozenset({"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"})
 ACTIV_CODES = EET_ACTIVITIES | {"G4", "G5", "G6", "0"}
-#: OC3 ACCOM: a letter (type) and 1 (suitable) or 2 (not suitable); 0 not known.
+#: Older activity codes, not in the validator's list: training or employment (F3/P3),
+#: counted as EET by that meaning and reported.
+EET_FORMER = frozenset({"F3", "P3"})
+#: OC3 ACCOM (rule 133): a letter for the type and 1 (suitable) or 2 (not suitable);
+#: S (no fixed abode) and X (custody) are never suitable; 0 not known.
+ACCOM_CODES = frozenset({f"{t}{s}" for t in "BCDEGHKRTUVWYZ" for s in "12"} | {"S2", "X2", "0"})
+SUITABLE_ACCOMMODATION = frozenset(c for c in ACCOM_CODES if c.endswith("1"))
 
 
 def valid_in(code: str, year: int, years: dict[str, tuple[int | None, int | None]]) -> bool:

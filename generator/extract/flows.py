@@ -18,12 +18,13 @@ age_16_and_over).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import contract
 from ..stats.children import PLACEMENT_GROUPS
 from .history import CaseHistory
-from .measures import age_band, age_on, in_year, open_on, year_bounds
+from .measures import age_band, age_on, current, year_bounds, year_episodes
 
 #: contract.PLACEMENT_TYPES code -> forecast placement group.
 GROUP_OF_TYPE = {t: g for g, types in PLACEMENT_GROUPS.items() for t in types}
@@ -37,19 +38,19 @@ def _ages(dob: pd.Series, days: pd.Series) -> pd.Series:
 
 
 def snapshot(history: CaseHistory, year: int) -> pd.DataFrame:
-    """Children looked after at 31 March ``year``: child, placement_group, age_band.
+    """Children looked after at 31 March ``year``: child, cid, placement_group, age_band.
 
     The return of ``year`` decides who counts (as ``looked_after_at_31_march``);
     for a year before the first return read, the next year's return is used.
     """
     _, end = year_bounds(year)
     source = year if year in history.years else min(y for y in history.years if y > year)
-    ep = open_on(history.in_return(source), end)
-    ep = ep[~ep["short_break"]].drop_duplicates("child", keep="last")
-    dob = ep["child"].map(history.children["dob"])
+    ep = current(history, source, end)
+    dob = pd.Series(history.child_values("dob", ep))
     return pd.DataFrame({
         "child": ep["child"].to_numpy(),
-        "placement_group": ep["placement_type"].map(GROUP_OF_TYPE).fillna("other").to_numpy(),
+        "cid": ep["cid"].to_numpy(),
+        "placement_group": ep["placement_type"].astype(object).map(GROUP_OF_TYPE).fillna("other").to_numpy(),
         "age_band": age_band(age_on(dob, end)).to_numpy(),
     })
 
@@ -74,27 +75,45 @@ def flows(history: CaseHistory, year: int, end_snapshot: pd.DataFrame | None = N
     start_day, end_day = year_bounds(year)
     before = snapshot(history, year - 1)
     after = end_snapshot if end_snapshot is not None else snapshot(history, year)
-    ep = in_year(history.in_return(year), year)
+    ep = year_episodes(history, year)
     ep = ep[~ep["short_break"]]
-    first_day = ep["decom"].where(ep["decom"] > start_day, start_day).groupby(ep["child"]).min()
-    last_day = ep["dec"].where(ep["dec"].notna() & (ep["dec"] <= end_day), end_day).groupby(ep["child"]).max()
-    children = pd.Index(before["child"]).union(pd.Index(after["child"])).union(first_day.index)
-    frame = pd.DataFrame(index=children)
-    frame["dob"] = history.children["dob"].reindex(children)
-    b, a = before.set_index("child"), after.set_index("child")
-    frame["from_state"] = b["placement_group"].reindex(children).fillna("entered")
-    frame["to_state"] = a["placement_group"].reindex(children).fillna("left")
-    entered_day = first_day.reindex(children).fillna(start_day)
-    left_day = last_day.reindex(children).fillna(start_day)
-    frame["age_band_start"] = b["age_band"].reindex(children)
-    frame["age_band_end"] = a["age_band"].reindex(children)
-    need = frame["age_band_start"].isna()
-    frame.loc[need, "age_band_start"] = age_band(_ages(frame.loc[need, "dob"], entered_day[need]))
-    need = frame["age_band_end"].isna()
-    frame.loc[need, "age_band_end"] = age_band(_ages(frame.loc[need, "dob"], left_day[need]))
-    keys = ["from_state", "age_band_start", "to_state", "age_band_end"]
-    out = frame.groupby(keys).size().rename("children").reset_index()
-    return out[out["children"] > 0].reset_index(drop=True)
+    cid = ep["cid"].to_numpy()
+    first_day = ep["decom"].where(ep["decom"] > start_day, start_day).groupby(cid).min()
+    last_day = ep["dec"].where(ep["dec"].notna() & (ep["dec"] <= end_day), end_day).groupby(cid).max()
+    kids = np.union1d(np.union1d(before["cid"].to_numpy(), after["cid"].to_numpy()), first_day.index.to_numpy())
+    states = sorted({*contract.FORECAST_GROUPS, "other", "entered", "left"})
+    bands = sorted({*contract.AGE_BANDS, "nan"})
+    state_code = {s: i for i, s in enumerate(states)}
+    band_code = {b: i for i, b in enumerate(bands)}
+    n = len(history.children)
+    from_state = np.full(n, state_code["entered"])
+    to_state = np.full(n, state_code["left"])
+    band_start = np.full(n, -1)
+    band_end = np.full(n, -1)
+    from_state[before["cid"].to_numpy()] = before["placement_group"].map(state_code).to_numpy()
+    band_start[before["cid"].to_numpy()] = before["age_band"].map(band_code).to_numpy()
+    to_state[after["cid"].to_numpy()] = after["placement_group"].map(state_code).to_numpy()
+    band_end[after["cid"].to_numpy()] = after["age_band"].map(band_code).to_numpy()
+    dob = history.children["dob"].to_numpy()
+    need = kids[band_start[kids] < 0]
+    entered_day = first_day.reindex(need).fillna(start_day)
+    band_start[need] = age_band(_ages(pd.Series(dob[need]), pd.Series(entered_day.to_numpy()))).map(
+        band_code).to_numpy()
+    need = kids[band_end[kids] < 0]
+    left_day = last_day.reindex(need).fillna(start_day)
+    band_end[need] = age_band(_ages(pd.Series(dob[need]), pd.Series(left_day.to_numpy()))).map(band_code).to_numpy()
+    ns, nb = len(states), len(bands)
+    key = ((from_state[kids] * nb + band_start[kids]) * ns + to_state[kids]) * nb + band_end[kids]
+    counts = np.bincount(key, minlength=ns * nb * ns * nb)
+    found = np.flatnonzero(counts)  # in the order of the text keys, as sorted by a groupby on them
+    ae, rest = found % nb, found // nb
+    ts, rest = rest % ns, rest // ns
+    ab, fs = rest % nb, rest // nb
+    return pd.DataFrame({"from_state": np.array(states, dtype=object)[fs],
+                         "age_band_start": np.array(bands, dtype=object)[ab],
+                         "to_state": np.array(states, dtype=object)[ts],
+                         "age_band_end": np.array(bands, dtype=object)[ae],
+                         "children": counts[found]})
 
 
 def forecast_tables(history: CaseHistory, year: int) -> dict[str, pd.DataFrame]:

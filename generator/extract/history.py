@@ -1,24 +1,36 @@
-"""``read_903``: the 903 returns of every year, merged into one case history.
+"""``read_903``: the 903 returns of every year, as each year's figures see them.
 
 This is the reusable reader: the extract's measures use it, and so can a
 forecasting module estimating transition rates (starts, moves between
 placement types, ceasings) from the same episodes.
 
-``CaseHistory.episodes`` holds one row per episode, across every return read,
-sorted by child and start date, after the treatments below. Its columns:
+The returns are checked against the DfE validator's rules (``rules.py``), each
+year's return on its own; the figures of a year come from that year's return and
+the ones before it (``views.py``); a child's episodes are worked through once per
+view (``episodes.py``), with only the repairs the return itself implies; the
+quality report lists every departure by rule, with what each repair changed in the
+published figures (``effects.py``).
+
+``CaseHistory.episodes`` holds one row per episode and view, sorted by sequence
+(``sid``) and start date. ``in_return(year)`` gives the rows a year's figures use.
+Its columns:
 
 ========================  ================================================================
-``child``                 the CHILD identifier as text
+``child``, ``cid``        the CHILD identifier (categorical); the child's number (row of ``children``)
+``sid``, ``view``         sequence number; -1 if the row serves every year the child is counted
+                          in, else the one year (a child whose returns disagree has one copy a year)
 ``decom``, ``dec``        start and end dates (``dec`` missing while open)
+``day_end``               end of the episode's own days (the next episode's start where they overlap)
 ``rne ls cin place``      903 codes, upper case, pandas categoricals (``place_provider``, ``rec`` likewise)
 ``place_provider rec``
-``home_post pl_post urn``  as recorded (categoricals)
-``year``                  the latest return (year ending 31 March) the episode came from
+``home_post pl_post urn``  as recorded (text)
+``year``                  the return (year ending 31 March) the episode came from
 ``placement_type``        contract.PLACEMENT_TYPES code of ``place``
 ``provider``              contract.PROVIDERS code of ``place_provider``
 ``legal_status``          contract.LEGAL_STATUS code of ``ls`` (``short_breaks`` for V3/V4)
 ``short_break``           LS is V3 or V4 (an agreed series of short breaks)
-``new_period``            the episode starts a period of care (a start)
+``new_period``            the episode begins a period of care (no earlier episode covers its start)
+``start``                 ... and that is a start (not the first episode of a history read mid-period)
 ``period``, ``period_start``  the period of care it belongs to and when that began
 ``ceased``, ``reason_ceased``  the episode ends its period of care; contract.REASONS_CEASED code
 ``placement``             placement number (a new one at each start and each RNE that changes placement)
@@ -28,13 +40,11 @@ sorted by child and start date, after the treatments below. Its columns:
 
 ``CaseHistory.children`` has one row per child (index ``child``): ``dob``, ``sex``,
 ``ethnicity`` (contract codes), from the latest return that has them.
-``returns`` lists which children each year's return holds (``child``, ``year``);
-``uasc`` (``child``, ``year``, ``duc``) and ``oc3`` (``child``, ``year``, ``dob``,
-``in_touch``, ``activ``, ``accom``) are the year's rows.
+``members`` says which children each year counts; ``uasc`` (``child``, ``year``,
+``duc``) and ``oc3`` (``child``, ``year``, ``dob``, ``in_touch``, ``activ``,
+``accom``) are the year's rows.
 
-Years are years ending 31 March. A child counts in a year only if that year's
-return holds them (header or episodes): an episode left open in one return for
-a child missing from the next is not carried into the later year.
+Years are years ending 31 March, taken from the dates in the episodes files.
 """
 from __future__ import annotations
 
@@ -45,10 +55,12 @@ import numpy as np
 import pandas as pd
 
 from ..problems import BuildError, Problem
-from . import codes as C
+from . import codes as C, rules as R
 from .dates import parse_dates
+from .episodes import derive
 from .quality import QualityReport, examples
 from .read import read_tables
+from .views import build_views
 
 
 @dataclass(frozen=True)
@@ -81,388 +93,351 @@ DFE_RULE = PlacementRule()
 class CaseHistory:
     episodes: pd.DataFrame
     children: pd.DataFrame
-    returns: pd.DataFrame
+    members: dict[int, np.ndarray]
     uasc: pd.DataFrame
     oc3: pd.DataFrame
     years: list[int]
     report: QualityReport = field(default_factory=QualityReport)
     rule: PlacementRule = DFE_RULE
+    #: Days an earlier episode covers again after an overlapping later one ended: row, start, end.
+    resumed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"row": pd.Series(dtype=np.int64), "start": pd.Series(dtype="datetime64[ns]"),
+         "end": pd.Series(dtype="datetime64[ns]")}))
 
     _cache: dict = field(default_factory=dict, repr=False)
 
     def in_return(self, year: int) -> pd.DataFrame:
-        """Episodes of the children that ``year``'s return holds."""
+        """The episodes ``year``'s figures use: the year's view of the children it counts."""
         if year not in self._cache:
-            kids = self.returns.loc[self.returns["year"] == year, "child"]
-            cids = self.children.index.get_indexer(kids)
-            member = np.zeros(len(self.children), dtype=bool)
-            member[cids[cids >= 0]] = True
-            self._cache[year] = self.episodes[member[self.episodes["cid"].to_numpy()]]
+            member = self.members.get(year)
+            if member is None:
+                member = np.zeros(len(self.children), dtype=bool)
+            view = self.episodes["view"].to_numpy()
+            cid = self.episodes["cid"].to_numpy()
+            self._cache[year] = self.episodes[((view == -1) & member[cid]) | (view == year)]
         return self._cache[year]
+
+    def until(self, year: int) -> pd.DataFrame:
+        """Every episode known by the end of ``year`` (any view up to it)."""
+        view = self.episodes["view"].to_numpy()
+        return self.episodes[(view == -1) | (view <= year)]
 
     def child_values(self, column: str, episodes: pd.DataFrame) -> np.ndarray:
         """``children[column]`` for each row of ``episodes`` (by position, no index lookups)."""
         return self.children[column].to_numpy()[episodes["cid"].to_numpy()]
 
 
-def _fail(frame: pd.DataFrame, mask: pd.Series, code: str, message: str, column: str,
+def _fail(frame: pd.DataFrame, mask, code: str, message: str, column: str,
           expected: str | None = None, hint: str | None = None, limit: int = 20) -> list[Problem]:
-    rows = frame.loc[mask[mask].index[:limit]]
-    return [Problem(code, message, file=f, row=int(r), column=column, value=v, expected=expected, hint=hint)
+    rows = frame.loc[frame.index[np.asarray(mask, dtype=bool)][:limit]]
+    return [Problem(code, message, file=f, row=int(r), column=column,
+                    value=None if column in ("CHILD", "DOB") else v, expected=expected, hint=hint)
             for f, r, v in rows[["_file", "_row", column]].itertuples(index=False)]
 
 
+def _by_year(frame: pd.DataFrame, mask: np.ndarray) -> dict[int, int]:
+    years, counts = np.unique(frame["_year"].to_numpy()[mask], return_counts=True)
+    return {int(y): int(c) for y, c in zip(years, counts)}
 
 
-def _out_of_year(frame, column, years, report, what):
-    sub = frame[frame[column].isin(list(years))]
-    values, y = sub[column].astype(object), sub["_year"]
-    first = values.map({k: v[0] for k, v in years.items()}).astype(float)
-    last = values.map({k: v[1] for k, v in years.items()}).astype(float)
-    mask = pd.Series(False, index=frame.index)
-    mask[sub.index] = (y < first.fillna(-np.inf)) | (y > last.fillna(np.inf))
-    report.add("code-from-another-year", f"{what} codes not in that year's code list",
-               int(mask.sum()), "Kept and mapped by their meaning (the code's group is not in doubt).",
-               examples(frame[mask], column))
+def report_rule(report: QualityReport, code: str, frame: pd.DataFrame, mask: np.ndarray, effects=None,
+                treatment: str | None = None):
+    """Add rule ``code``'s failures (``mask`` over ``frame``'s rows) to the report."""
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return None
+    rule = R.RULES[code]
+    number = None if "-" in code and not code[0].isdigit() else code
+    return report.add(code, rule.message, int(mask.sum()), treatment or rule.treatment,
+                      examples(frame[mask], rule.column if rule.column in frame else "_row"),
+                      rule=number, by_year=_by_year(frame, mask), effects=effects, note=rule.effect)
 
 
-def _cat(series: pd.Series) -> pd.Categorical:
-    """As a categorical, categories in order of appearance (sorting many distinct texts is slow)."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.array
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
-
-
-def _obj(series: pd.Series) -> pd.Series:
-    return pd.Series(series.to_numpy(dtype=object), dtype=object)
-
-
-def _episodes(raw: pd.DataFrame, report: QualityReport, rule: PlacementRule) -> pd.DataFrame:
+def _stop_on_bad_episodes(ep: pd.DataFrame, masks: dict) -> None:
     problems: list[Problem] = []
-    ep = raw  # the stacked files, not used again: adding columns in place saves a copy
-    for column, values in (("REC", [C.CONTINUES, "E8"]), ("PLACE_PROVIDER", ["PR0"])):
-        codes = ep[column] if isinstance(ep[column].dtype, pd.CategoricalDtype) else ep[column].astype("category")
-        ep[column] = codes.cat.add_categories([v for v in values if v not in codes.cat.categories])
-    problems += _fail(ep, ep["CHILD"].isna(), "missing-child", "episode without a CHILD identifier", "CHILD")
-    ep["decom"], bad = parse_dates(ep["DECOM"])
-    problems += _fail(ep, bad | ep["decom"].isna(), "bad-date", "episode start date missing or not a date",
-                      "DECOM", expected="dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd")
-    ep["dec"], bad = parse_dates(ep["DEC"])
-    problems += _fail(ep, bad, "bad-date", "episode end date is not a date", "DEC",
+    problems += _fail(ep, ep["CHILD"].isna().to_numpy(), "missing-child", "episode without a CHILD identifier",
+                      "CHILD")
+    problems += _fail(ep, (ep["_bad_decom"] | ep["decom"].isna()).to_numpy(), "bad-date",
+                      "rule 141: episode start date missing or not a date", "DECOM",
+                      expected="dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd")
+    problems += _fail(ep, ep["_bad_dec"].to_numpy(), "bad-date", "rule 147: episode end date is not a date", "DEC",
                       expected="dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd, or blank while open")
-    problems += _fail(ep, ep["dec"] < ep["decom"], "end-before-start", "episode ends before it starts",
-                      "DEC", hint="check DECOM and DEC on this row")
-    problems += _fail(ep, ~ep["PLACE"].isin(C.PLACEMENT_TYPE), "unknown-code", "unknown placement type",
-                      "PLACE", expected="a 903 PLACE code (U1-U6, A3-A6, K1-K3, H5, P1-P3, R1-R5, S1, T0-T4, Z1)")
-    problems += _fail(ep, ~ep["LS"].isin(C.LEGAL_STATUS), "unknown-code", "unknown legal status", "LS",
+    problems += _fail(ep, masks["356"], "end-before-start", "rule 356: episode ends before it starts", "DEC",
+                      hint="check DECOM and DEC on this row")
+    problems += _fail(ep, ~ep["PLACE"].isin(list(C.PLACEMENT_TYPE)).to_numpy(), "unknown-code",
+                      "rule 146: unknown placement type", "PLACE",
+                      expected="a 903 PLACE code (U1-U6, A3-A6, K1-K3, H5, P1-P3, R1-R5, S1, T0-T4, Z1, Z11-Z14)")
+    problems += _fail(ep, ~ep["LS"].isin(list(C.LEGAL_STATUS)).to_numpy(), "unknown-code",
+                      "rule 144: unknown legal status", "LS",
                       expected="a 903 LS code (C1, C2, D1, E1, J1-J3, L1-L3, V2-V4)")
-    problems += _fail(ep, ~ep["RNE"].isin(C.RNE_CODES), "unknown-code", "unknown reason for new episode",
-                      "RNE", expected="S, L, P, T, U or B")
-    problems += _fail(ep, ep["CIN"].notna() & ~ep["CIN"].isin(C.CATEGORY_OF_NEED), "unknown-code",
-                      "unknown category of need", "CIN", expected="N1 to N8")
-    problems += _fail(ep, ep["REC"].notna() & ~ep["REC"].isin(C.REASON_CEASED) & (ep["REC"] != C.CONTINUES),
-                      "unknown-code", "unknown reason episode ceased", "REC", expected="X1 or a 903 E code")
-    no_provider = ep["PLACE_PROVIDER"].isna()
-    parents = no_provider & (ep["PLACE"] == "P1")
-    report.add("provider-missing-placed-with-parents", "PLACE_PROVIDER blank for placements with parents (P1)",
-               int(parents.sum()), "Counted as PR0 (parents or others with parental responsibility).",
-               examples(ep[parents], "PLACE_PROVIDER"))
-    ep.loc[parents, "PLACE_PROVIDER"] = "PR0"
-    problems += _fail(ep, ~ep["PLACE_PROVIDER"].isin(C.PROVIDER), "unknown-code",
-                      "unknown or missing placement provider", "PLACE_PROVIDER", expected="PR0 to PR5")
+    problems += _fail(ep, ~ep["RNE"].isin(list(C.RNE_CODES)).to_numpy(), "unknown-code",
+                      "rule 143: unknown reason for new episode", "RNE", expected="S, L, P, T, U or B")
+    problems += _fail(ep, masks["145"], "unknown-code", "rule 145: unknown category of need", "CIN",
+                      expected="N1 to N8")
+    unknown_rec = ep["REC"].notna().to_numpy() & ~ep["REC"].isin([*C.REASON_CEASED, C.CONTINUES]).to_numpy()
+    problems += _fail(ep, unknown_rec, "unknown-code", "rule 149: unknown reason episode ceased", "REC",
+                      expected="X1 or a 903 E code")
+    bad_provider = ep["PLACE_PROVIDER"].notna().to_numpy() & ~ep["PLACE_PROVIDER"].isin(list(C.PROVIDER)).to_numpy()
+    problems += _fail(ep, bad_provider, "unknown-code", "rule 178: unknown placement provider", "PLACE_PROVIDER",
+                      expected="PR0 to PR5")
+    needs = masks["526"] & (ep["PLACE"] != "P1").to_numpy() & ~ep["PLACE"].isin(list(C.NO_PROVIDER_PLACES)).to_numpy()
+    problems += _fail(ep, needs, "unknown-code", "rule 526: missing placement provider", "PLACE_PROVIDER",
+                      expected="PR0 to PR5 (blank only for T0-T4, Z1 and Z11-Z14)")
     if problems:
         raise BuildError(problems, stage="extract")
-    _out_of_year(ep, "PLACE", C.PLACE_YEARS, report, "PLACE")
-
-    # Out of order: within a file, a child's later row starting before an earlier one.
-    same_file_child = (ep["CHILD"] == ep["CHILD"].shift()) & (ep["_file"] == ep["_file"].shift())
-    disorder = same_file_child & (ep["decom"] < ep["decom"].shift())
-    report.add("episodes-out-of-order", "episodes listed out of date order for the child", int(disorder.sum()),
-               "Sorted by child and start date (DECOM).", examples(ep[disorder], "DECOM"))
-    ep["cid"] = pd.factorize(ep["CHILD"])[0]
-    order = np.lexsort((ep["_row"].to_numpy(), ep["_year"].to_numpy(), ep["decom"].to_numpy(), ep["cid"].to_numpy()))
-    ep = ep.iloc[order]
-
-    # The same episode (child and start date) twice: in one return, a duplicate;
-    # in several returns, the usual carry-over of an open episode.
-    dup = ep.duplicated(["cid", "decom"], keep="last")
-    within = dup & ep.duplicated(["cid", "decom", "_year"], keep="last")
-    report.add("duplicate-episode", "episodes repeated in the same return (same child and DECOM)",
-               int(within.sum()), "Kept the last row of each.", examples(ep[within], "DECOM"))
-    report.add("episode-in-several-returns", "episodes that appear in more than one year's return",
-               int((dup & ~within).sum()),
-               "Kept the latest return's version (it has the end date if the episode has ended).")
-    ep = ep[~dup].reset_index(drop=True)
-
-    # Open episodes with a reason ceased filled in.
-    open_rec = ep["dec"].isna() & ep["REC"].notna()
-    report.add("open-episode-with-reason", "open episodes (no DEC) with a reason ceased (REC) filled in",
-               int(open_rec.sum()), "Treated as open; REC ignored (an episode cannot cease without an end date).",
-               examples(ep[open_rec], "REC"))
-    ep.loc[open_rec, "REC"] = None
-
-    same_next = ep["cid"].eq(ep["cid"].shift(-1))
-    next_decom = ep["decom"].shift(-1).where(same_next)
-    open_then_later = same_next & ep["dec"].isna()
-    report.add("open-episode-before-later-episode", "open episodes followed by a later episode of the same child",
-               int(open_then_later.sum()), "Closed on the day the next episode starts, as a continuation (X1).",
-               examples(ep[open_then_later], "DECOM"))
-    overlap = same_next & ep["dec"].notna() & (ep["dec"] > next_decom)
-    report.add("overlapping-episodes", "episodes ending after the child's next episode starts",
-               int(overlap.sum()), "End date moved back to the next episode's start; a continuation (X1).",
-               examples(ep[overlap], "DEC"))
-    fix = open_then_later | overlap
-    ep.loc[fix, "dec"] = next_decom[fix]
-    ep.loc[fix, "REC"] = C.CONTINUES
-
-    contiguous = same_next & (ep["dec"] == next_decom)
-    no_rec = ep["dec"].notna() & ep["REC"].isna()
-    report.add("closed-episode-without-reason", "ended episodes with no reason ceased (REC)", int(no_rec.sum()),
-               "A continuation (X1) if the next episode starts that day; otherwise ceased, reason 'other'.",
-               examples(ep[no_rec], "REC"))
-    ep.loc[no_rec & contiguous, "REC"] = C.CONTINUES
-    ep.loc[no_rec & ~contiguous, "REC"] = "E8"
-    x1_gap = ep["dec"].notna() & (ep["REC"] == C.CONTINUES) & ~contiguous
-    report.add("continuation-without-next-episode", "episodes ending X1 with no episode starting that day",
-               int(x1_gap.sum()), "Treated as the end of the period of care, reason 'other'.",
-               examples(ep[x1_gap], "REC"))
-
-    # Periods of care: a new one at the child's first episode, after a gap, or
-    # after an episode that ceased (an E code).
-    same_prev = ep["cid"].eq(ep["cid"].shift())
-    prev_dec, prev_rec = ep["dec"].shift(), ep["REC"].shift()
-    new_period = ~same_prev | (ep["decom"] > prev_dec) | (prev_rec != C.CONTINUES) | x1_gap.shift(fill_value=False)
-    s_inside = ~new_period & (ep["RNE"] == "S")
-    report.add("start-inside-period", "RNE S on an episode that continues care without a break",
-               int(s_inside.sum()), "Counted as a new placement, not a new start.", examples(ep[s_inside], "RNE"))
-    not_s = new_period & (ep["RNE"] != "S")
-    first_year_start = pd.Timestamp(int(ep["_year"].min()) - 1, 4, 1)
-    truncated = not_s & ~same_prev & (ep["decom"] < first_year_start)
-    report.add("history-begins-mid-period",
-               "children whose earliest episode in the files is not a start (RNE not S) and began "
-               "before the first year read", int(truncated.sum()),
-               "The period of care is taken to begin at that episode's DECOM (its true start is "
-               "earlier: long-term stability can only be undercounted).", examples(ep[truncated], "RNE"))
-    not_s &= ~truncated
-    report.add("start-without-rne-s", "episodes starting a period of care whose RNE is not S",
-               int(not_s.sum()), "Counted as a start (the dates show a new period of care).",
-               examples(ep[not_s], "RNE"))
-    cin_missing = new_period & ep["CIN"].isna()
-    if cin_missing.any():
-        raise BuildError(_fail(ep, cin_missing, "missing-code", "category of need missing on a start", "CIN",
-                               expected="N1 to N8"), stage="extract")
-
-    out = pd.DataFrame({
-        "child": pd.Series(ep["CHILD"].to_numpy(), dtype=object),
-        "cid": ep["cid"].to_numpy(),
-        "decom": ep["decom"].to_numpy(), "dec": ep["dec"].to_numpy(),
-        "rne": _cat(ep["RNE"]), "ls": _cat(ep["LS"]), "cin": _cat(ep["CIN"]),
-        "place": _cat(ep["PLACE"]), "place_provider": _cat(ep["PLACE_PROVIDER"]),
-        "rec": _cat(ep["REC"]), "reason_place_change": _obj(ep["REASON_PLACE_CHANGE"]),
-        "home_post": _cat(ep["HOME_POST"]), "pl_post": _cat(ep["PL_POST"]),
-        "urn": _cat(ep["URN"]), "year": ep["_year"].to_numpy(),
-        "_file": _cat(ep["_file"]), "_row": ep["_row"].to_numpy(),
-    })
-    out["placement_type"] = out["place"].map(C.PLACEMENT_TYPE).astype(object)
-    out["provider"] = out["place_provider"].map(C.PROVIDER).astype(object)
-    out["legal_status"] = out["ls"].map(C.LEGAL_STATUS).astype(object)
-    out["short_break"] = out["ls"].isin(C.SHORT_BREAKS)
-    out["new_period"] = new_period.to_numpy()
-    out["period"] = np.cumsum(out["new_period"].to_numpy()) - 1
-    out["period_start"] = out.groupby("period")["decom"].transform("first")
-    last = ~out["cid"].eq(out["cid"].shift(-1)) | out["new_period"].shift(-1, fill_value=True)
-    out["ceased"] = last & out["dec"].notna()
-    out["reason_ceased"] = out["rec"].map(C.REASON_CEASED).astype(object).where(out["ceased"])
-    out.loc[out["ceased"] & out["reason_ceased"].isna(), "reason_ceased"] = "other"
-    new_placement = out["new_period"] | out["rne"].isin(rule.new_placement_rne)
-    out["placement"] = np.cumsum(new_placement.to_numpy()) - 1
-    out["stability_placement"] = _stability_placements(out, rule)
-    out["stability_start"], out["previous_stability_start"] = _stability_starts(out)
-    return out
 
 
-def _carer_key(ep: pd.DataFrame) -> np.ndarray:
-    """A number per carer: the URN where there is one, else PLACE, PL_POST and provider."""
-    urn_code, urns = pd.factorize(ep["urn"], use_na_sentinel=True)
-    real = np.append(~pd.Index(urns, dtype=object).isin(["", "XXXXXXX", "SC999999"]), False)
-    post = pd.factorize(ep["pl_post"], use_na_sentinel=True)[0].astype(np.int64) + 1
-    place = ep["place"].cat.codes.to_numpy().astype(np.int64) + 1
-    provider = ep["place_provider"].cat.codes.to_numpy().astype(np.int64) + 1
-    other = (place * (post.max(initial=0) + 1) + post) * 16 + provider
-    return np.where(real[urn_code], urn_code, -1 - other)
+REPORTED_EPISODE_RULES = ("141", "147", "146", "149", "178", "213", "550", "142", "148", "501", "355", "354",
+                          "385", "ended-before-year", "357", "388", "431", "432", "433", "437", "502", "503", "NoE",
+                          "526")
 
 
-def _stability_placements(ep: pd.DataFrame, rule: PlacementRule) -> np.ndarray:
-    """Placement numbers under ``rule`` (see PlacementRule); -1 for episodes not counted."""
-    temporary = ep["place"].isin(C.TEMPORARY_PLACES)
-    counted = pd.Series(True, index=ep.index)
-    if rule.exclude_temporary:
-        counted &= ~temporary
-    if rule.exclude_short_breaks:
-        counted &= ~ep["short_break"]
-    after_temporary = temporary.shift(fill_value=False) & ep["period"].eq(ep["period"].shift())
-    sub = ep[counted]
-    key = _carer_key(sub)
-    same_period = sub["period"].eq(sub["period"].shift())
-    same_key = np.concatenate([[False], key[1:] == key[:-1]])
-    back_to_same = after_temporary[counted] & same_key & same_period
-    if not rule.exclude_temporary:
-        back_to_same[:] = False
-    new = ~same_period | (sub["rne"].isin(rule.new_placement_rne) & ~back_to_same)
-    ids = np.full(len(ep), -1, dtype=np.int64)
-    ids[counted.to_numpy()] = np.cumsum(new.to_numpy()) - 1
-    return ids
-
-
-def _stability_starts(ep: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Start of each episode's stability placement, and of the one before it in the same period."""
-    ids = ep["stability_placement"].to_numpy()
-    counted = ids >= 0
-    n = ids.max(initial=-1) + 1
-    start = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    period = np.full(n, -1, dtype=np.int64)
-    decom = ep["decom"].to_numpy()[counted]
-    first = np.concatenate([[True], ids[counted][1:] != ids[counted][:-1]])  # ids ascend in row order
-    start[ids[counted][first]] = decom[first]
-    period[ids[counted][first]] = ep["period"].to_numpy()[counted][first]
-    own = np.where(counted, start[ids.clip(min=0)], np.datetime64("NaT"))
-    prev_ok = counted & (ids >= 1)
-    prev_id = (ids - 1).clip(min=0)
-    prev = np.where(prev_ok & (period[prev_id] == ep["period"].to_numpy()), start[prev_id], np.datetime64("NaT"))
-    return own, prev
-
-
-def _children(tables, episodes: pd.DataFrame, report: QualityReport) -> pd.DataFrame:
-    header = tables["header"].copy()
-    header["dob"], bad = parse_dates(header["DOB"])
+def _children(tables, kid_ids: pd.Index, episode_kids: np.ndarray, report: QualityReport) -> pd.DataFrame:
+    """One row per child number: dob, sex, ethnicity."""
+    header = tables["header"]
+    header_dob, bad = parse_dates(header["DOB"])
     if bad.any():
-        raise BuildError(_fail(header, bad, "bad-date", "date of birth is not a date", "DOB",
+        raise BuildError(_fail(header, bad.to_numpy(), "bad-date", "rule 102: date of birth is not a date", "DOB",
                                expected="dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd"), stage="extract")
-    header["SEX"] = header["SEX"].astype(object).fillna("")
-    header["ETHNIC"] = header["ETHNIC"].astype(object).fillna("")
-    header["cid"] = pd.factorize(header["CHILD"])[0]
-    header = header.iloc[np.lexsort((header["_row"].to_numpy(), header["_year"].to_numpy(), header["cid"].to_numpy()))]
-    # Date of birth: latest return that has one, else the UASC or OC3 files.
-    extra = []
-    for kind in ("uasc", "oc3"):
+    order = np.lexsort((header["_row"].to_numpy(), header["_year"].to_numpy(), header["kid"].to_numpy()))
+    h = pd.DataFrame({"kid": header["kid"].to_numpy()[order], "dob": header_dob.to_numpy()[order],
+                      "sex": header["SEX"].astype(object).to_numpy()[order],
+                      "ethnic": header["ETHNIC"].astype(object).to_numpy()[order]})
+    n = len(kid_ids)
+    known = h[h["dob"].notna()]
+    differs = known.drop_duplicates(["kid", "dob"])["kid"].value_counts()
+    report.add("dob-differs-between-returns", "children whose date of birth differs between returns (rule 203)",
+               int((differs > 1).sum()), "Used the date in the latest return.")
+    dob = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    for kind in ("oc3", "uasc"):  # the header's dates win: written last
         t = tables[kind]
         if len(t):
             d, _ = parse_dates(t["DOB"])
-            extra.append(pd.DataFrame({"CHILD": t["CHILD"], "dob": d}))
-    known = header.loc[header["dob"].notna(), ["CHILD", "dob"]]
-    differs = header.loc[header["dob"].notna()].drop_duplicates(["cid", "dob"])["cid"].value_counts()
-    report.add("dob-differs-between-returns", "children whose date of birth differs between returns",
-               int((differs > 1).sum()), "Used the date in the latest return.")
-    dob = pd.concat([*extra, known]).dropna().drop_duplicates("CHILD", keep="last").set_index("CHILD")["dob"]
-    latest = header.drop_duplicates("CHILD", keep="last").set_index("CHILD")
-    missing_dob = header["dob"].isna()
-    filled = missing_dob & header["CHILD"].isin(dob.index)
+            ok = d.notna().to_numpy()
+            dob[t["kid"].to_numpy()[ok]] = d.to_numpy()[ok]
+    dob[known["kid"].to_numpy()] = known["dob"].to_numpy()  # sorted by year: the latest return's wins
+    latest = h.drop_duplicates("kid", keep="last")
+    missing_dob = h["dob"].isna().to_numpy()
+    filled = missing_dob & ~np.isnat(dob[h["kid"].to_numpy()])
     report.add("dob-missing", "header rows with no date of birth", int(missing_dob.sum()),
                f"Taken from another return, the UASC or OC3 file where one has it ({int(filled.sum())} of them); "
-               "a child with episodes and no date of birth anywhere stops the extract.",
-               examples(header[missing_dob], "DOB"))
-    # One row per child in ``cid`` order, so ``children.iloc[cid]`` is the child's row.
-    cid, first = np.unique(episodes["cid"].to_numpy(), return_index=True)
-    assert (cid == np.arange(len(cid))).all()
-    children = pd.DataFrame(index=pd.Index(episodes["child"].to_numpy()[first], name="child", dtype=object))
-    children["dob"] = dob.reindex(children.index)
-    no_header = ~children.index.isin(latest.index)
-    report.add("episodes-without-header", "children with episodes but no header row in any return",
-               int(no_header.sum()), "Sex and ethnicity counted as not known.")
-    sex = latest["SEX"].reindex(children.index).fillna("")
-    ethnic = latest["ETHNIC"].reindex(children.index).fillna("")
-    children["sex"] = sex.map(C.SEX)
-    children["ethnicity"] = ethnic.map(C.ETHNICITY)
-    odd_sex = children["sex"].isna() & ~pd.Series(no_header, index=children.index)
-    report.add("unknown-sex", "children whose SEX is blank or not a 903 code", int(odd_sex.sum()),
-               "Counted as not known.")
-    odd_eth = children["ethnicity"].isna() & ~pd.Series(no_header, index=children.index)
-    report.add("unknown-ethnicity", "children whose ETHNIC is blank or not a 903 code", int(odd_eth.sum()),
-               "Counted as not known (refused or not yet obtained).")
+               "a child with episodes and no date of birth anywhere stops the extract.")
+    sex = np.full(n, "", dtype=object)
+    ethnic = np.full(n, "", dtype=object)
+    sex[latest["kid"].to_numpy()] = pd.Series(latest["sex"]).fillna("").to_numpy()
+    ethnic[latest["kid"].to_numpy()] = pd.Series(latest["ethnic"]).fillna("").to_numpy()
+    in_header = np.zeros(n, dtype=bool)
+    in_header[latest["kid"].to_numpy()] = True
+    children = pd.DataFrame({"dob": dob, "sex": pd.Series(sex).map(C.SEX).to_numpy(),
+                             "ethnicity": pd.Series(ethnic).map(C.ETHNICITY).to_numpy()},
+                            index=pd.Index(kid_ids, name="child", dtype=object))
+    with_episodes = np.zeros(n, dtype=bool)
+    with_episodes[episode_kids] = True
+    report.add("episodes-without-header", "children with episodes but no header row in any return (rule INT03)",
+               int((with_episodes & ~in_header).sum()), "Sex and ethnicity counted as not known.")
     children["sex"] = children["sex"].fillna("not_known")
     children["ethnicity"] = children["ethnicity"].fillna("not_known")
-    _out_of_year(header, "SEX", C.SEX_YEARS, report, "SEX")
-    if children["dob"].isna().any():
-        lost = children.index[children["dob"].isna()]
-        rows = header[header["CHILD"].isin(lost)]
-        problems = _fail(rows, pd.Series(True, index=rows.index), "missing-dob",
+    lost = with_episodes & np.isnat(dob)
+    if lost.any():
+        rows = header[lost[header["kid"].to_numpy()]]
+        problems = _fail(rows, np.ones(len(rows), dtype=bool), "missing-dob",
                          "child has episodes but no date of birth in any file", "DOB",
                          hint="age bands need the date of birth: add it to the header")
         if not problems:
-            first = episodes[episodes["child"].isin(lost)]
-            problems = [Problem("missing-dob", "child has episodes but no header row with a date of birth",
-                                file=f, row=int(r), column="CHILD", value=c)
-                        for f, r, c in first[["_file", "_row", "child"]].head(20).itertuples(index=False)]
+            first = tables["episodes"][lost[tables["episodes"]["kid"].to_numpy()]]
+            problems = _fail(first, np.ones(len(first), dtype=bool), "missing-dob",
+                             "child has episodes but no header row with a date of birth", "CHILD")
         raise BuildError(problems, stage="extract")
-    born_after = episodes["decom"] < children["dob"].to_numpy()[episodes["cid"].to_numpy()]
-    if born_after.any():
-        raise BuildError(_fail(episodes, born_after, "start-before-birth",
-                               "episode starts before the child's date of birth", "decom",
-                               hint="check DECOM here and DOB in the header"), stage="extract")
     return children
 
 
 def read_903(source: Path, rule: PlacementRule = DFE_RULE, report: QualityReport | None = None) -> CaseHistory:
     """Read every SSDA903 return under ``source`` into one ``CaseHistory``.
 
-    Treatments (each counted in ``CaseHistory.report``):
-
-    * episodes out of date order: sorted by child and DECOM;
-    * the same episode (child, DECOM) twice in one return: the last row kept;
-      in several returns: the latest return's version kept;
-    * open episodes (no DEC) with REC filled: REC ignored, the episode stays open;
-    * an open episode followed by a later episode, or an episode ending after the
-      next starts (overlap): ended on the next episode's start, as a continuation (X1);
-    * an ended episode without REC: X1 if the next episode starts that day,
-      otherwise ceased for 'other' reasons; X1 with no next episode that day: ceased, 'other';
-    * RNE disagreeing with the dates (S inside a period, or a new period without S):
-      the dates decide whether care started; RNE decides placement changes;
-    * codes used outside the years their list allows (K3 before 2024-25, H5/P2/Z1
-      after 2024-25, SEX 1/2 after 2023-24 ...): kept and mapped by meaning;
-    * P1 episodes without a PLACE_PROVIDER: PR0;
-    * a missing DOB: taken from another return or the UASC/OC3 files;
-    * SEX or ETHNIC blank or unknown: not known.
+    Each year's return is checked against the DfE validator's rules (``rules.py``) and
+    every failure is listed in ``CaseHistory.report`` by rule, with the treatment
+    and, where the extract changed what the return records, what that changed in
+    the published figures. The treatments, in short: the year's own return decides
+    its figures (``views.py``); overlapping episodes are counted as recorded; an
+    episode left open before a later one is closed when the next begins (rule 142);
+    an ended episode without a reason is a continuation or a ceasing by the dates
+    (rule 148); the same row twice is counted once; dates decide whether care started
+    (rules 357, 431-433); codes of another year's list are counted by their meaning
+    (rules 101, 146, 149); P1 without provider is PR0 (rule 526); a temporary
+    placement takes the provider of the placement before it (rule 383); a missing
+    DOB is taken from another return or the UASC/OC3 files.
 
     Stops with ``BuildError`` (file, row, column, value) on: a missing CHILD; a
     DECOM missing or not a date; a DEC or DOB not a date; DEC before DECOM; an
-    unknown PLACE, LS, RNE, CIN, REC or PLACE_PROVIDER; no CIN on a start; a child
-    with episodes and no DOB anywhere; an episode before the child's birth.
+    unknown PLACE, LS, RNE, CIN, REC or PLACE_PROVIDER; a missing provider other
+    than where the rules allow it; no CIN on a start; a child with episodes and no
+    DOB anywhere; an episode before the child's birth; a folder, file name or year
+    column that disagrees with the dates in the file.
     """
     report = report if report is not None else QualityReport()
     tables, lines = read_tables(Path(source))
     report.files.extend(lines)
-    episodes = _episodes(tables["episodes"], report, rule)
-    children = _children(tables, episodes, report)
-    returns = pd.concat([
-        pd.DataFrame({"child": tables["header"]["CHILD"], "year": tables["header"]["_year"]}),
-        pd.DataFrame({"child": tables["episodes"]["CHILD"], "year": tables["episodes"]["_year"]}),
-    ]).dropna().drop_duplicates().reset_index(drop=True)
-    years = sorted(int(y) for y in tables["episodes"]["_year"].unique())
-    # An episode still open at the end of a later return's year for a child that
-    # return does not hold: not carried forward.
-    last_return = returns.groupby("child")["year"].max()
-    open_ep = episodes[episodes["dec"].isna()]
-    stale = open_ep["child"].map(last_return) < max(years)
-    report.add("open-episode-not-in-later-return",
-               "open episodes of children missing from the latest return",
-               int(stale.sum()), "Counted only in years whose return holds the child.")
+    ep = tables["episodes"]
+
+    # One number per child across every table (through the categories: no text is hashed twice).
+    kinds = ("episodes", "header", "uasc", "oc3")
+    categories = [tables[k]["CHILD"].cat.categories for k in kinds]
+    kid_ids = pd.Index(pd.unique(np.concatenate([c.to_numpy(dtype=object) for c in categories])), dtype=object)
+    for kind, cats in zip(kinds, categories):
+        codes = tables[kind]["CHILD"].cat.codes.to_numpy()
+        where = np.append(kid_ids.get_indexer(cats), -1)
+        tables[kind]["kid"] = where[codes]
+        if kind != "episodes":
+            tables[kind] = tables[kind][tables[kind]["kid"].to_numpy() >= 0].reset_index(drop=True)
+    ep = tables["episodes"]
+    order = np.lexsort((ep["_row"].to_numpy(), np.where(ep["dec"].isna(), np.iinfo(np.int64).max,
+                                                         ep["dec"].to_numpy().view(np.int64)),
+                        ep["decom"].to_numpy().view(np.int64), ep["kid"].to_numpy(), ep["_year"].to_numpy()))
+    ep = ep.iloc[order].reset_index(drop=True)
+    tables["episodes"] = ep
+    masks = R.episode_rules(ep)
+    _stop_on_bad_episodes(ep, masks)
+    years = sorted(int(y) for y in np.unique(ep["_year"].to_numpy()))
+
+    disorder = np.zeros(len(ep), dtype=bool)
+    file_order = np.argsort(order, kind="stable")  # position of each row in file order
+    same = np.zeros(len(ep), dtype=bool)
+    same[1:] = (ep["kid"].to_numpy()[1:] == ep["kid"].to_numpy()[:-1]) & (ep["_year"].to_numpy()[1:] ==
+                                                                            ep["_year"].to_numpy()[:-1])
+    disorder[1:] = same[1:] & (file_order[1:] < file_order[:-1])
+    report.add("episodes-out-of-order", "episodes not listed in date order for the child (not a DfE rule)",
+               int(disorder.sum()), "Sorted by start date (DECOM).", examples(ep[disorder], "DECOM"))
+    first_findings = {code: report_rule(report, code, ep, masks[code]) for code in REPORTED_EPISODE_RULES}
+
+    header = tables["header"]
+    header_masks = R.header_rules(header)
+    for code in ("101", "103", "INT32"):
+        report_rule(report, code, header, header_masks[code])
+    header_kids = {int(y): header["kid"].to_numpy()[header["_year"].to_numpy() == y] for y in years}
+    views = build_views(ep, years, len(kid_ids), header_kids)
+    in_episodes = {int(y): np.unique(ep["kid"].to_numpy()[ep["_year"].to_numpy() == y]) for y in years}
+    episode_keys = ep["kid"].to_numpy().astype(np.int64) * 10_000 + ep["_year"].to_numpy()
+    header_keys = header["kid"].to_numpy().astype(np.int64) * 10_000 + header["_year"].to_numpy().astype(np.int64)
+    no_episodes = ~np.isin(header_keys, episode_keys) & np.isin(header["_year"].to_numpy(), years)
+
+    tl = ep.iloc[views.rows].reset_index(drop=True)
+    tl["sid"], tl["view"] = views.sid, views.view
+    tl["child"] = pd.Categorical.from_codes(tl["kid"].to_numpy(), categories=kid_ids)
+    episodes, touched, resumed = derive(tl, years[0], rule)
+    start_no_cin = episodes["start"].to_numpy() & episodes["cin"].isna().to_numpy()
+    if start_no_cin.any():
+        rows = pd.DataFrame({"_file": episodes["_file"].astype(object), "_row": episodes["_row"],
+                             "CIN": episodes["cin"].astype(object)})
+        raise BuildError(_fail(rows, start_no_cin, "missing-code", "category of need missing on a start", "CIN",
+                               expected="N1 to N8"), stage="extract")
+    truncated = episodes["truncated"].to_numpy() & ~episodes.duplicated("cid").to_numpy()
+    report.add("history-begins-mid-period",
+               "children whose earliest episode in the files is not a start (RNE not S) and began on or "
+               "before 1 April of the first year read", int(truncated.sum()),
+               "The period of care is taken to begin at that episode's DECOM, and it is not counted as a start "
+               "(its true start is earlier: long-term stability can only be undercounted).",
+               examples(_refs(episodes[truncated]), "RNE"))
+
+    children = _children(tables, kid_ids, np.unique(ep["kid"].to_numpy()), report)
+    born_after = episodes["decom"].to_numpy() < children["dob"].to_numpy()[episodes["cid"].to_numpy()]
+    if born_after.any():
+        raise BuildError(_fail(_refs(episodes), born_after, "start-before-birth",
+                               "rule 302: episode starts before the child's date of birth", "DECOM",
+                               hint="check DECOM here and DOB in the header"), stage="extract")
+
     uasc = tables["uasc"]
     duc, _ = parse_dates(uasc["DUC"])
     uasc_rows = pd.DataFrame({"child": uasc["CHILD"], "year": uasc["_year"].astype(int), "duc": duc})
-    if "UASC" in tables["header"] and tables["header"]["UASC"].notna().any():
-        h = tables["header"]
-        flag = h["UASC"].astype(str).str.strip().str.upper().isin(["1", "TRUE", "Y", "YES"])
-        uasc_rows = pd.concat([uasc_rows, pd.DataFrame({"child": h.loc[flag, "CHILD"],
-                                                        "year": h.loc[flag, "_year"].astype(int),
+    if "UASC" in header and header["UASC"].notna().any():
+        flag = header["UASC"].astype(str).str.strip().str.upper().isin(["1", "TRUE", "Y", "YES"])
+        uasc_rows = pd.concat([uasc_rows, pd.DataFrame({"child": header.loc[flag, "CHILD"],
+                                                        "year": header.loc[flag, "_year"].astype(int),
                                                         "duc": pd.NaT})])
+    oc3_rows = _oc3(tables, children, report)
+
+    history = CaseHistory(episodes=episodes, children=children, members=views.members, uasc=uasc_rows,
+                          oc3=oc3_rows, years=years, report=report, rule=rule, resumed=resumed)
+
+    # What the repairs and the views changed in the published figures.
+    from .effects import care_leaver_effects, effect_of, membership_effects, repair_effects
+    effects = repair_effects(history, tl, touched)
+    tl_kid = tl["kid"].to_numpy()
+    for code in ("357", "388", "431", "432", "433"):
+        if first_findings.get(code) is not None:
+            kids = np.unique(ep["kid"].to_numpy()[masks[code]])
+            sids = np.unique(tl["sid"].to_numpy()[np.isin(tl_kid, kids)])
+            first_findings[code].effects = effect_of(history, tl, sids, "dates-decide")
+    for code, change in care_leaver_effects(history).items():
+        if report.find(code) is not None:
+            report.find(code).effects = change
+    for repair, code in (("142-close", "142"), ("148-no-rec", "148")):
+        if first_findings.get(code) is not None:  # none: the rows were repeats, or open with a reason
+            first_findings[code].effects = effects.get(repair, {})
+    src_rows = tl.iloc[touched["identical"]] if len(touched["identical"]) else tl.iloc[:0]
+    report.add("identical-rows", "the same episode twice in a return, every column alike (rules 501 or 142 "
+               "also list them)", len(src_rows), "Counted once.", examples(src_rows, "DECOM"),
+               by_year=_by_year(src_rows, np.ones(len(src_rows), dtype=bool)), effects=effects.get("identical"))
+    provided = tl.iloc[touched["383-provider"]] if len(touched["383-provider"]) else tl.iloc[:0]
+    report.add("temporary-placement-provider", "temporary placements (T0-T4) with no provider, as rules 178 and "
+               "213 require", len(provided), "The provider of the placement before it, to which the child returns "
+               "(rule 383), is used for the provider breakdown.", examples(provided, "PLACE"),
+               by_year=_by_year(provided, np.ones(len(provided), dtype=bool)))
+    carried = {y: k for y, k in views.carried.items() if len(k)}
+    report_rule(report, "EPI", header, no_episodes, effects=membership_effects(history, carried) if carried else None,
+                treatment=R.RULES["EPI"].treatment + f" Carried: {sum(len(k) for k in carried.values())} "
+                "children." if carried else None)
+    late = {y: k for y, k in views.late_ceasing.items() if len(k)}
+    if late:
+        effects_late = membership_effects(history, late)
+        finding = report.find("385")
+        text = (f" Ceasings counted although that year's return does not hold the child: "
+                f"{sum(len(k) for k in late.values())}.")
+        if finding is not None:
+            finding.treatment += text
+            finding.effects = effects_late
+    report.add("returns-disagree", "children whose returns disagree about the same years (an episode "
+               "changed, added or left out in a later return)", len(views.disagreeing),
+               "Each year's figures use that year's return (and earlier ones); a later return never changes an "
+               "earlier year's figures.")
+    last_return = {}
+    for y in years:
+        last_return.update(dict.fromkeys(header_kids[y].tolist(), y))
+        last_return.update(dict.fromkeys(in_episodes[y].tolist(), y))
+    open_at_end = history.episodes[history.episodes["dec"].isna() & (history.episodes["view"] == -1)]
+    stale = open_at_end["cid"].map(last_return) < max(years)
+    report.add("open-episode-not-in-later-return", "open episodes of children missing from the latest return",
+               int(stale.sum()), "Counted only in years whose return holds the child.")
+    return history
+
+
+def _refs(episodes: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"_file": episodes["_file"].astype(object).to_numpy(), "_row": episodes["_row"].to_numpy(),
+                         "_year": episodes["year"].to_numpy(), "RNE": episodes["rne"].astype(object).to_numpy(),
+                         "DECOM": episodes["decom"].to_numpy()}, index=episodes.index)
+
+
+def _oc3(tables, children: pd.DataFrame, report: QualityReport) -> pd.DataFrame:
+    """The OC3 rows with the rules they fail (``rule_131`` ...), reported by rule."""
     oc3 = tables["oc3"]
-    oc3_dob, _ = parse_dates(oc3["DOB"])
-    oc3_rows = pd.DataFrame({
-        "child": oc3["CHILD"], "year": oc3["_year"].astype(int), "dob": oc3_dob,
-        "in_touch": oc3["IN_TOUCH"].astype(object).fillna(""), "activ": oc3["ACTIV"].astype(object).fillna(""),
-        "accom": oc3["ACCOM"].astype(object).fillna(""), "_file": oc3["_file"], "_row": oc3["_row"],
+    dob, _ = parse_dates(oc3["DOB"])
+    dob = dob.fillna(pd.Series(children["dob"].to_numpy()[oc3["kid"].to_numpy()], index=oc3.index)) \
+        if len(oc3) else dob
+    ep = tables["episodes"]
+    e2 = ep[(ep["REC"] == "E2").to_numpy()]
+    e2_keys = e2["kid"].to_numpy().astype(np.int64) * 10_000 + e2["_year"].to_numpy()
+    oc3_keys = oc3["kid"].to_numpy().astype(np.int64) * 10_000 + oc3["_year"].to_numpy().astype(np.int64)
+    died = np.isin(oc3_keys, e2_keys) | np.isin(oc3_keys - 1, e2_keys)  # this return or the one before
+    masks = R.oc3_rules(oc3, dob, died)
+    for code in ("131", "132", "133", "153", "344", "345", "391", "1000", "INT34"):
+        report_rule(report, code, oc3, masks[code])
+    out = pd.DataFrame({
+        "child": oc3["CHILD"].to_numpy(), "cid": oc3["kid"].to_numpy(), "year": oc3["_year"].astype(int).to_numpy(),
+        "dob": dob.to_numpy(),
+        "in_touch": oc3["IN_TOUCH"].astype(object).fillna("").to_numpy(),
+        "activ": oc3["ACTIV"].astype(object).fillna("").to_numpy(),
+        "accom": oc3["ACCOM"].astype(object).fillna("").to_numpy(),
+        "_file": oc3["_file"].to_numpy(), "_row": oc3["_row"].to_numpy(),
+        "rule_344": masks["344"], "rule_132": masks["132"], "rule_133": masks["133"],
+        "repeat": oc3.duplicated(["kid", "_year"], keep="last").to_numpy(),
     })
-    oc3_rows["dob"] = oc3_rows["dob"].fillna(oc3_rows["child"].map(children["dob"]))
-    return CaseHistory(episodes=episodes, children=children, returns=returns, uasc=uasc_rows,
-                       oc3=oc3_rows.reset_index(drop=True), years=years, report=report, rule=rule)
+    return out.reset_index(drop=True)

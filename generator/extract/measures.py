@@ -14,8 +14,6 @@ from .. import contract
 from . import codes as C, postcodes
 from .history import CaseHistory
 
-SUITABLE_ACCOMMODATION = r"^[A-Z]1$"
-
 
 def year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of the year ending 31 March ``year``: 1 April to 31 March."""
@@ -54,6 +52,28 @@ def in_year(episodes: pd.DataFrame, year: int) -> pd.DataFrame:
     return episodes[(episodes["decom"] <= end) & (episodes["dec"].isna() | (episodes["dec"] > start))]
 
 
+def current(history: CaseHistory, year: int, day: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Each child's episode open on ``day`` (31 March ``year`` by default) in ``year``'s view.
+
+    Short breaks (LS V3/V4) excluded; where two episodes are open (they overlap), the
+    one that started later. Computed once per history, year and day.
+    """
+    day = year_bounds(year)[1] if day is None else day
+    key = ("current", year, day)
+    if key not in history._cache:
+        ep = open_on(history.in_return(year), day)
+        history._cache[key] = ep[~ep["short_break"]].drop_duplicates("cid", keep="last")
+    return history._cache[key]
+
+
+def year_episodes(history: CaseHistory, year: int) -> pd.DataFrame:
+    """``in_year`` of ``year``'s view, computed once per history and year."""
+    key = ("in_year", year)
+    if key not in history._cache:
+        history._cache[key] = in_year(history.in_return(year), year)
+    return history._cache[key]
+
+
 def looked_after_at_31_march(history: CaseHistory, year: int, la_code: str) -> pd.DataFrame:
     """One row per child looked after at 31 March ``year``, with every breakdown's code.
 
@@ -69,8 +89,7 @@ def looked_after_at_31_march(history: CaseHistory, year: int, la_code: str) -> p
     does not; C (ended 31/03/2026) does not; D (ended 01/04/2026) does.
     """
     _, end = year_bounds(year)
-    ep = open_on(history.in_return(year), end)
-    ep = ep[~ep["short_break"]].drop_duplicates("cid", keep="last")
+    ep = current(history, year)
     uasc = history.uasc[(history.uasc["year"] == year) & (history.uasc["duc"].isna() | (history.uasc["duc"] > end))]
     home, placed = _postcodes(history, ep)
     la_known = la_code in postcodes.known_la_codes()
@@ -82,7 +101,9 @@ def looked_after_at_31_march(history: CaseHistory, year: int, la_code: str) -> p
         "ethnicity": history.child_values("ethnicity", ep),
         "legal_status": ep["legal_status"].to_numpy(),
         "placement_type": ep["placement_type"].to_numpy(),
-        "provider": ep["provider"].to_numpy(),
+        # No provider is recorded for temporary and other placements (rules 178, 213, 526) where the
+        # placement before it does not say (episodes.py): provider not known.
+        "provider": ep["provider"].astype(object).fillna(contract.NOT_KNOWN).to_numpy(),
         "distance": postcodes.distance_band(home, placed).to_numpy(),
         "location": (postcodes.location(placed, la_code) if la_known
                      else pd.Series("not_known", index=placed.index)).to_numpy(),
@@ -94,11 +115,15 @@ def looked_after_at_31_march(history: CaseHistory, year: int, la_code: str) -> p
 
 
 def _postcodes(history: CaseHistory, ep: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Home and placement postcode lookups for rows of ``history.episodes`` (looked up once per history)."""
+    """Home and placement postcode lookups for rows of ``current`` (looked up once per history).
+
+    Only the episodes open at some year's 31 March are looked up, all years at once.
+    """
     if "postcodes" not in history._cache:
-        history._cache["postcodes"] = postcodes.for_episodes(history.episodes)
-    found = history._cache["postcodes"]
-    rows = found.iloc[ep.index.to_numpy()]  # episodes has a RangeIndex: labels are positions
+        at = np.unique(np.concatenate([current(history, y).index.to_numpy() for y in history.years]))
+        history._cache["postcodes"] = at, postcodes.for_episodes(history.episodes.iloc[at])
+    at, found = history._cache["postcodes"]
+    rows = found.iloc[np.searchsorted(at, ep.index.to_numpy())]  # episodes has a RangeIndex: labels are positions
     home = pd.DataFrame({"east": rows["home_east"].to_numpy(), "north": rows["home_north"].to_numpy(),
                          "status": rows["home_status"].to_numpy()})
     placed = pd.DataFrame({"east": rows["pl_east"].to_numpy(), "north": rows["pl_north"].to_numpy(),
@@ -117,8 +142,6 @@ def looked_after_table(snapshot: pd.DataFrame) -> pd.DataFrame:
     for breakdown, categories in contract.LOOKED_AFTER_BREAKDOWNS.items():
         counts = snapshot[breakdown].value_counts()
         for category in categories:
-            if category == contract.NOT_KNOWN and breakdown in contract.ADDED_NOT_KNOWN and not counts.get(category):
-                continue  # "not known" added for councils' own tables (issue 10): the 903 always knows these
             rows.append((breakdown, category, int(counts.get(category, 0))))
     return pd.DataFrame(rows, columns=["breakdown", "category", "children"])
 
@@ -149,11 +172,13 @@ def started_in_year(history: CaseHistory, year: int) -> pd.DataFrame:
     """Each child's first start in the year: ``child``, ``decom``, ``cin`` and ``need`` (contract code).
 
     A start is the first episode of a period of care (see ``read_903``), outside
-    short breaks (LS V3/V4), with DECOM from 1 April to 31 March.
+    short breaks (LS V3/V4), with DECOM from 1 April to 31 March. The first episode
+    of a history that begins mid-period (not RNE S, on or before 1 April of the
+    first year read) is not a start.
     """
     start, end = year_bounds(year)
     ep = history.in_return(year)
-    ep = ep[~ep["short_break"] & ep["new_period"] & ep["decom"].between(start, end)]
+    ep = ep[~ep["short_break"] & ep["start"] & ep["decom"].between(start, end)]
     ep = ep.drop_duplicates("child", keep="first")
     return pd.DataFrame({"child": ep["child"], "decom": ep["decom"], "cin": ep["cin"].astype(object),
                          "need": ep["cin"].astype(object).map(C.CATEGORY_OF_NEED)})
@@ -181,7 +206,7 @@ def placements_in_year(history: CaseHistory, year: int) -> pd.Series:
     short breaks are not counted under the DfE rule, nor the return to the same
     carer after a temporary placement.
     """
-    ep = in_year(history.in_return(year), year)
+    ep = year_episodes(history, year)
     ids = ep["stability_placement"].to_numpy()
     cid = ep["cid"].to_numpy()[ids >= 0]
     ids = ids[ids >= 0]
@@ -210,10 +235,9 @@ def placement_stability(history: CaseHistory, year: int, snapshot: pd.DataFrame)
     counts = placements_in_year(history, year).reindex(snapshot["child"]).fillna(0)
     short = ("short_term", int((counts >= 3).sum()), len(snapshot))
 
-    current = open_on(history.in_return(year), end)
-    current = current[~current["short_break"]].drop_duplicates("cid", keep="last")
-    ages = age_on(pd.Series(history.child_values("dob", current), index=current.index), end)
-    cohort = current[(ages < 16) & (current["period_start"] <= end - pd.DateOffset(months=30))]
+    now = current(history, year)
+    ages = age_on(pd.Series(history.child_values("dob", now), index=now.index), end)
+    cohort = now[(ages < 16) & (now["period_start"] <= end - pd.DateOffset(months=30))]
     two_years = end - pd.DateOffset(years=2)
     adopted = cohort["place"].isin(C.ADOPTION_PLACES) & (cohort["previous_stability_start"] <= two_years)
     meets = (cohort["stability_start"] <= two_years) | adopted
@@ -235,13 +259,23 @@ def placements_by_type_and_age(history: CaseHistory, year: int) -> pd.DataFrame:
     one placement, age_1_to_4 (4 on 1 April 2025), 61 days = 8.71 weeks.
     """
     start, end = year_bounds(year)
-    ep = in_year(history.in_return(year), year)
+    ep = year_episodes(history, year)
     ep = ep[~ep["short_break"]]
+    after = end + pd.Timedelta(days=1)
     first = ep["decom"].clip(lower=start)
-    last = ep["dec"].fillna(end + pd.Timedelta(days=1)).clip(upper=end + pd.Timedelta(days=1))
-    days = (last - first).dt.days
+    last = ep["day_end"].fillna(after).clip(upper=after)
+    days = (last - first).dt.days.clip(lower=0)
     frame = pd.DataFrame({"placement": ep["placement"], "child": ep["cid"], "first": first,
                           "type": ep["placement_type"], "days": days})
+    resumed = history.resumed[history.resumed["row"].isin(ep.index)]
+    if len(resumed):  # days an earlier episode covers again after an overlapping later one ended
+        owner = ep.loc[resumed["row"].to_numpy()]
+        extra = (resumed["end"].fillna(after).clip(upper=after).to_numpy()
+                 - resumed["start"].clip(lower=start).to_numpy()).astype("timedelta64[D]").astype(np.int64)
+        frame = pd.concat([frame, pd.DataFrame({
+            "placement": owner["placement"].to_numpy(), "child": owner["cid"].to_numpy(),
+            "first": owner["decom"].clip(lower=start).to_numpy(), "type": owner["placement_type"].to_numpy(),
+            "days": np.clip(extra, 0, None)})], ignore_index=True)
     per = frame.groupby("placement", sort=False).agg(child=("child", "first"), first=("first", "min"),
                                                      type=("type", "first"), days=("days", "sum"))
     per["cid"] = per["child"]
@@ -278,9 +312,13 @@ def care_leaver_age_group(oc3: pd.DataFrame, year: int) -> pd.Series:
 def care_leavers(history: CaseHistory, year: int) -> pd.DataFrame:
     """The ``care_leavers`` contract table, from the year's OC3 rows.
 
-    DfE definitions, each of all care leavers in the age group (the cohort): in
-    touch (IN_TOUCH YES); in suitable accommodation (ACCOM with suitability 1);
-    in education, employment or training (ACTIV F1-F3, P1-P3). Staying put:
+    DfE definitions, each of all care leavers in the age group (the cohort, each
+    young person once, rule INT34): in touch (IN_TOUCH YES); in suitable
+    accommodation (an ACCOM code of rule 133's list with suitability 1); in
+    education, employment or training (ACTIV F1/P1, F2/P2, F4/P4, F5/P5, rule 132;
+    the older F3/P3, training or employment, by their meaning). A young person who
+    died or returned home (IN_TOUCH DIED or RHOM) is in neither, whatever else is
+    recorded (rule 344). Staying put:
     care leavers whose care ended on turning 18 with REC E17 (aged 18 and
     remained with current carers, including staying put); the OC3 does not say
     whether they still live there.
@@ -288,16 +326,17 @@ def care_leavers(history: CaseHistory, year: int) -> pd.DataFrame:
     Example: J (19, YES, F2, H1) and K (20, NO, G5, S2): cohort 2; in touch 1,
     suitable 1, EET 1.
     """
-    oc3 = history.oc3[history.oc3["year"] == year].copy()
+    oc3 = history.oc3[(history.oc3["year"] == year) & ~history.oc3["repeat"]].copy()
     oc3["age_group"] = care_leaver_age_group(oc3, year)
     oc3 = oc3[oc3["age_group"].notna()]
     _, end = year_bounds(year)
-    ep = history.episodes
+    ep = history.until(year)
     stayed = set(ep.loc[(ep["rec"] == "E17") & (ep["dec"] <= end), "child"])
+    not_applicable = oc3["rule_344"].to_numpy()  # died or returned home: activity and accommodation are 0
     flags = pd.DataFrame({
         "in_touch": oc3["in_touch"] == "YES",
-        "suitable_accommodation": oc3["accom"].str.fullmatch(SUITABLE_ACCOMMODATION).fillna(False).astype(bool),
-        "education_employment_training": oc3["activ"].isin(C.EET_ACTIVITIES),
+        "suitable_accommodation": oc3["accom"].isin(list(C.SUITABLE_ACCOMMODATION)) & ~not_applicable,
+        "education_employment_training": oc3["activ"].isin(list(C.EET_ACTIVITIES | C.EET_FORMER)) & ~not_applicable,
         "staying_put": oc3["child"].isin(stayed),
     })
     rows = []
@@ -306,3 +345,26 @@ def care_leavers(history: CaseHistory, year: int) -> pd.DataFrame:
         for measure in contract.CARE_LEAVER_MEASURES:
             rows.append((group, measure, int(flags.loc[mask, measure].sum()), int(mask.sum())))
     return pd.DataFrame(rows, columns=["age_group", "measure", "children", "cohort"])
+
+
+def headline(history: CaseHistory, year: int) -> dict[str, float]:
+    """The published 903 figures a repair can change, for the quality report's effects.
+
+    Children looked after at 31 March, started, ceased, the short-term stability
+    count, the long-term cohort and count, placements in the year and weeks of care.
+    """
+    _, end = year_bounds(year)
+    at_end = current(history, year)
+    snapshot = pd.DataFrame({"child": at_end["child"].to_numpy()})
+    stability = placement_stability(history, year, snapshot).set_index("measure")
+    placed = placements_by_type_and_age(history, year)
+    return {
+        "looked after at 31 March": len(at_end),
+        "started": len(started_in_year(history, year)),
+        "ceased": len(ceased_in_year(history, year)),
+        "three or more placements": int(stability.loc["short_term", "children"]),
+        "long-term stability cohort": int(stability.loc["long_term", "cohort"]),
+        "same placement two years": int(stability.loc["long_term", "children"]),
+        "placements": int(placed["placements"].sum()),
+        "weeks of care": round(float(placed["weeks_of_care"].sum()), 1),
+    }

@@ -71,7 +71,10 @@ def lookup(postcodes: pd.Series) -> pd.DataFrame:
     Also ``status``: ``ok``, ``missing`` (blank), ``partial`` (not a full postcode:
     sector-only or malformed) or ``unknown`` (well-formed but not in the directory).
     """
-    codes, raw = pd.factorize(postcodes, use_na_sentinel=True)
+    if isinstance(postcodes.dtype, pd.CategoricalDtype):  # look up the categories only
+        codes, raw = postcodes.cat.codes.to_numpy(), postcodes.cat.categories
+    else:
+        codes, raw = pd.factorize(postcodes, use_na_sentinel=True)
     texts = ["".join(str(t).upper().split()) for t in raw]
     u = pd.Series(texts, dtype=object)
     full = np.array([bool(FULL_POSTCODE.match(t)) for t in texts], dtype=bool)
@@ -104,16 +107,13 @@ def lookup(postcodes: pd.Series) -> pd.DataFrame:
 
 
 def for_episodes(episodes: pd.DataFrame) -> pd.DataFrame:
-    """``lookup`` of HOME_POST and PL_POST for every episode, in one pass over the distinct postcodes.
+    """``lookup`` of HOME_POST and PL_POST for every episode, each over its distinct postcodes.
 
     Columns ``home_east home_north home_status pl_east pl_north pl_la pl_status``,
     aligned with ``episodes`` by position.
     """
-    both = pd.Series(np.concatenate([episodes["home_post"].to_numpy(dtype=object),
-                                     episodes["pl_post"].to_numpy(dtype=object)]), dtype=object)
-    found = lookup(both)
-    n = len(episodes)
-    home, placed = found.iloc[:n], found.iloc[n:]
+    home = lookup(episodes["home_post"].reset_index(drop=True))
+    placed = lookup(episodes["pl_post"].reset_index(drop=True))
     return pd.DataFrame({
         "home_east": home["east"].to_numpy(), "home_north": home["north"].to_numpy(),
         "home_status": home["status"].to_numpy(),

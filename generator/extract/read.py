@@ -9,12 +9,23 @@ A source folder may hold:
   year ending 31 March 2018);
 * multi-year files with a year column (``YEAR`` or ``COLLECTION_YEAR``).
 
-Years are always reported as the year ending 31 March. A plain four-digit
-folder name or year-column value is read as that year ending 31 March; a
-``2017-18`` style name as its second year. A file is recognised by its
-columns, not its name: episodes have ``DECOM``, the header ``ETHNIC``, UASC
-``DUC`` and OC3 ``IN_TOUCH``. Other 903 files (reviews, OC2, missing ...) are
-listed in the report and not read further.
+Years are always reported as the year ending 31 March. **The collection year
+comes from the dates in the episodes file**: a return holds the episodes open
+at some time in its year, so every episode that ended, ended within it; the
+year in which most of them ended is the file's year (a few dates beyond it are
+rule 385 failures, reported later). A folder name, file name or year column is
+only checked against it: one that disagrees stops the extract with both years
+named (a folder ``2024/`` holding 2024-25 is read as the year ending 31 March
+2024 and would shift every figure by a year). A plain four-digit folder name or
+year-column value is read as that year ending 31 March, a ``2017-18`` style
+name as its second year, a ``2017-`` file-name prefix as the year the
+collection starts. A file with no episode that ended takes its year from its
+name (its latest start date must not be after that year). Header, UASC and OC3
+files take the year of their name, or of the one episodes file beside them.
+
+A file is recognised by its columns, not its name: episodes have ``DECOM``,
+the header ``ETHNIC``, UASC ``DUC`` and OC3 ``IN_TOUCH``. Other 903 files
+(reviews, OC2, missing ...) are listed in the report and not read further.
 """
 from __future__ import annotations
 
@@ -26,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import BuildError, Problem
+from .dates import parse_dates
 
 SIGNATURES = (("episodes", "DECOM"), ("oc3", "IN_TOUCH"), ("uasc", "DUC"), ("header", "ETHNIC"))
 YEAR_COLUMNS = ("YEAR", "COLLECTION_YEAR", "COLLECTIONYEAR")
@@ -43,12 +55,12 @@ REQUIRED = {
     "oc3": ("CHILD", "DOB", "IN_TOUCH"),
 }
 
+#: Kept as read: dates, parsed where used (each file's distinct dates are parsed once).
+RAW_COLUMNS = {"DECOM", "DEC", "DOB", "DUC"}
+
 CODE_COLUMNS = {"SEX", "ETHNIC", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "IN_TOUCH", "ACTIV",
                 "ACCOM", "UASC"}
 
-#: Kept as read (cleaned where used): many distinct values, cleaning them all is costly.
-#: Dates are stripped when parsed, CHILD once the files are stacked.
-RAW_COLUMNS = {"HOME_POST", "PL_POST", "URN", "CHILD", "DECOM", "DEC", "DOB", "DUC"}
 
 _SPAN = re.compile(r"(?<!\d)(\d{4})\s*[-_/]\s*(\d{2}|\d{4})(?!\d)")
 _PREFIX = re.compile(r"^(\d{4})(?=[-_ .][A-Za-z])")
@@ -63,41 +75,77 @@ def _year_from_span(start: str, end: str) -> int | None:
     return None
 
 
-def year_from_path(path: Path, source: Path) -> int | None:
-    """The collection year (ending 31 March) a file's name or folder gives, if any."""
+def year_label(year: int) -> str:
+    """``2025`` -> ``2024-25 (the year ending 31 March 2025)``."""
+    return f"{year - 1}-{year % 100:02d} (the year ending 31 March {year})"
+
+
+def name_year(path: Path, source: Path) -> tuple[int, str] | None:
+    """The collection year (ending 31 March) a file's name or folder gives, and which name gave it."""
     match = _PREFIX.match(path.name)
     if match:  # 2017-episodes.csv: the year the collection starts
-        return int(match.group(1)) + 1
+        return int(match.group(1)) + 1, f"the file name {path.name!r}"
     for part in reversed(path.relative_to(source).parts):
+        what = f"the file name {part!r}" if part == path.name else f"the folder name {part!r}"
         span = _SPAN.search(part)
         if span and (year := _year_from_span(*span.groups())):
-            return year
+            return year, what
         plain = _PLAIN.match(Path(part).stem if part == path.name else part)
         if plain:
-            return int(plain.group(1))
+            return int(plain.group(1)), what
     return None
+
+
+def year_from_path(path: Path, source: Path) -> int | None:
+    """The collection year (ending 31 March) a file's name or folder gives, if any."""
+    found = name_year(path, source)
+    return found[0] if found else None
+
+
+def year_of(dates: pd.Series) -> np.ndarray:
+    """The year ending 31 March each date falls in (1 April 2025 -> 2026); NaT -> 0."""
+    d = pd.DatetimeIndex(dates)
+    return np.where(d.isna(), 0, d.year + (d.month >= 4)).astype(np.int64)
+
+
+def data_year(decom: pd.Series, dec: pd.Series) -> tuple[int | None, int | None]:
+    """(the year most ended episodes ended in, or None; the year of the latest start).
+
+    A return holds the episodes open at some time in its collection year, so
+    those that ended, ended within it (rule 385 rejects an end after the year).
+    """
+    ended = year_of(dec[dec.notna()])
+    latest = year_of(pd.Series([decom.max()]))[0] if decom.notna().any() else None
+    if len(ended):
+        values, counts = np.unique(ended, return_counts=True)
+        best = values[counts == counts.max()].max()
+        return int(best), (int(latest) if latest else None)
+    return None, (int(latest) if latest else None)
 
 
 def clean_text(values: pd.Series, upper: bool = False, categorical: bool = False) -> pd.Series:
     """Cells stripped (codes also upper-cased, spaces removed), blanks missing.
 
     Works on the distinct values only, so a million rows of a few hundred codes
-    cost little (pandas' string methods loop over every row in Python). Codes
-    come back categorical, which keeps later comparisons cheap; text as objects.
+    cost little (pandas' string methods loop over every row in Python). A
+    categorical column is cleaned through its categories alone. Codes come back
+    categorical, which keeps later comparisons cheap; text as objects.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cleaned = []
-    for text in uniques:
-        text = str(text).strip()
-        if upper:
-            text = text.upper().replace(" ", "")
-        cleaned.append(text or None)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    text = np.char.strip(np.asarray(uniques, dtype=object).astype(str)) if len(uniques) else np.array([], dtype=str)
+    if upper and len(text):
+        text = np.char.replace(np.char.upper(text), " ", "")
+    cleaned = text.astype(object)
+    cleaned[text == ""] = None
+    again, categories = pd.factorize(cleaned, use_na_sentinel=True)
+    again = np.append(again, -1)
     if categorical:
-        again, categories = pd.factorize(pd.Series(cleaned, dtype=object), use_na_sentinel=True)
-        again = np.append(again, -1)
-        return pd.Series(pd.Categorical.from_codes(again[codes], categories=categories.astype(object)),
+        return pd.Series(pd.Categorical.from_codes(again[codes], categories=pd.Index(categories, dtype=object)),
                          index=values.index)
-    return pd.Series(np.array(cleaned + [None], dtype=object)[codes], index=values.index, dtype=object)
+    return pd.Series(np.append(categories, None)[again[codes]], index=values.index, dtype=object)
 
 
 def _read_csv(path: Path, wanted: set[str]) -> pd.DataFrame:
@@ -130,13 +178,63 @@ def _year_column(frame: pd.DataFrame, name: str) -> pd.Series:
     return plain.fillna(start + 1)
 
 
+def _disagree(name: str, said: str, year: int, found: int, row: int | None = None, column: str | None = None,
+              value=None) -> Problem:
+    return Problem(
+        "year-name-disagrees",
+        f"{said} reads as {year_label(year)}, but the episode dates in the file are of {year_label(found)}: "
+        f"most episodes that ended, ended between 1 April {found - 1} and 31 March {found}",
+        file=name, row=row, column=column, value=value, expected=f"a name or year of {found - 1}-{found % 100:02d}",
+        hint=f"name the folder {found - 1}-{found % 100:02d} (or the files {found - 1}-episodes.csv ..., the year "
+             "the collection starts), or correct the year column; the dates decide the year")
+
+
+def _episode_years(frame: pd.DataFrame, name: str, path: Path, base: Path, year_col: str | None,
+                   problems: list[Problem]) -> tuple[pd.Series | None, str]:
+    """Each episode row's collection year from the file's dates, checked against its name or year column."""
+    if year_col:
+        said = _year_column(frame, year_col)
+        years = pd.Series(0, index=frame.index, dtype=np.int64)
+        for value in sorted(said.dropna().unique()):
+            rows = said == value
+            found, latest = data_year(frame.loc[rows, "decom"], frame.loc[rows, "dec"])
+            if found is None:
+                found = int(value) if latest is None or latest <= value else latest
+            if found != int(value):
+                i = int(rows.to_numpy().argmax())
+                problems.append(_disagree(name, f"the {year_col} value {frame[year_col].iloc[i]!r}", int(value),
+                                          found, row=i + 2, column=year_col, value=frame[year_col].iloc[i]))
+            years[rows] = found
+        return years, "its dates (the year column agrees)"
+    named = name_year(path, base)
+    found, latest = data_year(frame["decom"], frame["dec"])
+    if found is None:  # no episode ended: only the name can say, and the starts must not be after it
+        if named and (latest is None or latest <= named[0]):
+            return pd.Series(named[0], index=frame.index), f"{named[1]} (no episode in it ended)"
+        if named:
+            problems.append(_disagree(name, named[1], named[0], latest))
+            return None, ""
+        problems.append(Problem(
+            "no-year", "cannot tell which collection year the file is: no episode in it ended and its name "
+            "gives no year", file=name,
+            hint="put each year's files in a folder named like 2017-18, name files like 2017-episodes.csv "
+                 "(the year the collection starts), or add a YEAR column"))
+        return None, ""
+    if named and named[0] != found:
+        problems.append(_disagree(name, named[1], named[0], found))
+        return None, ""
+    return pd.Series(found, index=frame.index), "its dates" + (f" ({named[1]} agrees)" if named else "")
+
+
 def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Every 903 table under ``source``, stacked across years.
 
     Columns are upper-cased, cells stripped, blanks are missing; each frame gains
     ``_file`` (path relative to ``source``), ``_row`` (spreadsheet row: the header
-    is row 1) and ``_year`` (year ending 31 March). Returns the tables and one
-    line per file for the report.
+    is row 1) and ``_year`` (year ending 31 March). Episodes also gain ``decom``
+    and ``dec`` (parsed dates), ``_bad_decom``/``_bad_dec`` (cells that are not
+    dates) and ``_form_decom``/``_form_dec`` (dates not written dd/mm/yyyy).
+    Returns the tables and one line per file for the report.
     """
     source = Path(source)
     if not source.exists():
@@ -145,7 +243,7 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     paths = [source] if source.is_file() else sorted(
         p for p in source.rglob("*") if p.is_file() and p.suffix.lower() == ".csv")
     base = source.parent if source.is_file() else source
-    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in COLUMNS}
+    found: list[tuple[Path, str, str, pd.DataFrame, str | None]] = []
     lines: list[str] = []
     problems: list[Problem] = []
     for path in paths:
@@ -156,57 +254,88 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
         if kind is None:
             lines.append(f"{name}: not a header, episodes, UASC or OC3 file; not read")
             continue
-        frame = _read_csv(path, {*COLUMNS[kind], *YEAR_COLUMNS})
         missing = [c for c in REQUIRED[kind] if c not in columns]
         if missing:
             problems.append(Problem("missing-column", f"the {kind} file lacks column(s) {', '.join(missing)}",
                                     file=name, row=1, column=missing[0],
                                     expected=", ".join(COLUMNS[kind])))
             continue
+        frame = _read_csv(path, {*COLUMNS[kind], *YEAR_COLUMNS})
         year_col = next((c for c in YEAR_COLUMNS if c in columns), None)
+        if year_col and _year_column(frame, year_col).isna().any():
+            i = int(_year_column(frame, year_col).isna().to_numpy().argmax())
+            problems.append(Problem("bad-year", "cannot read the collection year", file=name,
+                                    row=i + 2, column=year_col, value=frame[year_col].iloc[i],
+                                    expected="a year ending 31 March (2018) or a span (2017-18)"))
+            continue
+        if kind == "episodes":
+            frame["decom"], frame["_bad_decom"], frame["_form_decom"] = parse_dates(frame["DECOM"], with_format=True)
+            frame["dec"], frame["_bad_dec"], frame["_form_dec"] = parse_dates(frame["DEC"], with_format=True)
+        found.append((path, name, kind, frame, year_col))
+
+    # Years: episodes from their dates; the other files from their name or the episodes beside them.
+    years_of: dict[str, pd.Series] = {}
+    how: dict[str, str] = {}
+    folder_years: dict[Path, set[int]] = {}
+    for path, name, kind, frame, year_col in found:
+        if kind != "episodes":
+            continue
+        years, said = _episode_years(frame, name, path, base, year_col, problems)
+        if years is not None:
+            years_of[name], how[name] = years, said
+            folder_years.setdefault(path.parent, set()).update(int(y) for y in years.unique())
+    for path, name, kind, frame, year_col in found:
+        if kind == "episodes":
+            continue
         if year_col:
-            years = _year_column(frame, year_col)
-            bad = years.isna()
-            if bad.any():
-                i = int(bad.to_numpy().argmax())
-                problems.append(Problem("bad-year", "cannot read the collection year", file=name,
-                                        row=i + 2, column=year_col, value=frame[year_col].iloc[i],
-                                        expected="a year ending 31 March (2018) or a span (2017-18)"))
-                continue
+            years_of[name], how[name] = _year_column(frame, year_col), f"its {year_col} column"
+            continue
+        named = name_year(path, base)
+        beside = folder_years.get(path.parent, set())
+        if named:
+            years_of[name], how[name] = pd.Series(named[0], index=frame.index), named[1]
+        elif len(beside) == 1:
+            years_of[name] = pd.Series(next(iter(beside)), index=frame.index)
+            how[name] = "the episodes file beside it"
         else:
-            year = year_from_path(path, base)
-            if year is None:
-                problems.append(Problem(
-                    "no-year", "cannot tell which collection year the file is", file=name,
-                    hint="put each year's files in a folder named like 2017-18, name files like "
-                         "2017-episodes.csv (the year the collection starts), or add a YEAR column"))
-                continue
-            years = pd.Series(year, index=frame.index)
-        keep = [c for c in COLUMNS[kind] if c in columns]
-        out = pd.DataFrame({c: clean_text(frame[c], upper=c in CODE_COLUMNS, categorical=c in CODE_COLUMNS)
-                            if c not in RAW_COLUMNS else frame[c] for c in keep})
-        for c in COLUMNS[kind]:
-            if c not in out:
-                out[c] = pd.Series(None, index=out.index, dtype=object)
+            problems.append(Problem(
+                "no-year", "cannot tell which collection year the file is", file=name,
+                hint="put each year's files in a folder named like 2017-18, name files like "
+                     "2017-episodes.csv (the year the collection starts), or add a YEAR column"))
+    if problems:
+        raise BuildError(problems, stage="extract")
+
+    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in COLUMNS}
+    for _path, name, kind, frame, _year_col in found:
+        years = years_of[name]
+        out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(None, index=frame.index, dtype=object)
+                            for c in COLUMNS[kind]})
+        if kind == "episodes":
+            for c in ("decom", "dec", "_bad_decom", "_bad_dec", "_form_decom", "_form_dec"):
+                out[c] = frame[c]
         out["_file"] = name
         out["_row"] = frame.index.to_numpy() + 2
         out["_year"] = years.astype(int).to_numpy()
         parts[kind].append(out)
         span = sorted(set(out["_year"]))
-        lines.append(f"{name}: {kind}, year{'s' if len(span) > 1 else ''} "
-                     f"{', '.join(map(str, span))}, {len(out)} rows")
-    if problems:
-        raise BuildError(problems, stage="extract")
+        lines.append(f"{name}: {kind}, {', '.join(year_label(y) for y in span)} from {how[name]}, "
+                     f"{len(out)} rows")
     tables = {}
     for kind, frames in parts.items():
         if frames:
             with warnings.catch_warnings():  # pandas 2.2: all-blank columns in a file; dtypes are object anyway
                 warnings.simplefilter("ignore", FutureWarning)
-                tables[kind] = pd.concat(frames, ignore_index=True)
-            tables[kind]["CHILD"] = clean_text(tables[kind]["CHILD"])
+                stacked = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         else:
-            tables[kind] = pd.DataFrame({c: pd.Series(dtype=object) for c in
-                                         (*COLUMNS[kind], "_file", "_row", "_year")})
+            stacked = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[kind]})
+            stacked["_file"], stacked["_row"] = pd.Series(dtype=object), pd.Series(dtype=np.int64)
+            stacked["_year"] = pd.Series(dtype=np.int64)
+        # Cleaned once the files are stacked: each column's distinct values, once (dates stay as read).
+        for column in COLUMNS[kind]:
+            if column not in RAW_COLUMNS:
+                stacked[column] = clean_text(stacked[column], upper=column in CODE_COLUMNS, categorical=True)
+        stacked["_file"] = clean_text(stacked["_file"], categorical=True)
+        tables[kind] = stacked
     if tables["episodes"].empty:
         raise BuildError(Problem("no-episodes", "no episodes file found (a CSV with a DECOM column)",
                                  file=str(source)), stage="extract")

@@ -40,6 +40,9 @@ def _report_year(report: QualityReport, history: CaseHistory, year: int, snapsho
                    "Distance (and location, for PL_POST) counted as not known; never guessed.")
         report.add("postcode-unknown", f"{year}: {what} not in the ONS postcode directory",
                    int(status.get("unknown", 0)), "Distance (and location, for PL_POST) counted as not known.")
+    report.add("provider-not-recorded", f"{year}: children looked after at 31 March in a temporary or other "
+               "placement with no provider recorded (rules 178, 213 and 526 allow it) and none before it",
+               int((snapshot["provider"] == "not_known").sum()), "Counted as provider not known.")
     oc3 = history.oc3[history.oc3["year"] == year]
     outside = measures.care_leaver_age_group(oc3, year).isna()
     report.add("oc3-age-outside-17-to-21", f"{year}: OC3 rows whose age at the birthday in the year is not 17 to 21",

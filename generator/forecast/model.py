@@ -28,9 +28,10 @@ so the range reflects both chance and how well the window pins the rates down.
 rate that is rising or falling, and a year can break the pattern (an entry
 surge, a fall). So each future also lets the entry rate and the chance of
 leaving care drift, year by year, as a random walk whose steps have the spread
-of the history's own year-on-year changes (``drift_from_history``: the root
-mean square of the change in the log of each year's rate, over every year of
-flows up to the origin). The drift is centred (the multipliers average 1), so it
+of the history's own year-on-year changes beyond chance (``drift_from_history``:
+the root mean square of the change in the log of each year's rate, over every
+year of flows up to the origin, less the part a count's own chance variation
+explains). The drift is centred (the multipliers average 1), so it
 widens the range, more the further ahead, and leaves the central forecast
 where the window puts it.
 
@@ -156,14 +157,10 @@ def rates_from_flows(flows_by_year: dict[int, pd.DataFrame],
     return Rates(years, moves, entries, exposure, per_population)
 
 
-def yearly_rates(flows: pd.DataFrame, population: dict[tuple[int, str], float] | None, year: int):
-    """(entries per child of the population, or per year without it; share of children who left) in one year.
-
-    Entries: children who started and were still looked after at the year's
-    end, over the population of the five bands; leaving: children looked after
-    at the start who had left a year later, over all children looked after at
-    the start. None where a rate has no denominator.
-    """
+def yearly_counts(flows: pd.DataFrame) -> tuple[float, float, float]:
+    """(entered, left, start) in one year's flows: children who started and were still looked after at the
+    year's end; children looked after at the start who had left a year later; children looked after at
+    the start."""
     entered = left = start = 0.0
     for fs, ts, n in zip(flows["from_state"], flows["to_state"], flows["children"]):
         if pd.isna(n):
@@ -173,29 +170,36 @@ def yearly_rates(flows: pd.DataFrame, population: dict[tuple[int, str], float] |
         else:
             start += float(n)
             left += float(n) if ts == "left" else 0.0
-    pop = sum(population.get((year, b), float("nan")) for b in BANDS) if population else float("nan")
-    entry = entered / pop if pop == pop and pop > 0 else (entered if not population else None)
-    leaving = left / start if start > 0 else None
-    return entry, leaving
+    return entered, left, start
 
 
 def drift_from_history(flows_by_year: dict[int, pd.DataFrame],
                        population: dict[tuple[int, str], float] | None = None) -> tuple[float, float]:
-    """How much the entry rate and the leaving rate moved from one year to the next, over the history.
+    """How much the entry rate and the leaving rate moved from one year to the next, beyond chance.
 
-    For each rate, the root mean square of log(rate this year / rate last year)
-    over consecutive years (the step of a random walk with no drift); 0 with
-    fewer than two years. Example: entry rates 20, 22 and 20 per 10,000 give
-    changes of +9.5% and -9.5%: a spread of 0.095.
+    Rates: entries per child of the population of the five bands (per year
+    without population); leaving: children who left over children looked after
+    at the start. For each rate, over consecutive years, the mean of the
+    squared change in its log, less what chance alone gives (a Poisson count n
+    has a log that varies by about 1/n; a share p of n by (1 - p)/(n p)), kept
+    at 0 or more; its square root is the step of the random walk. 0 with fewer
+    than two years. Example: 400, 440 and 400 entries from the same population
+    change by +9.5% and -9.5%; chance alone explains about 0.069² of the
+    0.095², so the spread is about 0.066.
     """
     years = sorted(flows_by_year)
     per_population = bool(population) and all((y, b) in population for y in years for b in BANDS)
-    rates = [yearly_rates(flows_by_year[y], population if per_population else None, y) for y in years]
+    rates = []
+    for year in years:
+        entered, left, start = yearly_counts(flows_by_year[year])
+        exposure = sum(population[(year, b)] for b in BANDS) if per_population else 1.0
+        rates.append(((entered / exposure, 1 / entered) if entered > 0 else None,
+                      (left / start, 1 / left - 1 / start) if left > 0 and start > left else None))
     spreads = []
     for k in (0, 1):
-        steps = [np.log(b[k] / a[k]) for a, b, ya, yb in zip(rates, rates[1:], years, years[1:])
-                 if yb == ya + 1 and a[k] and b[k]]
-        spreads.append(float(np.sqrt(np.mean(np.square(steps)))) if steps else 0.0)
+        excess = [np.log(b[k][0] / a[k][0]) ** 2 - a[k][1] - b[k][1]
+                  for a, b, ya, yb in zip(rates, rates[1:], years, years[1:]) if yb == ya + 1 and a[k] and b[k]]
+        spreads.append(float(np.sqrt(max(np.mean(excess), 0.0))) if excess else 0.0)
     return spreads[0], spreads[1]
 
 

@@ -1,0 +1,108 @@
+"""The live preview's builder: a saved page is re-rendered on its own, not the whole site.
+
+``LiveSite`` builds the internal edition of each statement year into the
+preview folder and keeps, per year, the template names, the published
+frames and the docs tree in memory. When a commissioner saves a narrative
+page, only that page is rendered again and MkDocs rebuilds only that page
+(a "dirty" build): about a second. Any other change (data, settings, theme,
+``statement.yml``, a new or deleted page) rebuilds the years whose inputs
+changed (``freeze.year_key``), from the cached suppression.
+
+The preview is for writing, not publishing: a published build always runs
+the whole pipeline and every check.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import freeze
+from .problems import BuildError, raise_if_errors
+from .redact import INTERNAL
+
+
+@dataclass
+class LiveYear:
+    year: int
+    key: str
+    tree: object
+    pages: object  # docs_tree.PageWriter
+
+
+@dataclass
+class LiveSite:
+    project: Path
+    site: Path
+    years: dict[int, LiveYear] = field(default_factory=dict)
+    warnings: list = field(default_factory=list)  # the data's warnings at the last rebuild
+
+    def page_saved(self, path: Path) -> bool:
+        """Re-render one saved narrative page; False if this change needs a rebuild instead."""
+        from .build import run_mkdocs
+
+        try:
+            relative = path.resolve().relative_to(self.project / "content")
+        except ValueError:
+            return False
+        if path.suffix != ".md" or len(relative.parts) < 2 or not relative.parts[0].isdigit():
+            return False
+        live = self.years.get(int(relative.parts[0]))
+        docs_path = Path(*relative.parts[1:]).as_posix()
+        if live is None or not path.is_file() or docs_path not in live.tree.pages:
+            return False
+        live.pages.write(path)  # raises BuildError naming the file and line
+        run_mkdocs(self.project, live.tree, self.site / str(live.year), live.pages.authority, dirty=True)
+        return True
+
+    def build(self, years: list[int] | None = None) -> list[int]:
+        """Build (again) every year whose inputs changed; returns the years rebuilt."""
+        from .build import (
+            build_context,
+            protected_context,
+            render_docs_tree,
+            run_mkdocs,
+            statement_years,
+            suppression_summary,
+            write_versions,
+        )
+        from .catalogue import all_measures, all_outputs
+        from .config import load_authority
+        from .disclosure import Protector
+        from .load import load_dataset
+        from .validate import validate
+
+        authority = load_authority(self.project / "authority.yml")
+        dataset, problems = load_dataset(self.project / "data", authority)
+        problems += validate(dataset)
+        raise_if_errors(problems, stage="data")
+        self.warnings = [p for p in problems if p.severity == "warning"]
+        wanted = statement_years(self.project, authority, dataset, years)
+        code = freeze.code_fingerprint()
+        keys = {y: freeze.year_key(self.project, y, sorted(dataset.years), list(authority.statement_years),
+                                   (INTERNAL,), code) for y in wanted}
+        stale = [y for y in wanted if y not in self.years or self.years[y].key != keys[y]]
+        protector = Protector(dataset, authority.suppression_threshold,
+                              cache_dir=self.project / ".build" / "cache" / "protection")
+        work = self.project / ".build" / "preview-docs"
+        for year in stale:
+            shutil.rmtree(work / INTERNAL / str(year), ignore_errors=True)
+            view, perturbed = protector.views(year)
+            context = protected_context(build_context, view, perturbed)
+            note = suppression_summary([protector.year(y) for y in view.years])
+            keep: list = []
+            try:
+                tree = render_docs_tree(self.project, work, view, context, all_outputs(), all_measures(), INTERNAL,
+                                        perturbed=perturbed, suppression_note=note, keep=keep)
+            except BuildError:
+                self.years.pop(year, None)
+                raise
+            shutil.rmtree(self.site / str(year), ignore_errors=True)
+            run_mkdocs(self.project, tree, self.site / str(year), authority)
+            self.years[year] = LiveYear(year, keys[year], tree, keep[0])
+        for year in [y for y in self.years if y not in wanted]:
+            del self.years[year]
+        if stale:
+            shutil.rmtree(self.site / "latest", ignore_errors=True)
+            write_versions(self.site, [self.years[y].tree for y in sorted(self.years)])
+        return stale

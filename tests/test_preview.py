@@ -1,0 +1,47 @@
+"""The live preview (issue 14): a saved page is re-rendered on its own; other changes rebuild the
+years whose inputs changed; a mistake shows in the browser and the preview recovers."""
+from __future__ import annotations
+
+import pytest
+from conftest import copy_project
+
+from generator.preview import State, rebuild
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_saved_page_is_rerendered_alone_and_a_data_edit_rebuilds_the_year(tmp_path):
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "preview"
+    state = State()
+    rebuild(project, site, state, [2026])
+    assert state.error is None
+    page = project / "content" / "2026" / "sufficiency" / "index.md"
+    other = site / "2026" / "sufficiency" / "need" / "index.html"
+    other_before = other.stat().st_mtime_ns
+
+    page.write_text(page.read_text(encoding="utf-8") + "\nA sentence saved in the preview.\n", encoding="utf-8")
+    rebuild(project, site, state, [2026], changed=(str(page),))
+    assert state.error is None
+    assert "A sentence saved in the preview." in (site / "2026" / "sufficiency" / "index.html").read_text("utf-8")
+    assert other.stat().st_mtime_ns == other_before  # only the saved page was rendered again
+
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\n{{ looked_after.totl }}\n", encoding="utf-8")
+    rebuild(project, site, state, [2026], changed=(str(page),))
+    assert "content/2026/sufficiency/index.md" in state.error and "looked_after.total" in state.error
+    page.write_text(text, encoding="utf-8")
+    rebuild(project, site, state, [2026], changed=(str(page),))
+    assert state.error is None
+
+    data = project / "data" / "2026" / "fostering_capacity.csv"
+    rows = data.read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    column = header.index("households")
+    cells = rows[1].split(",")
+    cells[column] = str(int(cells[column]) + 1000)
+    rows[1] = ",".join(cells)
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    rebuild(project, site, state, [2026], changed=(str(data),))
+    assert state.error is None
+    assert other.stat().st_mtime_ns != other_before  # the year was rebuilt
