@@ -30,14 +30,20 @@ What a reader knows, as linear constraints on whole numbers:
 - the projection by age band (a published method: a straight line through the
   last five years' rates per 10,000, times the projected population) is a
   linear function of the earlier years' counts;
+- spend = average weekly cost × weeks of care (by service and provider), within
+  the printed cost's rounding;
 - chart summaries: a total, the largest group ("the largest group was X (197),
   followed by Y (45)" means every other group is at most 45), the highest or
-  lowest year of a trend.
+  lowest year of a trend;
+- sentences, when the narrative's source is given (``audit_prose``): every
+  figure a placeholder printed, changes on last year, and which way an
+  ``{% if %}`` went.
 
-Not modelled (reported, so nothing is skipped silently): forecasts from the
-simulation model (not invertible), figures about carers, places, settings,
-money and actions (not counts of children), and prose sentences (see
-``audit_pages``' docstring).
+Not modelled (listed in ``Reading.not_modelled``, so nothing is skipped
+silently): forecasts from the simulation model (not invertible) and what is
+computed from them, and figures about carers, places, settings and actions
+(not counts of children). Not used: a lower bound on weeks of care from the
+placements (a placement can start and end on the same day: 0 days).
 
 Use ``audit_edition(folder)`` on an edition folder (one holding year folders
 ``2024/``, ``2025/`` ...); ``python -m generator audit site/`` prints the
@@ -62,8 +68,9 @@ from .stats.children import PLACEMENT_GROUP_LABELS, PLACEMENT_GROUPS, PROJECTION
 
 #: A child has one home at a time: at most 366 days (a leap year) of care in a year.
 MAX_WEEKS_PER_CHILD = 366 / 7
-#: Upper bound used for counts nothing else bounds (treated as unbounded).
+#: Upper bound used for figures nothing else bounds (treated as unbounded): counts, and money or weeks.
 UNBOUNDED = 1e6
+UNBOUNDED_MONEY = 1e10
 #: Symbols that carry no number (GSS: c confidential, x not available, z not applicable ...).
 SYMBOLS = {"c", "x", "z", "..", ":", "u", "[c]", "[x]", "[z]", "-", ""}
 #: The generator's word for a percentage that rounds to 0 but is not 0.
@@ -278,15 +285,15 @@ class Model:
         self.notes: list[str] = []
         self._aux = 0
 
-    def var(self, key: Key, integer: bool = True) -> Var:
+    def var(self, key: Key, integer: bool | None = None) -> Var:
         if key not in self.vars:
-            self.vars[key] = Var(key, integer)
+            self.vars[key] = Var(key, not _continuous(key) if integer is None else integer)
         return self.vars[key]
 
     def add(self, terms: Expr, low: float, high: float, source: str, where: str) -> None:
         merged: dict = defaultdict(float)
         for key, coef in terms:
-            self.var(key, integer=not _continuous(key))
+            self.var(key)
             merged[key] += coef
         terms = tuple((k, c) for k, c in merged.items() if c != 0)
         if len(terms) == 1 and terms[0][1] == 1:
@@ -345,7 +352,7 @@ def _figure_key(terms: Expr) -> Key:
 
 
 def _continuous(key: Key) -> bool:
-    return key[0] in ("weeks", "spend") or (key[0] == "placements_by_type_and_age" and key[-1] == "weeks_of_care")
+    return key[-1] in ("weeks_of_care", "spend") and key[0] in ("placements_by_type_and_age", "spend_by_service")
 
 
 # ---------------------------------------------------------------------------
@@ -397,8 +404,8 @@ def la_group(year: int, group: str) -> Expr:
 #: read for completeness, not modelled.
 NOT_ABOUT_CHILDREN = {
     "action_plan", "action_status", "fostering_capacity", "fostering_households_trend", "recruitment_funnel",
-    "market_by_grade", "market_by_location", "provider_market", "spend_by_service", "spend_trend",
-    "spend_with_providers", "unit_costs", "unit_costs_table", "spend_lines", "published_unit_costs",
+    "market_by_grade", "market_by_location", "provider_market", "spend_trend", "spend_with_providers",
+    "spend_lines", "published_unit_costs",
 }
 #: Model outputs: forecasts of a simulation (not invertible by a reader) and what is computed from them.
 MODELLED = {
@@ -710,6 +717,45 @@ def _month(text: str) -> str | None:
     return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
 
 
+def read_spend(r: Reader):
+    """Spend, weeks of care and average weekly cost by service and provider (money and weeks, not children).
+
+    Spend = weekly cost × weeks of care: with the cost published, a withheld spend or weeks follows
+    from the other, within the cost's rounding (two linear bounds)."""
+    year, model = r.table.year, r.context.model
+    seen = set()
+    for i, _ in enumerate(r.table.rows):
+        service = _code(contract.SERVICES, r.value(i, "Service"))
+        sector = _code(contract.PROVIDER_SECTOR, r.value(i, "Provided by"))
+        if _norm(r.value(i, "Service")) == "all services":
+            cells = [("spend_by_service", year, s, p) for s in contract.SERVICES for p in contract.PROVIDER_SECTOR]
+            r.add(i, "Spend", "rounded", tuple((c + ("spend",), 1.0) for c in cells), half=0.5)
+            r.add(i, "Weeks of care", "rounded", tuple((c + ("weeks_of_care",), 1.0) for c in cells))
+            continue
+        if service is None or sector is None:
+            continue
+        base = ("spend_by_service", year, service, sector)
+        seen.add((service, sector))
+        r.add(i, "Spend", "rounded", expr(base + ("spend",)), half=0.5)
+        r.add(i, "Weeks of care", "rounded", expr(base + ("weeks_of_care",)))
+        cost = parse_number(r.value(i, "Average weekly cost") or "")
+        if cost is not None:
+            unit, decimals = cost
+            half = 0.5 * 10 ** -decimals
+            spend, weeks = base + ("spend",), base + ("weeks_of_care",)
+            where = f"{r.table.where} (row {i + 1}, Average weekly cost)"
+            model.add(((spend, 1.0), (weeks, -(unit + half))), -math.inf, 0.5, "rule: spend is cost times weeks", where)
+            model.add(((spend, 1.0), (weeks, -(unit - half))), -0.5, math.inf, "rule: spend is cost times weeks", where)
+    if r.table.name == "unit_costs_table" and r.table.column("Weeks of care") is not None:
+        # Services and providers with nothing bought are left out of the table: 0.
+        for service in contract.SERVICES:
+            for sector in contract.PROVIDER_SECTOR:
+                if (service, sector) not in seen:
+                    for column in ("spend", "weeks_of_care"):
+                        model.show(expr(("spend_by_service", year, service, sector, column)), 0, 0, r.source,
+                                   f"{r.table.where} (no row for {service}, {sector})")
+
+
 READERS = {
     "looked_after_trend": read_looked_after_trend,
     "looked_after_rate_trend": read_rate_trend,
@@ -737,6 +783,9 @@ READERS = {
     "backtest_table": read_backtest_table,
     "commissioning_routes": read_grid("commissioning_routes", "Service", contract.SERVICES, "Route", contract.ROUTES,
                                       "New placements", "placements"),
+    "unit_costs_table": read_spend,
+    "unit_costs": read_spend,
+    "spend_by_service": read_spend,
     "referrals_by_month": read_grid("referrals", "Month", {}, "Outcome", contract.REFERRAL_OUTCOMES, "Referrals",
                                     "referrals", month_rows=True),
 }
@@ -937,6 +986,9 @@ SUMMARIES = {
     "distance_from_home": summary_restates,
     "placement_mix_trend": summary_restates,
     "looked_after_characteristics": summary_restates,
+    "spend_by_service": summary_restates,   # money: the total and the largest service, shown in the table
+    "unit_costs": summary_restates,
+    "unit_costs_table": summary_restates,
 }
 
 
@@ -1036,7 +1088,8 @@ def apply_cell(model: Model, table: Table, cell: Cell, source: str) -> None:
     if is_withheld(text):
         # A withheld count (or the count behind a withheld percentage) is a figure to audit; a withheld
         # model figure (a projection) or rate publishes nothing and is not a count of children.
-        if cell.terms and cell.kind in ("count", "percent") and all(c == 1 for _, c in cell.terms):
+        money = cell.kind == "rounded" and len(cell.terms) == 1 and cell.terms[0][0][0] == "spend_by_service"
+        if cell.terms and (cell.kind in ("count", "percent") or money) and all(c == 1 for _, c in cell.terms):
             model.withhold(cell.terms, source, where, share=cell.kind == "percent")
         return
     if cell.kind == "percent" and text.lower() == LOW:
@@ -1194,7 +1247,7 @@ class Solver:
         self.lb: dict[Key, float] = {}
         self.ub: dict[Key, float] = {}
         for key, var in model.vars.items():
-            low, high = 0.0, UNBOUNDED
+            low, high = 0.0, UNBOUNDED if var.integer else UNBOUNDED_MONEY
             for source, lo, hi, _where in var.bounds:
                 if source in exclude:
                     continue
@@ -1248,7 +1301,7 @@ class Solver:
             return Interval(key, self.lb[key], self.ub[key], integer)
         root = self.component_of(key)
         if root is None:
-            return Interval(key, self.lb[key], math.inf if self.ub[key] >= UNBOUNDED else self.ub[key], integer)
+            return self._interval(key, self.lb[key], self.ub[key], integer)
         return self._solve(root, key, relax)
 
     def _matrices(self, root):
@@ -1308,7 +1361,7 @@ class Solver:
     def _interval(key, low_value, high_value, integer) -> Interval:
         if integer:
             low_value, high_value = round(low_value), round(high_value)
-        if high_value >= UNBOUNDED - 1:
+        if high_value >= (UNBOUNDED if integer else UNBOUNDED_MONEY) - 1:
             high_value = math.inf
         return Interval(key, low_value, high_value, integer)
 
@@ -1430,6 +1483,10 @@ def describe(key: Key) -> str:
                 f"{contract.AGE_BANDS.get(a, a)}")
     if kind in ("placement_stability", "care_leavers"):
         return f"{key[1]} {kind.replace('_', ' ')}: {', '.join(str(k) for k in key[2:])}"
+    if kind == "spend_by_service":
+        _, year, service, sector, column = key
+        return (f"{year} {column.replace('_', ' ')}: {contract.SERVICES.get(service, service)}, "
+                f"{contract.PROVIDER_SECTOR.get(sector, sector)}")
     if kind in ("commissioning_routes", "referrals"):
         _, year, row, column, measure = key
         return f"{year} {kind.replace('_', ' ')}: {row}, {column} ({measure})"

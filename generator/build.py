@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -123,6 +123,8 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
                 tree.frozen = True
             built[year] = trees
         trees = [tree for year in years for tree in built[year]]
+        # A page's figures shown x for want of data: said once, though both editions see it.
+        warnings += list({str(w): w for tree in trees for w in getattr(tree, "warnings", [])}.values())
         for edition in editions:
             write_versions(staging[edition], [t for t in trees if t.edition == edition])
         problems = check.check_site(staging[PUBLIC], trees, authority) if PUBLIC in staging else []
@@ -325,9 +327,25 @@ def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) 
         "theme": {"name": "material", "custom_dir": str(site_settings(project_dir, "theme"))},
         "extra": {"edition": tree.edition, "year": tree.year, "year_label": f"{tree.year - 1} to {tree.year}",
                   "authority": authority.name,
-                  "other_edition": other},
+                  "other_edition": other,
+                  "release": release_for_theme(tree, authority)},
         "strict": True,
     }
+
+
+def release_for_theme(tree: DocsTree, authority) -> dict:
+    """The year's release dates and updates as the theme shows them (the public edition: names removed)."""
+    from .redact import replace_names
+
+    if tree.release is None:
+        return {}
+    values = tree.release.for_theme()
+    if tree.edition == PUBLIC:
+        values["next_update"] = replace_names(values["next_update"], authority)
+        for amendment in values["amendments"]:
+            amendment["change"] = replace_names(amendment["change"], authority)
+            amendment["reason"] = replace_names(amendment["reason"], authority)
+    return values
 
 
 class _Collect(logging.Handler):
@@ -434,9 +452,3 @@ def publish(staging: Path, out_dir: Path) -> None:
     staging.rename(out_dir)
     if old.exists():
         shutil.rmtree(old)
-
-
-def published_date(statement: dict, year: int) -> date:
-    """The statement's publication date (``docs_tree.read_statement`` has read it), else 30 September."""
-    value = statement.get("published")
-    return value if isinstance(value, date) else date(year, 9, 30)

@@ -36,7 +36,9 @@ def cmd_validate(args) -> int:
     for line in summarise(problems, show=lambda p: f"{p.severity}: {p}"):
         print(line)
     errors = [p for p in problems if p.severity == "error"]
-    print(f"{len(errors):,} errors, {len(problems) - len(errors):,} warnings in data/")
+    warnings = len(problems) - len(errors)
+    print(f"{len(errors):,} error{'' if len(errors) == 1 else 's'}, {warnings:,} warning{'' if warnings == 1 else 's'} "
+          "in data/")
     return 1 if errors else 0
 
 
@@ -216,10 +218,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def unexpected(command: str, exc: BaseException) -> str:
     """The message for an error the tool did not foresee: what happened and what to do, no traceback."""
-    where = ""
-    tb = exc.__traceback__
-    while tb is not None:
-        where = f" ({Path(tb.tb_frame.f_code.co_filename).name}, line {tb.tb_lineno})"
+    where, tb = "", exc.__traceback__
+    package = str(Path(__file__).resolve().parent)
+    while tb is not None:  # the last place in the tool's own code
+        path = Path(tb.tb_frame.f_code.co_filename)
+        if str(path).startswith(package):
+            where = f" ({path.relative_to(Path(package).parent).as_posix()}, line {tb.tb_lineno})"
         tb = tb.tb_next
     return (f"{command} stopped: an unexpected error in the tool, not a mistake it can point to in your files: "
             f"{type(exc).__name__}: {exc}{where}\n"

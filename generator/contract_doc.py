@@ -64,6 +64,7 @@ When the data is read:
 - a CSV whose name is not a table, with the nearest table's name (`file-unknown`); a spreadsheet
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be
   read (`file-unreadable`);
+- a table pasted more than once, its header row repeated further down (`header-repeated`);
 - an unknown, repeated or missing column (`column-unknown`, `column-repeated`, `column-missing`);
   values in a column with no header, as when `1,234` is not quoted (`column-no-header`);
 - a cell that does not fit its column's type (`cell-integer`, `cell-money`, `cell-code`, `cell-month` ...);

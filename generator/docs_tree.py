@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import inputs, markup, pages, redact
+from . import inputs, markup, pages, redact, release as releases
 from .check import COPYABLE
+from .contract import TABLES_BY_NAME
 from .disclosure import protected_output
 from .problems import BuildError, Problem
 from .render import OutputRenderer, make_environment, render_page
 
-GENERATED_PAGES = {"methods.md": "Methods", "downloads.md": "Data downloads", "data-contract.md": "Data contract"}
+GENERATED_PAGES = {"methods.md": "Methods", "downloads.md": "Data downloads", "updates.md": "Updates",
+                   "data-contract.md": "Data contract"}
 
 
 @dataclass
@@ -30,10 +32,12 @@ class DocsTree:
     description: str
     nav: list
     published: date
+    release: object = None  # release.Release: dates and updates (config.extra.release)
     pages: list[str] = field(default_factory=list)
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
+    warnings: list[Problem] = field(default_factory=list)  # figures shown x because their data is missing
     frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
 
     @property
@@ -93,6 +97,39 @@ def nav_pages(nav) -> list[str]:
     return found
 
 
+def page_titles(content_dir: Path, nav) -> dict[str, str]:
+    """Each nav page's title: the nav's own label, else the page's front-matter title, else its path."""
+    titles: dict[str, str] = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, dict):
+                for label, value in item.items():
+                    if isinstance(value, list):
+                        walk(value)
+                    else:
+                        titles[str(value)] = str(label)
+            elif isinstance(item, str) and item not in titles:
+                titles[item] = _front_matter_title(content_dir / item) or item
+
+    walk(nav)
+    return titles
+
+
+def _front_matter_title(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError:
+        return ""
+    if not text.startswith("---"):
+        return ""
+    head = text[3:].split("\n---", 1)[0]
+    for line in head.splitlines():
+        if line.startswith("title:"):
+            return line[6:].strip().strip("'\"")
+    return ""
+
+
 # Named people and contact details: see redact.replace_names (names in any case, possessives,
 # titles, emails and phone numbers in any format).
 replace_names = redact.replace_names
@@ -135,7 +172,6 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                      perturbed: list | None = None, suppression_note: str = "",
                      frames: dict | None = None, keep: list | None = None) -> DocsTree:
     from . import tables
-    from .build import published_date
 
     year = view.year
     authority = view.authority
@@ -143,6 +179,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     statement = read_statement(content_dir)
     docs_dir = work / edition / str(year) / "docs"
     docs_dir.mkdir(parents=True)
+    release = releases.read_release(content_dir, statement, year, nav_pages(statement["nav"]))
     title = statement.get("title") or f"{authority.short_name} sufficiency statement"
     # The public edition is the statement; the internal one says what it is in every page title.
     edition_suffix = "" if edition == redact.PUBLIC else " (internal edition: not for publication)"
@@ -152,7 +189,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         description=statement.get("description", f"{authority.name}: placement sufficiency statement and market "
                                                  f"position statement, {year - 1} to {year}"),
         nav=list(statement["nav"]) + [{name: path} for path, name in GENERATED_PAGES.items()],
-        published=published_date(statement, year),
+        published=release.published, release=release,
     )
     if edition == redact.PUBLIC:
         tree.description = replace_names(tree.description, authority)
@@ -189,6 +226,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         except BuildError as exc:
             problems.extend(exc.problems)
             continue
+        tree.warnings += not_available_warnings(source_name, page.not_available, view)
         referenced |= markup.references(page.markdown, docs_path)
         tree.pages.append(docs_path)
         tree.charts += sum(1 for name in page.outputs_used if outputs[name].chart is not None)
@@ -229,12 +267,45 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                                                             suppression_note, accuracy), "utf-8")
     (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
+    updates = releases.updates_page(year, tree.release, page_titles(content_dir, statement["nav"]))
+    if edition == redact.PUBLIC:
+        updates = replace_names(updates, authority)
+    (docs_dir / "updates.md").write_text(updates, "utf-8")
     tree.pages += list(GENERATED_PAGES)
     if edition == redact.PUBLIC:
         # Everything the leak scan looks for in this edition's built files (check.py).
         from .check import withheld_needles
         tree.withheld = withheld_needles(authority, view, context, content_dir, docs_dir, tuple(GENERATED_PAGES))
     return tree
+
+
+def not_available_warnings(source_name: str, not_available, view) -> list[Problem]:
+    """A warning for each data file a page needs and the year does not have (missing, or a header with no
+    rows): the page shows ``x`` where its figures would be (issue 13: never silently). One warning per
+    page and file, naming the lines. A figure ``x`` for other reasons (a comparator not yet published, a
+    category not listed) is explained on the page and not warned about."""
+    lines_by_table: dict[str, list[int]] = {}
+    for line, sources in not_available:
+        for table in dict.fromkeys(source.split(".")[0] for source in sources):
+            scope = TABLES_BY_NAME.get(table)
+            if scope is None:
+                continue
+            frame = view.reference.get(table) if scope.scope == "reference" else view.tables.get(table)
+            if frame is None or frame.empty:
+                lines_by_table.setdefault(table, [])
+                if line is not None and line not in lines_by_table[table]:
+                    lines_by_table[table].append(line)
+    warnings = []
+    for table, lines in lines_by_table.items():
+        folder = "reference" if TABLES_BY_NAME[table].scope == "reference" else str(view.year)
+        frame = view.reference.get(table) if folder == "reference" else view.tables.get(table)
+        state = "is missing" if frame is None else "has no rows"
+        where = f"lines {', '.join(map(str, sorted(lines)))}: " if len(lines) > 1 else ""
+        warnings.append(Problem(
+            "figure-not-available", f"{where}shows x (not available) because data/{folder}/{table}.csv {state}",
+            file=source_name, line=lines[0] if len(lines) == 1 else None, severity="warning",
+            hint=f"add data/{folder}/{table}.csv (see the data contract), or leave the figure as x"))
+    return warnings
 
 
 #: Paths of a year's docs tree the build writes: a file of ``content/<year>/`` there would replace

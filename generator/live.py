@@ -97,6 +97,7 @@ class LiveSite:
             except BuildError:
                 self.years.pop(year, None)
                 raise
+            self.warnings += tree.warnings  # figures shown x for want of a data file
             shutil.rmtree(self.site / str(year), ignore_errors=True)
             run_mkdocs(self.project, tree, self.site / str(year), authority)
             self.years[year] = LiveYear(year, keys[year], tree, keep[0])

@@ -10,9 +10,10 @@ its label, in any case, with spaces, hyphens and underscores interchangeable.
 Whatever cannot be read becomes a ``Problem`` naming the file, the spreadsheet
 row (header row 1, first data row 2), the column, the value and what was
 expected; nothing here raises. Each frame remembers, in ``frame.attrs``, the
-spreadsheet row of each of its rows (``"rows"``) and the cells it could not
+spreadsheet row of each of its rows (``"rows"``), the cells it could not
 read (``"unreadable"``: ``(row, column)`` pairs), so ``validate`` can name rows
-and does not report an unreadable cell a second time as missing.
+and does not report an unreadable cell a second time as missing, and the
+number cells typed with a per cent sign (``"percent_signs"``).
 """
 from __future__ import annotations
 
@@ -144,13 +145,17 @@ class CellError(ValueError):
     def __init__(self, hint: str | None = None):
         super().__init__(hint)
         self.hint = hint
+        self.expected: str | None = None
 
 
-def parse_number(text: str, kind: str) -> float | int:
+def parse_number(text: str, kind: str, unit: str | None = None) -> float | int:
+    """A number as Excel writes it. ``12%`` is read as 12 in a percent column and in a number column
+    without a unit of its own, whose row says the unit (``benchmarks.value``, ``scenarios.value``):
+    ``read_table`` records which cells had the sign, and ``validate`` checks the row is a percentage."""
     value = text.replace(" ", "")
     if kind == "money":
         value = re.sub(r"^(-?)£", r"\1", value)
-    if kind == "percent":
+    if kind == "percent" or (kind == "number" and unit is None):
         value = value.removesuffix("%")
     if not NUMBER.match(value):
         if value.lower().strip("[]") in SUPPRESSION_MARKS:
@@ -250,7 +255,7 @@ def parse_code(text: str, codes: dict[str, str], aliases: dict[str, str] | None 
 def parse_cell(text: str, column: Column, codes: dict[str, str] | None, aliases: dict[str, str] | None = None,
                dimension: str | None = None):
     if column.type in ("integer", "number", "money", "percent"):
-        return parse_number(text, column.type)
+        return parse_number(text, column.type, column.unit)
     if column.type == "code":
         return parse_code(text, codes or {}, aliases, dimension)
     if column.type == "month":
@@ -308,6 +313,7 @@ def read_table(path: Path, table: Table, file: str,
         return None, [Problem("file-empty", "the file is empty", file=file,
                               expected="a header row: " + ",".join(table.column_names))]
     problems: list[Problem] = []
+    rows = _before_repeated_header(rows, file, problems)
     positions = _header_positions(rows[0], table, file, rows[1:], problems)
     if positions is None:
         return None, problems
@@ -315,7 +321,9 @@ def read_table(path: Path, table: Table, file: str,
     # Code columns that other columns' codes depend on are read first.
     order = sorted(table.columns, key=lambda c: c.codes_by is not None)
     data: dict[str, list] = {c.name: [] for c in table.columns}
-    numbers, unreadable, totals = [], set(), []
+    numbers, unreadable, totals, percent_signs = [], set(), [], set()
+    # Each distinct cell is parsed once (a table of 100,000 rows repeats a few hundred spellings).
+    parsed: dict[tuple, object] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cells):
             continue
@@ -324,21 +332,31 @@ def read_table(path: Path, table: Table, file: str,
         for column in order:
             position = positions.get(column.name)
             text = cells[position] if position is not None and position < len(cells) else ""
-            codes, aliases, dimension = (column_codes(table, column, record, categories)
-                                         if column.type == "code" else (None, None, None))
+            parent = column.codes_by[0] if column.codes_by else None
             value = None
             if text and not text.isascii() and (problem := _encoding_problem(text, file, number, column.name)):
                 unreadable.add((number, column.name))
                 problems.append(problem)
             elif text:
-                try:
-                    value = parse_cell(text, column, codes, aliases, dimension)
-                except CellError as err:
+                key = (column.name, record.get(parent) if parent else None, text)
+                if key not in parsed:
+                    codes, aliases, dimension = (column_codes(table, column, record, categories)
+                                                 if column.type == "code" else (None, None, None))
+                    try:
+                        parsed[key] = parse_cell(text, column, codes, aliases, dimension)
+                    except CellError as err:
+                        parsed[key] = err
+                        err.expected = expected_text(column, codes)
+                value = parsed[key]
+                if isinstance(value, CellError):
                     unreadable.add((number, column.name))
                     problems.append(Problem(
                         f"cell-{column.type}", CELL_MESSAGES[column.type],
                         file=file, row=number, column=column.name, value=text,
-                        expected=expected_text(column, codes), hint=err.hint))
+                        expected=value.expected, hint=value.hint))
+                    value = None
+                elif column.type in ("number", "percent") and text.endswith("%"):
+                    percent_signs.add((number, column.name))
             record[column.name] = value
         if _is_subtotal(table, record, categories):
             # A blank key cell on a total row means "all" (Bristol's Total row names no sector).
@@ -348,7 +366,8 @@ def read_table(path: Path, table: Table, file: str,
         for column in table.columns:
             data[column.name].append(record[column.name])
     frame = _frame(table, data)
-    frame.attrs.update(file=file, rows=numbers, unreadable=unreadable, totals=totals, categories=categories)
+    frame.attrs.update(file=file, rows=Unchanging(numbers), unreadable=UnchangingSet(unreadable),
+                       percent_signs=UnchangingSet(percent_signs), totals=Unchanging(totals), categories=categories)
     return frame, problems
 
 
@@ -367,6 +386,41 @@ def _is_subtotal(table: Table, record: dict, categories: Categories) -> bool:
         if dimension and value is not None and categories.is_group(dimension, value):
             return True
     return False
+
+
+class Unchanging(list):
+    """Row numbers kept in ``frame.attrs``: pandas deep-copies attrs on every operation, and a million
+    row numbers copied at each step made a pasted table take minutes. They never change: shared."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class UnchangingSet(frozenset):
+    """The unreadable cells kept in ``frame.attrs``, shared rather than copied (see ``Unchanging``)."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def _before_repeated_header(rows: list[list[str]], file: str, problems: list[Problem]) -> list[list[str]]:
+    """The rows up to the first that repeats the header (a table pasted twice or more): the rest is
+    not read, and one problem says where and how often, instead of one per pasted cell."""
+    header = [header_name(cell) for cell in rows[0]]
+    if not any(header):
+        return rows
+    repeats = [number for number, cells in enumerate(rows[1:], start=2)
+               if len(cells) >= len(header) and cells[0] and header_name(cells[0]) == header[0]
+               and [header_name(cell) for cell in cells[:len(header)]] == header]
+    if not repeats:
+        return rows
+    more = f", and {len(repeats) - 1:,} more rows after it do too" if len(repeats) > 1 else ""
+    problems.append(Problem(
+        "header-repeated", f"this row repeats the header row{more}: the table was pasted more than once",
+        file=file, row=repeats[0], value=",".join(rows[repeats[0] - 1])[:80],
+        hint=f"keep one copy of the table: delete row {repeats[0]} and everything below it if it is a copy "
+             "(the rows from there on were not read)"))
+    return rows[:repeats[0] - 1]
 
 
 def _encoding_problem(text: str, file: str, row: int, column: str) -> Problem | None:

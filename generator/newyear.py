@@ -33,7 +33,8 @@ def new_year(project: Path, year: int) -> list[str]:
     settings = project / "authority.yml"
     authority = load_authority(settings)  # a broken authority.yml is reported before anything is copied
     source = content / str(earlier[-1])
-    shutil.copytree(source, target)
+    # A new statement starts with no updates: amendments.yml belongs to the year it corrects.
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("amendments.yml"))
     lines = [f"Copied content/{earlier[-1]}/ to content/{year}/ as a first draft."]
     if year in authority.statement_years:
         lines.append(f"{year} is already in statement_years in authority.yml.")
@@ -47,6 +48,7 @@ def new_year(project: Path, year: int) -> list[str]:
             years = ", ".join(map(str, sorted({*authority.statement_years, year})))
             lines.append(f"Not done: authority.yml's statement_years is laid out in a way this command does not "
                          f"edit. Add {year} yourself, so that it reads: statement_years: [{years}]")
+    lines.append(f"Set published and next_update in content/{year}/statement.yml.")
     if not (project / "data" / str(year)).exists():
         lines.append(f"Next: put the {year} tables in data/{year}/ (./run extract <folder of 903 files> for the "
                      "903 tables), then ./run preview.")

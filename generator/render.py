@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -104,11 +105,24 @@ def words_for_withheld(markdown: str, docs_path: str) -> str:
     return "\n".join(out_lines)
 
 
+class SymbolText(str):
+    """A filter's output for a figure that cannot be shown (``x``): the symbol, still knowing its figure
+    (so the page's warnings can name the data it needed)."""
+
+    figure: Figure | None = None
+
+
+def _symbol(figure: Figure) -> str:
+    text = SymbolText(figure.symbol)
+    text.figure = figure
+    return text
+
+
 def number_filter(value, decimals: int | None = None) -> str:
     """``{{ x | number }}``: thousands separators, e.g. 1,234."""
     figure = _figure(value, "number")
     if figure.symbol:
-        return withheld_mark(figure) or figure.symbol
+        return withheld_mark(figure) or _symbol(figure)
     return format_value(figure.value, "count" if decimals is None and float(figure.value).is_integer() else "number",
                         decimals)
 
@@ -116,14 +130,14 @@ def number_filter(value, decimals: int | None = None) -> str:
 def percent_filter(value, decimals: int = 0) -> str:
     """``{{ x | percent }}``: a percentage, e.g. 71%; ``percent(1)`` for 71.4%."""
     figure = _figure(value, "percent")
-    return withheld_mark(figure) or figure.format(decimals)
+    return withheld_mark(figure) or (_symbol(figure) if figure.symbol else figure.format(decimals))
 
 
 def money_filter(value, decimals: int = 0) -> str:
     """``{{ x | money }}``: pounds, e.g. £1,234."""
     figure = _figure(value, "money")
     if figure.symbol:
-        return withheld_mark(figure) or figure.symbol
+        return withheld_mark(figure) or _symbol(figure)
     return format_value(figure.value, "money", decimals)
 
 
@@ -131,7 +145,7 @@ def per10k_filter(value, decimals: int = 0) -> str:
     """``{{ x | per10k }}``: a rate with its unit, e.g. 68 per 10,000 children."""
     figure = _figure(value, "rate")
     if figure.symbol:
-        return withheld_mark(figure) or figure.symbol
+        return withheld_mark(figure) or _symbol(figure)
     return f"{format_value(figure.value, 'rate', decimals)} per 10,000 children"
 
 
@@ -217,7 +231,7 @@ def make_undefined(context: Namespace, global_names: list[str]):
             candidates = list(parent) if isinstance(parent, dict) else []
         full = f"{path}.{name}" if path else name
         near = [f"{path}.{n}" if path else n for n in _nearest(name, candidates)]
-        raise UnknownName(f"unknown name {full!r}", near)
+        raise UnknownName(f"unknown name {full!r}{_named_by_a_file(path, context)}", near)
 
     namespace = {"_fail_with_undefined_error": fail}
     # Jinja binds its dunder methods to the base class's function: re-bind them all.
@@ -226,6 +240,25 @@ def make_undefined(context: Namespace, global_names: list[str]):
             if value is jinja2.Undefined._fail_with_undefined_error and attr not in namespace:
                 namespace[attr] = fail
     return type("ReportingUndefined", (jinja2.StrictUndefined,), namespace)
+
+
+#: Names a data file declares, not the generator: a scenario's name (``scenario.strategy``,
+#: ``projected_spend.strategy``, ``gap.strategy``) is a row of the year's ``scenarios.csv``.
+NAMES_FROM_FILES = {"scenario": "scenarios", "projected_spend": "scenarios", "gap": "scenarios"}
+
+
+def _named_by_a_file(path: str, context) -> str:
+    """For a name under one of ``NAMES_FROM_FILES``: the file that declares such names, and what it holds."""
+    table = NAMES_FROM_FILES.get(path)
+    if table is None:
+        return ""
+    year = getattr(context.get("year"), "value", None)
+    file = f"data/{year}/{table}.csv" if year else f"data/<year>/{table}.csv"
+    scenarios = context.get("scenario", {})
+    declared = [k for k in scenarios if k != "count"] if isinstance(scenarios, dict) else []
+    if declared:
+        return f": the scenarios are named in {file}, which declares " + ", ".join(repr(d) for d in declared)
+    return f": the scenarios are named in {file}, and it declares none (the file is missing or empty)"
 
 
 def _template_line(exc: BaseException, filename: str) -> int | None:
@@ -249,6 +282,8 @@ class RenderedPage:
     markdown: str
     downloads: dict[str, bytes] = field(default_factory=dict)  # "name.csv" -> bytes
     outputs_used: list[str] = field(default_factory=list)
+    #: (line of the page, table.columns it needed) for each figure in the text shown as x
+    not_available: list[tuple[int | None, tuple[str, ...]]] = field(default_factory=list)
 
 
 def page_url_depth(docs_path: str) -> int:
@@ -354,14 +389,33 @@ ALL_MISSING_NOTE = ("**None of the figures on this page are available yet.** The
 
 
 class FigureTally:
-    """Counts the figures a page prints and the symbols among them (Jinja's ``finalize`` hook)."""
+    """Counts the figures a page prints and the symbols among them (Jinja's ``finalize`` hook).
 
-    def __init__(self):
+    ``not_available`` keeps, for each figure shown ``x``, the line of the compiled template that
+    printed it and the ``table.column``s it needed (``render_page`` turns the lines into the page's).
+    """
+
+    def __init__(self, source_name: str = ""):
         self.figures = 0
         self.symbols: list[str] = []
+        self.source_name = source_name
+        self.not_available: list[tuple[int | None, tuple[str, ...]]] = []
+
+    def _note_missing(self, figure: Figure) -> None:
+        frame, line = sys._getframe(2), None
+        while frame is not None:
+            if frame.f_code.co_filename == self.source_name:
+                line = frame.f_lineno
+                break
+            frame = frame.f_back
+        self.not_available.append((line, tuple(figure.sources)))
 
     def __call__(self, value):
         symbol = None
+        if isinstance(value, Figure) and value.symbol == "x":
+            self._note_missing(value)
+        elif isinstance(value, SymbolText) and value == "x" and value.figure is not None:
+            self._note_missing(value.figure)
         if isinstance(value, (Figure, Change)):
             self.figures += 1
             symbol = value.symbol
@@ -398,7 +452,7 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
     env = env or make_environment()
     global_names = ["chart", "table", *FILTERS]
     env.undefined = make_undefined(context, global_names)
-    tally = FigureTally()
+    tally = FigureTally(source_name)
     env.finalize = tally
     try:
         # Compiled with our file name, so a runtime error's traceback gives the template line.
@@ -430,7 +484,9 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         raise BuildError(Problem("template-error", f"{type(exc).__name__}: {exc}", file=source_name, line=line),
                          stage="render") from None
     markdown = tally.explain(markdown, renderer.empty, len(renderer.used))
-    return RenderedPage(docs_path, markdown, dict(renderer.downloads), list(renderer.used))
+    not_available = [(template.get_corresponding_lineno(line) if line else None, sources)
+                     for line, sources in tally.not_available]
+    return RenderedPage(docs_path, markdown, dict(renderer.downloads), list(renderer.used), not_available)
 
 
 def _syntax_problem(source_name: str, exc: jinja2.TemplateSyntaxError, env) -> Problem:

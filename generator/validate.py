@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -48,8 +49,18 @@ class Sheet:
             range(2, len(self.frame) + 2))
 
     def rows(self) -> Iterator[tuple[int, dict]]:
-        for number, record in zip(self.numbers, self.frame.to_dict("records")):
-            yield number, {k: (None if _missing(v) else v) for k, v in record.items()}
+        return iter(self._rows)
+
+    @cached_property
+    def _rows(self) -> list[tuple[int, dict]]:
+        """Read once for every check (a pasted table can have a million rows)."""
+        return [(number, {k: (None if _missing(v) else v) for k, v in record.items()})
+                for number, record in zip(self.numbers, self.frame.to_dict("records"))]
+
+    @property
+    def percent_signs(self) -> set:
+        """(row, column) of the number cells typed with a % sign (``load.read_table``)."""
+        return set(self.frame.attrs.get("percent_signs", ()))
 
     @property
     def unreadable(self) -> set:
@@ -238,9 +249,89 @@ def placements_within_definition(sheet: Sheet) -> Iterator[Problem]:
                           expected=f"no more than {n(limit)} ({n(r['placements'])} placements × 366/7 weeks)")
 
 
+def percent_scale(sheet: Sheet) -> Iterator[Problem]:
+    """Percentages are on one scale in a column (``percent-as-fraction``): 0.67 among 67s is 67%
+    typed as a fraction, and read as it is it would publish "1%". Percentages are written out of
+    100 (67 or 67%); a cell under 1 is refused when it has no % sign and the column's other
+    percentages are above 1, or when every percentage in the column is 1 or less (all fractions).
+    0.5% with its sign is half of one per cent. Percent columns, and the percentage measures of
+    ``benchmarks`` (its rates per 10,000 are a scale of their own)."""
+    signs = sheet.percent_signs
+    for column in sheet.table.columns:
+        if column.type == "percent":
+            rows = [(number, r) for number, r in sheet.rows()]
+        elif sheet.table.name == "benchmarks" and column.name == "value":
+            rows = [(number, r) for number, r in sheet.rows() if r["measure"] not in RATE_MEASURES]
+        else:
+            continue
+        values = [(number, r[column.name]) for number, r in rows if r[column.name] is not None]
+        fractions = [(number, v) for number, v in values if 0 < v < 1 and (number, column.name) not in signs]
+        if not fractions:
+            continue
+        whole = [v for _, v in values if v > 1]
+        if whole:
+            why = f"the column's other percentages are written out of 100 (such as {n(whole[0])})"
+        elif all(v <= 1 for _, v in values) and any(0 < v < 1 for _, v in values):
+            why = "every percentage in the column is 1 or less, as if typed as fractions"
+        else:
+            continue
+        for number, value in fractions:
+            yield Problem("percent-as-fraction", f"a percentage written as a fraction of 1: {why}",
+                          file=sheet.file, row=number, column=column.name, value=n(value),
+                          expected=f"the percentage out of 100, {n(value * 100)} (or {n(value)}% if it is "
+                                   "less than one per cent)")
+
+
+#: Scenario levers measured in per cent of something (the rest are counts).
+PERCENT_LEVERS = ("entries_change_percent", "exits_change_percent", "placement_shift_percent")
+
+
+def scenario_levers(sheet: Sheet) -> Iterator[Problem]:
+    """Scenario levers stay within what is possible (``scenario-lever``): a placement shift moves 0 to
+    100% of a group, from one placement group to another (and the shifts out of one group add up to no
+    more than 100%); entries and exits cannot fall by more than 100%; a count of foster carers is not a
+    percentage. ``forecast/scenarios.py`` applies exactly these levers."""
+    if sheet.table.name != "scenarios":
+        return
+    signs = sheet.percent_signs
+    shifted: dict[tuple, list[tuple[int, float]]] = {}
+    for number, r in sheet.rows():
+        lever, value = r["lever"], r["value"]
+        if lever is None or value is None:
+            continue
+        if lever not in PERCENT_LEVERS and (number, "value") in signs:
+            yield Problem("scenario-lever", f"{lever} is a number of households, not a percentage",
+                          file=sheet.file, row=number, column="value", value=f"{n(value)}%",
+                          expected="a number of households a year, e.g. 10")
+        if lever == "placement_shift_percent":
+            if not 0 <= value <= 100:
+                yield Problem("scenario-lever", "a placement shift moves between 0% and 100% of the children in "
+                              "from_group each year: no more than all of them", file=sheet.file, row=number,
+                              column="value", value=n(value), expected="a percentage from 0 to 100")
+            groups = (r.get("from_group"), r.get("to_group"))
+            if any(g in (None, "none") for g in groups) or groups[0] == groups[1]:
+                yield Problem("scenario-lever", "a placement shift needs the group children move from and a "
+                              "different group they move to", file=sheet.file, row=number, column="from_group",
+                              value=f"{groups[0] or ''} to {groups[1] or ''}",
+                              expected="two different placement groups, e.g. residential to fostering")
+            else:
+                key = (r["scenario"], groups[0], r.get("age_band") or "all", r.get("start_year"))
+                shifted.setdefault(key, []).append((number, value))
+        elif lever in ("entries_change_percent", "exits_change_percent") and value < -100:
+            yield Problem("scenario-lever", "a change of less than -100%: no fewer than none can start or leave",
+                          file=sheet.file, row=number, column="value", value=n(value),
+                          expected="a percentage change of -100 or more, e.g. -15 for 15% fewer")
+    for (scenario, group, _, _), rows in shifted.items():
+        total = sum(v for _, v in rows)
+        if len(rows) > 1 and total > 100:
+            yield Problem("scenario-lever", f"scenario {scenario!r} moves {n(total)}% of the children in {group} "
+                          "each year, more than all of them", file=sheet.file, row=rows[-1][0], column="value",
+                          value=n(rows[-1][1]), expected="shifts out of one group adding up to 100% or less")
+
+
 TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
     empty_table, required_cells, minimums, duplicate_keys, totals, subtotals, complete_codes,
-    placements_within_definition)
+    placements_within_definition, percent_scale, scenario_levers)
 
 
 # ---------------------------------------------------------------------------
@@ -409,7 +500,8 @@ def population_covers_years(dataset: Dataset, sheets: dict[str, Sheet]) -> Itera
 
 def benchmarks_sane(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
     """Benchmark years are from 2000 on (``benchmark-year``; after the latest data year,
-    ``benchmark-year-future``, a warning) and percentages are at most 100 (``benchmark-percent-over-100``)."""
+    ``benchmark-year-future``, a warning), percentages are at most 100 (``benchmark-percent-over-100``) and
+    rates per 10,000 carry no % sign (``benchmark-rate-percent``)."""
     sheet = sheets.get("benchmarks")
     latest = max(dataset.years, default=None)
     for number, r in (sheet.rows() if sheet else ()):
@@ -422,6 +514,10 @@ def benchmarks_sane(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Prob
                           file=sheet.file, row=number, column="year", value=n(r["year"]),
                           hint="check for a typo; it is not used until that year's data is added",
                           severity="warning")
+        if r["measure"] in RATE_MEASURES and (number, "value") in sheet.percent_signs:
+            yield Problem("benchmark-rate-percent", "a rate per 10,000 children written as a percentage",
+                          file=sheet.file, row=number, column="value", value=f"{n(r['value'])}%",
+                          expected="the rate per 10,000 children, without a % sign")
         if r["measure"] not in RATE_MEASURES and r["value"] is not None and r["value"] > 100:
             yield Problem("benchmark-percent-over-100", "a percentage over 100",
                           file=sheet.file, row=number, column="value", value=n(r["value"]),

@@ -10,6 +10,8 @@ Most cases stop at load, validate or render; the few that must build a site shar
 from __future__ import annotations
 
 import shutil
+import socket
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,11 +106,114 @@ CASES = [
     Case("an unclosed HTML comment (already refused, issue 9)", ["build"],
          {"content/2024/need.md": "# Need\n\n<!-- Note to self: ask Priya\n\nText.\n"}, 1,
          ("content/2024/need.md, line 3", "never closed")),
+
+    # --- dates: British ways are read -------------------------------------------------------------
+    Case("published: 14/10/2024 is read", ["validate"],
+         {"content/2024/statement.yml": lambda text: text.replace("2024-10-01", "14/10/2024")}, 0),
+
+    # --- data: nothing wrong published silently --------------------------------------------------
+    Case("a percentage typed as a fraction among whole percentages", ["validate"],
+         {"data/reference/benchmarks.csv": "measure,year,area,value\nforeign_share,2024,england,67\n"
+          .replace("foreign_share,2024,england,67", "foster_share,2024,england,67\n"
+                   "foster_share,2024,statistical_neighbours,0.67")}, 1,
+         ("data/reference/benchmarks.csv, row 3, column 'value': a percentage written as a fraction of 1",
+          "expected the percentage out of 100, 67")),
+    Case("percentages all typed as fractions", ["validate"],
+         {"data/reference/benchmarks.csv": "measure,year,area,value\nfoster_share,2024,england,0.67\n"
+          "residential_share,2024,england,0.12\nlooked_after_rate,2024,england,70\n"}, 1,
+         ("row 2, column 'value': a percentage written as a fraction", "row 3, column 'value'")),
+    Case("72% in benchmarks.csv is read, as the README promises for 12%", ["validate"],
+         {"data/reference/benchmarks.csv": "measure,year,area,value\nfoster_share,2024,england,72%\n"
+          "uasc_share,2024,england,0.5%\nlooked_after_rate,2024,england,70\n"}, 0,
+         never=("error:",)),
+    Case("a rate per 10,000 written with a per cent sign", ["validate"],
+         {"data/reference/benchmarks.csv": "measure,year,area,value\nlooked_after_rate,2024,england,70%\n"}, 1,
+         ("data/reference/benchmarks.csv, row 2, column 'value': a rate per 10,000 children written as a "
+          "percentage",)),
+    Case("a scenario shifting 150% of a group", ["validate"],
+         {"data/2024/scenarios.csv": "scenario,lever,age_band,from_group,to_group,value,start_year\n"
+          "Strategy,placement_shift_percent,all,residential,fostering,150,2025\n"}, 1,
+         ("data/2024/scenarios.csv, row 2, column 'value': a placement shift moves between 0% and 100%",)),
+    Case("a scenario's shifts out of one group adding up to more than all of it", ["validate"],
+         {"data/2024/scenarios.csv": "scenario,lever,age_band,from_group,to_group,value,start_year\n"
+          "Strategy,placement_shift_percent,all,residential,fostering,60,2025\n"
+          "Strategy,placement_shift_percent,all,residential,supported,60,2025\n"}, 1,
+         ("data/2024/scenarios.csv, row 3, column 'value': scenario 'Strategy' moves 120%",)),
+    Case("a placement shift with no group to move to", ["validate"],
+         {"data/2024/scenarios.csv": "scenario,lever,age_band,from_group,to_group,value,start_year\n"
+          "Strategy,placement_shift_percent,all,residential,none,10,2025\n"}, 1,
+         ("data/2024/scenarios.csv, row 2, column 'from_group': a placement shift needs",)),
+    Case("entries falling by more than 100%", ["validate"],
+         {"data/2024/scenarios.csv": "scenario,lever,age_band,from_group,to_group,value,start_year\n"
+          "Strategy,entries_change_percent,all,none,none,-150,2025\n"}, 1,
+         ("data/2024/scenarios.csv, row 2, column 'value': a change of less than -100%",)),
+    Case("foster carers added written as a percentage", ["validate"],
+         {"data/2024/scenarios.csv": "scenario,lever,age_band,from_group,to_group,value,start_year\n"
+          "Strategy,in_house_foster_carers_added,all,none,none,10%,2025\n"}, 1,
+         ("data/2024/scenarios.csv, row 2, column 'value': in_house_foster_carers_added is a number",)),
+    Case("an empty looked_after.csv warns in validate", ["validate"],
+         {"data/2024/looked_after.csv": "breakdown,category,children\n"}, 0,
+         ("warning: data/2024/looked_after.csv: the table has a header but no rows",)),
+    Case("an empty looked_after.csv warns in build, naming the pages that show x", ["build"],
+         {"data/2024/looked_after.csv": "breakdown,category,children\n"}, 0,
+         ("warning: data/2024/looked_after.csv: the table has a header but no rows",
+          "warning: content/2024/index.md: lines 3, 4: shows x (not available) because data/2024/looked_after.csv "
+          "has no rows")),
+    Case("a 0-byte looked_after.csv", ["validate"], {"data/2024/looked_after.csv": b""}, 1,
+         ("data/2024/looked_after.csv: the file is empty",)),
+    Case("a table pasted 2,000 times, header and all", ["validate"],
+         {"data/2024/looked_after.csv": "breakdown,category,children\ntotal,all,168\n" * 2000}, 1,
+         ("data/2024/looked_after.csv, row 3: this row repeats the header row, and 1,998 more rows after it do too",),
+         never=("row 5",)),
+    Case("a table's rows pasted 5,000 times: a screenful, not thousands of lines", ["validate"],
+         {"data/2024/looked_after.csv": "breakdown,category,children\n" + "total,all,168\nsex,male,90\n" * 5000},
+         1, ("... and 9,988 more like this in data/2024/looked_after.csv",)),
+    Case("a narrative naming a scenario when scenarios.csv is missing", ["build"],
+         {"content/2024/need.md": "# Need\n\nIn {{ scenario.strategy.year_1.year }} we expect fewer.\n"}, 1,
+         ("content/2024/need.md, line 3: unknown name 'scenario.strategy': the scenarios are named in "
+          "data/2024/scenarios.csv, and it declares none",)),
+
+    # --- CSV mistakes already handled well (kept so) ----------------------------------------------
+    Case("a count that is not a number names file, row, column, value", ["validate"],
+         {"data/2024/looked_after.csv": "breakdown,category,children\ntotal,all,16B\n"}, 1,
+         ("data/2024/looked_after.csv, row 2, column 'children': not a whole number (found '16B')",)),
+    Case("Excel's cp1252 CSV with £ and 1,234 is read", ["validate"],
+         {"data/2024/spend_by_service.csv": "service,sector,children,weeks_of_care,spend\n"
+          "fostering,in_house,6,\"1,234\",\"£1,234\"\n".encode("cp1252")}, 0, never=("error:",)),
+    Case("Excel's 'Unicode text' (UTF-16, tabs) is read", ["validate"],
+         {"data/2024/looked_after.csv": "breakdown\tcategory\tchildren\ntotal\tall\t168\n".encode("utf-16")}, 0,
+         never=("error:",)),
+
+    # --- extract ------------------------------------------------------------------------------------
+    Case("extract on a folder with no episodes file names what it skipped", ["extract", "{tmp}/source"],
+         {"{tmp}/source/2025-26/reviews.csv": "CHILD_REF,REVIEW\n1,2\n", "{tmp}/source/2025-26/empty.csv": b""}, 1,
+         ("no episodes file found", "2025-26/reviews.csv: not a header, episodes, UASC or OC3 file",
+          "2025-26/empty.csv: empty")),
+    Case("extract on a folder with no CSV at all", ["extract", "{tmp}/source"],
+         {"{tmp}/source/notes.txt": "nothing"}, 1, ("no episodes file found", "no CSV files in it")),
+    Case("extract on a folder that does not exist", ["extract", "{tmp}/nowhere"], {}, 1,
+         ("the 903 folder does not exist",)),
+
+    # --- new-year -----------------------------------------------------------------------------------
+    Case("new-year with years one per line and comments keeps the layout", ["new-year", "2025"],
+         {"authority.yml": lambda text: text.replace(
+             "statement_years: [2024]", "# Published years\nstatement_years:  # ending 31 March\n  - 2024  # first\n")},
+         0, ("Added 2025 to statement_years",),
+         checks={"authority.yml": "# Published years\nstatement_years:  # ending 31 March\n  - 2024  # first\n"
+                                  "  - 2025\n"}),
+    Case("new-year with a comment after the list", ["new-year", "2025"],
+         {"authority.yml": lambda text: text.replace("[2024]", "[2024]  # the published years")}, 0,
+         ("Added 2025",), checks={"authority.yml": "statement_years: [2024, 2025]  # the published years"}),
+    Case("new-year with a layout it cannot edit says exactly what to add", ["new-year", "2025"],
+         {"authority.yml": lambda text: text.replace("[2024]", "[\n  2024]")}, 0,
+         ("Not done", "statement_years: [2024, 2025]"), never=("Added 2025",)),
+    Case("new-year for a year that already has content", ["new-year", "2024"], {}, 1,
+         ("content/2024/ already exists",)),
 ]
 
 
 def _edit(project: Path, path: str, content) -> None:
-    target = project / path
+    target = project / path.replace("{tmp}/", "../")
     if content is None:
         target.unlink()
         return
@@ -152,7 +257,8 @@ def test_a_mistake_gets_a_clear_message(case, smallest, tmp_path, capsys, monkey
     project = project_copy(smallest, tmp_path / "project")
     for path, content in case.files.items():
         _edit(project, path, content)
-    status, output = run(project, case.command, capsys)
+    command = [part.replace("{tmp}", str(tmp_path)) for part in case.command]
+    status, output = run(project, command, capsys)
     assert_clean(output)
     assert status == case.exit, output
     for text in case.says:
@@ -164,3 +270,126 @@ def test_a_mistake_gets_a_clear_message(case, smallest, tmp_path, capsys, monkey
     if case.exit:
         assert [p.name for p in (project / "site").iterdir()] == ["index.html"]
         assert (project / "site" / "index.html").read_text() == PREVIOUS_SITE
+
+
+# --- every command, on broken inputs: a message, never a traceback ----------------------------------
+
+BROKEN = {
+    "authority.yml reduced to text": ("authority.yml", "Testshire County Council\n", "authority.yml, line 1"),
+    "authority.yml in UTF-8 with a stray Windows-1252 byte": (
+        "authority.yml", "name: Testshire County Council\u2019s\n".encode() + b"short_name: Test\x92s\n",
+        "authority.yml, line 2"),
+    "statement.yml as a bare list": ("content/2024/statement.yml", "- index.md\n",
+                                     "content/2024/statement.yml, line 1"),
+    "published: 31 Febtober": ("content/2024/statement.yml", lambda t: t.replace("2024-10-01", "31 Febtober 2024"),
+                               "content/2024/statement.yml, line 2"),
+    "a page in UTF-8 with a stray byte": ("content/2024/need.md", b"# Need\n\nOur children\x92s homes. \xe2\x80\x99\n",
+                                          "content/2024/need.md, line 3"),
+}
+COMMANDS = {
+    "build": ["build"],
+    "validate": ["validate"],
+    "preview": ["preview", "--port", "0"],
+    "extract": ["extract", "{tmp}/source"],
+    "new-year": ["new-year", "2025"],
+    "audit": ["audit"],
+}
+#: What each command reads of the project (besides data/): build and preview read everything.
+READS = {"build": ("authority.yml", "content/"), "preview": ("authority.yml", "content/"),
+         "validate": ("authority.yml",), "extract": ("authority.yml",), "new-year": ("authority.yml",),
+         "audit": ("authority.yml",)}
+
+
+class _StopAtFirstWait:
+    """The preview's clock: its first wait for a save stops it, as Ctrl+C would."""
+
+    perf_counter = staticmethod(time.perf_counter)
+
+    @staticmethod
+    def sleep(_):
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=list(COMMANDS))
+@pytest.mark.parametrize("mistake", BROKEN, ids=list(BROKEN))
+def test_every_command_on_broken_inputs_prints_a_message_not_a_traceback(command, mistake, smallest, tmp_path,
+                                                                          capsys, monkeypatch):
+    """Every command, each broken file: the file and line named by those that read it, and never a
+    traceback from any. The preview runs its first build, shows the problem and stops at its first wait."""
+    import generator.preview
+
+    monkeypatch.setenv("SUFFICIENCY_JOBS", "1")
+    monkeypatch.setattr(generator.preview, "time", _StopAtFirstWait)
+    project = project_copy(smallest, tmp_path / "project")
+    path, content, where = BROKEN[mistake]
+    _edit(project, path, content)
+    shutil.copytree(Path(__file__).parent / "fixtures" / "903", tmp_path / "source")
+    status, output = run(project, [p.replace("{tmp}", str(tmp_path)) for p in COMMANDS[command]], capsys)
+    assert_clean(output)
+    if path.startswith(READS[command]):
+        assert where in output, output
+        assert status == (130 if command == "preview" else 1), output
+    assert (project / "site" / "index.html").read_text() == PREVIOUS_SITE
+    assert [p.name for p in (project / "site").iterdir()] == ["index.html"]
+
+
+def test_the_command_line_itself_prints_no_traceback(smallest, tmp_path):
+    """The real ``python -m generator`` (a separate process): the message, exit status 1, nothing else."""
+    import subprocess
+    import sys
+
+    project = project_copy(smallest, tmp_path / "project")
+    _edit(project, "content/2024/statement.yml", lambda t: t.replace("2024-10-01", "14 Octember 2024"))
+    result = subprocess.run([sys.executable, "-m", "generator", "--project", str(project), "build"],
+                            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=300)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == ("build stopped: 1 problem to fix\n  - content/2024/statement.yml, line 2: not a date "
+                             "(found '14 Octember 2024'); expected a date such as 14 October 2026, 14/10/2026 or "
+                             "2026-10-14\n")
+
+
+# --- preview ----------------------------------------------------------------------------------------
+
+def test_preview_on_a_busy_port_says_so_in_one_line_before_any_build(smallest, tmp_path, capsys):
+    project = project_copy(smallest, tmp_path / "project")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        status, output = run(project, ["preview", "--port", str(port)], capsys)
+    assert status == 1
+    assert output == (f"preview stopped: port {port} is already in use (another preview, or another program) "
+                      f"(found {port}). Hint: stop the other preview, or choose another port: ./run preview "
+                      f"--port {port + 1}\n")
+    assert not (project / ".build").exists()  # nothing was built
+
+
+def test_preview_shows_a_mistake_and_recovers_when_the_file_is_fixed(smallest, tmp_path, monkeypatch):
+    from generator.preview import State, rebuild
+
+    monkeypatch.setenv("SUFFICIENCY_JOBS", "1")
+    project = project_copy(smallest, tmp_path / "project")
+    site = tmp_path / "preview"
+    statement = project / "content" / "2024" / "statement.yml"
+    good = statement.read_text()
+    state = State()
+    for broken, where in ((good.replace("2024-10-01", "14 Octember 2024"), "statement.yml, line 2: not a date"),
+                          ("- index.md\n", "statement.yml, line 1: expected settings"),
+                          (b"title: T\x00\x00", "not a text file")):
+        statement.write_bytes(broken if isinstance(broken, bytes) else broken.encode())
+        rebuild(project, site, state, None)
+        assert state.error is not None and where in state.error
+        assert "unexpected error" not in state.error
+    statement.write_text(good.replace("2024-10-01", "14 October 2024"))
+    rebuild(project, site, state, None)
+    assert state.error is None
+    assert (site / "2024" / "index.html").is_file()
+    page = project / "content" / "2024" / "need.md"
+    page.write_bytes(b"---\ntitle: Need: more\n---\n# Need\n")
+    rebuild(project, site, state, None, changed=(str(page),))
+    assert "content/2024/need.md, line 2: not valid settings" in state.error
+    page.write_text("# Need\n\nFixed.\n")
+    rebuild(project, site, state, None, changed=(str(page),))
+    assert state.error is None
+    assert "Fixed." in (site / "2024" / "need" / "index.html").read_text()

@@ -363,7 +363,7 @@ def test_no_edit_links_no_chart_specs_and_only_nav_pages(canary):
         for svg in re.findall(r"<svg\b.*?</svg>", text, flags=re.S):
             assert "<script" not in svg and "<metadata" not in svg and "<desc" not in svg
     pages = sorted(p.parent.relative_to(root).as_posix() for p in root.rglob("index.html"))
-    assert pages == [".", "data-contract", "downloads", "market", "methods"]
+    assert pages == [".", "data-contract", "downloads", "market", "methods", "updates"]
     config = (canary.public_tree.docs_dir.parent / "mkdocs.yml")
     # the generated config is removed with .build/docs once the build passes; the check ran on it
     assert check.config_check(canary.public_tree, canary.root) == [] or not config.exists()

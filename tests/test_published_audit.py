@@ -122,6 +122,10 @@ def _true_values() -> dict:
                 values[("care_leavers", year, r["age_group"], r["measure"], column)] = float(r[column])
         for r in rows("commissioning_routes"):
             values[("commissioning_routes", year, r["service"], r["route"], "placements")] = float(r["placements"])
+        for r in rows("spend_by_service"):
+            for column in ("weeks_of_care", "spend"):
+                if r[column] not in ("", None):
+                    values[("spend_by_service", year, r["service"], r["sector"], column)] = float(r[column])
         for r in rows("referrals"):
             key = ("referrals", year, r["month"], r["outcome"], "referrals")
             values[key] = values.get(key, 0.0) + float(r["referrals"])
@@ -462,3 +466,60 @@ def test_the_audit_catches_a_projection_that_pins_a_withheld_age_band(tmp_path):
     assert finding.key == ("looked_after", 2025, "age_band", "under_1")
     assert finding.low <= 4 <= finding.high and finding.width < THRESHOLD
     assert finding.necessary == ["looked_after_by_age", "projection"]
+
+
+#: Tau-Argus' own choice for Bromley's placements (pytauargus 0.6, FREQ(6,30), OPT(1), run outside the
+#: project as a second opinion; margins published): primary cells (1 to 5) and its 3 secondary cells.
+TAU_ARGUS_WITHHELD = {("other", "age_5_to_9"), ("other", "age_10_to_15"), ("secure", "age_10_to_15"),
+                      ("secure", "age_16_and_over"), ("childrens_home", "age_5_to_9"),
+                      ("childrens_home", "age_16_and_over"), ("residential_other", "age_5_to_9"),
+                      ("residential_other", "age_16_and_over"), ("placed_for_adoption", "age_5_to_9"),
+                      ("foster_relative_friend", "age_5_to_9"), ("foster_relative_friend", "age_16_and_over")}
+TAU_ARGUS_WITHHELD_TOTALS = {"other", "secure", "placed_for_adoption"}
+
+
+def test_a_standard_suppression_pattern_leaks_through_weeks_of_care():
+    """Tau-Argus' audit passes its pattern (children's homes 5 to 9: 0 to 11), but it does not know the
+    published weeks of care: 211 and 235 weeks need at least 5 children each, and the two add up to 11,
+    so each is 5 or 6. The audit must find it, and only with the weeks rule."""
+    from generator.audit_published import Model, Solver, add_structure
+
+    model = Model()
+    key = ("placements_by_type_and_age", 2026)
+    for placement_type, counts in BROMLEY_PLACEMENTS.items():
+        for band, count, weeks in zip(AGE_BANDS, counts, BROMLEY_WEEKS[placement_type]):
+            cell = key + (placement_type, band)
+            for column in ("placements", "children"):
+                terms = ((cell + (column,), 1.0),)
+                if (placement_type, band) in TAU_ARGUS_WITHHELD:
+                    model.withhold(terms, "table", "table")
+                else:
+                    model.show(terms, count, 0, "table", "table")
+            model.show(((cell + ("weeks_of_care",), 1.0),), weeks, 0.5, "table", "table")
+        if placement_type not in TAU_ARGUS_WITHHELD_TOTALS:
+            for column in ("placements", "children"):
+                model.show(tuple((key + (placement_type, band, column), 1.0) for band in AGE_BANDS), sum(counts), 0,
+                           "margins", "margins")
+    for i, band in enumerate(AGE_BANDS):
+        for column in ("placements", "children"):
+            model.show(tuple((key + (t, band, column), 1.0) for t in BROMLEY_PLACEMENTS),
+                       sum(c[i] for c in BROMLEY_PLACEMENTS.values()), 0, "margins", "margins")
+    add_structure(model)
+    homes = key + ("childrens_home", "age_5_to_9", "children")
+    interval = Solver(model).interval(homes)
+    assert (interval.low, interval.high) == (5, 6)
+    without_weeks = Solver(model, frozenset({WEEKS})).interval(homes)
+    assert (without_weeks.low, without_weeks.high) == (1, 10)
+
+
+def test_the_audit_catches_weeks_of_care_that_spend_and_weekly_cost_give_back(tmp_path):
+    """Spend = weekly cost × weeks: £181,552 at £10,704.72 a week is 16.96 weeks, withheld or not."""
+    _write(tmp_path, "2026/downloads/unit_costs_table.csv",
+           ["Service", "Provided by", "Spend", "Weeks of care", "Average weekly cost"],
+           [["Secure and remand", "External providers", "181552", "c", "10704.72"],
+            ["Fostering", "In-house (council)", "3621557", "c", "c"]])
+    audit = audit_edition(tmp_path, POPULATION, THRESHOLD)
+    (finding,) = audit.findings
+    assert finding.key == ("spend_by_service", 2026, "secure", "external", "weeks_of_care")
+    assert 16.95 < finding.low <= finding.high < 16.97
+    assert finding.necessary == ["rule: spend is cost times weeks", "unit_costs_table"]

@@ -248,7 +248,14 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     problems: list[Problem] = []
     for path in paths:
         name = str(path.relative_to(base))
-        header = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig", encoding_errors="replace")
+        try:
+            header = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig", encoding_errors="replace")
+        except pd.errors.EmptyDataError:
+            lines.append(f"{name}: empty (0 bytes, or no header row); not read")
+            continue
+        except (pd.errors.ParserError, UnicodeError, OSError) as exc:
+            lines.append(f"{name}: not a CSV file this can read ({str(exc).splitlines()[0][:80]}); not read")
+            continue
         columns = [str(c).strip().upper() for c in header.columns]
         kind = _kind(columns)
         if kind is None:
@@ -337,6 +344,11 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
         stacked["_file"] = clean_text(stacked["_file"], categorical=True)
         tables[kind] = stacked
     if tables["episodes"].empty:
-        raise BuildError(Problem("no-episodes", "no episodes file found (a CSV with a DECOM column)",
-                                 file=str(source)), stage="extract")
+        skipped = [line for line in lines if line.endswith("not read")]
+        found = ("; the CSV files found: " + "; ".join(skipped[:20]) + (
+            f"; and {len(skipped) - 20} more" if len(skipped) > 20 else "")) if skipped else (
+            "; there are no CSV files in it" if not paths else "")
+        raise BuildError(Problem("no-episodes", f"no episodes file found (a CSV with a DECOM column){found}",
+                                 file=str(source), hint="point extract at the folder holding the SSDA903 "
+                                 "episodes file, saved as CSV"), stage="extract")
     return tables, lines
