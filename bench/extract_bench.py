@@ -5,7 +5,7 @@ Generates synthetic 903 returns (five collection years, files named like
 ``extract_to_data`` on them in a fresh process per size and prints the wall
 time and peak memory (max RSS). Two sizes show how time grows with episodes.
 
-    /tmp/venv/bin/python bench/extract_bench.py            # 75k and 150k children
+    /tmp/venv/bin/python bench/extract_bench.py            # 83k and 166k children (0.5 and 1 million episode rows)
     /tmp/venv/bin/python bench/extract_bench.py 20000 40000
 
 The postcode directory cache (see generator/extract/postcodes.py) is built
@@ -47,6 +47,9 @@ def generate(folder: Path, children: int, seed: int = 1) -> int:
     pool = np.char.decode(keys[rng.integers(0, len(keys), 50_000)])
     pool = np.array([p[:-3] + " " + p[-3:] for p in pool])
     ids = np.arange(100_000, 100_000 + children).astype(str)
+    # Ofsted URNs of England's registered settings: some thousands (about 3,000 children's homes,
+    # 1,000 fostering and supported accommodation providers ...), not one per episode.
+    urns = np.array(["SC" + str(u) for u in rng.choice(np.arange(100_000, 1_000_000), 6_000, replace=False)])
     first = pd.Timestamp("2014-04-01").value // 86_400_000_000_000
     start = first + rng.integers(0, 365 * 10, children)
     dob = start - rng.integers(0, 17 * 365, children)
@@ -75,9 +78,11 @@ def generate(folder: Path, children: int, seed: int = 1) -> int:
         "DEC": np.where(still_open, -1, dec), "REC": rec, "REASON_PLACE_CHANGE": "",
         "HOME_POST": pool[rng.integers(0, len(pool), len(child_ix))],
         "PL_POST": pool[rng.integers(0, len(pool), len(child_ix))],
-        "URN": "SC" + rng.integers(100000, 999999, len(child_ix)).astype(str),
+        "URN": urns[rng.integers(0, len(urns), len(child_ix))],
     })[keep]
     episodes.loc[episodes["PLACE"] == "P1", "PLACE_PROVIDER"] = "PR0"
+    # Temporary (T0-T4) and other (Z1) placements record no provider (DfE rules 178, 526).
+    episodes.loc[episodes["PLACE"].isin(["T4", "Z1"]), "PLACE_PROVIDER"] = ""
     rows = 0
     for year in YEARS:
         y_start = pd.Timestamp(year - 1, 4, 1).value // 86_400_000_000_000
@@ -100,7 +105,7 @@ def generate(folder: Path, children: int, seed: int = 1) -> int:
             folder / f"{year - 1}-uasc.csv", index=False)
         o = kids[rng.random(len(kids)) < 0.1]
         pd.DataFrame({"CHILD": ids[o], "DOB": _dates(dob[o]), "IN_TOUCH": rng.choice(["YES", "NO", "NREQ"], len(o)),
-                      "ACTIV": rng.choice(["F1", "F2", "G5", "P3"], len(o)),
+                      "ACTIV": rng.choice(["F1", "F2", "G5", "P5"], len(o)),
                       "ACCOM": rng.choice(["H1", "D1", "S2"], len(o))}
                      ).to_csv(folder / f"{year - 1}-oc3.csv", index=False)
     return rows
@@ -151,4 +156,4 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--run":
         _run(Path(sys.argv[2]), Path(sys.argv[3]))
     else:
-        main([int(a) for a in sys.argv[1:]] or [75_000, 150_000])
+        main([int(a) for a in sys.argv[1:]] or [83_000, 166_000])

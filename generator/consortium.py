@@ -31,12 +31,17 @@ class ProjectResult:
 
 def _build_one(project: str) -> ProjectResult:
     from .build import build
+    from .cli import unexpected
+    from .problems import summarise
 
     try:
         report = build(Path(project), jobs=1)
-        return ProjectResult(Path(project), report.summary(), True)
+        warnings = summarise(report.warnings, show=lambda p: f"  warning: {p}")
+        return ProjectResult(Path(project), "\n".join([report.summary(), *warnings]), True)
     except BuildError as exc:
         return ProjectResult(Path(project), exc.report(), False)
+    except Exception as exc:  # noqa: BLE001 - one project's fault stops no other, and shows no traceback
+        return ProjectResult(Path(project), unexpected("build", exc), False)
 
 
 def find_projects(root: Path) -> list[Path]:

@@ -21,8 +21,10 @@ SOURCES = {"ssda903": "SSDA903 return (written by `extract`)"}
 EXCEL = """\
 Save each sheet as CSV (*CSV UTF-8* or plain *CSV* from Excel both work). Loading forgives Excel's habits:
 
-- a UTF-8 byte-order mark, and files saved in Windows' cp1252 encoding (where `£` is the byte 0xA3);
-- thousands separators and pound signs: `1,234`, `£1,234`, `£1,234.50`; per cent signs: `12%`;
+- UTF-8 with or without a byte-order mark (*CSV UTF-8*), Windows-1252 (plain *CSV*, where `£` is the
+  byte 0xA3) and UTF-16 with a byte-order mark (*Unicode text*, tab-separated); semicolons as separators;
+- thousands separators and pound signs: `1,234`, `£1,234`, `£1,234.50`; per cent signs: `12%` (in
+  `benchmarks` and `scenarios` too, where the measure or lever says the value is a percentage);
 - spaces around cells; blank rows; blank columns with no header at the end of the sheet;
 - headers in any case and with spaces: `Weeks of care` is read as `weeks_of_care`;
 - in code columns, the code or its label, in any case, with spaces, hyphens and underscores alike:
@@ -47,7 +49,10 @@ shows the sum of the rows.
 
 Anything that cannot be read is reported with its file, row (as Excel numbers them: the header is row 1,
 the first data row is 2), column, the value found, what was expected, and the nearest valid name or code.
-Every problem in every file is reported at once.
+Every problem in every file is reported at once, at most ten of a kind in a file ("... and 1,234 more
+like this"). Never read garbled: a UTF-8 file with a few Windows-1252 bytes in it (a Word apostrophe
+pasted in) is refused at each such cell, and so is text garbled before it was saved (`childrenâ€™s`).
+A percentage is written out of 100 (`67` or `67%`): `0.67` among `67`s is refused, not published as 1%.
 """
 
 LOAD_CHECKS = """\
@@ -59,12 +64,14 @@ When the data is read:
   statement year listed in `authority.yml` (`statement-year-missing`);
 - a required table missing from a year folder or from `data/reference/` (`table-missing`; no table is
   required today: a council starts from what it has);
-- a file that is not text (`file-not-text`), a cell with a character that is not UTF-8 in a UTF-8 file
-  (`cell-encoding`) or text garbled before it was saved (`cell-garbled`);
 - a CSV whose name is not a table, with the nearest table's name (`file-unknown`); a spreadsheet
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be
   read (`file-unreadable`);
-- a table pasted more than once, its header row repeated further down (`header-repeated`);
+- a file that is not text, or not in an encoding the tool reads (`file-not-text`); in an otherwise UTF-8
+  file, a cell with a character that is not UTF-8 (`cell-encoding`) or text garbled by a wrong encoding,
+  such as `childrenâ€™s` for `children’s` (`cell-garbled`);
+- the header row again inside the table, as when a table is pasted twice (`header-repeated`: the rows
+  from there on are not read);
 - an unknown, repeated or missing column (`column-unknown`, `column-repeated`, `column-missing`);
   values in a column with no header, as when `1,234` is not quoted (`column-no-header`);
 - a cell that does not fit its column's type (`cell-integer`, `cell-money`, `cell-code`, `cell-month` ...);

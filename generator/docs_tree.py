@@ -68,6 +68,11 @@ def read_statement(content_dir: Path) -> dict:
         problems.append(Problem("statement-nav", "'nav' must list the pages in order", file=name,
                                 line=at("nav"), expected="nav: followed by one line per page, e.g. '  - Home: "
                                                          "index.md'"))
+    else:
+        problems += [Problem("statement-nav-item", "a nav entry must be a page (need.md), a title and its page "
+                             "(Need: need.md), or a section title with its pages below it", file=name,
+                             line=at("nav"), value=item, expected="e.g. '  - Need: sufficiency/need.md'")
+                     for item in _bad_nav_items(statement["nav"])]
     for key in ("title", "description"):
         if statement.get(key) is not None and not isinstance(statement[key], (str, int, float)):
             problems.append(Problem("statement-not-text", f"{key} must be one line of text", file=name,
@@ -75,14 +80,33 @@ def read_statement(content_dir: Path) -> dict:
         elif statement.get(key) is not None:
             statement[key] = str(statement[key])
     if "published" in statement:
-        published = inputs.parse_date(statement["published"])
+        published = inputs.parse_date(statement["published"]) if statement["published"] is not None else None
         if published is None:
-            problems.append(Problem("statement-published", "not a date", file=name, line=at("published"),
-                                    value=str(statement["published"]), expected=inputs.DATE_FORMATS))
+            problems.append(Problem("statement-published", "not a date" if statement["published"] is not None
+                                    else "the publication date is empty", file=name, line=at("published"),
+                                    value=statement["published"] and str(statement["published"]),
+                                    expected=inputs.DATE_FORMATS))
         statement["published"] = published
     if problems:
         raise BuildError(problems, stage="content")
     return statement
+
+
+def _bad_nav_items(nav) -> list:
+    """Entries of a nav list that are neither a page, nor ``title: page``, nor ``section: [entries]``."""
+    bad = []
+    for item in nav:
+        if isinstance(item, str):
+            continue
+        if isinstance(item, dict) and len(item) == 1:
+            value = next(iter(item.values()))
+            if isinstance(value, str):
+                continue
+            if isinstance(value, list):
+                bad += _bad_nav_items(value)
+                continue
+        bad.append(item)
+    return bad
 
 
 def nav_pages(nav) -> list[str]:
@@ -118,7 +142,7 @@ def page_titles(content_dir: Path, nav) -> dict[str, str]:
 
 def _front_matter_title(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = inputs.decode(path.read_bytes()).text  # any encoding: the page itself is checked when rendered
     except OSError:
         return ""
     if not text.startswith("---"):

@@ -231,8 +231,16 @@ def parse_yaml(text: str, name: str, example: str, stage: str = "input", first_l
         raise BuildError(Problem("yaml-not-settings", f"expected settings written as 'name: value' lines, found {kind}",
                                  file=name, line=node.start_mark.line + first_line, value=found,
                                  expected=example, hint=hint), stage=stage)
-    lines = {str(key.value): key.start_mark.line + first_line for key, _ in node.value
-             if isinstance(key, yaml.ScalarNode)}
+    lines: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        line = key.start_mark.line + first_line
+        if key.value in lines:  # YAML would keep the last silently
+            raise BuildError(Problem("yaml-key-repeated", f"the setting {key.value!r} appears twice, lines "
+                                     f"{lines[key.value]} and {line}", file=name, line=line,
+                                     hint="keep one of them"), stage=stage)
+        lines[str(key.value)] = line
     return YamlFile(name, data, lines)
 
 

@@ -244,9 +244,10 @@ MEANINGS = {
     "ceased.change": "change in children ceasing on last year",
     # placements
     "placements.total": "placements during the year",
-    "placements.children": "children with a placement during the year",
+    "placements.children": "children with a placement during the year, counted once for each placement type and "
+                           "age band they had (not different children)",
     "placements.weeks_of_care": "weeks of care during the year",
-    "placements.per_child": "placements per child",
+    "placements.per_child": "placements divided by placements.children (a child counted once per type and age band)",
     ".placements": "number of placements",
     ".weeks_of_care": "weeks of care",
     ".share_of_weeks": "share of all weeks of care",

@@ -250,12 +250,13 @@ def placements_within_definition(sheet: Sheet) -> Iterator[Problem]:
 
 
 def percent_scale(sheet: Sheet) -> Iterator[Problem]:
-    """Percentages are on one scale in a column (``percent-as-fraction``): 0.67 among 67s is 67%
-    typed as a fraction, and read as it is it would publish "1%". Percentages are written out of
-    100 (67 or 67%); a cell under 1 is refused when it has no % sign and the column's other
-    percentages are above 1, or when every percentage in the column is 1 or less (all fractions).
-    0.5% with its sign is half of one per cent. Percent columns, and the percentage measures of
-    ``benchmarks`` (its rates per 10,000 are a scale of their own)."""
+    """Percentages are on one scale in a column, out of 100 (``percent-as-fraction``): 0.67 among 67s,
+    or a column of fractions, is refused (0.5% with its sign is half of one per cent).
+
+    0.67 is 67% typed as a fraction; read as it is it would publish "1%". A cell under 1 without a
+    % sign is refused when the column's other percentages are above 1, or when every percentage in
+    the column is 1 or less. Percent columns, and the percentage measures of ``benchmarks`` (its
+    rates per 10,000 are a scale of their own)."""
     signs = sheet.percent_signs
     for column in sheet.table.columns:
         if column.type == "percent":
@@ -288,9 +289,11 @@ PERCENT_LEVERS = ("entries_change_percent", "exits_change_percent", "placement_s
 
 def scenario_levers(sheet: Sheet) -> Iterator[Problem]:
     """Scenario levers stay within what is possible (``scenario-lever``): a placement shift moves 0 to
-    100% of a group, from one placement group to another (and the shifts out of one group add up to no
-    more than 100%); entries and exits cannot fall by more than 100%; a count of foster carers is not a
-    percentage. ``forecast/scenarios.py`` applies exactly these levers."""
+    100% of a group to another group (shifts out of one group add up to 100% at most); entries and
+    exits fall by 100% at most; foster carers added are a number, not a percentage.
+
+    ``forecast/scenarios.py`` applies exactly these levers (it would otherwise ignore a shift without
+    two groups, and cap a fall at 100%)."""
     if sheet.table.name != "scenarios":
         return
     signs = sheet.percent_signs
@@ -500,8 +503,8 @@ def population_covers_years(dataset: Dataset, sheets: dict[str, Sheet]) -> Itera
 
 def benchmarks_sane(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
     """Benchmark years are from 2000 on (``benchmark-year``; after the latest data year,
-    ``benchmark-year-future``, a warning), percentages are at most 100 (``benchmark-percent-over-100``) and
-    rates per 10,000 carry no % sign (``benchmark-rate-percent``)."""
+    ``benchmark-year-future``, a warning), percentages are at most 100 (``benchmark-percent-over-100``) and a
+    rate per 10,000 is not written as a percentage (``benchmark-rate-percent``)."""
     sheet = sheets.get("benchmarks")
     latest = max(dataset.years, default=None)
     for number, r in (sheet.rows() if sheet else ()):

@@ -43,6 +43,10 @@ CASES = [
     Case("authority.yml saved as UTF-16 (Notepad 'Unicode') is read", ["validate"],
          {"authority.yml": lambda text: text.replace("Testshire County", "Testshire\u2019s County").encode("utf-16")},
          0),
+    Case("authority.yml saved as UTF-16 BE (Notepad 'UTF-16 BE') is read", ["validate"],
+         {"authority.yml": lambda text: b"\xfe\xff" + text.encode("utf-16-be")}, 0),
+    Case("authority.yml saved as UTF-8 with BOM is read", ["validate"],
+         {"authority.yml": lambda text: b"\xef\xbb\xbf" + text.encode()}, 0),
     Case("authority.yml saved as Windows-1252 (Notepad 'ANSI') is read", ["validate"],
          {"authority.yml": lambda text: text.replace("Testshire County", "Testshire\u2019s County").encode("cp1252")},
          0),
@@ -81,6 +85,15 @@ CASES = [
     Case("contact written as one line", ["validate"],
          {"authority.yml": lambda text: text + "contact: commissioning@testshire.gov.uk\n"}, 1,
          ("authority.yml, line 6: contact must be settings below it",)),
+    Case("a setting written twice (YAML would keep the last silently)", ["validate"],
+         {"authority.yml": lambda text: text + "name: Testshire Council\n"}, 1,
+         ("authority.yml, line 6: the setting 'name' appears twice, lines 1 and 6",)),
+    Case("a nav entry that is neither a page nor a section", ["build"],
+         {"content/2024/statement.yml": lambda text: text.replace("  - Need: need.md", "  - Need: {page: need.md}")},
+         1, ("content/2024/statement.yml, line 3: a nav entry must be a page",)),
+    Case("published: left empty", ["build"],
+         {"content/2024/statement.yml": lambda text: text.replace("published: 2024-10-01", "published:")}, 1,
+         ("content/2024/statement.yml, line 2: the publication date is empty",)),
     Case("statement.yml whose nav is not a list", ["build"],
          {"content/2024/statement.yml": "title: T\npublished: 2024-10-01\nnav: index.md\n"}, 1,
          ("content/2024/statement.yml, line 3: 'nav' must list the pages in order",)),
@@ -288,6 +301,7 @@ BROKEN = {
 }
 COMMANDS = {
     "build": ["build"],
+    "build-all": ["build-all", "{project}", "--jobs", "1"],
     "validate": ["validate"],
     "preview": ["preview", "--port", "0"],
     "extract": ["extract", "{tmp}/source"],
@@ -295,7 +309,8 @@ COMMANDS = {
     "audit": ["audit"],
 }
 #: What each command reads of the project (besides data/): build and preview read everything.
-READS = {"build": ("authority.yml", "content/"), "preview": ("authority.yml", "content/"),
+READS = {"build": ("authority.yml", "content/"), "build-all": ("authority.yml", "content/"),
+         "preview": ("authority.yml", "content/"),
          "validate": ("authority.yml",), "extract": ("authority.yml",), "new-year": ("authority.yml",),
          "audit": ("authority.yml",)}
 
@@ -324,7 +339,8 @@ def test_every_command_on_broken_inputs_prints_a_message_not_a_traceback(command
     path, content, where = BROKEN[mistake]
     _edit(project, path, content)
     shutil.copytree(Path(__file__).parent / "fixtures" / "903", tmp_path / "source")
-    status, output = run(project, [p.replace("{tmp}", str(tmp_path)) for p in COMMANDS[command]], capsys)
+    status, output = run(project, [p.replace("{tmp}", str(tmp_path)).replace("{project}", str(project))
+                                   for p in COMMANDS[command]], capsys)
     assert_clean(output)
     if path.startswith(READS[command]):
         assert where in output, output
@@ -393,3 +409,81 @@ def test_preview_shows_a_mistake_and_recovers_when_the_file_is_fixed(smallest, t
     rebuild(project, site, state, None, changed=(str(page),))
     assert state.error is None
     assert "Fixed." in (site / "2024" / "need" / "index.html").read_text()
+
+
+def test_pages_saved_in_any_encoding_are_published_as_written(smallest, tmp_path, monkeypatch):
+    """Notepad's "ANSI" (Windows-1252), "Unicode" (UTF-16) and "UTF-8 with BOM": each page is published as its
+    author wrote it, and a British publication date is read (one build for all of them)."""
+    from generator.build import build
+
+    monkeypatch.setenv("SUFFICIENCY_JOBS", "1")
+    project = project_copy(smallest, tmp_path / "project")
+    content = project / "content" / "2024"
+    (content / "statement.yml").write_text("title: Testshire\npublished: 14 October 2024\n"
+                                           "nav:\n  - index.md\n  - need.md\n  - care.md\n")
+    (content / "index.md").write_bytes("---\ntitle: Home\n---\n\n# Our children\u2019s homes\n\nCost: £12.\n"
+                                       .encode("cp1252"))
+    (content / "need.md").write_bytes("# Need in Wrexham\u2019s style\n\nAnd naïve café prose.\n".encode("utf-16"))
+    (content / "care.md").write_bytes(b"\xef\xbb\xbf# Care\n\nZo\xc3\xab\xe2\x80\x99s placement.\n")
+    build(project, project / "site")
+    assert "Our children\u2019s homes" in (project / "site" / "2024" / "index.html").read_text()
+    assert "Cost: £12." in (project / "site" / "2024" / "index.html").read_text()
+    assert "naïve café prose" in (project / "site" / "2024" / "need" / "index.html").read_text()
+    assert "Zoë\u2019s placement" in (project / "site" / "2024" / "care" / "index.html").read_text()
+    assert "14 October 2024" in (project / "site" / "2024" / "index.html").read_text()
+
+
+# --- what the guides and the README promise is what is read -----------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Each Excel habit the README promises, as a file that shows it: (path under data/, bytes, (table, column, value)).
+EXCEL_HABITS = {
+    "UTF-8 with BOM": ("2024/looked_after.csv", "\ufeffbreakdown,category,children\ntotal,all,168\n".encode(),
+                       ("looked_after", "children", 168)),
+    "cp1252 `£`": ("2024/spend_by_service.csv", "service,sector,children,weeks_of_care,spend\n"
+                   "fostering,in_house,6,300,£1234.5\n".encode("cp1252"), ("spend_by_service", "spend", 1234.5)),
+    "`1,234`": ("2024/looked_after.csv", b'breakdown,category,children\ntotal,all,"1,234"\n',
+                ("looked_after", "children", 1234)),
+    "`£1,234`": ("2024/spend_by_service.csv", 'service,sector,children,weeks_of_care,spend\n'
+                 'fostering,in_house,6,300,"£1,234"\n'.encode(), ("spend_by_service", "spend", 1234)),
+    "`12%`": ("reference/benchmarks.csv", b"measure,year,area,value\nfoster_share,2024,england,12%\n",
+              ("benchmarks", "value", 12)),
+    "blank trailing rows and columns": ("2024/looked_after.csv", b"breakdown,category,children,,\ntotal,all,168,,\n"
+                                        b",,,,\n\n", ("looked_after", "children", 168)),
+}
+
+
+def test_every_excel_habit_the_readme_promises_is_read(smallest, tmp_path):
+    import re
+
+    from generator.config import load_authority
+    from generator.load import load_dataset
+    from generator.validate import validate
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    promised = re.search(r"Excel habits are accepted \((.*?)\);", readme).group(1).split(", ")
+    assert promised == list(EXCEL_HABITS)  # a new promise needs a case here
+    for habit, (path, data, (table, column, value)) in EXCEL_HABITS.items():
+        project = project_copy(smallest, tmp_path / habit.strip("`").replace(" ", "_"))
+        _edit(project, f"data/{path}", data)
+        dataset, problems = load_dataset(project / "data", load_authority(project / "authority.yml"))
+        problems += validate(dataset)
+        assert [p for p in problems if p.severity == "error"] == [], habit
+        frames = dataset.reference if path.startswith("reference/") else dataset.years[2024]
+        assert frames[table][column].tolist() == [value], habit
+
+
+def test_every_date_the_commissioners_guide_accepts_is_read_and_those_it_refuses_are_refused():
+    import re
+    from datetime import date
+
+    from generator.inputs import parse_date
+
+    guide = (ROOT / "docs" / "commissioners.md").read_text(encoding="utf-8")
+    accepted = re.search(r"Accepted dates: (.*)", guide).group(1)
+    refused = re.search(r"Refused, not guessed: (.*)", guide).group(1)
+    assert len(re.findall(r"`([^`]+)`", accepted)) >= 6
+    for written in re.findall(r"`([^`]+)`", accepted):
+        assert parse_date(written) == date(2026, 10, 14), written
+    for written in re.findall(r"`([^`]+)`", refused):
+        assert parse_date(written) is None, written

@@ -47,10 +47,12 @@ def snapshot(history: CaseHistory, year: int) -> pd.DataFrame:
     source = year if year in history.years else min(y for y in history.years if y > year)
     ep = current(history, source, end)
     dob = pd.Series(history.child_values("dob", ep))
+    types = ep["placement_type"].array
+    groups = np.array([GROUP_OF_TYPE.get(t, "other") for t in types.categories] + ["other"], dtype=object)
     return pd.DataFrame({
         "child": ep["child"].to_numpy(),
         "cid": ep["cid"].to_numpy(),
-        "placement_group": ep["placement_type"].astype(object).map(GROUP_OF_TYPE).fillna("other").to_numpy(),
+        "placement_group": groups[types.codes],
         "age_band": age_band(age_on(dob, end)).to_numpy(),
     })
 
@@ -78,30 +80,42 @@ def flows(history: CaseHistory, year: int, end_snapshot: pd.DataFrame | None = N
     ep = year_episodes(history, year)
     ep = ep[~ep["short_break"]]
     cid = ep["cid"].to_numpy()
-    first_day = ep["decom"].where(ep["decom"] > start_day, start_day).groupby(cid).min()
-    last_day = ep["dec"].where(ep["dec"].notna() & (ep["dec"] <= end_day), end_day).groupby(cid).max()
-    kids = np.union1d(np.union1d(before["cid"].to_numpy(), after["cid"].to_numpy()), first_day.index.to_numpy())
+    n = len(history.children)
+    # Each child's first and last day of care in the year (as day numbers, per child number).
+    start_n, end_n = start_day.value, end_day.value
+    first_n = np.maximum(ep["decom"].to_numpy().view(np.int64), start_n)
+    dec = ep["dec"].to_numpy()
+    last_n = np.where(np.isnat(dec) | (dec.view(np.int64) > end_n), end_n, dec.view(np.int64))
+    first_of = np.full(n, np.iinfo(np.int64).max)
+    last_of = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(first_of, cid, first_n)
+    np.maximum.at(last_of, cid, last_n)
+    has_days = np.zeros(n, dtype=bool)
+    has_days[cid] = True
+    counted = has_days.copy()
+    counted[before["cid"].to_numpy()] = True
+    counted[after["cid"].to_numpy()] = True
+    kids = np.flatnonzero(counted)
     states = sorted({*contract.FORECAST_GROUPS, "other", "entered", "left"})
     bands = sorted({*contract.AGE_BANDS, "nan"})
-    state_code = {s: i for i, s in enumerate(states)}
-    band_code = {b: i for i, b in enumerate(bands)}
-    n = len(history.children)
-    from_state = np.full(n, state_code["entered"])
-    to_state = np.full(n, state_code["left"])
+    from_state = np.full(n, states.index("entered"))
+    to_state = np.full(n, states.index("left"))
     band_start = np.full(n, -1)
     band_end = np.full(n, -1)
-    from_state[before["cid"].to_numpy()] = before["placement_group"].map(state_code).to_numpy()
-    band_start[before["cid"].to_numpy()] = before["age_band"].map(band_code).to_numpy()
-    to_state[after["cid"].to_numpy()] = after["placement_group"].map(state_code).to_numpy()
-    band_end[after["cid"].to_numpy()] = after["age_band"].map(band_code).to_numpy()
+    state_index, band_index = pd.Index(states, dtype=object), pd.Index(bands, dtype=object)
+    from_state[before["cid"].to_numpy()] = state_index.get_indexer(before["placement_group"].to_numpy(dtype=object))
+    band_start[before["cid"].to_numpy()] = band_index.get_indexer(before["age_band"].to_numpy(dtype=object))
+    to_state[after["cid"].to_numpy()] = state_index.get_indexer(after["placement_group"].to_numpy(dtype=object))
+    band_end[after["cid"].to_numpy()] = band_index.get_indexer(after["age_band"].to_numpy(dtype=object))
     dob = history.children["dob"].to_numpy()
     need = kids[band_start[kids] < 0]
-    entered_day = first_day.reindex(need).fillna(start_day)
-    band_start[need] = age_band(_ages(pd.Series(dob[need]), pd.Series(entered_day.to_numpy()))).map(
-        band_code).to_numpy()
+    entered_day = np.where(has_days[need], first_of[need], start_n).astype("datetime64[ns]")
+    band_start[need] = band_index.get_indexer(age_band(_ages(pd.Series(dob[need]), pd.Series(entered_day))).to_numpy(
+        dtype=object))
     need = kids[band_end[kids] < 0]
-    left_day = last_day.reindex(need).fillna(start_day)
-    band_end[need] = age_band(_ages(pd.Series(dob[need]), pd.Series(left_day.to_numpy()))).map(band_code).to_numpy()
+    left_day = np.where(has_days[need], last_of[need], start_n).astype("datetime64[ns]")
+    band_end[need] = band_index.get_indexer(age_band(_ages(pd.Series(dob[need]), pd.Series(left_day))).to_numpy(
+        dtype=object))
     ns, nb = len(states), len(bands)
     key = ((from_state[kids] * nb + band_start[kids]) * ns + to_state[kids]) * nb + band_end[kids]
     counts = np.bincount(key, minlength=ns * nb * ns * nb)

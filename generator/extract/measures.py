@@ -140,7 +140,8 @@ def looked_after_table(snapshot: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for breakdown, categories in contract.LOOKED_AFTER_BREAKDOWNS.items():
-        counts = snapshot[breakdown].value_counts()
+        codes, uniques = pd.factorize(snapshot[breakdown].to_numpy(dtype=object), use_na_sentinel=True)
+        counts = dict(zip(uniques, np.bincount(codes[codes >= 0], minlength=len(uniques))))
         for category in categories:
             rows.append((breakdown, category, int(counts.get(category, 0))))
     return pd.DataFrame(rows, columns=["breakdown", "category", "children"])
@@ -262,40 +263,43 @@ def placements_by_type_and_age(history: CaseHistory, year: int) -> pd.DataFrame:
     ep = year_episodes(history, year)
     ep = ep[~ep["short_break"]]
     after = end + pd.Timedelta(days=1)
-    first = ep["decom"].clip(lower=start)
-    last = ep["day_end"].fillna(after).clip(upper=after)
-    days = (last - first).dt.days.clip(lower=0)
-    frame = pd.DataFrame({"placement": ep["placement"], "child": ep["cid"], "first": first,
-                          "type": ep["placement_type"], "days": days})
+    first = ep["decom"].clip(lower=start).to_numpy()
+    last = ep["day_end"].fillna(after).clip(upper=after).to_numpy()
+    days = np.clip((last - first).astype("timedelta64[D]").astype(np.int64), 0, None)
+    placement = ep["placement"].to_numpy()
+    # A placement's episodes are consecutive rows (placement numbers rise row by row).
+    heads = np.flatnonzero(np.r_[True, placement[1:] != placement[:-1]]) if len(ep) else np.zeros(0, dtype=int)
+    per_days = np.add.reduceat(days, heads) if len(ep) else days
     resumed = history.resumed[history.resumed["row"].isin(ep.index)]
     if len(resumed):  # days an earlier episode covers again after an overlapping later one ended
-        owner = ep.loc[resumed["row"].to_numpy()]
+        owner = ep.index.get_indexer(resumed["row"].to_numpy())
         extra = (resumed["end"].fillna(after).clip(upper=after).to_numpy()
                  - resumed["start"].clip(lower=start).to_numpy()).astype("timedelta64[D]").astype(np.int64)
-        frame = pd.concat([frame, pd.DataFrame({
-            "placement": owner["placement"].to_numpy(), "child": owner["cid"].to_numpy(),
-            "first": owner["decom"].clip(lower=start).to_numpy(), "type": owner["placement_type"].to_numpy(),
-            "days": np.clip(extra, 0, None)})], ignore_index=True)
-    per = frame.groupby("placement", sort=False).agg(child=("child", "first"), first=("first", "min"),
-                                                     type=("type", "first"), days=("days", "sum"))
-    per["cid"] = per["child"]
-    per["age_band"] = age_band(_age_at(history, per))
-    grouped = per.groupby(["type", "age_band"]).agg(children=("child", "nunique"), placements=("child", "size"),
-                                                    days=("days", "sum"))
-    index = pd.MultiIndex.from_product([list(contract.PLACEMENT_TYPES), list(contract.AGE_BANDS)],
-                                       names=["type", "age_band"])
-    grouped = grouped.reindex(index, fill_value=0).reset_index()
-    return pd.DataFrame({"placement_type": grouped["type"], "age_band": grouped["age_band"],
-                         "children": grouped["children"].astype(int), "placements": grouped["placements"].astype(int),
-                         "weeks_of_care": grouped["days"] / 7})
+        np.add.at(per_days, np.searchsorted(heads, owner, side="right") - 1, np.clip(extra, 0, None))
+    cid = ep["cid"].to_numpy()[heads]
+    kind = ep["placement_type"].astype(object).to_numpy()[heads]
+    ages = _age_between(history.children["dob"].to_numpy()[cid], first[heads])
+    bands = np.searchsorted(np.array([1, 5, 10, 16]), ages, side="right")
+    types = list(contract.PLACEMENT_TYPES)
+    type_code = pd.Index(types, dtype=object).get_indexer(kind)
+    cell = type_code * len(contract.AGE_BANDS) + bands
+    n_cells = len(types) * len(contract.AGE_BANDS)
+    ok = type_code >= 0
+    placements = np.bincount(cell[ok], minlength=n_cells)
+    weeks_days = np.bincount(cell[ok], weights=per_days[ok], minlength=n_cells)
+    pairs = np.unique(cell[ok].astype(np.int64) * len(history.children) + cid[ok])
+    children = np.bincount(pairs // len(history.children), minlength=n_cells)
+    return pd.DataFrame({"placement_type": np.repeat(types, len(contract.AGE_BANDS)),
+                         "age_band": np.tile(list(contract.AGE_BANDS), len(types)),
+                         "children": children.astype(int), "placements": placements.astype(int),
+                         "weeks_of_care": weeks_days / 7})
 
 
-def _age_at(history: CaseHistory, per: pd.DataFrame) -> pd.Series:
-    """Age of each placement's child on the placement's ``first`` day."""
-    dob = pd.Series(history.children["dob"].to_numpy()[per["cid"].to_numpy()], index=per.index)
-    on = per["first"]
-    before = (dob.dt.month > on.dt.month) | ((dob.dt.month == on.dt.month) & (dob.dt.day > on.dt.day))
-    return on.dt.year - dob.dt.year - before.astype(int)
+def _age_between(dob: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """Age in whole years on each day ``on`` of children born ``dob`` (a birthday counts on the day)."""
+    born, day = pd.DatetimeIndex(dob), pd.DatetimeIndex(on)
+    before = (born.month > day.month) | ((born.month == day.month) & (born.day > day.day))
+    return np.asarray(day.year - born.year - before.astype(int))
 
 
 def care_leaver_age_group(oc3: pd.DataFrame, year: int) -> pd.Series:

@@ -30,7 +30,6 @@ the header ``ETHNIC``, UASC ``DUC`` and OC3 ``IN_TOUCH``. Other 903 files
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -160,6 +159,54 @@ def _read_csv(path: Path, wanted: set[str]) -> pd.DataFrame:
             continue
     raise BuildError(Problem("unreadable-file", "cannot decode the file as UTF-8 or Windows-1252",
                              file=str(path)), stage="extract")
+
+
+def _stack_text(columns: list[pd.Series], upper: bool) -> pd.Categorical:
+    """One column of several files as a single categorical of cleaned text.
+
+    Each file's column is hashed once; only the distinct values are stacked, cleaned
+    (stripped; codes upper-cased without spaces; blanks missing) and hashed again.
+    """
+    codes, uniques = [], []
+    for values in columns:
+        c, u = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+        codes.append(c)
+        uniques.append(np.asarray(u, dtype=object))
+    every = np.concatenate(uniques) if uniques else np.array([], dtype=object)
+    where, distinct = pd.factorize(every, use_na_sentinel=True)
+    stacked, at = [], 0
+    for c, u in zip(codes, uniques):
+        to_union = np.append(where[at:at + len(u)], -1)
+        stacked.append(to_union[c])
+        at += len(u)
+    all_codes = np.concatenate(stacked) if stacked else np.array([], dtype=np.int64)
+    cleaned = clean_text(pd.Series(pd.Categorical.from_codes(np.arange(len(distinct)),
+                                                             categories=pd.Index(distinct, dtype=object))),
+                         upper=upper, categorical=True).array
+    final = np.append(cleaned.codes, -1)[all_codes]
+    return pd.Categorical.from_codes(final, categories=cleaned.categories)
+
+
+def _stack(kind: str, files: list[tuple[str, pd.DataFrame, pd.Series]]) -> pd.DataFrame:
+    """The files of one kind stacked: text columns as categoricals, ``_file``, ``_row``, ``_year``."""
+    n = [len(frame) for _, frame, _ in files]
+    empty = pd.Series([], dtype=object)
+    out = {}
+    for column in COLUMNS[kind]:
+        parts = [frame[column] if column in frame else pd.Series(None, index=frame.index, dtype=object)
+                 for _, frame, _ in files]
+        out[column] = _stack_text(parts or [empty], upper=column in CODE_COLUMNS)
+    frame = pd.DataFrame(out)
+    if kind == "episodes":
+        for column in ("decom", "dec", "_bad_decom", "_bad_dec", "_form_decom", "_form_dec"):
+            frame[column] = np.concatenate([f[column].to_numpy() for _, f, _ in files]) if files else []
+    frame["_file"] = pd.Categorical.from_codes(np.repeat(np.arange(len(files)), n).astype(np.int64),
+                                               categories=pd.Index([name for name, _, _ in files], dtype=object))
+    frame["_row"] = np.concatenate([np.arange(2, k + 2) for k in n]).astype(np.int64) if files else \
+        np.array([], dtype=np.int64)
+    frame["_year"] = np.concatenate([y.astype(int).to_numpy() for _, _, y in files]).astype(np.int64) if files \
+        else np.array([], dtype=np.int64)
+    return frame
 
 
 def _kind(columns) -> str | None:
@@ -312,37 +359,13 @@ def read_tables(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     if problems:
         raise BuildError(problems, stage="extract")
 
-    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in COLUMNS}
+    parts: dict[str, list] = {k: [] for k in COLUMNS}
     for _path, name, kind, frame, _year_col in found:
-        years = years_of[name]
-        out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(None, index=frame.index, dtype=object)
-                            for c in COLUMNS[kind]})
-        if kind == "episodes":
-            for c in ("decom", "dec", "_bad_decom", "_bad_dec", "_form_decom", "_form_dec"):
-                out[c] = frame[c]
-        out["_file"] = name
-        out["_row"] = frame.index.to_numpy() + 2
-        out["_year"] = years.astype(int).to_numpy()
-        parts[kind].append(out)
-        span = sorted(set(out["_year"]))
+        parts[kind].append((name, frame, years_of[name]))
+        span = sorted({int(y) for y in years_of[name].unique()})
         lines.append(f"{name}: {kind}, {', '.join(year_label(y) for y in span)} from {how[name]}, "
-                     f"{len(out)} rows")
-    tables = {}
-    for kind, frames in parts.items():
-        if frames:
-            with warnings.catch_warnings():  # pandas 2.2: all-blank columns in a file; dtypes are object anyway
-                warnings.simplefilter("ignore", FutureWarning)
-                stacked = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        else:
-            stacked = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[kind]})
-            stacked["_file"], stacked["_row"] = pd.Series(dtype=object), pd.Series(dtype=np.int64)
-            stacked["_year"] = pd.Series(dtype=np.int64)
-        # Cleaned once the files are stacked: each column's distinct values, once (dates stay as read).
-        for column in COLUMNS[kind]:
-            if column not in RAW_COLUMNS:
-                stacked[column] = clean_text(stacked[column], upper=column in CODE_COLUMNS, categorical=True)
-        stacked["_file"] = clean_text(stacked["_file"], categorical=True)
-        tables[kind] = stacked
+                     f"{len(frame)} rows")
+    tables = {kind: _stack(kind, files) for kind, files in parts.items()}
     if tables["episodes"].empty:
         skipped = [line for line in lines if line.endswith("not read")]
         found = ("; the CSV files found: " + "; ".join(skipped[:20]) + (
