@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import contract
+from . import contract, inputs
 from .audit_published import PLACEMENT_GROUPS, Model, expr, la, la_group, la_total, page_text, parse_number
 
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd"}
@@ -507,7 +507,8 @@ def read_prose(edition, content: Path, model: Model, context) -> ProseResult:
                 continue
             blocks = page_blocks(html_path)
             source = f"prose: {page or 'home'}"
-            for block, restricted in markdown_blocks(md.read_text(encoding="utf-8")):
+            text = inputs.decode(md.read_bytes()).text.replace("\r\n", "\n")  # as the build read it
+            for block, restricted in markdown_blocks(text):
                 try:
                     pattern = Pattern(block)
                 except (ValueError, re.error) as exc:

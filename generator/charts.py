@@ -61,6 +61,7 @@ from .tables import (
     frame_to_csv,
     frame_to_html,
     label_text,
+    source_line,
 )
 from .values import Figure, format_value
 
@@ -587,7 +588,7 @@ def _note(prep: _Prepared) -> str:
 
 # --- the figure ------------------------------------------------------------
 
-def render_chart(output, frame: pd.DataFrame, *, figure_id: str, csv_href: str) -> RenderedOutput:
+def render_chart(output, frame: pd.DataFrame, *, figure_id: str, csv_href: str, source: str = "") -> RenderedOutput:
     """``chart("name")``: figure with inline SVG, caption, summary, note, table and CSV link.
 
     The HTML has no blank lines, so Python-Markdown keeps it as one raw block.
@@ -609,6 +610,8 @@ def render_chart(output, frame: pd.DataFrame, *, figure_id: str, csv_href: str) 
         parts.append(f'<p class="figure-note" id="{note_id}">{html.escape(note)}</p>')
     parts.append(frame_to_html(frame, output.units, f"{output.title} (data table)",
                                table_id=f"{figure_id}-table"))
+    if source:
+        parts.append(source_line(source))
     parts.append(download_link(csv_href))
     parts.append("</figure>")
     text = "\n".join(parts)

@@ -23,7 +23,8 @@ when the edition's docs tree is rendered (``withheld_needles``):
   narrative or in the generated pages is left out: it is published anyway.
 
 Before matching, every file is decoded into plain text segments: gzip is
-unpacked, JSON is parsed (its escapes undone) and each string read as HTML,
+unpacked, a ZIP's members are read one by one (their names too), JSON is
+parsed (its escapes undone) and each string read as HTML,
 JavaScript string escapes are undone, HTML comments are unwrapped, attribute
 values (``content="..."``, ``aria-label``, ``href``) become segments of their
 own, tags are dropped, entities decoded (twice, for double-escaped text) and
@@ -64,7 +65,7 @@ INTERNAL_EDITION_MARK = "Not in the public edition. Providers and the public do 
 INTERNAL_EDITION_BANNER = "Internal edition: not for publication"
 
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".eot", ".otf",
-                   ".pdf", ".zip"}
+                   ".pdf", ".zip"}  # a ZIP is opened and its members read (zip_text)
 #: Images: their metadata (PNG text chunks, EXIF, XMP, comments) is read as text.
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico"}
 
@@ -173,6 +174,34 @@ def image_text(data: bytes) -> list[str]:
     return segments
 
 
+class UnreadableArchive(ValueError):
+    """A ZIP the scan cannot open: what it holds cannot be checked, so it may not be published."""
+
+
+#: A ZIP's members are read up to this many bytes in all (our own ZIPs are a few hundred KB).
+ZIP_LIMIT = 200 * 1000 * 1000
+
+
+def zip_text(data: bytes) -> list[str]:
+    """A ZIP as text segments: each member's name, then its decoded contents (a ZIP inside a ZIP too)."""
+    import io
+    import zipfile
+
+    segments: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > ZIP_LIMIT:
+                raise UnreadableArchive("it unpacks to more than the scan reads")
+            for info in archive.infolist():
+                segments.append(info.filename)
+                if info.is_dir():
+                    continue
+                segments += decode_file(Path(info.filename), archive.read(info)) or []
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        raise UnreadableArchive(str(exc)) from None
+    return segments
+
+
 def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
     """A published file as plain-text segments; None for a binary file we cannot read."""
     data = path.read_bytes() if data is None else data
@@ -184,6 +213,8 @@ def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
             return None
         name = name[:-3]
     suffix = Path(name).suffix
+    if suffix == ".zip":
+        return zip_text(data)
     if suffix in IMAGE_SUFFIXES:
         return image_text(data)
     if suffix in BINARY_SUFFIXES:
@@ -537,7 +568,10 @@ _NUMBER = re.compile(r"(?<![\w.#£])(£\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?
 
 
 def scan_file(path: Path, withheld: Withheld, data: bytes | None = None) -> list[Needle]:
-    segments = decode_file(path, data)
+    try:
+        segments = decode_file(path, data)
+    except UnreadableArchive as exc:
+        return [Needle("unreadable archive", path.name, f"the leak scan cannot read it: {exc}")]
     if segments is None:
         return []
     name = path.name.lower().removesuffix(".gz")
@@ -647,7 +681,8 @@ def copied_files_check(tree) -> list[Problem]:
         if not path.is_file() or path.suffix == ".md":
             continue
         relative = path.relative_to(docs).as_posix()
-        if relative.startswith("downloads/") and path.name in tree.downloads:
+        if relative.startswith("downloads/") and (path.name in tree.downloads
+                                                  or path.name in getattr(tree, "bundles", {})):
             continue
         if path.suffix.lower() in COPYABLE and not relative.startswith("downloads/"):
             continue

@@ -36,6 +36,7 @@ class DocsTree:
     pages: list[str] = field(default_factory=list)
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
+    bundles: dict[str, str] = field(default_factory=dict)  # downloads/ files that are not one output's CSV
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
     warnings: list[Problem] = field(default_factory=list)  # figures shown x because their data is missing
     frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
@@ -196,6 +197,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                      perturbed: list | None = None, suppression_note: str = "",
                      frames: dict | None = None, keep: list | None = None) -> DocsTree:
     from . import tables
+    from .downloads import source_text
 
     year = view.year
     authority = view.authority
@@ -277,19 +279,25 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         tree.downloads[filename] = output.title
     downloads_dir = docs_dir / "downloads"
     downloads_dir.mkdir()
+    published_files: dict[str, tuple] = {}  # file name -> (output, frame, bytes as published)
     for filename, data in sorted(all_downloads.items()):
         if edition == redact.PUBLIC:
             data = replace_names(data.decode("utf-8"), authority).encode("utf-8")
         (downloads_dir / filename).write_bytes(data)
+        name = filename.removesuffix(".csv")
+        if name in allowed:
+            published_files[filename] = (allowed[name], frame_for(allowed[name])[1], data)
+    write_bundles(tree, downloads_dir, published_files, authority)
 
     accuracy = ""
     if "backtest_errors" in allowed:
         published, frame = frame_for(allowed["backtest_errors"])
         accuracy = tables.render_table(published, frame, table_id="methods-backtest-errors",
-                                       csv_href="../downloads/backtest_errors.csv").html
+                                       csv_href="../downloads/backtest_errors.csv",
+                                       source=source_text(published)).html
     (docs_dir / "methods.md").write_text(pages.methods_page(year, measures, allowed, authority, edition,
                                                             suppression_note, accuracy), "utf-8")
-    (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads), "utf-8")
+    (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads, tree.bundles), "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
     updates = releases.updates_page(year, tree.release, page_titles(content_dir, statement["nav"]))
     if edition == redact.PUBLIC:
@@ -303,32 +311,59 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     return tree
 
 
+def write_bundles(tree: DocsTree, downloads_dir: Path, files: dict[str, tuple], authority) -> None:
+    """The edition's metadata file and the ZIP of all its data (every CSV, the metadata, the guidance)."""
+    from . import downloads
+
+    metadata = downloads.metadata_csv(files)
+    if tree.edition == redact.PUBLIC:
+        metadata = replace_names(metadata.decode("utf-8"), authority).encode("utf-8")
+    guidance = downloads.guidance_text(tree.site_name, tree.year, redact.EDITION_NAMES[tree.edition], tree.release,
+                                       len(files))
+    archive = downloads.zip_bytes({**{f"data/{name}": data for name, (_, _, data) in files.items()},
+                                   downloads.METADATA_NAME: metadata, downloads.GUIDANCE_NAME: guidance})
+    zip_name = downloads.zip_name(authority, tree.year, tree.edition)
+    folder = downloads_dir / downloads.BUNDLE_DIR  # beside, not among, the one-output CSVs
+    folder.mkdir()
+    (folder / downloads.METADATA_NAME).write_bytes(metadata)
+    (folder / zip_name).write_bytes(archive)
+    tree.bundles = {zip_name: f"All the data: {len(files)} CSV files, the metadata file and the data guidance "
+                              f"(ZIP, {downloads.size_words(len(archive))})",
+                    downloads.METADATA_NAME: "Metadata: every column of every file, its unit, symbols and source "
+                                             f"(CSV, {downloads.size_words(len(metadata))})"}
+
+
 def not_available_warnings(source_name: str, not_available, view) -> list[Problem]:
     """A warning for each data file a page needs and the year does not have (missing, or a header with no
-    rows): the page shows ``x`` where its figures would be (issue 13: never silently). One warning per
-    page and file, naming the lines. A figure ``x`` for other reasons (a comparator not yet published, a
-    category not listed) is explained on the page and not warned about."""
-    lines_by_table: dict[str, list[int]] = {}
-    for line, sources in not_available:
+    rows): the page shows ``x`` where its figures would be, or an empty chart or table (issue 13: never
+    silently). One warning per page and file, naming the lines. A figure ``x`` for other reasons (a
+    comparator not yet published, a category not listed) is explained on the page and not warned about."""
+    found: dict[str, tuple[list[int], list[str]]] = {}  # table -> (lines, what the page shows)
+    for line, sources, what in not_available:
         for table in dict.fromkeys(source.split(".")[0] for source in sources):
-            scope = TABLES_BY_NAME.get(table)
-            if scope is None:
+            declared = TABLES_BY_NAME.get(table)
+            if declared is None:
                 continue
-            frame = view.reference.get(table) if scope.scope == "reference" else view.tables.get(table)
+            frame = view.reference.get(table) if declared.scope == "reference" else view.tables.get(table)
             if frame is None or frame.empty:
-                lines_by_table.setdefault(table, [])
-                if line is not None and line not in lines_by_table[table]:
-                    lines_by_table[table].append(line)
+                lines, shown = found.setdefault(table, ([], []))
+                if line is not None and line not in lines:
+                    lines.append(line)
+                if what not in shown:
+                    shown.append(what)
     warnings = []
-    for table, lines in lines_by_table.items():
+    for table, (lines, shown) in found.items():
         folder = "reference" if TABLES_BY_NAME[table].scope == "reference" else str(view.year)
         frame = view.reference.get(table) if folder == "reference" else view.tables.get(table)
-        state = "is missing" if frame is None else "has no rows"
+        file = f"data/{folder}/{table}.csv"
+        state, hint = (("is missing", f"add {file} (see the data contract)") if frame is None else
+                       ("has no rows", f"add the rows to {file}"))
         where = f"lines {', '.join(map(str, sorted(lines)))}: " if len(lines) > 1 else ""
+        what = " and ".join("x (not available)" if w == "x" else w for w in shown)
         warnings.append(Problem(
-            "figure-not-available", f"{where}shows x (not available) because data/{folder}/{table}.csv {state}",
+            "figure-not-available", f"{where}shows {what} because {file} {state}",
             file=source_name, line=lines[0] if len(lines) == 1 else None, severity="warning",
-            hint=f"add data/{folder}/{table}.csv (see the data contract), or leave the figure as x"))
+            hint=f"{hint}, or leave the page as it is"))
     return warnings
 
 

@@ -76,14 +76,21 @@ def methods_page(year: int, measures, outputs: dict[str, Output], authority, edi
     return "\n".join(lines)
 
 
-def downloads_page(year: int, downloads: dict[str, str]) -> str:
-    """A list of every CSV the year publishes: ``downloads`` maps file name to title."""
+def downloads_page(year: int, downloads: dict[str, str], bundles: dict[str, str] | None = None) -> str:
+    """A list of every CSV the year publishes: ``downloads`` maps file name to title; ``bundles`` the ZIP
+    of all of them and the metadata file (file name to description), listed first."""
     lines = [_front_matter("Data downloads", f"The figures behind every chart and table, {year - 1} to {year}"),
-             "# Data downloads", "",
-             "Each file holds exactly the figures of one chart or table in this statement, as comma-separated "
-             "values (CSV, UTF-8) that open in Excel or any spreadsheet. Withheld figures carry the same symbols "
-             "as the pages (`c`, `x`, `z`, `low`): see [Methods](methods.md#symbols).", "",
-             "| Figures | File |", "| --- | --- |"]
+             "# Data downloads", ""]
+    if bundles:
+        lines += ["## All the data", ""]
+        lines += [f"- [{description}](downloads/all/{filename})" for filename, description in bundles.items()]
+        lines += ["", "The metadata file describes every column of every file: its unit, the symbols it uses "
+                  "and where the figures come from. Each chart and table on the site names its source too.", "",
+                  "## One chart or table at a time", ""]
+    lines += ["Each file holds exactly the figures of one chart or table in this statement, as comma-separated "
+              "values (CSV, UTF-8) that open in Excel or any spreadsheet. Withheld figures carry the same symbols "
+              "as the pages (`c`, `x`, `z`, `low`): see [Methods](methods.md#symbols).", "",
+              "| Figures | File |", "| --- | --- |"]
     for filename in sorted(downloads, key=lambda f: downloads[f].lower()):
         lines.append(f"| {downloads[filename]} | [{filename}](downloads/{filename}) |")
     lines.append("")

@@ -282,8 +282,9 @@ class RenderedPage:
     markdown: str
     downloads: dict[str, bytes] = field(default_factory=dict)  # "name.csv" -> bytes
     outputs_used: list[str] = field(default_factory=list)
-    #: (line of the page, table.columns it needed) for each figure in the text shown as x
-    not_available: list[tuple[int | None, tuple[str, ...]]] = field(default_factory=list)
+    #: (line of the page, table.columns it needed, "x" or "an empty chart"/"an empty table") for each
+    #: figure in the text shown as x and each chart or table with no figures
+    not_available: list[tuple[int | None, tuple[str, ...], str]] = field(default_factory=list)
 
 
 def page_url_depth(docs_path: str) -> int:
@@ -316,6 +317,8 @@ class OutputRenderer:
         self.downloads: dict[str, bytes] = {}
         self.used: list[str] = []
         self.empty = 0  # charts and tables with no figures at all
+        self.source_name = ""  # the page being rendered (render_page sets it)
+        self.not_available: list[tuple[int | None, tuple[str, ...], str]] = []  # as FigureTally's
 
     def _lookup(self, name: str, kind: str):
         if not isinstance(name, str) or name not in self.outputs:
@@ -328,6 +331,7 @@ class OutputRenderer:
     def _render(self, name: str, kind: str) -> str:
         output = self._lookup(name, kind)
         from . import charts, tables
+        from .downloads import source_text
 
         shown = self.frame_for(output)
         # frame_for gives the frame, or (the output as published, the frame) when disclosure
@@ -335,14 +339,17 @@ class OutputRenderer:
         output, frame = shown if isinstance(shown, tuple) else (output, shown)
         if frame is None or frame.empty:
             self.empty += 1
+            self.not_available.append((_compiled_line(self.source_name), tuple(output.sources), f"an empty {kind}"))
         count = self.used.count(name)
         self.used.append(name)
         element_id = f"{kind}-{name}" + (f"-{count + 1}" if count else "")
         csv_href = relative_link(self.docs_path, f"{self.downloads_dir}/{name}.csv")
         if kind == "chart":
-            rendered = charts.render_chart(output, frame, figure_id=element_id, csv_href=csv_href)
+            rendered = charts.render_chart(output, frame, figure_id=element_id, csv_href=csv_href,
+                                           source=source_text(output))
         else:
-            rendered = tables.render_table(output, frame, table_id=element_id, csv_href=csv_href)
+            rendered = tables.render_table(output, frame, table_id=element_id, csv_href=csv_href,
+                                           source=source_text(output))
         self.downloads[rendered.csv_name] = rendered.csv_bytes
         # A raw HTML block must stand alone for Python-Markdown: blank lines around it.
         return "\n\n" + rendered.html.strip() + "\n\n"
@@ -388,27 +395,31 @@ ALL_MISSING_NOTE = ("**None of the figures on this page are available yet.** The
                     "supplied, so each is shown as `x`.")
 
 
+def _compiled_line(source_name: str) -> int | None:
+    """The line of the compiled template now running (``render_page`` maps it to the page's line)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == source_name:
+            return frame.f_lineno
+        frame = frame.f_back
+    return None
+
+
 class FigureTally:
     """Counts the figures a page prints and the symbols among them (Jinja's ``finalize`` hook).
 
     ``not_available`` keeps, for each figure shown ``x``, the line of the compiled template that
-    printed it and the ``table.column``s it needed (``render_page`` turns the lines into the page's).
+    printed it, the ``table.column``s it needed and ``"x"`` (``render_page`` turns the lines into the page's).
     """
 
     def __init__(self, source_name: str = ""):
         self.figures = 0
         self.symbols: list[str] = []
         self.source_name = source_name
-        self.not_available: list[tuple[int | None, tuple[str, ...]]] = []
+        self.not_available: list[tuple[int | None, tuple[str, ...], str]] = []
 
     def _note_missing(self, figure: Figure) -> None:
-        frame, line = sys._getframe(2), None
-        while frame is not None:
-            if frame.f_code.co_filename == self.source_name:
-                line = frame.f_lineno
-                break
-            frame = frame.f_back
-        self.not_available.append((line, tuple(figure.sources)))
+        self.not_available.append((_compiled_line(self.source_name), tuple(figure.sources), "x"))
 
     def __call__(self, value):
         symbol = None
@@ -454,6 +465,7 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
     env.undefined = make_undefined(context, global_names)
     tally = FigureTally(source_name)
     env.finalize = tally
+    renderer.source_name = source_name
     try:
         # Compiled with our file name, so a runtime error's traceback gives the template line.
         code = env.compile(text, name=source_name, filename=source_name)
@@ -484,8 +496,9 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         raise BuildError(Problem("template-error", f"{type(exc).__name__}: {exc}", file=source_name, line=line),
                          stage="render") from None
     markdown = tally.explain(markdown, renderer.empty, len(renderer.used))
-    not_available = [(template.get_corresponding_lineno(line) if line else None, sources)
-                     for line, sources in tally.not_available]
+    not_available = [(template.get_corresponding_lineno(line) if line else None, sources, what)
+                     for line, sources, what in sorted(tally.not_available + renderer.not_available,
+                                                       key=lambda entry: entry[0] or 0)]
     return RenderedPage(docs_path, markdown, dict(renderer.downloads), list(renderer.used), not_available)
 
 

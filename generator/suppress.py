@@ -296,6 +296,10 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
                 break
             added = set()
             for finding in weak:
+                # One partner at a time in a sum: a partner added this round for another weak cell of the
+                # same sum may already widen this one (the next round's audit says), so add no more here.
+                if any(c in added for s in chooser.sums_of.get(finding.cell, ()) for c in s.cells):
+                    continue
                 # A linked figure that bounds the cell (its weeks of care) goes first; then a partner in a sum.
                 linked = [c for c in chooser.links.get(finding.cell, ()) if c not in hidden | added]
                 partners = {c for s in group_sums if finding.cell in s.cells for c in s.cells}

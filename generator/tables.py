@@ -195,6 +195,11 @@ def frame_to_html(frame: pd.DataFrame, units: dict[str, str] | None, caption: st
     return "\n".join(parts)
 
 
+def source_line(source: str) -> str:
+    """``Source: ...`` under a chart or table (``downloads.source_text``)."""
+    return f'<p class="figure-source">{html.escape(source)}</p>'
+
+
 def download_link(csv_href: str, text: str = "Download these figures (CSV)") -> str:
     return (f'<p class="figure-download"><a href="{html.escape(csv_href)}" download>'
             f"{html.escape(text)}</a></p>")
@@ -204,11 +209,11 @@ def csv_name_for(csv_href: str) -> str:
     return csv_href.rstrip("/").rsplit("/", 1)[-1]
 
 
-def render_table(output, frame: pd.DataFrame, *, table_id: str, csv_href: str) -> RenderedOutput:
-    """``table("name")``: the HTML table with its caption, symbol legend and CSV link."""
+def render_table(output, frame: pd.DataFrame, *, table_id: str, csv_href: str, source: str = "") -> RenderedOutput:
+    """``table("name")``: the HTML table with its caption, symbol legend, source and CSV link."""
     body = frame_to_html(frame, output.units, output.title, table_id=table_id)
     page = "\n".join([f'<div class="figure-block" id="{table_id}-block">', body,
-                      download_link(csv_href), "</div>"])
+                      *([source_line(source)] if source else []), download_link(csv_href), "</div>"])
     return RenderedOutput(page, csv_name_for(csv_href), frame_to_csv(frame, output.units))
 
 

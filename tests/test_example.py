@@ -92,7 +92,7 @@ def test_synthetic_903_files_stay_outside_data(fresh):
 
 def test_the_extract_reports_the_planted_mess(fresh):
     report = (fresh / ".build" / "example-903" / "quality-report.txt").read_text()
-    for code in ("[identical-rows]", "Rule 148:", "[postcode-missing]", "[postcode-partial]"):
+    for code in ("[identical-rows]", "Rule 148:", "blank placement postcodes (PL_POST)", "not full postcodes"):
         assert code in report, code
 
 

@@ -266,7 +266,7 @@ def test_care_leaver_codes_follow_rules_132_133_and_344(tmp_path):
     assert got["education_employment_training"] == (4, 6)  # L1 F4, L2 F5, L5 F3, L6 P2; not L3 (died)
     assert got["suitable_accommodation"] == (2, 6)  # L5 D1, L6 D1; not 01, S1, nor L4's B1 (returned home)
     assert finding(report, "133").rows == 2
-    assert "2024-25/oc3.csv row 2 (ACCOM='01')" in str(report)
+    assert "2024-25/oc3.csv rows 2 (ACCOM='01'), 3 (ACCOM='S1')" in str(report)
     rule = finding(report, "344")
     assert rule.rows == 2
     assert rule.effects[2025] == {"care leavers in education, employment or training": -1,

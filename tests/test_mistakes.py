@@ -171,7 +171,11 @@ CASES = [
          {"data/2024/looked_after.csv": "breakdown,category,children\n"}, 0,
          ("warning: data/2024/looked_after.csv: the table has a header but no rows",
           "warning: content/2024/index.md: lines 3, 4: shows x (not available) because data/2024/looked_after.csv "
-          "has no rows")),
+          "has no rows. Hint: add the rows to data/2024/looked_after.csv",
+          "warning: content/2024/need.md, line 3: shows x (not available) because data/2024/spend_by_service.csv "
+          "is missing. Hint: add data/2024/spend_by_service.csv (see the data contract)",
+          "warning: content/2024/need.md, line 5: shows an empty chart because data/2024/looked_after.csv has no "
+          "rows")),
     Case("a 0-byte looked_after.csv", ["validate"], {"data/2024/looked_after.csv": b""}, 1,
          ("data/2024/looked_after.csv: the file is empty",)),
     Case("a table pasted 2,000 times, header and all", ["validate"],

@@ -108,14 +108,15 @@ def _rule_order(finding: Finding) -> tuple:
     return (0, int(digits), finding.rule) if digits and finding.rule[0].isdigit() else (1, 0, finding.rule)
 
 
-def examples(frame, column: str, limit: int = 3) -> list[str]:
-    """'file row N (COLUMN='value')' for the first rows of ``frame`` (needs _file, _row).
+def examples(frame, column: str, limit: int = 5) -> list[str]:
+    """Where the first rows of ``frame`` are (needs _file, _row), one entry per file:
+    "2018-episodes.csv rows 12 (REC='E4A'), 40 (REC='X1')".
 
     The value is shown for code columns only: never a child's identifier, a date
     (of birth or of an episode) or a postcode.
     """
-    out = []
+    by_file: dict[str, list[str]] = {}
     for file, row, value in frame[["_file", "_row", column]].head(limit).itertuples(index=False):
         shown = f" ({column}={'' if value is None or value != value else value!r})" if column in SHOWN else ""
-        out.append(f"{file} row {row}{shown}")
-    return out
+        by_file.setdefault(str(file), []).append(f"{row}{shown}")
+    return [f"{file} row{'s' if len(rows) > 1 else ''} {', '.join(rows)}" for file, rows in by_file.items()]

@@ -30,16 +30,19 @@ def year_tables(history: CaseHistory, year: int, la_code: str) -> tuple[dict[str
 
 
 def _report_year(report: QualityReport, history: CaseHistory, year: int, snapshot: pd.DataFrame) -> None:
-    for column, what in (("home_status", "home postcodes (HOME_POST)"),
-                         ("placement_status", "placement postcodes (PL_POST)")):
+    for column, what, also in (("home_status", "home postcodes (HOME_POST)", ""),
+                               ("placement_status", "placement postcodes (PL_POST)", " and location")):
         status = snapshot[column].value_counts()
-        report.add("postcode-missing", f"{year}: children looked after at 31 March with blank {what}",
-                   int(status.get("missing", 0)), "Distance (and location, for PL_POST) counted as not known.")
-        report.add("postcode-partial", f"{year}: {what} that are not full postcodes (sector-only or malformed)",
-                   int(status.get("partial", 0)),
-                   "Distance (and location, for PL_POST) counted as not known; never guessed.")
-        report.add("postcode-unknown", f"{year}: {what} not in the ONS postcode directory",
-                   int(status.get("unknown", 0)), "Distance (and location, for PL_POST) counted as not known.")
+        for code, rule, found, treatment in (
+                ("postcode-missing", "392b", f"{year}: children looked after at 31 March with blank {what}",
+                 "counted as not known"),
+                ("postcode-partial", "392c", f"{year}: {what} that are not full postcodes (sector-only or malformed)",
+                 "counted as not known; never guessed"),
+                ("postcode-unknown", "392c", f"{year}: {what} not in the ONS postcode directory",
+                 "counted as not known")):
+            n = int(status.get(code.split("-")[1], 0))
+            report.add(code, found, n, f"Distance{also} {treatment}.", rule=rule, by_year={year: n},
+                       note=f"{year}: these children count in distance{also} 'not known'")
     report.add("provider-not-recorded", f"{year}: children looked after at 31 March in a temporary or other "
                "placement with no provider recorded (rules 178, 213 and 526 allow it) and none before it",
                int((snapshot["provider"] == "not_known").sum()), "Counted as provider not known.")
