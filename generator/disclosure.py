@@ -317,12 +317,46 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
 
 
 def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str, pd.DataFrame]:
+    """The tables with the withheld cells moved by ``shifts``.
+
+    Figures a council typed as published beside the counts follow them: a row's printed
+    percentage (``percent``) is blanked where its count moves, and a printed total or group row
+    (``frame.attrs["totals"]``) is blanked, in every column, where a row it adds up moves. The
+    statistics then work them out from the moved counts, so a figure drawn from a printed
+    percentage or total of withheld children differs between the copies and is withheld too.
+    """
+    import copy
+
     shifted = {name: frame.copy() for name, frame in tables.items()}
+    moved: dict[str, set] = {}
     for (name, index, column), amount in sorted(shifts.items(), key=lambda item: str(item[0])):
         frame = shifted[name]
         if frame[column].dtype.kind != "f":
             frame[column] = frame[column].astype("float64")
         frame.loc[index, column] = float(frame.loc[index, column]) + amount
+        moved.setdefault(name, set()).add(index)
+    for name, rows in moved.items():
+        frame, original = shifted[name], tables[name]
+        if "percent" in frame.columns:
+            frame["percent"] = frame["percent"].astype("float64")
+            frame.loc[sorted(rows), "percent"] = math.nan
+        printed = original.attrs.get("totals")
+        if not printed:
+            continue
+        from .subtotals import covered
+
+        table = contract.TABLES_BY_NAME.get(name)
+        key = [k for k in (table.key if table else ()) if k in original.columns]
+        moved_keys = {tuple(str(original.loc[i, k]) for k in key) for i in rows}
+        blanked = []
+        for row, record in printed:
+            record = copy.deepcopy(record)
+            if any(tuple(str(r.get(k)) for k in key) in moved_keys for r in covered(original, record, table)):
+                for column in record:
+                    if column not in key and isinstance(record[column], (int, float)):
+                        record[column] = math.nan
+            blanked.append((row, record))
+        frame.attrs = {**frame.attrs, "totals": blanked}
     return shifted
 
 
