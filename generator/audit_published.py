@@ -405,6 +405,7 @@ def la_group(year: int, group: str) -> Expr:
 NOT_ABOUT_CHILDREN = {
     "action_plan", "action_status", "fostering_capacity", "fostering_households_trend", "recruitment_funnel",
     "market_by_grade", "market_by_location", "provider_market", "spend_trend", "spend_with_providers",
+    "spend_lines", "published_unit_costs", "budget",
 }
 #: Model outputs: forecasts of a simulation (not invertible by a reader) and what is computed from them.
 MODELLED = {
@@ -619,6 +620,35 @@ def read_placements(r: Reader):
         r.context.placement_cell(year, t, a)
 
 
+def read_distance_bands(r: Reader):
+    """This year's children by distance band, with each band's percentage of all children looked after."""
+    year = r.table.year
+    codes = contract.LOOKED_AFTER_BREAKDOWNS["distance"]
+    for i in range(len(r.table.rows)):
+        code = _code(codes, r.value(i, "Distance from home"))
+        if code is None:
+            continue
+        r.add(i, "Children", "count", expr(la(year, "distance", code)))
+        r.add(i, "Percentage", "percent", expr(la(year, "distance", code)), la_total(year))
+
+
+def read_share_by_age(r: Reader):
+    """Each DfE placement group's placements within an age band, and its share of the band's placements."""
+    from .stats.children import PLACEMENT_GROUP_LABELS, PLACEMENT_GROUPS
+
+    year = r.table.year
+    groups = {label: group for group, label in PLACEMENT_GROUP_LABELS.items()}
+    for i in range(len(r.table.rows)):
+        a = _code(contract.AGE_BANDS, r.value(i, "Age band"))
+        group = groups.get(r.value(i, "Placement group"))
+        if a is None or group is None:
+            continue
+        cells = [("placements_by_type_and_age", year, t, a, "placements") for t in PLACEMENT_GROUPS[group]]
+        band = [("placements_by_type_and_age", year, t, a, "placements") for t in contract.PLACEMENT_TYPES]
+        r.add(i, "Placements", "count", expr(*cells))
+        r.add(i, "Percentage", "percent", expr(*cells), expr(*band))
+
+
 def read_stability(r: Reader):
     for i, _ in enumerate(r.table.rows):
         year, series = _year_of(r.value(i, "Year")), r.value(i, "Series")
@@ -742,6 +772,8 @@ READERS = {
     "ceased_by_reason": read_movement("ceased", contract.REASONS_CEASED, "Reason"),
     "placements_by_type_and_age": read_placements,
     "weeks_of_care_by_type_and_age": read_placements,
+    "looked_after_by_distance": read_distance_bands,
+    "placement_share_by_age": read_share_by_age,
     "stability_trend": read_stability,
     "care_leavers_outcomes": read_care_leavers,
     "projection": read_projection,

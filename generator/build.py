@@ -328,7 +328,12 @@ def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) 
         "extra": {"edition": tree.edition, "year": tree.year, "year_label": f"{tree.year - 1} to {tree.year}",
                   "authority": authority.name,
                   "other_edition": other,
-                  "release": release_for_theme(tree, authority)},
+                  "release": release_for_theme(tree, authority),
+                  # The year list and the "earlier statement" banner, in the HTML (no JavaScript needed);
+                  # the freeze key includes the statement years, so a new year rebuilds the others.
+                  "years": [{"year": y, "title": f"{y - 1} to {y}"} for y in sorted(authority.statement_years,
+                                                                                     reverse=True)],
+                  "latest_year": max(authority.statement_years, default=tree.year)},
         "strict": True,
     }
 

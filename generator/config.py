@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .categories import Categories, read_categories
 from .inputs import read_yaml
 from .problems import BuildError, Problem
 
@@ -28,6 +29,8 @@ class Authority:
     inflation: float = 0.04
     #: Years of flows the forecast's rates pool (its reference window); None: chosen by the backtest.
     forecast_window: int | None = None
+    #: The council's own categories (age bands, placement types, service lines, routes ...), issue 10.
+    categories: Categories = field(default_factory=Categories)
 
 
 REQUIRED = ("name", "short_name", "la_code", "statistical_neighbours", "statement_years")
@@ -35,7 +38,7 @@ REQUIRED = ("name", "short_name", "la_code", "statistical_neighbours", "statemen
 TEXT_SETTINGS = ("name", "short_name", "la_code", "statistical_neighbours", "site_url", "internal_site_url",
                  "repo_url")
 OPTIONAL = ("site_url", "internal_site_url", "repo_url", "suppression_threshold", "restricted_names", "contact",
-            "inflation", "forecast_window")
+            "inflation", "forecast_window", "categories")
 
 
 EXAMPLE = "name: Castlebridge Borough Council, then short_name:, la_code:, statistical_neighbours: and " \
@@ -106,6 +109,8 @@ def load_authority(path: Path) -> Authority:
         problems.append(Problem("config-forecast-window", "forecast_window must be a number of years from 2 to 10",
                                 file=name, line=at("forecast_window"), value=window,
                                 expected="e.g. 3, or leave it out to let the backtest choose"))
+    categories, category_problems = read_categories(raw.get("categories"), name)
+    problems += category_problems
     if problems:
         raise BuildError(problems, stage="config")
     return Authority(
@@ -118,4 +123,5 @@ def load_authority(path: Path) -> Authority:
         contact=dict(contact or {}),
         inflation=float(inflation) if isinstance(inflation, (int, float)) else 0.04,
         forecast_window=window,
+        categories=categories,
     )

@@ -259,6 +259,43 @@ BENCHMARK_MEASURES = {
 
 MEASURE_UNITS = {"rate_per_10000": "per 10,000 children", "percent": "%"}
 
+#: Dimensions a council may extend with its own categories (``categories:`` in authority.yml, issue 10),
+#: each with the DfE (or contract) categories its own map to.
+DIMENSIONS: dict[str, dict[str, str]] = {
+    **{name: codes for name, codes in LOOKED_AFTER_BREAKDOWNS.items() if name != "total"},
+    "service": SERVICES,
+    "sector": PROVIDER_SECTOR,
+    "route": ROUTES,
+    "carer_type": CARER_TYPES,
+}
+
+#: How statements commonly write a category, beyond its code and label (issue 10). Keys are compared as
+#: ``load.spelling_key`` reads them: case, spaces, hyphens, "years" and "16+" habits ignored.
+COMMON_SPELLINGS: dict[str, dict[str, str]] = {
+    "age_band": {"under 1": "under_1", "less than 1": "under_1", "0": "under_1", "0 to 0": "under_1",
+                 "16 to 17": "age_16_and_over", "16 and older": "age_16_and_over", "16 to 18": "age_16_and_over"},
+    "placement_type": {"ifa": "foster_other", "independent fostering agency": "foster_other",
+                       "connected carers": "foster_relative_friend", "kinship": "foster_relative_friend",
+                       "family and friends": "foster_relative_friend", "semi independent": "supported_accommodation",
+                       "adoption": "placed_for_adoption", "placed with parents": "placed_with_parents",
+                       "childrens home": "childrens_home", "secure unit": "secure"},
+    "service": {"ifa": "fostering", "independent fostering agencies": "fostering", "foster care": "fostering",
+                "connected carers": "fostering_relative_friend", "kinship": "fostering_relative_friend",
+                "childrens home": "childrens_home", "semi independent": "supported_accommodation",
+                "mother and baby": "parent_and_child", "parent and baby": "parent_and_child",
+                "secure units": "secure"},
+    "sector": {"in house": "in_house", "internal": "in_house", "council": "in_house",
+               "independent": "external", "private": "external", "agency": "external", "ifa": "external"},
+    "route": {"spot purchase": "spot", "spot purchased": "spot", "block contract": "block",
+              "dps": "framework", "dynamic purchasing system": "framework"},
+    "sex": {"boys": "male", "boy": "male", "m": "male", "girls": "female", "girl": "female", "f": "female"},
+    "uasc": {"yes": "uasc", "no": "not_uasc", "unaccompanied": "uasc"},
+}
+
+#: How statements write a total row or column (compared as ``load.spelling_key`` reads them). A row whose
+#: key cell reads like this is a total: recognised, checked against the rows it adds up, never added in.
+TOTAL_SPELLINGS = ("total", "totals", "grand total", "all", "all ages", "all children", "overall")
+
 
 # ---------------------------------------------------------------------------
 # Declarations
@@ -290,6 +327,9 @@ class Column:
     required: bool = True
     sensitive: bool = False
     minimum: float | None = 0
+    #: The dimension (``DIMENSIONS``) whose local categories a council may use in this column, as declared in
+    #: authority.yml (issue 10); "*" for a ``codes_by`` column: the dimension its parent column names.
+    dimension: str | None = None
 
     def __post_init__(self):
         if self.type not in COLUMN_TYPES:
@@ -378,6 +418,18 @@ def _count(name: str, description: str, **kw) -> Column:
     return Column(name, "integer", description, unit="children", **kw)
 
 
+def _published_percent(of: str) -> Column:
+    """A percentage as the council published it (issue 10): shown as given where no count is supplied, and
+    checked against the counts where both are."""
+    return Column("percent", "percent", f"The percentage {of} as published, when the count is not given "
+                  "(with the count too, it is checked against it)", unit="%", required=False)
+
+
+def _as_at() -> Column:
+    return Column("as_at", "date", "The date the figure is for, when not 31 March of the year (a snapshot "
+                  "published at another date)", required=False)
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         "looked_after",
@@ -390,8 +442,10 @@ TABLES: tuple[Table, ...] = (
             Column("breakdown", "code", "Which breakdown the row belongs to",
                    codes={k: k.replace("_", " ").capitalize() for k in LOOKED_AFTER_BREAKDOWNS}),
             Column("category", "code", "The category within the breakdown",
-                   codes_by=("breakdown", LOOKED_AFTER_BREAKDOWNS)),
-            _count("children", "Children looked after at 31 March in this category"),
+                   codes_by=("breakdown", LOOKED_AFTER_BREAKDOWNS), dimension="*"),
+            _count("children", "Children looked after at 31 March in this category", required=False),
+            _published_percent("of all children looked after"),
+            _as_at(),
         ),
         key=("breakdown", "category"),
         protection=Protection(
@@ -426,11 +480,12 @@ TABLES: tuple[Table, ...] = (
         "type group and the child's age band at the start of the placement or on 1 April if later. "
         "Weeks of care are the days of the placement that fall within the year, divided by 7.",
         (
-            Column("placement_type", "code", "Placement type group", codes=PLACEMENT_TYPES),
-            Column("age_band", "code", "Age band", codes=AGE_BANDS),
-            _count("children", "Different children with a placement of this type in the year"),
-            Column("placements", "integer", "Placements open at any time in the year", unit="placements"),
-            Column("weeks_of_care", "number", "Weeks of care within the year", unit="weeks"),
+            Column("placement_type", "code", "Placement type group", codes=PLACEMENT_TYPES, dimension="placement_type"),
+            Column("age_band", "code", "Age band", codes=AGE_BANDS, dimension="age_band"),
+            _count("children", "Different children with a placement of this type in the year", required=False),
+            Column("placements", "integer", "Placements open at any time in the year", unit="placements",
+                   required=False),
+            Column("weeks_of_care", "number", "Weeks of care within the year", unit="weeks", required=False),
         ),
         key=("placement_type", "age_band"),
         protection=Protection(
@@ -447,8 +502,9 @@ TABLES: tuple[Table, ...] = (
         "the same placement for at least two years or are placed for adoption.",
         (
             Column("measure", "code", "Which measure", codes=STABILITY_MEASURES),
-            _count("children", "Children meeting the measure (numerator)"),
-            _count("cohort", "Children in the cohort (denominator)"),
+            _count("children", "Children meeting the measure (numerator)", required=False),
+            _count("cohort", "Children in the cohort (denominator)", required=False),
+            _published_percent("of the cohort"),
         ),
         key=("measure",),
         protection=Protection(counts=("children", "cohort"), part_of=("children", "cohort"), headline=({},)),
@@ -462,8 +518,9 @@ TABLES: tuple[Table, ...] = (
         (
             Column("age_group", "code", "Age at their birthday in the year", codes=CARE_LEAVER_AGES),
             Column("measure", "code", "Which outcome", codes=CARE_LEAVER_MEASURES),
-            _count("children", "Care leavers with the outcome (numerator)"),
-            _count("cohort", "Care leavers in the age group (denominator)"),
+            _count("children", "Care leavers with the outcome (numerator)", required=False),
+            _count("cohort", "Care leavers in the age group (denominator)", required=False),
+            _published_percent("of the age group"),
         ),
         key=("age_group", "measure"),
         protection=Protection(counts=("children", "cohort"), part_of=("children", "cohort"), headline=({},)),
@@ -475,10 +532,11 @@ TABLES: tuple[Table, ...] = (
         "external provider delivers it, with the children placed and the weeks of care bought. "
         "From the finance system.",
         (
-            Column("service", "code", "Service", codes=SERVICES),
-            Column("sector", "code", "Who provides it", codes=PROVIDER_SECTOR),
-            _count("children", "Different children placed in the year"),
-            Column("weeks_of_care", "number", "Weeks of care in the year", unit="weeks"),
+            Column("service", "code", "Service", codes=SERVICES, dimension="service"),
+            Column("sector", "code", "Who provides it (blank when the line does not say)", codes=PROVIDER_SECTOR,
+                   dimension="sector", required=False),
+            _count("children", "Different children placed in the year", required=False),
+            Column("weeks_of_care", "number", "Weeks of care in the year", unit="weeks", required=False),
             Column("spend", "money", "Gross spend in the financial year", unit="£"),
         ),
         key=("service", "sector"),
@@ -487,13 +545,59 @@ TABLES: tuple[Table, ...] = (
                               bounds=(("weeks_of_care", "children", MAX_WEEKS_A_YEAR),)),
     ),
     Table(
+        "unit_costs",
+        "Published unit costs",
+        "Average weekly costs as the council publishes them (issue 10): for each service line, the cost a "
+        "week, what it covers (its basis: whole cost, payments to carers, excluding overheads ...) and the date "
+        "it is for. Shown as given, never re-derived; the unit costs the site computes from spend and weeks of "
+        "care (spend_by_service) are separate.",
+        (
+            Column("service", "code", "Service line", codes=SERVICES, dimension="service"),
+            Column("sector", "code", "Who provides it (blank when the line does not say)", codes=PROVIDER_SECTOR,
+                   dimension="sector", required=False),
+            Column("basis", "text", "What the cost covers, as published, e.g. whole cost, payments to carers",
+                   required=False),
+            Column("as_at", "text", "The date or period the cost is for, as published, e.g. July 2015",
+                   required=False),
+            Column("weekly_cost", "money", "Average cost a week, as published", unit="£ a week"),
+        ),
+        key=("service", "sector", "basis"),
+        source="finance",
+        required=False,
+    ),
+    Table(
+        "budget",
+        "Budgets, outturn and savings as published",
+        "Money as the council publishes it (issue 10): for each service line and period, the budget, the outturn "
+        "(what was spent), the variance (outturn minus budget: positive is an overspend) and any saving, with "
+        "what the figures are (their basis, e.g. gross, net of health contributions, full-year saving). Any "
+        "column may be left blank; shown as given, never re-derived. Savings targets that are commercially "
+        "sensitive belong in the action plan's saving column instead.",
+        (
+            Column("service", "code", "Service line (or Total)", codes=SERVICES, dimension="service"),
+            Column("period", "text", "The period the figures are for, as published: 2015-16, Q1 2016-17, "
+                   "April to September 2016", required=False),
+            Column("budget", "money", "Budget for the period", unit="£", required=False),
+            Column("outturn", "money", "Outturn (actual or forecast spend) for the period", unit="£",
+                   required=False),
+            Column("variance", "money", "Outturn minus budget: positive is an overspend", unit="£", required=False,
+                   minimum=None),
+            Column("saving", "money", "Saving planned or made", unit="£", required=False, minimum=None),
+            Column("basis", "text", "What the figures are, as published: gross, net, full-year saving ...",
+                   required=False),
+        ),
+        key=("service", "period"),
+        source="finance",
+        required=False,
+    ),
+    Table(
         "spend_with_providers",
         "Spend with named providers",
         "Spend with each external provider in the year by service. Commercially sensitive: the "
         "public edition leaves this table, and everything drawn from it, out entirely.",
         (
             Column("provider", "text", "Provider's name"),
-            Column("service", "code", "Service", codes=SERVICES),
+            Column("service", "code", "Service", codes=SERVICES, dimension="service"),
             Column("weeks_of_care", "number", "Weeks of care bought", unit="weeks"),
             Column("spend", "money", "Spend in the year", unit="£"),
         ),
@@ -508,7 +612,7 @@ TABLES: tuple[Table, ...] = (
         "either occupied, vacant and available, or vacant but not available (for example a carer's "
         "break, or a place held for a sibling).",
         (
-            Column("carer_type", "code", "Type of foster carer", codes=CARER_TYPES),
+            Column("carer_type", "code", "Type of foster carer", codes=CARER_TYPES, dimension="carer_type"),
             Column("households", "integer", "Approved fostering households", unit="households"),
             Column("approved_places", "integer", "Approved places", unit="places"),
             Column("occupied", "integer", "Places occupied", unit="places"),
@@ -550,8 +654,8 @@ TABLES: tuple[Table, ...] = (
         "New placements by commissioning route",
         "Placements made during the year by service and how they were bought.",
         (
-            Column("service", "code", "Service", codes=SERVICES),
-            Column("route", "code", "Commissioning route", codes=ROUTES),
+            Column("service", "code", "Service", codes=SERVICES, dimension="service"),
+            Column("route", "code", "Commissioning route", codes=ROUTES, dimension="route"),
             Column("placements", "integer", "New placements made in the year", unit="placements"),
         ),
         key=("service", "route"),
@@ -723,7 +827,7 @@ FORECAST_TABLES: tuple[Table, ...] = (
         "have committed. Providers' names are commercially sensitive; totals by service and arrangement "
         "are not.",
         (
-            Column("service", "code", "Service", codes=SERVICES),
+            Column("service", "code", "Service", codes=SERVICES, dimension="service"),
             Column("arrangement", "code", "How the places are secured", codes=ARRANGEMENTS),
             Column("provider", "text", "Provider's name (the council's own for in-house)", sensitive=True),
             Column("places", "integer", "Places", unit="places"),

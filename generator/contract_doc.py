@@ -29,7 +29,23 @@ Save each sheet as CSV (*CSV UTF-8* or plain *CSV* from Excel both work). Loadin
 - headers in any case and with spaces: `Weeks of care` is read as `weeks_of_care`;
 - in code columns, the code or its label, in any case, with spaces, hyphens and underscores alike:
   `10 to 15`, `Age 10-to-15` and `age_10_to_15` are all `age_10_to_15`;
-- months as `2025-04`, `Apr-25`, `April 2025`, `01/04/2025`; years as `2026` or the financial year `2025-26`.
+- months as `2025-04`, `Apr-25`, `April 2025`, `01/04/2025`; years as `2026` or the financial year `2025-26`;
+- the ways statements write categories: `0-4 years`, `5-9 yrs`, `16+`, `IFA`, `Boys`, `Children's homes`.
+
+Start from what you have: every table, and every column not marked required, may be left out; a figure
+that needs what is missing shows `x` (not available), never 0. A percentage published without its count
+goes in the `percent` column (Bromley's `54%` White); with the count too, the two are checked.
+
+**Your own categories.** Age bands, placement types, service lines, routes and the other categories a
+council publishes by its own names are declared once in `authority.yml` under `categories:`, each with
+its label as the council writes it and the DfE category it maps to; tables may then use the council's
+code, its label or the DfE's. See the analysts' guide, "Your own categories".
+
+**Total rows.** A row whose key cell reads `Total`, `Totals`, `All ages` (or any key cell of a group the
+council declares, such as `Fostering`) is a printed subtotal: it is kept apart, checked against the rows
+it adds up, and used where the rows cannot give the figure or agree with it within rounding. A printed
+subtotal that disagrees by more is the statement's slip: a warning (`subtotal-mismatch`), and the site
+shows the sum of the rows.
 
 Anything that cannot be read is reported with its file, row (as Excel numbers them: the header is row 1,
 the first data row is 2), column, the value found, what was expected, and the nearest valid name or code.
@@ -46,7 +62,8 @@ When the data is read:
   must never be in `data/`; run `extract`, which writes only aggregates (`child-level-data`);
 - no `data/` folder (`data-missing`), or no year folder in it (`years-missing`); no folder for a
   statement year listed in `authority.yml` (`statement-year-missing`);
-- a required table missing from a year folder or from `data/reference/` (`table-missing`);
+- a required table missing from a year folder or from `data/reference/` (`table-missing`; no table is
+  required today: a council starts from what it has);
 - a CSV whose name is not a table, with the nearest table's name (`file-unknown`); a spreadsheet
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be
   read (`file-unreadable`);

@@ -40,14 +40,16 @@ def _cell(value, column_type: str) -> str:
 
 def table_to_csv(name: str, frame: pd.DataFrame) -> str:
     table = TABLES_BY_NAME[name]
-    missing = [c for c in table.column_names if c not in frame.columns]
+    missing = [c.name for c in table.columns if c.name not in frame.columns and c.required]
     if missing:
         raise ValueError(f"{name}: frame lacks columns {missing}")
-    frame = _sort_key(table, frame[list(table.column_names)])
-    lines = [",".join(table.column_names)]
+    # Optional columns the frame does not have (a published percentage, a snapshot date) are left out.
+    columns = [c for c in table.columns if c.name in frame.columns]
+    frame = _sort_key(table, frame[[c.name for c in columns]])
+    lines = [",".join(c.name for c in columns)]
     for row in frame.itertuples(index=False):
         cells = []
-        for column, value in zip(table.columns, row):
+        for column, value in zip(columns, row):
             text = _cell(value, column.type)
             if any(ch in text for ch in ',"\n'):
                 text = '"' + text.replace('"', '""') + '"'

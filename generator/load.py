@@ -28,11 +28,14 @@ from pathlib import Path
 import pandas as pd
 
 from . import inputs
+from .categories import Categories
 from .config import Authority
 from .contract import (
     CHILD_LEVEL_COLUMNS,
     COLUMN_TYPES,
+    DIMENSIONS,
     REFERENCE_TABLES,
+    TOTAL_SPELLINGS,
     YEAR_TABLES,
     Column,
     Table,
@@ -40,6 +43,7 @@ from .contract import (
 )
 from .dataset import Dataset
 from .problems import Problem
+from .subtotals import TOTAL
 
 YEAR_FOLDER = re.compile(r"^\d{4}$")
 CHILD_LEVEL_MESSAGE = "child-level records must never be in data/; run extract, which writes only aggregates"
@@ -177,6 +181,9 @@ def parse_month(text: str) -> str:
     if (m := re.match(r"^([A-Za-z]{3})[A-Za-z]*[\s\-]+(\d{2}|\d{4})$", text)) and m[1].lower() in MONTHS:
         year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
         return f"{year}-{MONTHS[m[1].lower()]:02d}"
+    if m := re.match(r"^(\d{4})\s*[-/]\s*(\d{2})$", text):
+        raise CellError(f"{text} is a financial year: write the month it is due, e.g. {int(m[1]) + 1}-03 for its "
+                        "last month")
     raise CellError("write the month as YYYY-MM, e.g. 2025-04")
 
 
@@ -202,27 +209,61 @@ def parse_year(text: str) -> int:
     raise CellError("write the year ending 31 March as four digits, e.g. 2026")
 
 
-def code_lookup(codes: dict[str, str]) -> dict[str, str]:
-    """Every accepted spelling's key -> code: the code itself and its label."""
-    lookup = {code_key(label): code for code, label in codes.items()}
+def spelling_key(text: str) -> str:
+    """What statements' spellings of a category share (issue 10): ``'0-4 years'`` -> ``'0 to 4'``,
+    ``'16+ years'`` -> ``'16 and over'``, ``"Children's homes"`` -> ``'childrens homes'``, ``'IFA'`` -> ``'ifa'``."""
+    text = text.strip().lower().replace("\u2019", "'").replace("&", " and ")
+    text = re.sub(r"(\d)\s*[-\u2013\u2014]\s*(\d)", r"\1 to \2", text)
+    text = re.sub(r"(\d)\s*\+", r"\1 and over", text)
+    text = re.sub(r"^aged\s+", "", text)
+    text = re.sub(r"\s+(years?|yrs?)(\s+olds?)?$", "", text)
+    text = re.sub(r"\s+year\s+olds?$", "", text)
+    return code_key(text)
+
+
+def code_lookup(codes: dict[str, str], aliases: dict[str, str] | None = None) -> dict[str, str]:
+    """Every accepted spelling's key -> code: the code itself, its label and any alias."""
+    lookup = {spelling_key(alias): code for alias, code in (aliases or {}).items() if code in codes}
+    lookup.update({spelling_key(label): code for code, label in codes.items()})
     lookup.update({code_key(code): code for code in codes})
     return lookup
 
 
-def parse_code(text: str, codes: dict[str, str]) -> str:
-    lookup = code_lookup(codes)
-    key = code_key(text)
-    if key in lookup:
-        return lookup[key]
+
+
+def is_total_spelling(text: str) -> bool:
+    """``Total``, ``Totals``, ``All ages``, ``Total placements weeks``: how statements write a total."""
+    key = spelling_key(text)
+    return key in {spelling_key(t) for t in TOTAL_SPELLINGS} or key.startswith("total ")
+
+
+def parse_code(text: str, codes: dict[str, str], aliases: dict[str, str] | None = None,
+               dimension: str | None = None) -> str:
+    lookup = code_lookup(codes, aliases)
+    for key in (code_key(text), spelling_key(text)):
+        if key in lookup:
+            return lookup[key]
+    if is_total_spelling(text):
+        return "all" if "all" in codes else TOTAL
+    key = spelling_key(text)
     near = nearest(key, lookup)
-    raise CellError(f"did you mean {lookup[near]!r}?" if near else None)
+    declare = (f"if this is one of your own categories, declare it once in authority.yml under "
+               f"categories: {dimension}, with its label as you write it and the DfE category it maps to")
+    if dimension is not None and re.search(r"\d+ to \d+", key):
+        raise CellError(f"it is not one of the DfE's bands; {declare}")  # 0-4 years spans under 1 and 1 to 4
+    if near:
+        raise CellError(f"did you mean {lookup[near]!r}?")
+    if dimension is not None:
+        raise CellError(declare)
+    raise CellError()
 
 
-def parse_cell(text: str, column: Column, codes: dict[str, str] | None):
+def parse_cell(text: str, column: Column, codes: dict[str, str] | None, aliases: dict[str, str] | None = None,
+               dimension: str | None = None):
     if column.type in ("integer", "number", "money", "percent"):
         return parse_number(text, column.type, column.unit)
     if column.type == "code":
-        return parse_code(text, codes or {})
+        return parse_code(text, codes or {}, aliases, dimension)
     if column.type == "month":
         return parse_month(text)
     if column.type == "date":
@@ -243,8 +284,28 @@ def expected_text(column: Column, codes: dict[str, str] | None) -> str:
 # Tables
 # ---------------------------------------------------------------------------
 
-def read_table(path: Path, table: Table, file: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """One contract table from one CSV; the frame has every contract column, in order."""
+def column_codes(table: Table, column: Column, record: dict, categories: Categories):
+    """(codes, aliases, dimension) a code column accepts in this row: the contract's, and for a column with a
+    ``dimension`` the council's own categories too."""
+    parent = column.codes_by[0] if column.codes_by else None
+    codes = codes_for(table, column, record if parent and record.get(parent) else None)
+    dimension = column.dimension
+    if dimension == "*":
+        dimension = record.get(parent) if record.get(parent) in DIMENSIONS else None
+    if dimension is None:
+        return codes, None, None
+    return {**(codes or {}), **categories.codes(dimension)}, categories.aliases(dimension), dimension
+
+
+def read_table(path: Path, table: Table, file: str,
+               categories: Categories | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """One contract table from one CSV; the frame has every contract column, in order.
+
+    Rows for a total (a key cell such as ``Total`` or ``All ages``) or for one of the council's groups
+    (``Fostering``, when its placement types are declared in that group) are not figures of their own:
+    they are kept apart in ``frame.attrs["totals"]`` as ``(row, record)`` for ``validate`` to check
+    against the rows they add up."""
+    categories = categories or Categories()
     try:
         rows = read_rows(path)
     except NotText:
@@ -266,7 +327,7 @@ def read_table(path: Path, table: Table, file: str) -> tuple[pd.DataFrame | None
     # Code columns that other columns' codes depend on are read first.
     order = sorted(table.columns, key=lambda c: c.codes_by is not None)
     data: dict[str, list] = {c.name: [] for c in table.columns}
-    numbers, unreadable, percent_signs = [], set(), set()
+    numbers, unreadable, totals, percent_signs = [], set(), [], set()
     # Each distinct cell is parsed once (a table of 100,000 rows repeats a few hundred spellings).
     parsed: dict[tuple, object] = {}
     for number, cells in enumerate(rows[1:], start=2):
@@ -285,9 +346,10 @@ def read_table(path: Path, table: Table, file: str) -> tuple[pd.DataFrame | None
             elif text:
                 key = (column.name, record.get(parent) if parent else None, text)
                 if key not in parsed:
-                    codes = codes_for(table, column, record if parent and record.get(parent) else None)
+                    codes, aliases, dimension = (column_codes(table, column, record, categories)
+                                                 if column.type == "code" else (None, None, None))
                     try:
-                        parsed[key] = parse_cell(text, column, codes)
+                        parsed[key] = parse_cell(text, column, codes, aliases, dimension)
                     except CellError as err:
                         parsed[key] = err
                         err.expected = expected_text(column, codes)
@@ -302,12 +364,34 @@ def read_table(path: Path, table: Table, file: str) -> tuple[pd.DataFrame | None
                 elif column.type in ("number", "percent") and text.endswith("%"):
                     percent_signs.add((number, column.name))
             record[column.name] = value
+        if _is_subtotal(table, record, categories):
+            # A blank key cell on a total row means "all" (Bristol's Total row names no sector).
+            record.update({k: TOTAL for k in table.key if table.column(k).type == "code" and record.get(k) is None})
+            totals.append((numbers.pop(), record))
+            continue
         for column in table.columns:
             data[column.name].append(record[column.name])
     frame = _frame(table, data)
     frame.attrs.update(file=file, rows=Unchanging(numbers), unreadable=UnchangingSet(unreadable),
-                       percent_signs=UnchangingSet(percent_signs))
+                       percent_signs=UnchangingSet(percent_signs), totals=Unchanging(totals), categories=categories)
     return frame, problems
+
+
+def _is_subtotal(table: Table, record: dict, categories: Categories) -> bool:
+    """A row for a total or for one of the council's groups in any key column (not a contract total code)."""
+    for name in table.key:
+        column = table.column(name)
+        if column.type != "code":
+            continue
+        value = record.get(name)
+        if value == TOTAL:
+            return True
+        dimension = column.dimension
+        if dimension == "*":
+            dimension = record.get(column.codes_by[0]) if column.codes_by else None
+        if dimension and value is not None and categories.is_group(dimension, value):
+            return True
+    return False
 
 
 class Unchanging(list):
@@ -430,7 +514,8 @@ def _frame(table: Table, data: dict[str, list]) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: set[str],
-                 problems: list[Problem], files: dict[str, str], prefix: str) -> dict[str, pd.DataFrame]:
+                 problems: list[Problem], files: dict[str, str], prefix: str,
+                 categories: Categories | None = None) -> dict[str, pd.DataFrame]:
     known = {t.name: t for t in tables}
     found: dict[str, pd.DataFrame] = {}
     present: set[str] = set()
@@ -456,7 +541,7 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
         if file in skip:
             continue
         files[f"{prefix}/{path.stem}"] = file
-        frame, table_problems = read_table(path, known[path.stem], file)
+        frame, table_problems = read_table(path, known[path.stem], file, categories)
         problems.extend(table_problems)
         if frame is not None:
             found[path.stem] = frame
@@ -485,7 +570,8 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
         return Dataset(years, reference, authority, files), problems
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if YEAR_FOLDER.match(folder.name):
-            years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name)
+            years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name,
+                                                   authority.categories)
         elif folder.name != "reference":
             hint = None
             with contextlib.suppress(CellError):

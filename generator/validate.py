@@ -163,6 +163,53 @@ def totals(sheet: Sheet) -> Iterator[Problem]:
                               expected=f"the sum of the other rows, {n(found)}")
 
 
+def subtotals(sheet: Sheet) -> Iterator[Problem]:
+    """A total row (``Total``, ``All ages``) or a group's row (``Fostering``, for the council's placement types
+    in its group) equals the rows it adds up, give or take rounding: half a unit a row for figures printed
+    whole, such as weeks of care (``subtotal-mismatch``, a warning: a published statement's own slip is
+    flagged, not repeated; the site shows the sum of the rows)."""
+    from . import subtotals as printed
+
+    table = sheet.table
+    codes = [k for k in table.key if table.column(k).type == "code"]
+    numeric = [c for c in table.columns if c.type in ("integer", "number", "money")]
+    for number, total in printed.records(sheet.frame):
+        parts = printed.covered(sheet.frame, total, table)
+        if not parts:
+            continue
+        for column in numeric:
+            values = [p[column.name] for p in parts]
+            if _missing(total[column.name]) or any(_missing(v) for v in values):
+                continue
+            added = sum(values)
+            if not printed.agrees(total[column.name], added, column.type, values):
+                what = ("the total row" if all(total[k] == printed.TOTAL for k in codes) else
+                        "the row for " + ", ".join(f"{k} {_shown(total[k])}" for k in codes))
+                said, found = _thousands(total[column.name]), _thousands(added)
+                yield Problem("subtotal-mismatch",
+                              f"{what} says {said} but the {len(parts)} rows it adds up come to {found} "
+                              f"({_thousands(abs(added - total[column.name]))} more than it says)"
+                              if added > total[column.name] else
+                              f"{what} says {said} but the {len(parts)} rows it adds up come to {found} "
+                              f"({_thousands(total[column.name] - added)} less than it says)",
+                              file=sheet.file, row=number, column=column.name, value=said,
+                              expected=f"the sum of the rows, {found}; the site shows the sum",
+                              hint="a published figure's slip is flagged, not repeated; correct the row that is "
+                                   "wrong if you know which", severity="warning")
+
+
+def _thousands(value) -> str:
+    """24553794 -> ``24,553,794``; 12.5 -> ``12.5``."""
+    value = round(float(value), 2)
+    return f"{int(value):,}" if value.is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+def _shown(code) -> str:
+    from .subtotals import TOTAL
+
+    return "'Total'" if code == TOTAL else repr(code)
+
+
 def empty_table(sheet: Sheet) -> Iterator[Problem]:
     """A table has at least one row (``table-empty``, a warning)."""
     if sheet.frame.empty:
@@ -179,7 +226,9 @@ def complete_codes(sheet: Sheet) -> Iterator[Problem]:
     for code in sheet.table.column(column).codes or {}:
         if code not in present:
             yield Problem("row-missing", f"there is no row for {column} {code!r}", file=sheet.file,
-                          column=column, hint="add the row, with 0 if there were none", severity="warning")
+                          column=column,
+                          hint="its figures show x (not available); add the row, with 0 if there were none",
+                          severity="warning")
 
 
 def placements_within_definition(sheet: Sheet) -> Iterator[Problem]:
@@ -284,8 +333,8 @@ def scenario_levers(sheet: Sheet) -> Iterator[Problem]:
 
 
 TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
-    empty_table, required_cells, minimums, duplicate_keys, totals, complete_codes, placements_within_definition,
-    percent_scale, scenario_levers)
+    empty_table, required_cells, minimums, duplicate_keys, totals, subtotals, complete_codes,
+    placements_within_definition, percent_scale, scenario_levers)
 
 
 # ---------------------------------------------------------------------------
@@ -293,8 +342,8 @@ TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
 # ---------------------------------------------------------------------------
 
 def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
-    """Children looked after: a table with breakdowns has its total row, and each breakdown supplied adds up to
-    the total (``looked-after-total-missing``, ``looked-after-breakdown-sum``). Any breakdown may be left out
+    """Children looked after: each breakdown supplied adds up to the total row, when there is one
+    (``looked-after-breakdown-sum``). The total and any breakdown may be left out
     (its figures show x); one whose rows fall short of the total while some categories have no row is a
     warning (``looked-after-breakdown-short``): those categories show x."""
     sheet = sheets.get("looked_after")
@@ -303,9 +352,7 @@ def looked_after_breakdowns(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
     rows = list(sheet.rows())
     total = [(number, r) for number, r in rows if r["breakdown"] == "total"]
     if not total:
-        yield Problem("looked-after-total-missing", "there is no total row (breakdown 'total', category 'all')",
-                      file=sheet.file, column="breakdown", expected="a row total,all,<children>")
-        return
+        return  # no total: the breakdowns stand alone and the total shows x
     total_row, total_record = total[0]
     for breakdown in LOOKED_AFTER_BREAKDOWNS:
         if breakdown == "total":
@@ -418,6 +465,23 @@ def referral_months_in_year(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
                           expected=f"a month from {first} to {last}")
 
 
+def budget_variance(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Budgets: a variance printed beside its budget and outturn is the outturn minus the budget, give or take
+    rounding (``variance-mismatch``, a warning: the statement's own slip is flagged; the site shows the
+    variance as printed, beside both figures)."""
+    sheet = sheets.get("budget")
+    for number, r in (sheet.rows() if sheet else ()):
+        if None in (r["budget"], r["outturn"], r["variance"]):
+            continue
+        found = r["outturn"] - r["budget"]
+        if abs(found - r["variance"]) > 1:
+            yield Problem("variance-mismatch", f"the variance is {_thousands(r['variance'])} but outturn minus "
+                          f"budget is {_thousands(found)}", file=sheet.file, row=number, column="variance",
+                          value=_thousands(r["variance"]), expected=f"outturn minus budget, {_thousands(found)}",
+                          hint="a positive variance is an overspend; check the sign and the figures",
+                          severity="warning")
+
+
 def action_due_months_real(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
     """Action plan due months are real months, 01 to 12 (``month-not-real``)."""
     sheet = sheets.get("action_plan")
@@ -428,7 +492,7 @@ def action_due_months_real(year: int, sheets: dict[str, Sheet]) -> Iterator[Prob
 
 
 YEAR_CHECKS = (looked_after_breakdowns, shares_within_whole, fostering_places_add_up, recruitment_funnel,
-               provider_spend_within_external, referral_months_in_year, action_due_months_real)
+               provider_spend_within_external, referral_months_in_year, action_due_months_real, budget_variance)
 
 
 # ---------------------------------------------------------------------------

@@ -137,9 +137,12 @@ class Browser:
         self._browser.close()
         self._playwright.stop()
 
-    def visit(self, url: str, viewport: dict | None = None, color_scheme: str = "light") -> Visit:
-        """Open ``url`` in a fresh context (no shared storage) and wait for it to settle."""
-        context = self._new_context(viewport=viewport or DESKTOP, color_scheme=color_scheme)
+    def visit(self, url: str, viewport: dict | None = None, color_scheme: str = "light",
+              javascript: bool = True) -> Visit:
+        """Open ``url`` in a fresh context (no shared storage) and wait for it to settle
+        (``javascript=False``: as a reader with JavaScript turned off sees it)."""
+        context = self._new_context(viewport=viewport or DESKTOP, color_scheme=color_scheme,
+                                    java_script_enabled=javascript)
         page = context.new_page()
         visit = Visit(url=url, page=page)
 

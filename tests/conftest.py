@@ -41,3 +41,25 @@ def copy_project(target: Path) -> Path:
 #: The peer team's SSDA903 samples: beside the clone (as CI has them), or where this workplace keeps them.
 PEER_903 = next((p for p in (PROJECT_DIR.parent / "shared" / "peer903", Path("/work/shared/peer903")) if p.is_dir()),
                 PROJECT_DIR.parent / "shared" / "peer903")
+
+
+EXAMPLES_DIR = PROJECT_DIR / "examples"
+
+
+def _build_example(name: str, tmp_path_factory) -> Path:
+    """One of the real councils' example projects (issue 10), built once for the session."""
+    from generator.build import build
+
+    out = tmp_path_factory.mktemp(name) / "site"
+    build(EXAMPLES_DIR / name, out, jobs=1)
+    return out
+
+
+@pytest.fixture(scope="session")
+def bristol_site(tmp_path_factory) -> Path:
+    return _build_example("bristol", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def bromley_site(tmp_path_factory) -> Path:
+    return _build_example("bromley", tmp_path_factory)

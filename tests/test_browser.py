@@ -280,7 +280,7 @@ def test_version_selector_is_labelled_by_its_text_and_passes_axe_when_open(base_
 def test_outdated_banner_only_on_older_years(built_site, base_url, browser):
     _needs_two_years(built_site)
     older = browser.visit(base_url + page_url(built_site, "older narrative"))
-    banner = older.page.locator("[data-md-component=outdated]")
+    banner = older.page.locator(".sx-outdated")
     banner.wait_for(state="visible")
     assert OUTDATED_TEXT in banner.inner_text()
     link = banner.locator("a", has_text="Read the latest statement")
@@ -290,13 +290,32 @@ def test_outdated_banner_only_on_older_years(built_site, base_url, browser):
     for path in (f"{built_site.latest}/", "latest/", page_url(built_site, "narrative")):
         current = browser.visit(base_url + path)
         current.page.wait_for_selector(".md-version__current", state="attached")
+        assert not current.page.locator(".sx-outdated").count(), path
         assert not current.page.locator("[data-md-component=outdated]").is_visible(), path
+
+
+def test_without_javascript_the_year_list_and_the_outdated_banner_are_there(built_site, base_url, browser):
+    """Issue 12: the accessibility statement promises the content works without JavaScript."""
+    _needs_two_years(built_site)
+    older = browser.visit(base_url + page_url(built_site, "older narrative"), javascript=False)
+    banner = older.page.locator(".sx-outdated")
+    assert banner.is_visible() and OUTDATED_TEXT in banner.inner_text()
+    years = older.page.locator("nav[aria-label='Statements by year'] a")
+    assert years.count() == len(built_site.versions)
+    hrefs = years.evaluate_all("els => els.map(a => a.href)")
+    assert hrefs == [f"{base_url}{v['version']}/" for v in built_site.versions]
+    for href in hrefs:
+        assert browser.visit(href, javascript=False).status == 200, href
+    latest = browser.visit(base_url + f"{built_site.latest}/", javascript=False)
+    assert latest.page.locator(".sx-outdated").count() == 0
+    assert latest.page.locator("nav[aria-label='Statements by year'] a[aria-current]").inner_text().startswith(
+        next(v["title"] for v in built_site.versions if v["version"] == built_site.latest))
 
 
 def test_outdated_banner_in_the_internal_edition_stays_in_that_edition(built_site, internal_url, browser):
     _needs_two_years(built_site)
     visit = browser.visit(internal_url + f"{built_site.oldest}/")
-    banner = visit.page.locator("[data-md-component=outdated]")
+    banner = visit.page.locator(".sx-outdated")
     banner.wait_for(state="visible")
     href = banner.locator("a").evaluate("a => a.href")
     assert href == f"{internal_url}latest/"

@@ -13,11 +13,25 @@ from generator.contract import TABLES_BY_NAME
 from generator.stats.market_context import is_sensitive
 from generator.values import KINDS
 
-NAMES = ("spend_by_service", "spend_trend", "unit_costs", "unit_costs_table", "spend_with_providers",
+NAMES = ("spend_by_service", "spend_trend", "unit_costs", "unit_costs_table", "spend_lines", "published_unit_costs",
+         "budget", "spend_with_providers",
          "fostering_capacity", "fostering_households_trend", "recruitment_funnel", "market_by_grade",
          "market_by_location", "provider_market", "commissioning_routes", "referrals_by_month", "action_plan",
          "action_status")
-TABLES = {"unit_costs_table", "spend_with_providers", "provider_market", "action_plan"}
+TABLES = {"unit_costs_table", "spend_lines", "published_unit_costs", "budget", "spend_with_providers",
+          "provider_market", "action_plan"}
+
+
+def test_spend_lines_and_published_unit_costs_are_shown_as_given(frames):
+    # Issue 10: the council's lines with their shares and the sum as the total; unit costs as published.
+    lines = frames["spend_lines"]
+    assert lines.iloc[-1].to_dict() == {"Service": "Total", "Provided by": "All", "Spend": 490_000.0,
+                                        "Percentage": 100.0}
+    assert round(lines.iloc[0]["Percentage"], 3) == 10.204  # 50,000 / 490,000
+    costs = frames["published_unit_costs"]
+    assert costs.values.tolist() == [
+        ["Fostering", "External providers", "whole cost", "July 2025", 900.0],
+        ["Children's homes", "External providers", "Not stated", "Not stated", 5000.0]]
 OUTPUTS = {o.name: o for o in catalogue.OUTPUTS}
 
 

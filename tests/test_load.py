@@ -128,15 +128,15 @@ def test_a_code_is_checked_against_its_own_breakdown(data):
 
 
 def test_an_unknown_column_suggests_the_nearest_and_a_missing_one_is_named(data):
-    path = data / "2026" / "placement_stability.csv"
-    path.write_text("measure,children,cohorts\nshort_term,1,10\nlong_term,3,4\n")
+    path = data / "2026" / "fostering_recruitment.csv"
+    path.write_text("stage,houshold\nenquiries,10\napprovals,4\n")
     dataset, problems = load(data)
     assert messages(problems) == [
-        "data/2026/placement_stability.csv, row 1, column 'cohorts': unknown column; "
-        "expected the columns measure, children, cohort. Hint: did you mean 'cohort'?",
-        "data/2026/placement_stability.csv, row 1: the column 'cohort' is missing; "
-        "expected the columns measure, children, cohort"]
-    assert "placement_stability" not in dataset.years[2026]
+        "data/2026/fostering_recruitment.csv, row 1, column 'houshold': unknown column; "
+        "expected the columns stage, households. Hint: did you mean 'households'?",
+        "data/2026/fostering_recruitment.csv, row 1: the column 'households' is missing; "
+        "expected the columns stage, households"]
+    assert "fostering_recruitment" not in dataset.years[2026]
 
 
 def test_a_number_split_by_an_unquoted_comma_is_not_silently_cut_short(data):
@@ -149,14 +149,14 @@ def test_a_number_split_by_an_unquoted_comma_is_not_silently_cut_short(data):
         "splits into two cells; delete notes beside the table, or give the column its header"]
 
 
-def test_an_unknown_file_names_the_nearest_table_and_a_missing_table_is_reported(data):
+def test_an_unknown_file_names_the_nearest_table(data):
     (data / "2026" / "starts_and_ceases.csv").rename(data / "2026" / "starts_and_ceased.csv")
     _, problems = load(data)
     assert messages(problems) == [
         "data/2026/starts_and_ceased.csv: unknown table file (found 'starts_and_ceased.csv'); expected one of "
         + ", ".join(f"{n}.csv" for n in (
             "looked_after", "starts_and_ceases", "placements_by_type_and_age", "placement_stability",
-            "care_leavers", "spend_by_service", "spend_with_providers", "fostering_capacity",
+            "care_leavers", "spend_by_service", "unit_costs", "budget", "spend_with_providers", "fostering_capacity",
             "fostering_recruitment", "provider_market", "commissioning_routes", "referrals", "action_plan",
             "flows", "looked_after_by_age_and_placement", "scenarios", "contracted_capacity"))
         + ". Hint: did you mean starts_and_ceases.csv?"]
@@ -254,3 +254,54 @@ def test_a_suppressed_figure_copied_from_a_published_table_asks_for_the_actual_f
         "data/2026/placement_stability.csv, row 2, column 'children': not a whole number (found '[c]'); expected "
         "a whole number; Excel's 1,234 is accepted. Hint: give the actual figure: the site suppresses small "
         "numbers itself"]
+
+
+def test_a_councils_own_categories_and_common_spellings_are_understood(data):
+    # Issue 10: '0-4 years', '16+', 'IFA' and 'Total' rows, and a council's own age band declared once.
+    from generator.categories import read_categories
+
+    categories, problems = read_categories({"age_band": {
+        "age_0_to_4": {"label": "0-4 years", "dfe": ["under_1", "age_1_to_4"]},
+        "age_10_to_12": {"label": "10-12 years", "dfe": "age_10_to_15"}}})
+    assert problems == []
+    authority = Authority("Castlebridge Borough Council", "Castlebridge", "E06009999", "ten", (2026,),
+                          categories=categories)
+    (data / "2026" / "placements_by_type_and_age.csv").write_text(
+        "placement_type,age_band,placements,weeks_of_care\n"
+        "IFA,0-4 years,3,50\nIFA,10-12 years,4,60\nIFA,16+ years,2,30\nIFA,5-9 years,1,10\n"
+        "Foster placement with other foster carer,Totals,10,150\n")
+    (data / "2026" / "commissioning_routes.csv").write_text("service,route,placements\nIFA,spot,3\n")
+    dataset, problems = load_dataset(data, authority)
+    assert problems == []
+    frame = dataset.years[2026]["placements_by_type_and_age"]
+    assert list(frame["age_band"]) == ["age_0_to_4", "age_10_to_12", "age_16_and_over", "age_5_to_9"]
+    assert set(frame["placement_type"]) == {"foster_other"}
+    assert len(frame.attrs["totals"]) == 1  # the Totals row: kept apart, checked, never added in
+    assert list(dataset.years[2026]["commissioning_routes"]["service"]) == ["fostering"]
+
+
+def test_a_category_the_council_has_not_declared_names_where_to_declare_it(data):
+    (data / "2026" / "commissioning_routes.csv").write_text(
+        "service,route,placements\nfostering,Commissioning Alliance,3\n")
+    _, problems = load(data)
+    assert messages(problems) == [
+        "data/2026/commissioning_routes.csv, row 2, column 'route': unknown code (found 'Commissioning Alliance'); "
+        "expected one of the listed codes (or its label): in_house, framework, block, spot. Hint: if this is one "
+        "of your own categories, declare it once in authority.yml under categories: route, with its label as "
+        "you write it and the DfE category it maps to"]
+
+
+def test_an_age_band_of_the_councils_own_and_a_financial_year_as_a_month_are_named_in_the_hint(data):
+    # Issue 10: '0-4 years' spans two DfE bands; '2011/12' is not a month.
+    (data / "2026" / "placements_by_type_and_age.csv").write_text(
+        "placement_type,age_band,placements\nfoster_other,0-4 years,3\n")
+    edit = (data / "2026" / "action_plan.csv")
+    text = edit.read_text().splitlines()
+    header, first = text[0].split(","), text[1].split(",")
+    first[header.index("due")] = "2011/12"
+    edit.write_text("\n".join([text[0], ",".join(first)]) + "\n")
+    _, problems = load(data)
+    assert sorted(p.hint for p in problems) == [
+        "2011/12 is a financial year: write the month it is due, e.g. 2012-03 for its last month",
+        "it is not one of the DfE's bands; if this is one of your own categories, declare it once in "
+        "authority.yml under categories: age_band, with its label as you write it and the DfE category it maps to"]

@@ -89,6 +89,16 @@ def year_2026() -> dict[str, pd.DataFrame]:
             ("2025-05", "placed_spot", 5),
             ("2025-06", "placed_framework", 13), ("2025-06", "withdrawn", 2),
         ], columns=["month", "outcome", "referrals"]),
+        # unit costs as published (issue 10): shown as given
+        "unit_costs": pd.DataFrame([
+            ("fostering", "external", "whole cost", "July 2025", 900.0),
+            ("childrens_home", "external", None, None, 5_000.0),
+        ], columns=["service", "sector", "basis", "as_at", "weekly_cost"]),
+        # budgets as published (issue 10): fostering overspent by 20,000; homes saved 15,000
+        "budget": pd.DataFrame([
+            ("fostering", "2025-26", 210_000.0, 230_000.0, 20_000.0, None, "gross"),
+            ("childrens_home", "2025-26", 275_000.0, 260_000.0, -15_000.0, 15_000.0, "gross; full-year saving"),
+        ], columns=["service", "period", "budget", "outturn", "variance", "saving", "basis"]),
         # 4 actions: 2 complete, 1 on track, 1 at risk; savings 100,000 + 25,000 (one blank) = 125,000
         "action_plan": pd.DataFrame([
             ("A1", "More foster carers", "Run a recruitment campaign", "Head of fostering", "2026-03", "complete",
@@ -217,8 +227,8 @@ def test_action_status_counts_and_savings():
 # ---------------------------------------------------------------------------
 
 def test_build_has_exactly_the_market_names(context):
-    assert list(context) == ["spend", "providers", "fostering", "recruitment", "market", "routes", "referrals",
-                             "actions"]
+    assert list(context) == ["spend", "unit_costs", "budget", "providers", "fostering", "recruitment", "market",
+                             "routes", "referrals", "actions"]
     assert all(isinstance(branch, Namespace) for branch in context.values())
 
 
@@ -328,9 +338,23 @@ def _leaves(node, path=""):
         yield path, node
 
 
+TEXT = ("referrals.busiest_month", ".basis", ".as_at", ".period")  # words, not figures
+
+
+def test_budgets_as_published():
+    # Issue 10: budget 210,000 + 275,000 = 485,000; outturn 490,000; variance +20,000 - 15,000 = 5,000;
+    # saving: one line blank, so the total is not available (x), never a guessed 15,000.
+    context = market_context.build(make_view())
+    assert str(context["budget"].total.budget) == "£485,000"
+    assert str(context["budget"].total.variance) == "£5,000"
+    assert str(context["budget"].total.saving) == "x"
+    assert str(context["budget"].by_service.childrens_home.variance) == "-£15,000"
+    assert context["budget"].by_service.childrens_home.basis == "gross; full-year saving"
+
+
 def test_every_leaf_is_a_figure_or_change_with_sources(context):
     for path, leaf in _leaves(context):
-        if path == "referrals.busiest_month":
+        if path.endswith(TEXT):
             continue
         assert isinstance(leaf, (Figure, Change)), path
         if isinstance(leaf, Figure):
@@ -349,8 +373,17 @@ def test_missing_tables_give_x_not_an_exception():
     assert context["referrals"].busiest_month == "not available"
     assert context["actions"].savings.symbol == "x"
     for path, leaf in _leaves(context):
-        if path != "referrals.busiest_month":
+        if not path.endswith(TEXT):
             assert leaf.format() == "x" or leaf.format().startswith("x"), path
+    assert context["unit_costs"].fostering.basis == "not available"
+
+
+def test_a_route_share_within_one_service():
+    # Issue 10: fostering 30 framework of 60 fostering placements = 50%; children's homes 10 of 40 = 25%
+    context = market_context.build(make_view())
+    assert context["routes"].by_service.fostering.by_route.framework.share.value == 50
+    assert context["routes"].by_service.childrens_home.by_route.framework.share.value == 25
+    assert context["routes"].by_service.fostering.placements.value == 60
 
 
 def test_a_year_uses_only_its_own_and_earlier_data():

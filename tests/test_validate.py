@@ -110,11 +110,42 @@ def test_a_breakdown_short_of_the_total_is_a_warning_and_its_unlisted_categories
     assert looked_after_breakdown(dataset.years[2026]["looked_after"], "sex")["not_known"] == 0
 
 
-def test_a_missing_looked_after_total(data):
+def test_breakdowns_without_a_total_are_fine_and_the_total_is_not_invented(data):
+    # Issue 10: a statement may print a breakdown without the total (Bristol's 16-17 year olds).
     edit(data, "2026/looked_after.csv", "total,all,10\n", "")
-    assert check(data) == [
-        "data/2026/looked_after.csv, column 'breakdown': there is no total row (breakdown 'total', category "
-        "'all'); expected a row total,all,<children>"]
+    assert check(data) == []
+    dataset, _ = load_dataset(data, AUTHORITY)
+    from generator.stats.children import looked_after_breakdown, looked_after_total
+    frame = dataset.years[2026]["looked_after"]
+    assert looked_after_total(frame) is None
+    assert looked_after_breakdown(frame, "sex")["not_known"] is None  # not 0: nothing says every child is listed
+
+
+def test_total_rows_and_groups_are_recognised_and_checked_and_a_slip_is_a_warning(tmp_path):
+    # Issue 10: a council's own categories and its printed totals (Bristol's spend lines are £20,000 more than
+    # its printed total).
+    from generator.categories import read_categories
+    from generator.config import Authority
+
+    categories, problems = read_categories({"service": {
+        "in_house_homes": {"label": "In-house children's homes", "dfe": "childrens_home"},
+        "external_homes": {"label": "Out of authority children's homes", "dfe": "childrens_home"}}})
+    assert problems == []
+    authority = Authority("Testshire", "Testshire", "E10000000", "ten", (2026,), categories=categories)
+    folder = tmp_path / "data" / "2026"
+    folder.mkdir(parents=True)
+    (folder / "spend_by_service.csv").write_text(
+        "service,sector,spend\nIn-house children's homes,in house,100000\n"
+        "Out of authority children's homes,external,250000\nTotal,,330000\n")
+    dataset, problems = load_dataset(tmp_path / "data", authority)
+    assert problems == []
+    frame = dataset.years[2026]["spend_by_service"]
+    assert list(frame["service"]) == ["in_house_homes", "external_homes"]
+    assert [str(p) for p in validate(dataset)] == [
+        "data/2026/spend_by_service.csv, row 4, column 'spend': the total row says 330,000 but the 2 rows it adds "
+        "up come to 350,000 (20,000 more than it says) (found '330,000'); expected the sum of the rows, 350,000; "
+        "the site shows the sum. Hint: a published figure's slip is flagged, not repeated; correct the row that "
+        "is wrong if you know which"]
 
 
 @pytest.mark.parametrize("file, old, new, row", [
@@ -215,7 +246,8 @@ def test_a_missing_stage_is_a_warning_and_an_empty_table_too(data):
         ("row-missing", "data/2026/fostering_recruitment.csv", "warning"),
         ("table-empty", "data/2026/referrals.csv", "warning")]
     assert str(problems[0]) == ("data/2026/fostering_recruitment.csv, column 'stage': there is no row for stage "
-                                "'deregistrations'. Hint: add the row, with 0 if there were none")
+                                "'deregistrations'. Hint: its figures show x (not available); add the row, "
+                                "with 0 if there were none")
 
 
 def test_every_problem_is_reported_at_once(data):
@@ -247,3 +279,15 @@ def test_a_frame_built_in_code_without_a_contract_column_is_a_problem_not_an_exc
     assert [str(p) for p in problems] == [
         "data/2026/commissioning_routes.csv: the column 'route' is missing; expected the columns service, route, "
         "placements"]
+
+
+def test_a_printed_variance_that_is_not_outturn_minus_budget_is_a_warning(data):
+    # Issue 10: money as printed is checked against itself, never re-derived.
+    (data / "2026" / "budget.csv").write_text(
+        "service,period,budget,outturn,variance\nfostering,2025-26,\"£210,000\",\"£230,000\",\"£2,000\"\n")
+    dataset, problems = load_dataset(data, AUTHORITY)
+    assert problems == []
+    assert [(p.severity, str(p)) for p in validate(dataset)] == [(
+        "warning", "data/2026/budget.csv, row 2, column 'variance': the variance is 2,000 but outturn minus budget "
+        "is 20,000 (found '2,000'); expected outturn minus budget, 20,000. Hint: a positive variance is an "
+        "overspend; check the sign and the figures")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import contract
+from .. import categories, contract
 from ..stats import children as stats
 from ..stats.measures import Measure
 from ..values import format_value
@@ -194,6 +194,27 @@ def distance_from_home(view) -> pd.DataFrame:
     return _frame(rows, ["Year", "Where placed", "Percentage"])
 
 
+def looked_after_by_distance(view) -> pd.DataFrame:
+    """This year's distance bands as the council gives them (its own bands and groups, or the DfE's), with
+    the children in each and the percentage: computed from the counts, or as published where only a
+    percentage was given (Bristol's 56% placed in the city)."""
+    frame = view.table("looked_after")
+    counts = stats.looked_after_breakdown(frame, "distance")
+    shares = stats.breakdown_shares(frame, "distance", counts)
+    for code, published in stats.looked_after_percentages(frame, "distance").items():
+        if shares.get(code) is None:
+            shares[code] = published
+    local = categories.of(frame)
+    listed = set() if frame is None else set(frame.loc[frame["breakdown"] == "distance", "category"])
+    listed |= {r["category"] for _, r in (frame.attrs.get("totals") or []) if r.get("breakdown") == "distance"} \
+        if frame is not None else set()
+    own = bool(local.local("distance"))
+    rows = [(local.label("distance", code), _round(counts.get(code)), _round(shares.get(code)))
+            for code in local.codes("distance")
+            if (code in listed if own else counts.get(code) is not None or shares.get(code) is not None)]
+    return _frame(rows, ["Distance from home", "Children", "Percentage"])
+
+
 def uasc_trend(view) -> pd.DataFrame:
     rows = [(str(y), _round(stats.looked_after_breakdown(view.table("looked_after", y), "uasc")["uasc"]))
             for y in _years(view, "looked_after")]
@@ -226,26 +247,84 @@ def ceased_by_reason(view) -> pd.DataFrame:
     return _movement_frame(view, "ceased", "Reason")
 
 
-def _placement_rows(view):
+def _placement_rows(view) -> list[dict]:
+    """The placements table's rows in the order of the council's categories (or the DfE's), labelled, with a
+    row for each of the council's groups (Bromley's Fostering and Other) worked out from its members."""
     frame = view.table("placements_by_type_and_age")
     if frame is None or frame.empty:
         return []
-    types, ages = list(contract.PLACEMENT_TYPES), list(contract.AGE_BANDS)
-    frame = frame.assign(_t=frame["placement_type"].map(types.index), _a=frame["age_band"].map(ages.index))
-    return [r for _, r in frame.sort_values(["_t", "_a"]).iterrows()]
+    local = categories.of(frame)
+    types, ages = local.codes("placement_type"), local.codes("age_band")
+    used_types, used_ages = set(frame["placement_type"]), set(frame["age_band"])
+    groups = local.groups("placement_type")
+    cells = {(r["placement_type"], r["age_band"]): r for r in frame.to_dict("records")}
+    within = stats.placements_by_age_and_type(frame)
+    rows = []
+    for kind in types:
+        for band in ages:
+            if band not in used_ages:
+                continue
+            if kind in used_types and (kind, band) in cells:
+                cell = cells[(kind, band)]
+            elif kind in groups:
+                cell = within[band][kind]
+            else:
+                continue
+            rows.append({"type": types[kind], "band": ages[band], "group": kind in groups,
+                         **{m: cell.get(m) for m in stats.PLACEMENT_MEASURES}})
+    return rows
 
 
 def weeks_of_care_by_type_and_age(view) -> pd.DataFrame:
-    rows = [(contract.PLACEMENT_TYPES[r["placement_type"]], contract.AGE_BANDS[r["age_band"]],
-             _round(r["weeks_of_care"], 1)) for r in _placement_rows(view)]
+    rows = [(r["type"], r["band"], _round(r["weeks_of_care"], 1)) for r in _placement_rows(view)
+            if not r["group"]]  # a stacked chart draws the members, not their group too
     return _frame(rows, ["Placement type", "Age band", "Weeks of care"])
 
 
 def placements_by_type_and_age(view) -> pd.DataFrame:
-    rows = [(contract.PLACEMENT_TYPES[r["placement_type"]], contract.AGE_BANDS[r["age_band"]],
-             _round(r["placements"]), _round(r["children"]), _round(r["weeks_of_care"], 1))
+    rows = [(r["type"], r["band"], _round(r["placements"]), _round(r["children"]), _round(r["weeks_of_care"], 1))
             for r in _placement_rows(view)]
     return _frame(rows, ["Placement type", "Age band", "Placements", "Children", "Weeks of care"])
+
+
+def summary_share_by_age(frame: pd.DataFrame) -> str:
+    """'Fostering: 69% of placements for 0-4 years, 82% for 5-9 years ...'."""
+    rows = frame.dropna(subset=["Percentage"])
+    if rows.empty:
+        return NO_DATA
+    clauses = []
+    for group, part in rows.groupby("Placement group", sort=False):
+        bands = [f"{_fmt(r['Percentage'], 'percent')} for {r['Age band']}" for _, r in part.iterrows()]
+        clauses.append(f"{group}: " + ", ".join(bands))
+    return "Share of each age band's placements, " + "; ".join(clauses) + "."
+
+
+def placement_share_by_age(view) -> pd.DataFrame:
+    """Within each age band, each placement group's share of the band's placements: the council's own
+    groups (Bromley's Fostering and Other) when it declares them, else the DfE's placement groups."""
+    frame = view.table("placements_by_type_and_age")
+    if frame is None or frame.empty:
+        return _frame([], ["Age band", "Placement group", "Placements", "Percentage"])
+    local = categories.of(frame)
+    groups = list(local.groups("placement_type"))
+    within = stats.placements_by_age_and_type(frame)
+    ages = local.codes("age_band")
+    used = set(frame["age_band"])
+    rows = []
+    for band in (b for b in ages if b in used):
+        if groups:
+            parts = [(local.label("placement_type", g), within[band][g]) for g in groups]
+        else:
+            by_type = within[band]
+            parts = []
+            for group, members in stats.PLACEMENT_GROUPS.items():
+                values = [by_type[m]["placements"] for m in members if m in by_type]
+                placements = None if any(v is None for v in values) else sum(values)
+                band_total = sum(v["placements"] or 0 for k, v in by_type.items() if k in contract.PLACEMENT_TYPES)
+                parts.append((stats.PLACEMENT_GROUP_LABELS[group],
+                              {"placements": placements, "share": stats.share(placements, band_total)}))
+        rows += [(ages[band], label, _round(cell["placements"]), _round(cell["share"])) for label, cell in parts]
+    return _frame(rows, ["Age band", "Placement group", "Placements", "Percentage"])
 
 
 STABILITY_SHORT = {"short_term": "3 or more placements in the year",
@@ -445,6 +524,15 @@ OUTPUTS: tuple[Output, ...] = (
         {"Percentage": "percent"},
     ),
     Output(
+        "looked_after_by_distance", "Children looked after by distance from home", looked_after_by_distance,
+        LA, None, lambda f: _ranking_summary(f.dropna(subset=["Children"]), "Distance from home", "Children",
+                                             "children whose distance from home is given"),
+        "Children looked after by how far from home they are placed, in the council's own distance bands "
+        "where it declares them; percentages are of all children looked after, as published where the council "
+        "gave only the percentage.",
+        {"Children": "count", "Percentage": "percent"},
+    ),
+    Output(
         "uasc_trend", "Unaccompanied asylum-seeking children looked after at 31 March", uasc_trend, LA,
         ChartStyle("bar", "Year", "Unaccompanied children", y_title="Children"),
         lambda f: _trend_summary(f, "Unaccompanied children",
@@ -489,6 +577,14 @@ OUTPUTS: tuple[Output, ...] = (
         "Placements open at any time in the year, the different children who had them, and weeks of "
         "care, by placement type and age band.",
         {"Placements": "count", "Children": "count", "Weeks of care": "weeks"},
+    ),
+    Output(
+        "placement_share_by_age", "Placements by placement group within each age band",
+        placement_share_by_age, ("placements_by_type_and_age.placements",), None, summary_share_by_age,
+        "Within each age band, each placement group's placements in the year and their share of the band's "
+        "placements: the council's own groups of its placement types when it declares them, else the DfE's "
+        "placement groups.",
+        {"Placements": "count", "Percentage": "percent"},
     ),
     Output(
         "stability_trend", "Placement stability compared with England", stability_trend, STABILITY + BENCH,
@@ -579,6 +675,13 @@ MEASURES: tuple[Measure, ...] = (
             "Sums over placement type and age band. Placements per child divides all placements by the "
             "sum of children over the table's rows, where a child with placements of two types or in two "
             "age bands is counted in each; a type's share of weeks is its weeks ÷ all weeks × 100.",
+            ("placements_by_type_and_age",)),
+    Measure("share_within_age_band", "A placement group's share within an age band",
+            "Of the placements open in the year for children of one age band, the percentage of one placement "
+            "type or group (for example fostering's share of placements for 0 to 4 year olds).",
+            "The group's placements in the band (the sum of its types) ÷ all placements in the band × 100. "
+            "A council's own age bands and groups are used as it declares them; a DfE band is worked out "
+            "only from bands that lie within it.",
             ("placements_by_type_and_age",)),
     Measure("short_term_stability", "Short-term placement stability",
             "Children looked after at 31 March with three or more separate placements during the year.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import categories
 from ..contract import (
     ACTION_STATUS,
     CARER_TYPES,
@@ -103,12 +104,19 @@ def _present(codes: dict, values) -> list[str]:
     return [code for code in codes if code in seen]
 
 
+def _codes(table: pd.DataFrame | None, column: str, codes: dict) -> dict:
+    """A column's codes and labels: the council's own categories (issue 10) before the contract's."""
+    local = categories.of(table)
+    return local.codes(column) if local.local(column) else codes
+
+
 def _grid(table: pd.DataFrame | None, row: str, row_codes: dict, col: str, col_codes: dict, value: str,
           all_cols: bool = False) -> list[tuple[str, str, float]]:
     """(row code, column code, sum) for every row code present × column code
     (present, or all with ``all_cols``), zeros filled."""
     if table is None or table.empty:
         return []
+    row_codes, col_codes = _codes(table, row, row_codes), _codes(table, col, col_codes)
     numbers = table.assign(_v=_numbers(table[value])).groupby([row, col])["_v"].sum()
     cols = list(col_codes) if all_cols else _present(col_codes, table[col])
     return [(r, c, float(numbers.get((r, c), 0.0))) for r in _present(row_codes, table[row]) for c in cols]
@@ -119,11 +127,12 @@ def _grid(table: pd.DataFrame | None, row: str, row_codes: dict, col: str, col_c
 # ---------------------------------------------------------------------------
 
 def spend_by_service(view) -> pd.DataFrame:
-    grid = _grid(view.table("spend_by_service"), "service", SERVICES, "sector", PROVIDER_SECTOR, "spend",
-                 all_cols=True)
+    table = view.table("spend_by_service")
+    grid = _grid(table, "service", SERVICES, "sector", PROVIDER_SECTOR, "spend", all_cols=True)
     spent = {s for s, _, v in grid if v}
     grid = [row for row in grid if row[0] in spent]  # services with no spend are left out
-    return pd.DataFrame([(label(SERVICES, s), label(PROVIDER_SECTOR, p), v) for s, p, v in grid],
+    services, sectors = _codes(table, "service", SERVICES), _codes(table, "sector", PROVIDER_SECTOR)
+    return pd.DataFrame([(label(services, s), label(sectors, p), v) for s, p, v in grid],
                         columns=["Service", "Provided by", "Spend"])
 
 
@@ -170,6 +179,105 @@ def unit_costs(view) -> pd.DataFrame:
         "Provided by": [label(PROVIDER_SECTOR, p) for p in costs["sector"]],
         "Average weekly cost": costs["unit_cost"].to_list(),
     })
+
+
+def spend_lines(view) -> pd.DataFrame:
+    """Spend line by line, as the council publishes it (its own service lines and their labels), with each
+    line's share of the total; the last row is the total, the sum of the lines (a printed total that
+    disagrees with them is a slip: flagged by validate, not repeated)."""
+    table = view.table("spend_by_service")
+    columns = ["Service", "Provided by", "Spend", "Percentage"]
+    if table is None or table.empty:
+        return pd.DataFrame(columns=columns)
+    services, sectors = _codes(table, "service", SERVICES), _codes(table, "sector", PROVIDER_SECTOR)
+    order = {code: i for i, code in enumerate(services)}
+    rows = sorted(table.to_dict("records"), key=lambda r: (order.get(r["service"], len(order)),
+                                                           list(sectors).index(r["sector"])
+                                                           if r["sector"] in sectors else len(sectors)))
+    spend = _numbers(pd.Series([r["spend"] for r in rows], dtype="float64"))
+    total = float(spend.sum()) if spend.notna().all() else None
+    frame = pd.DataFrame({
+        "Service": [label(services, r["service"]) for r in rows],
+        "Provided by": [label(sectors, r["sector"]) if isinstance(r["sector"], str) else "Not stated"
+                        for r in rows],
+        "Spend": spend.to_list(),
+        "Percentage": [None if total in (None, 0) or pd.isna(v) else 100 * v / total for v in spend],
+    })
+    last = pd.DataFrame([{"Service": "Total", "Provided by": "All", "Spend": total,
+                          "Percentage": 100.0 if total else None}])
+    return pd.concat([frame, last], ignore_index=True)
+
+
+def summarise_spend_lines(frame: pd.DataFrame) -> str:
+    if (text := _no_data(frame, "spend")):
+        return text
+    lines = frame.iloc[:-1]
+    spend = _numbers(lines["Spend"])
+    top = lines.loc[spend.idxmax()]
+    return (f"Spend on placements was {_money(frame.iloc[-1]['Spend'])} across {len(lines)} lines, the largest "
+            f"{top['Service']} at {_money(top['Spend'])}.")
+
+
+def published_unit_costs(view) -> pd.DataFrame:
+    """Unit costs as the council publishes them: the weekly cost, what it covers and its date, line by line."""
+    table = view.table("unit_costs")
+    columns = ["Service", "Provided by", "What the cost covers", "At", "Average weekly cost"]
+    if table is None or table.empty:
+        return pd.DataFrame(columns=columns)
+    services, sectors = _codes(table, "service", SERVICES), _codes(table, "sector", PROVIDER_SECTOR)
+    order = {code: i for i, code in enumerate(services)}
+    rows = sorted(table.to_dict("records"), key=lambda r: order.get(r["service"], len(order)))
+    return pd.DataFrame({
+        "Service": [label(services, r["service"]) for r in rows],
+        "Provided by": [label(sectors, r["sector"]) if isinstance(r["sector"], str) else "Not stated"
+                        for r in rows],
+        "What the cost covers": [r["basis"] if isinstance(r["basis"], str) and r["basis"] else "Not stated"
+                                 for r in rows],
+        "At": [r["as_at"] if isinstance(r["as_at"], str) and r["as_at"] else "Not stated" for r in rows],
+        "Average weekly cost": [r["weekly_cost"] for r in rows],
+    }, columns=columns)
+
+
+def budget(view) -> pd.DataFrame:
+    """Budgets, outturn, variance and savings as published, line by line, with their period and basis."""
+    table = view.table("budget")
+    columns = ["Service", "Period", "Budget", "Outturn", "Variance", "Saving", "What the figures are"]
+    if table is None or table.empty:
+        return pd.DataFrame(columns=columns)
+    services = _codes(table, "service", SERVICES)
+    order = {code: i for i, code in enumerate(services)}
+    rows = sorted(table.to_dict("records"), key=lambda r: order.get(r["service"], len(order)))
+
+    def text(value):
+        return value if isinstance(value, str) and value else "Not stated"
+
+    return pd.DataFrame({
+        "Service": [label(services, r["service"]) for r in rows],
+        "Period": [text(r["period"]) for r in rows],
+        "Budget": [r["budget"] for r in rows], "Outturn": [r["outturn"] for r in rows],
+        "Variance": [r["variance"] for r in rows], "Saving": [r["saving"] for r in rows],
+        "What the figures are": [text(r["basis"]) for r in rows],
+    }, columns=columns)
+
+
+def summarise_budget(frame: pd.DataFrame) -> str:
+    if frame.empty or _numbers(frame["Budget"]).isna().all():
+        return "There is no budget to show for this year."
+    budget_total = _numbers(frame["Budget"]).sum()
+    outturn = _numbers(frame["Outturn"])
+    if outturn.notna().all():
+        return (f"Budgets came to {_money(budget_total)} across {len(frame)} lines, against an outturn of "
+                f"{_money(outturn.sum())}.")
+    return f"Budgets came to {_money(budget_total)} across {len(frame)} lines."
+
+
+def summarise_published_unit_costs(frame: pd.DataFrame) -> str:
+    if (text := _no_data(frame, "unit cost")):
+        return text
+    costs = _numbers(frame["Average weekly cost"])
+    high, low = frame.loc[costs.idxmax()], frame.loc[costs.idxmin()]
+    return (f"Published weekly costs ranged from {_money(costs.min())} for {low['Service']} to "
+            f"{_money(costs.max())} for {high['Service']}.")
 
 
 def summarise_unit_costs(frame: pd.DataFrame) -> str:
@@ -379,8 +487,10 @@ def summarise_provider_market(frame: pd.DataFrame) -> str:
 # ---------------------------------------------------------------------------
 
 def commissioning_routes(view) -> pd.DataFrame:
-    grid = _grid(view.table("commissioning_routes"), "service", SERVICES, "route", ROUTES, "placements")
-    return pd.DataFrame([(label(SERVICES, s), label(ROUTES, r), v) for s, r, v in grid],
+    table = view.table("commissioning_routes")
+    grid = _grid(table, "service", SERVICES, "route", ROUTES, "placements")
+    services, routes = _codes(table, "service", SERVICES), _codes(table, "route", ROUTES)
+    return pd.DataFrame([(label(services, s), label(routes, r), v) for s, r, v in grid],
                         columns=["Service", "Route", "New placements"])
 
 
@@ -511,6 +621,22 @@ OUTPUTS: tuple[Output, ...] = (
            COST_SOURCES, None, summarise_unit_costs_table,
            UNIT_COST_METHOD + " The last row is all services and providers together.",
            {"Spend": "money", "Weeks of care": "weeks", "Average weekly cost": "money"}),
+    _output("spend_lines", "Spend on placements by service line", spend_lines, SPEND_SOURCES, None,
+           summarise_spend_lines,
+           "Gross spend in the financial year by the council's own service lines (or the contract's services), "
+           "each line's share of the total, and the total: the sum of the lines.",
+           {"Spend": "money", "Percentage": "percent"}),
+    _output("published_unit_costs", "Published average weekly costs", published_unit_costs,
+           ("unit_costs.service", "unit_costs.weekly_cost"), None, summarise_published_unit_costs,
+           "Average weekly costs as the council published them, with what each covers and the date it is "
+           "for; shown as given, not worked out from spend.",
+           {"Average weekly cost": "money"}),
+    _output("budget", "Budgets, outturn and savings", budget, ("budget.service", "budget.budget", "budget.outturn",
+                                                              "budget.variance", "budget.saving"), None,
+           summarise_budget,
+           "Budgets, outturn (what was spent), variance (outturn minus budget: positive is an overspend) and "
+           "savings as the council published them, with the period and what the figures are.",
+           {"Budget": "money", "Outturn": "money", "Variance": "money", "Saving": "money"}),
     _output("spend_with_providers", "Spend with named providers", spend_with_providers, PROVIDER_SOURCES, None,
            summarise_spend_with_providers,
            "Spend and weeks of care with each external provider by service, largest provider first. "

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import contract
+from .. import categories, contract, subtotals
 
 # ---------------------------------------------------------------------------
 # Groupings of contract codes
@@ -151,20 +151,57 @@ def looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[s
     Example: total 60; rows (age_band, under_1, 12), (age_band, age_1_to_4, 48) give
     {"under_1": 12, "age_1_to_4": 48, "age_5_to_9": 0, ...}; with a total of 70,
     "age_5_to_9" and the other bands without a row are None.
+    The council's own categories (``categories.py``) are keys too: a local age band, a local group (the
+    sum of its members) and each DfE category worked out from the local ones that lie within it.
     """
-    codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
+    if breakdown == "total":
+        codes = contract.LOOKED_AFTER_BREAKDOWNS["total"]
+        if frame is None or frame[frame["breakdown"] == "total"].empty:
+            return {code: None for code in codes}
+        rows = frame[frame["breakdown"] == "total"]
+        return {code: _number(dict(zip(rows["category"], rows["children"])).get(code)) for code in codes}
+    local = categories.of(frame)
+    codes = local.codes(breakdown)
     if frame is None:
         return {code: None for code in codes}
     rows = frame[frame["breakdown"] == breakdown]
     if rows.empty:
-        return {code: None for code in codes}
+        return {code: None for code in (*codes, *local.groups(breakdown))}
     values = {code: _number(v) for code, v in zip(rows["category"], rows["children"])}
-    absent = 0
-    if breakdown != "total":
-        known = [v for v in values.values() if v is not None]
-        total = looked_after_total(frame)
-        absent = 0 if (total is not None and len(known) == len(values) and sum(known) == total) else None
-    return {code: values.get(code, absent) for code in codes}
+    known = [v for v in values.values() if v is not None]
+    total = looked_after_total(frame)
+    complete = total is not None and len(known) == len(values) and sum(known) == total
+    return categories.sums_by_code(values, breakdown, local, complete)
+
+
+def breakdown_shares(frame: pd.DataFrame | None, breakdown: str, counts: dict | None = None) -> dict:
+    """Each category's percentage of all children looked after: its count over the total (the 'total'
+    row), or over the sum of the rows the table lists when it has no total. A council's own categories,
+    its groups and the DfE categories worked out from them share the same whole, so nothing counts twice.
+    Example: total 328, 10-12 years 97: 29.6%."""
+    counts = looked_after_breakdown(frame, breakdown) if counts is None else counts
+    whole = looked_after_total(frame)
+    if whole is None and frame is not None:
+        rows = frame[frame["breakdown"] == breakdown]
+        listed = [_number(v) for v in rows["children"]]
+        whole = sum(listed) if listed and None not in listed else None
+    return {code: share(v, whole) for code, v in counts.items()}
+
+
+def looked_after_percentages(frame: pd.DataFrame | None, breakdown: str) -> dict[str, float | None]:
+    """The percentages the council published for a breakdown (its ``percent`` column), by category,
+    including those on a group's row (Bristol's "more than 20 miles: 13%"). Categories without one are left out.
+    """
+    if frame is None or "percent" not in frame.columns:
+        return {}
+    found = {}
+    records = [r for _, r in frame.attrs.get("totals") or []]
+    rows = frame[frame["breakdown"] == breakdown]
+    records += rows.to_dict("records")
+    for record in records:
+        if record.get("breakdown") == breakdown and _number(record.get("percent")) is not None:
+            found[record["category"]] = _number(record["percent"])
+    return found
 
 
 def looked_after_total(frame: pd.DataFrame | None):
@@ -249,6 +286,23 @@ def numerator_and_cohort(frame: pd.DataFrame | None, **keys) -> tuple:
     return _number(row["children"]), _number(row["cohort"])
 
 
+def published_percent(frame: pd.DataFrame | None, **keys):
+    """The percentage the council published for the row matching ``keys`` (its ``percent`` column), or None."""
+    if frame is None or "percent" not in frame.columns:
+        return None
+    rows = frame
+    for column, value in keys.items():
+        rows = rows[rows[column] == value]
+    return None if rows.empty else _number(rows.iloc[0]["percent"])
+
+
+def percent_as_published(children, cohort, published):
+    """The measure's percentage: children / cohort × 100, or, when the council published only the
+    percentage (no counts), that percentage as given (never re-derived into counts)."""
+    computed = share(children, cohort)
+    return computed if computed is not None else published
+
+
 def stability(frame: pd.DataFrame | None, measure: str) -> dict:
     """A placement stability measure: numerator, denominator and percentage.
 
@@ -261,7 +315,8 @@ def stability(frame: pd.DataFrame | None, measure: str) -> dict:
     Example: 33 of 330 children had three or more placements: 10.0%.
     """
     children, cohort = numerator_and_cohort(frame, measure=measure)
-    return {"children": children, "cohort": cohort, "percent": share(children, cohort)}
+    return {"children": children, "cohort": cohort,
+            "percent": percent_as_published(children, cohort, published_percent(frame, measure=measure))}
 
 
 def care_leaver_outcome(frame: pd.DataFrame | None, age_group: str, measure: str) -> dict:
@@ -275,7 +330,11 @@ def care_leaver_outcome(frame: pd.DataFrame | None, age_group: str, measure: str
     in touch: 95%.
     """
     children, cohort = numerator_and_cohort(frame, age_group=age_group, measure=measure)
-    return {"children": children, "cohort": cohort, "percent": share(children, cohort)}
+    published = published_percent(frame, age_group=age_group, measure=measure)
+    return {"children": children, "cohort": cohort, "percent": percent_as_published(children, cohort, published)}
+
+
+PLACEMENT_MEASURES = ("placements", "children", "weeks_of_care")
 
 
 def placements_totals(frame: pd.DataFrame | None) -> dict:
@@ -286,37 +345,85 @@ def placements_totals(frame: pd.DataFrame | None) -> dict:
     different children. ``per_child`` is placements / children on that basis.
     Example: fostering 10-15: 40 placements, 30 children, 1,300 weeks; home
     10-15: 12 placements, 8 children, 300 weeks → 52 placements, 38 children,
-    1,600 weeks, 1.37 placements a child.
+    1,600 weeks, 1.37 placements a child. Where the table printed its own
+    total row, that figure stands when it agrees with the rows within rounding,
+    or when the rows do not give the figure (Bromley: 453 children, 637
+    placements, 15,535 weeks of care; its rows of whole weeks add to 15,533).
     """
-    if frame is None or frame.empty:
+    if frame is None or (frame.empty and not subtotals.records(frame)):
         return {"placements": None, "children": None, "weeks_of_care": None, "per_child": None}
-    total = {col: _number(pd.to_numeric(frame[col], errors="coerce").sum(min_count=1))
-             for col in ("placements", "children", "weeks_of_care")}
+    total = {}
+    for col in PLACEMENT_MEASURES:
+        added = (_number(pd.to_numeric(frame[col], errors="coerce").sum(min_count=1))
+                 if len(frame) and frame[col].notna().all() else None)
+        total[col] = _number(subtotals.printed(frame, {}, col, added))
     per_child = None
     if total["placements"] is not None and total["children"]:
         per_child = total["placements"] / total["children"]
     return {**total, "per_child": per_child}
 
 
-def placements_by(frame: pd.DataFrame | None, column: str) -> dict[str, dict]:
+def _sums(frame: pd.DataFrame, column: str, measure: str, fixed: dict | None = None) -> dict:
+    """A measure's figures by every code of ``column``'s dimension (the council's own, its groups, the DfE's),
+    each from the table's own printed subtotal where it has one that agrees (see ``subtotals.printed``)."""
+    values: dict = {}
+    for code, value in zip(frame[column], frame[measure]):
+        value = _number(value)
+        values[code] = None if value is None or values.get(code, 0) is None else values.get(code, 0) + value
+    local = categories.of(frame)
+    sums = categories.sums_by_code(values, column, local, complete=True)
+    return {code: _number(subtotals.printed(frame, {**(fixed or {}), column: code}, measure, v))
+            for code, v in sums.items()}
+
+
+def placements_by(frame: pd.DataFrame | None, column: str, local=None, fixed: dict | None = None) -> dict[str, dict]:
     """Placements and weeks of care by placement type or by age band, with each
     one's share of all weeks of care. Example: fostering 1,300 of 1,600 weeks:
-    81.25% of weeks."""
-    codes = contract.PLACEMENT_TYPES if column == "placement_type" else contract.AGE_BANDS
+    81.25% of weeks. A council's own types and bands are keys too, with their
+    groups (Bromley's Fostering = its six fostering types) and the DfE categories
+    worked out from them."""
+    local = categories.of(frame) if local is None else local
+    codes = (*local.codes(column), *(g for g in local.groups(column) if g not in local.codes(column)))
     if frame is None or frame.empty:
         return {c: {"placements": None, "children": None, "weeks_of_care": None, "share_of_weeks": None}
                 for c in codes}
-    sums = frame.groupby(column)[["placements", "children", "weeks_of_care"]].sum(min_count=1)
-    all_weeks = _number(pd.to_numeric(frame["weeks_of_care"], errors="coerce").sum(min_count=1))
+    sums = {measure: _sums(frame, column, measure, fixed) for measure in PLACEMENT_MEASURES}
+    all_weeks = placements_totals(frame)["weeks_of_care"]
     result = {}
     for code in codes:
-        if code in sums.index:
-            row = {col: _number(sums.loc[code, col]) for col in ("placements", "children", "weeks_of_care")}
-        else:
-            row = {"placements": 0, "children": 0, "weeks_of_care": 0}
+        row = {measure: sums[measure].get(code) for measure in PLACEMENT_MEASURES}
         row["share_of_weeks"] = share(row["weeks_of_care"], all_weeks)
         result[code] = row
     return result
+
+
+def placements_by_age_and_type(frame: pd.DataFrame | None) -> dict[str, dict[str, dict]]:
+    """Within each age band, each placement type's (or group's) placements and weeks of care and its share
+    of the band's placements.
+
+    The measure Bromley prints as "fostering's share within each age band": fostering 93 of the 134
+    placements of 0-4 year olds is 69%. Bands and types are every code of their dimension, the council's
+    own with their groups and the DfE's worked out from them.
+    """
+    local = categories.of(frame)
+    bands = placements_by(frame, "age_band", local)
+    out: dict[str, dict[str, dict]] = {}
+    for band, band_row in bands.items():
+        rows, fixed = None, None
+        if frame is not None and not frame.empty:
+            inside = {c for c in set(frame["age_band"]) if c == band or local.within("age_band", c) == band
+                      or c in local.leaves("age_band", band)}
+            if inside:
+                rows = frame[frame["age_band"].isin(inside)]
+                rows.attrs.update(frame.attrs)
+                if inside == {band}:
+                    fixed = {"age_band": band}  # the band's own printed subtotals (its Fostering row)
+                else:
+                    rows.attrs["totals"] = []
+        by_type = placements_by(rows, "placement_type", local, fixed)
+        out[band] = {code: {**row, "share": share(row["placements"], band_row["placements"])}
+                     for code, row in by_type.items()}
+    return out
 
 
 def benchmark_values(benchmarks) -> dict[tuple[str, int, str], float]:

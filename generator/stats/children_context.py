@@ -64,6 +64,16 @@ def _bench(view, measure, area):
     return Figure(value, kind, sources=BENCH)
 
 
+def _as_published(figure: Figure, measure: dict) -> Figure:
+    """A percentage the council published without its counts keeps the decimal places it was printed with
+    (10.7%, not 11%); one computed from counts is rounded as usual."""
+    value = figure.value
+    if measure.get("cohort") is not None or value is None or float(value).is_integer():
+        return figure
+    decimals = min(len(repr(float(value)).split(".")[1]), 2)
+    return Figure(value, figure.kind, figure.symbol, figure.sensitive, figure.sources, decimals)
+
+
 def _category(now, before, whole_share, sources=LA) -> Namespace:
     children = count(now, sources)
     return Namespace(children=children, share=pct(whole_share, sources),
@@ -90,10 +100,12 @@ def looked_after(view, previous) -> Namespace:
             continue
         now = stats.looked_after_breakdown(this_frame, breakdown)
         before = stats.looked_after_breakdown(last_frame, breakdown)
-        # A breakdown that falls short of the total: each category's share of all children.
-        shares = stats.shares(now) if None not in now.values() else {
-            code: stats.share(v, total_now) for code, v in now.items()}
-        ns[breakdown] = Namespace({code: _category(now[code], before[code], shares[code]) for code in now})
+        shares = stats.breakdown_shares(this_frame, breakdown, now)
+        # A percentage the council published stands where no count was supplied (issue 10).
+        for code, published in stats.looked_after_percentages(this_frame, breakdown).items():
+            if shares.get(code) is None:
+                shares[code] = published
+        ns[breakdown] = Namespace({code: _category(now[code], before.get(code), shares.get(code)) for code in now})
 
     types_now = stats.looked_after_breakdown(this_frame, "placement_type")
     types_before = stats.looked_after_breakdown(last_frame, "placement_type")
@@ -147,12 +159,19 @@ def placements(view) -> Namespace:
     ns["by_type"] = Namespace({
         code: Namespace(placements=count(row["placements"], place_src),
                         weeks_of_care=Figure(row["weeks_of_care"], "weeks", sources=weeks_src),
+                        share=pct(stats.share(row["placements"], totals["placements"]), place_src),
                         share_of_weeks=pct(row["share_of_weeks"], weeks_src))
         for code, row in by_type.items()})
     by_age = stats.placements_by(frame, "age_band")
+    within = stats.placements_by_age_and_type(frame)
     ns["by_age"] = Namespace({
         code: Namespace(placements=count(row["placements"], place_src),
-                        weeks_of_care=Figure(row["weeks_of_care"], "weeks", sources=weeks_src))
+                        weeks_of_care=Figure(row["weeks_of_care"], "weeks", sources=weeks_src),
+                        by_type=Namespace({
+                            kind: Namespace(placements=count(cell["placements"], place_src),
+                                            weeks_of_care=Figure(cell["weeks_of_care"], "weeks", sources=weeks_src),
+                                            share=pct(cell["share"], place_src))
+                            for kind, cell in within[code].items()}))
         for code, row in by_age.items()})
     return ns
 
@@ -162,7 +181,7 @@ def stability(view, previous) -> Namespace:
     this_frame, last_frame = view.table("placement_stability"), _table(view, "placement_stability", previous)
     for measure, bench_measure in stats.STABILITY_BENCHMARKS.items():
         now, before = stats.stability(this_frame, measure), stats.stability(last_frame, measure)
-        percent = pct(now["percent"], STABILITY)
+        percent = _as_published(pct(now["percent"], STABILITY), now)
         ns[measure] = Namespace(
             percent=percent,
             children=count(now["children"], ("placement_stability.children",)),
@@ -181,7 +200,7 @@ def care_leavers(view) -> Namespace:
         group = Namespace()
         for measure in contract.CARE_LEAVER_MEASURES:
             outcome = stats.care_leaver_outcome(frame, age_group, measure)
-            leaf = Namespace(percent=pct(outcome["percent"], LEAVERS),
+            leaf = Namespace(percent=_as_published(pct(outcome["percent"], LEAVERS), outcome),
                              children=count(outcome["children"], ("care_leavers.children",)),
                              cohort=count(outcome["cohort"], ("care_leavers.cohort",)))
             if age_group == "age_19_to_21":

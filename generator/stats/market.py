@@ -198,13 +198,15 @@ def occupancy(occupied, approved_places):
 def recruitment_stages(fostering_recruitment: pd.DataFrame | None) -> dict:
     """Households at each stage of the year's recruitment funnel (stage code -> number).
 
-    Every contract stage appears; 0 if the table has no row for it, None if the
-    table is absent. Example: rows (enquiries, 200) and (approvals, 15) give
-    enquiries 200, approvals 15 and 0 for the other three stages.
+    Every contract stage appears; None (not available, shown as x) if the table has
+    no row for it (issue 10: a stage not supplied is not a zero) or is absent.
+    Example: rows (enquiries, 200) and (approvals, 15) give enquiries 200,
+    approvals 15 and None for the other three stages.
     """
     from ..contract import RECRUITMENT_STAGES
 
-    return {stage: column_total(fostering_recruitment, "households", stage=stage)
+    listed = set() if fostering_recruitment is None else set(fostering_recruitment["stage"])
+    return {stage: column_total(fostering_recruitment, "households", stage=stage) if stage in listed else None
             for stage in RECRUITMENT_STAGES}
 
 

@@ -8,6 +8,9 @@ changes with ``x``. Nothing here raises for missing optional data.
 """
 from __future__ import annotations
 
+import pandas as pd
+
+from .. import categories, subtotals
 from ..contract import (
     ACTION_STATUS,
     CARER_TYPES,
@@ -17,7 +20,6 @@ from ..contract import (
     PROVISION_TYPES,
     RECRUITMENT_STAGES,
     REFERRAL_OUTCOMES,
-    ROUTES,
     SERVICES,
     TABLES_BY_NAME,
 )
@@ -87,25 +89,32 @@ def _unit_cost(spend, weeks, table, *sources) -> Figure:
 
 def spend_namespace(view) -> Namespace:
     """``spend.total .change .in_house_share ...`` and ``spend.by_service.<code>...``."""
-    table = view.table("spend_by_service")
-    previous = view.table("spend_by_service", view.year - 1)
-    total = figure(m.column_total(table, "spend"), "money", SPEND)
+    own = view.table("spend_by_service")
+    table = categories.to_dfe(own, "service")  # the council's own lines added into the DfE's services
+    previous = categories.to_dfe(view.table("spend_by_service", view.year - 1), "service")
+    total = figure(subtotals.printed(own, {}, "spend", m.column_total(own, "spend")), "money", SPEND)
     total_before = figure(m.column_total(previous, "spend"), "money", SPEND)
     weeks = m.column_total(table, "weeks_of_care")
     by_service = Namespace()
-    for service in SERVICES:
-        spend = m.column_total(table, "spend", service=service)
-        service_weeks = m.column_total(table, "weeks_of_care", service=service)
+    local = categories.of(own)
+    for service in (*local.codes("service"), *SERVICES):
+        if service in by_service:
+            continue
+        frame = own if service in local.local("service") else table
+        if local.local("service") and frame is not None and service not in set(frame["service"]):
+            frame = None  # the council's own lines do not cover this service: not supplied (x), not 0
+        spend = m.column_total(frame, "spend", service=service)
+        service_weeks = m.column_total(frame, "weeks_of_care", service=service)
         spend_figure = figure(spend, "money", SPEND, SERVICE)
         by_service[service] = Namespace(
             spend=spend_figure,
             weeks_of_care=figure(service_weeks, "weeks", WEEKS, SERVICE),
-            children=figure(m.column_total(table, "children", service=service), "count", CHILDREN, SERVICE),
-            unit_cost=_unit_cost(spend, service_weeks, table, SERVICE),
+            children=figure(m.column_total(frame, "children", service=service), "count", CHILDREN, SERVICE),
+            unit_cost=_unit_cost(spend, service_weeks, frame, SERVICE),
             share=share(spend, total.value, SPEND, SERVICE),
             change=change(spend_figure, figure(m.column_total(previous, "spend", service=service),
                                                "money", SPEND, SERVICE)),
-            **{sector: _sector_namespace(table, service, sector) for sector in PROVIDER_SECTOR},
+            **{sector: _sector_namespace(frame, service, sector) for sector in PROVIDER_SECTOR},
         )
     in_house_spend, all_spend = m.in_house_share(table, "spend")
     in_house_weeks, all_weeks = m.in_house_share(table, "weeks_of_care")
@@ -119,6 +128,57 @@ def spend_namespace(view) -> Namespace:
         by_sector=Namespace({sector: _sector_namespace(table, None, sector) for sector in PROVIDER_SECTOR}),
         by_service=by_service,
     )
+
+
+def unit_costs_namespace(view) -> Namespace:
+    """``unit_costs.<service>.weekly_cost .basis .as_at``: unit costs as the council published them (issue 10),
+    one per service line (the first row for it), never re-derived."""
+    table = view.table("unit_costs")
+    local = categories.of(table)
+    out = Namespace()
+    for service in (*local.codes("service"), *(c for c in SERVICES if c not in local.local("service"))):
+        rows = [] if table is None else table[table["service"] == service].to_dict("records")
+        row = rows[0] if rows else {}
+        as_at = row.get("as_at")
+        out[service] = Namespace(
+            weekly_cost=figure(None if not rows else row.get("weekly_cost"), "money", "unit_costs.weekly_cost"),
+            basis=str(row.get("basis") or "not stated") if rows else "not available",
+            as_at=(str(as_at) if isinstance(as_at, str) and as_at else "not stated") if rows else "not available",
+        )
+    return out
+
+
+BUDGET_COLUMNS = ("budget", "outturn", "variance", "saving")
+
+
+def budget_namespace(view) -> Namespace:
+    """``budget.total.<budget|outturn|variance|saving>`` and ``budget.by_service.<service>.(same) .period .basis``:
+    money as the council published it (issue 10). The total is the table's Total row when it printed one, else
+    the sum of its lines (x when a line is blank); a service's figures are its first row's."""
+    table = view.table("budget")
+    local = categories.of(table)
+
+    def money(value, column):
+        return figure(value, "money", f"budget.{column}")
+
+    total = Namespace()
+    for column in BUDGET_COLUMNS:
+        added = None
+        if table is not None and len(table) and table[column].notna().all():
+            added = float(table[column].sum())
+        total[column] = money(subtotals.printed(table, {}, column, added), column)
+    by_service = Namespace()
+    for service in (*local.codes("service"), *(c for c in SERVICES if c not in local.local("service"))):
+        rows = [] if table is None else table[table["service"] == service].to_dict("records")
+        row = rows[0] if rows else {}
+        by_service[service] = Namespace(
+            **{column: money(row.get(column), column) for column in BUDGET_COLUMNS},
+            period=(str(row["period"]) if isinstance(row.get("period"), str) else "not stated") if rows
+            else "not available",
+            basis=(str(row["basis"]) if isinstance(row.get("basis"), str) else "not stated") if rows
+            else "not available",
+        )
+    return Namespace(total=total, by_service=by_service)
 
 
 def providers_namespace(view) -> Namespace:
@@ -211,17 +271,45 @@ def market_namespace(view) -> Namespace:
     )
 
 
+def _placements_by(table, column: str, where=None) -> dict:
+    """New placements by every code of ``column``'s dimension: the council's own (and groups), the contract's
+    worked out from them (a local "Commissioning Alliance" mapped to framework adds into framework)."""
+    local = categories.of(table)
+    if table is None:
+        return dict.fromkeys((*local.codes(column), *local.groups(column)))
+    rows = table if where is None else table[where]
+    values: dict = {}
+    for code, value in zip(rows[column], pd.to_numeric(rows["placements"], errors="coerce")):
+        values[code] = None if pd.isna(value) or values.get(code, 0) is None else values.get(code, 0) + float(value)
+    return categories.sums_by_code(values, column, local, complete=True)
+
+
 def routes_namespace(view) -> Namespace:
-    """``routes.total`` and ``routes.by_route.<code>.placements .share``."""
+    """``routes.total``, ``routes.by_route.<code>.placements .share`` and, within each service,
+    ``routes.by_service.<service>.placements`` and ``.by_route.<route>.placements .share`` (a route's share
+    of that service's new placements: Bromley's "93% of IFA placements via the Alliance")."""
     table = view.table("commissioning_routes")
     src = ("commissioning_routes.route", "commissioning_routes.placements")
-    mix = m.route_mix(table)
+    local = categories.of(table)
     total = m.column_total(table, "placements")
+    by_route = _placements_by(table, "route")
+    by_service = Namespace()
+    for service, placements in _placements_by(table, "service").items():
+        leaves = set(local.leaves("service", service)) | {
+            c for c in local.codes("service") if local.within("service", c) == service}
+        within = (_placements_by(table, "route", table["service"].isin(leaves)) if table is not None
+                  else _placements_by(None, "route"))
+        by_service[service] = Namespace(
+            placements=figure(placements, "count", *src),
+            by_route=Namespace({route: Namespace(placements=figure(value, "count", *src),
+                                                 share=share(value, placements, *src))
+                                for route, value in within.items()}))
     return Namespace(
         total=figure(total, "count", src[1]),
-        by_route=Namespace({route: Namespace(placements=figure(mix[route], "count", *src),
-                                             share=share(mix[route], total, *src))
-                            for route in ROUTES}),
+        by_route=Namespace({route: Namespace(placements=figure(value, "count", *src),
+                                             share=share(value, total, *src))
+                            for route, value in by_route.items()}),
+        by_service=by_service,
     )
 
 
@@ -261,6 +349,8 @@ def build(view) -> dict:
     """The market side of the template namespace for one statement year."""
     return {
         "spend": spend_namespace(view),
+        "unit_costs": unit_costs_namespace(view),
+        "budget": budget_namespace(view),
         "providers": providers_namespace(view),
         "fostering": fostering_namespace(view),
         "recruitment": recruitment_namespace(view),
