@@ -497,6 +497,8 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     Rows are matched by their text columns (so a frame sorted by value still
     lines up); a row that cannot be matched has all its numbers withheld.
     ``keep``: (row position, column) cells left as they are (a model's estimates).
+    Cells are read column by column as plain lists (a row read through ``iloc`` copies the
+    frame's ``attrs`` each time: most of a build's time went there).
     """
     units = units or {}
     keep = set(keep)
@@ -504,15 +506,18 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     out.attrs = dict(true.attrs)
     numeric = [c for c in true.columns if _is_numeric_column(true[c])]
     keys = [c for c in true.columns if c not in numeric]
+    true_columns = _columns(true)
     for other in perturbed:
         aligned = _align(true, other, keys)
+        other_columns = _columns(other) if aligned is not None else {}
         for column in true.columns:
+            mine, theirs = true_columns[column], other_columns.get(column)
             for position in range(len(true)):
                 if (position, column) in keep:
                     continue
-                a = true.iloc[position][column]
-                b = None if aligned is None or aligned[position] is None or column not in other.columns else \
-                    other.iloc[aligned[position]][column]
+                a = mine[position]
+                b = None if aligned is None or aligned[position] is None or theirs is None else \
+                    theirs[aligned[position]]
                 if aligned is not None and aligned[position] is not None and _same(a, b):
                     continue
                 if column in numeric:
@@ -524,20 +529,27 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     return out
 
 
+def _columns(frame: pd.DataFrame) -> dict:
+    """Each column's cells as a list, as a row read with ``iloc`` gives them (numbers as Python numbers)."""
+    return {column: frame.iloc[:, j].to_numpy(dtype=object).tolist() for j, column in enumerate(frame.columns)}
+
+
 def _align(true: pd.DataFrame, other: pd.DataFrame, keys: list[str]):
     """For each row of ``true``, the position of the matching row of ``other`` (or None)."""
     if list(true.columns) != list(other.columns):
         return None
     if not keys:
         return list(range(len(true))) if len(true) == len(other) else None
-    def key_of(frame, i):
-        return tuple(str(frame.iloc[i][k]) for k in keys)
+    mine, theirs = _columns(true[keys]), _columns(other[keys])
+
+    def key_of(columns, i):
+        return tuple(str(columns[k][i]) for k in keys)
     positions = {}
     for i in range(len(other)):
-        positions.setdefault(key_of(other, i), []).append(i)
+        positions.setdefault(key_of(theirs, i), []).append(i)
     result = []
     for i in range(len(true)):
-        matches = positions.get(key_of(true, i), [])
+        matches = positions.get(key_of(mine, i), [])
         result.append(matches.pop(0) if matches else None)
     return result
 
