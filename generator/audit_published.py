@@ -405,7 +405,7 @@ def la_group(year: int, group: str) -> Expr:
 NOT_ABOUT_CHILDREN = {
     "action_plan", "action_status", "fostering_capacity", "fostering_households_trend", "recruitment_funnel",
     "market_by_grade", "market_by_location", "provider_market", "spend_trend", "spend_with_providers",
-    "spend_lines", "published_unit_costs",
+    "spend_lines", "published_unit_costs", "budget",
 }
 #: Model outputs: forecasts of a simulation (not invertible by a reader) and what is computed from them.
 MODELLED = {

@@ -91,6 +91,11 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
     problems += validate(dataset)
     raise_if_errors(problems, stage="data")
     warnings = [p for p in problems if p.severity == "warning"]  # printed by build as validate prints them
+    if authority.suppression_threshold == 0:
+        warnings.append(Problem("suppression-off", "suppression_threshold is 0: every count of children is "
+                                "published as it is, small numbers included", file="authority.yml",
+                                severity="warning", hint="only for figures the council has already published; "
+                                "remove the setting to withhold counts from 1 to 5 (the default)"))
     years = statement_years(project_dir, authority, dataset, years)
 
     (project_dir / ".build").mkdir(exist_ok=True)

@@ -566,6 +566,31 @@ TABLES: tuple[Table, ...] = (
         required=False,
     ),
     Table(
+        "budget",
+        "Budgets, outturn and savings as published",
+        "Money as the council publishes it (issue 10): for each service line and period, the budget, the outturn "
+        "(what was spent), the variance (outturn minus budget: positive is an overspend) and any saving, with "
+        "what the figures are (their basis, e.g. gross, net of health contributions, full-year saving). Any "
+        "column may be left blank; shown as given, never re-derived. Savings targets that are commercially "
+        "sensitive belong in the action plan's saving column instead.",
+        (
+            Column("service", "code", "Service line (or Total)", codes=SERVICES, dimension="service"),
+            Column("period", "text", "The period the figures are for, as published: 2015-16, Q1 2016-17, "
+                   "April to September 2016", required=False),
+            Column("budget", "money", "Budget for the period", unit="£", required=False),
+            Column("outturn", "money", "Outturn (actual or forecast spend) for the period", unit="£",
+                   required=False),
+            Column("variance", "money", "Outturn minus budget: positive is an overspend", unit="£", required=False,
+                   minimum=None),
+            Column("saving", "money", "Saving planned or made", unit="£", required=False, minimum=None),
+            Column("basis", "text", "What the figures are, as published: gross, net, full-year saving ...",
+                   required=False),
+        ),
+        key=("service", "period"),
+        source="finance",
+        required=False,
+    ),
+    Table(
         "spend_with_providers",
         "Spend with named providers",
         "Spend with each external provider in the year by service. Commercially sensitive: the "

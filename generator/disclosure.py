@@ -100,6 +100,10 @@ def _row_label(name: str, row, key: tuple[str, ...], column: str) -> str:
     return label
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
+
+
 def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
     out = _Cells()
     for name, model in PROTECTED_TABLES.items():
@@ -179,6 +183,25 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                         out.counts.add(rest)
                         out.costs[rest] = out.costs.get(top, 1)
                         out.sums.append(Sum(bottom, (top, rest)))
+        # A printed total or group row whose rows lack the figure (Bromley's 453 children) is
+        # published as printed: a count of its own, withheld when small.
+        for position, (_, record) in enumerate(frame.attrs.get("totals") or []):
+            for column in model.counts:
+                value = record.get(column)
+                if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
+                    continue
+                from .subtotals import covered
+
+                rows = covered(frame, record, table)
+                if rows and all(_is_number(r.get(column)) for r in rows):
+                    continue  # checked against its rows and follows them (perturbed_tables)
+                cell = ("printed", name, position, column)
+                out.values[cell] = int(round(float(value)))
+                out.stored.add(cell)
+                out.counts.add(cell)
+                out.costs[cell] = 2
+                out.labels[cell] = f"{table.title}: " + ", ".join(
+                    str(record.get(k)) for k in table.key if k in record) + " (as printed)"
         # A row's linked figures (weeks of care) go with its counts; bounds tie them.
         for index, row_cells in by_row.items():
             linked = [c for c in row_cells if c[2] in model.linked]
@@ -317,12 +340,57 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
 
 
 def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str, pd.DataFrame]:
+    """The tables with the withheld cells moved by ``shifts``.
+
+    Figures a council typed as published beside the counts follow them: a row's printed
+    percentage (``percent``) is blanked where its count moves, and a printed total or group row
+    (``frame.attrs["totals"]``) is blanked, in every column, where a row it adds up moves. The
+    statistics then work them out from the moved counts, so a figure drawn from a printed
+    percentage or total of withheld children differs between the copies and is withheld too.
+    """
+    import copy
+
     shifted = {name: frame.copy() for name, frame in tables.items()}
-    for (name, index, column), amount in sorted(shifts.items(), key=lambda item: str(item[0])):
+    moved: dict[str, set] = {}
+    printed_shifts: dict[str, dict] = {}
+    for key, amount in sorted(shifts.items(), key=lambda item: str(item[0])):
+        if key[0] == "printed":  # a printed total standing alone: ("printed", table, position, column)
+            _, name, position, column = key
+            printed_shifts.setdefault(name, {})[(position, column)] = amount
+            continue
+        name, index, column = key
         frame = shifted[name]
         if frame[column].dtype.kind != "f":
             frame[column] = frame[column].astype("float64")
         frame.loc[index, column] = float(frame.loc[index, column]) + amount
+        moved.setdefault(name, set()).add(index)
+    for name in sorted(set(moved) | set(printed_shifts)):
+        rows = moved.get(name, set())
+        frame, original = shifted[name], tables[name]
+        if "percent" in frame.columns and rows:
+            frame["percent"] = frame["percent"].astype("float64")
+            frame.loc[sorted(rows), "percent"] = math.nan
+        printed = original.attrs.get("totals")
+        if not printed:
+            continue
+        from .subtotals import covered
+
+        table = contract.TABLES_BY_NAME.get(name)
+        key = [k for k in (table.key if table else ()) if k in original.columns]
+        moved_keys = {tuple(str(original.loc[i, k]) for k in key) for i in rows}
+        blanked = []
+        for position, (row, record) in enumerate(printed):
+            record = copy.deepcopy(record)
+            for (at, column), amount in printed_shifts.get(name, {}).items():
+                if at == position:
+                    record[column] = float(record[column]) + amount
+            if rows and any(tuple(str(r.get(k)) for k in key) in moved_keys
+                            for r in covered(original, record, table)):
+                for column in record:
+                    if column not in key and isinstance(record[column], (int, float)):
+                        record[column] = math.nan
+            blanked.append((row, record))
+        frame.attrs = {**frame.attrs, "totals": blanked}
     return shifted
 
 
@@ -463,6 +531,8 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     Rows are matched by their text columns (so a frame sorted by value still
     lines up); a row that cannot be matched has all its numbers withheld.
     ``keep``: (row position, column) cells left as they are (a model's estimates).
+    Cells are read column by column as plain lists (a row read through ``iloc`` copies the
+    frame's ``attrs`` each time: most of a build's time went there).
     """
     units = units or {}
     keep = set(keep)
@@ -470,15 +540,18 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     out.attrs = dict(true.attrs)
     numeric = [c for c in true.columns if _is_numeric_column(true[c])]
     keys = [c for c in true.columns if c not in numeric]
+    true_columns = _columns(true)
     for other in perturbed:
         aligned = _align(true, other, keys)
+        other_columns = _columns(other) if aligned is not None else {}
         for column in true.columns:
+            mine, theirs = true_columns[column], other_columns.get(column)
             for position in range(len(true)):
                 if (position, column) in keep:
                     continue
-                a = true.iloc[position][column]
-                b = None if aligned is None or aligned[position] is None or column not in other.columns else \
-                    other.iloc[aligned[position]][column]
+                a = mine[position]
+                b = None if aligned is None or aligned[position] is None or theirs is None else \
+                    theirs[aligned[position]]
                 if aligned is not None and aligned[position] is not None and _same(a, b):
                     continue
                 if column in numeric:
@@ -490,20 +563,27 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     return out
 
 
+def _columns(frame: pd.DataFrame) -> dict:
+    """Each column's cells as a list, as a row read with ``iloc`` gives them (numbers as Python numbers)."""
+    return {column: frame.iloc[:, j].to_numpy(dtype=object).tolist() for j, column in enumerate(frame.columns)}
+
+
 def _align(true: pd.DataFrame, other: pd.DataFrame, keys: list[str]):
     """For each row of ``true``, the position of the matching row of ``other`` (or None)."""
     if list(true.columns) != list(other.columns):
         return None
     if not keys:
         return list(range(len(true))) if len(true) == len(other) else None
-    def key_of(frame, i):
-        return tuple(str(frame.iloc[i][k]) for k in keys)
+    mine, theirs = _columns(true[keys]), _columns(other[keys])
+
+    def key_of(columns, i):
+        return tuple(str(columns[k][i]) for k in keys)
     positions = {}
     for i in range(len(other)):
-        positions.setdefault(key_of(other, i), []).append(i)
+        positions.setdefault(key_of(theirs, i), []).append(i)
     result = []
     for i in range(len(true)):
-        matches = positions.get(key_of(true, i), [])
+        matches = positions.get(key_of(mine, i), [])
         result.append(matches.pop(0) if matches else None)
     return result
 

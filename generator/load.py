@@ -181,6 +181,9 @@ def parse_month(text: str) -> str:
     if (m := re.match(r"^([A-Za-z]{3})[A-Za-z]*[\s\-]+(\d{2}|\d{4})$", text)) and m[1].lower() in MONTHS:
         year = int(m[2]) + (2000 if len(m[2]) == 2 else 0)
         return f"{year}-{MONTHS[m[1].lower()]:02d}"
+    if m := re.match(r"^(\d{4})\s*[-/]\s*(\d{2})$", text):
+        raise CellError(f"{text} is a financial year: write the month it is due, e.g. {int(m[1]) + 1}-03 for its "
+                        "last month")
     raise CellError("write the month as YYYY-MM, e.g. 2025-04")
 
 
@@ -244,11 +247,14 @@ def parse_code(text: str, codes: dict[str, str], aliases: dict[str, str] | None 
         return "all" if "all" in codes else TOTAL
     key = spelling_key(text)
     near = nearest(key, lookup)
+    declare = (f"if this is one of your own categories, declare it once in authority.yml under "
+               f"categories: {dimension}, with its label as you write it and the DfE category it maps to")
+    if dimension is not None and re.search(r"\d+ to \d+", key):
+        raise CellError(f"it is not one of the DfE's bands; {declare}")  # 0-4 years spans under 1 and 1 to 4
     if near:
         raise CellError(f"did you mean {lookup[near]!r}?")
     if dimension is not None:
-        raise CellError(f"if this is one of your own categories, declare it once in authority.yml under "
-                        f"categories: {dimension}, with its label as you write it and the DfE category it maps to")
+        raise CellError(declare)
     raise CellError()
 
 

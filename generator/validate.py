@@ -465,6 +465,23 @@ def referral_months_in_year(year: int, sheets: dict[str, Sheet]) -> Iterator[Pro
                           expected=f"a month from {first} to {last}")
 
 
+def budget_variance(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """Budgets: a variance printed beside its budget and outturn is the outturn minus the budget, give or take
+    rounding (``variance-mismatch``, a warning: the statement's own slip is flagged; the site shows the
+    variance as printed, beside both figures)."""
+    sheet = sheets.get("budget")
+    for number, r in (sheet.rows() if sheet else ()):
+        if None in (r["budget"], r["outturn"], r["variance"]):
+            continue
+        found = r["outturn"] - r["budget"]
+        if abs(found - r["variance"]) > 1:
+            yield Problem("variance-mismatch", f"the variance is {_thousands(r['variance'])} but outturn minus "
+                          f"budget is {_thousands(found)}", file=sheet.file, row=number, column="variance",
+                          value=_thousands(r["variance"]), expected=f"outturn minus budget, {_thousands(found)}",
+                          hint="a positive variance is an overspend; check the sign and the figures",
+                          severity="warning")
+
+
 def action_due_months_real(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]:
     """Action plan due months are real months, 01 to 12 (``month-not-real``)."""
     sheet = sheets.get("action_plan")
@@ -475,7 +492,7 @@ def action_due_months_real(year: int, sheets: dict[str, Sheet]) -> Iterator[Prob
 
 
 YEAR_CHECKS = (looked_after_breakdowns, shares_within_whole, fostering_places_add_up, recruitment_funnel,
-               provider_spend_within_external, referral_months_in_year, action_due_months_real)
+               provider_spend_within_external, referral_months_in_year, action_due_months_real, budget_variance)
 
 
 # ---------------------------------------------------------------------------

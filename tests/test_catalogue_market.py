@@ -14,12 +14,12 @@ from generator.stats.market_context import is_sensitive
 from generator.values import KINDS
 
 NAMES = ("spend_by_service", "spend_trend", "unit_costs", "unit_costs_table", "spend_lines", "published_unit_costs",
-         "spend_with_providers",
+         "budget", "spend_with_providers",
          "fostering_capacity", "fostering_households_trend", "recruitment_funnel", "market_by_grade",
          "market_by_location", "provider_market", "commissioning_routes", "referrals_by_month", "action_plan",
          "action_status", "places_needed")
-TABLES = {"unit_costs_table", "spend_lines", "published_unit_costs", "spend_with_providers", "provider_market",
-          "action_plan", "places_needed"}
+TABLES = {"unit_costs_table", "spend_lines", "published_unit_costs", "budget", "spend_with_providers",
+          "provider_market", "action_plan", "places_needed"}
 
 
 def test_spend_lines_and_published_unit_costs_are_shown_as_given(frames):

@@ -156,7 +156,7 @@ def test_an_unknown_file_names_the_nearest_table(data):
         "data/2026/starts_and_ceased.csv: unknown table file (found 'starts_and_ceased.csv'); expected one of "
         + ", ".join(f"{n}.csv" for n in (
             "looked_after", "starts_and_ceases", "placements_by_type_and_age", "placement_stability",
-            "care_leavers", "spend_by_service", "unit_costs", "spend_with_providers", "fostering_capacity",
+            "care_leavers", "spend_by_service", "unit_costs", "budget", "spend_with_providers", "fostering_capacity",
             "fostering_recruitment", "provider_market", "commissioning_routes", "referrals", "action_plan",
             "flows", "looked_after_by_age_and_placement", "scenarios", "contracted_capacity"))
         + ". Hint: did you mean starts_and_ceases.csv?"]
@@ -289,3 +289,19 @@ def test_a_category_the_council_has_not_declared_names_where_to_declare_it(data)
         "expected one of the listed codes (or its label): in_house, framework, block, spot. Hint: if this is one "
         "of your own categories, declare it once in authority.yml under categories: route, with its label as "
         "you write it and the DfE category it maps to"]
+
+
+def test_an_age_band_of_the_councils_own_and_a_financial_year_as_a_month_are_named_in_the_hint(data):
+    # Issue 10: '0-4 years' spans two DfE bands; '2011/12' is not a month.
+    (data / "2026" / "placements_by_type_and_age.csv").write_text(
+        "placement_type,age_band,placements\nfoster_other,0-4 years,3\n")
+    edit = (data / "2026" / "action_plan.csv")
+    text = edit.read_text().splitlines()
+    header, first = text[0].split(","), text[1].split(",")
+    first[header.index("due")] = "2011/12"
+    edit.write_text("\n".join([text[0], ",".join(first)]) + "\n")
+    _, problems = load(data)
+    assert sorted(p.hint for p in problems) == [
+        "2011/12 is a financial year: write the month it is due, e.g. 2012-03 for its last month",
+        "it is not one of the DfE's bands; if this is one of your own categories, declare it once in "
+        "authority.yml under categories: age_band, with its label as you write it and the DfE category it maps to"]

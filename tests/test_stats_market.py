@@ -94,6 +94,11 @@ def year_2026() -> dict[str, pd.DataFrame]:
             ("fostering", "external", "whole cost", "July 2025", 900.0),
             ("childrens_home", "external", None, None, 5_000.0),
         ], columns=["service", "sector", "basis", "as_at", "weekly_cost"]),
+        # budgets as published (issue 10): fostering overspent by 20,000; homes saved 15,000
+        "budget": pd.DataFrame([
+            ("fostering", "2025-26", 210_000.0, 230_000.0, 20_000.0, None, "gross"),
+            ("childrens_home", "2025-26", 275_000.0, 260_000.0, -15_000.0, 15_000.0, "gross; full-year saving"),
+        ], columns=["service", "period", "budget", "outturn", "variance", "saving", "basis"]),
         # 4 actions: 2 complete, 1 on track, 1 at risk; savings 100,000 + 25,000 (one blank) = 125,000
         "action_plan": pd.DataFrame([
             ("A1", "More foster carers", "Run a recruitment campaign", "Head of fostering", "2026-03", "complete",
@@ -222,8 +227,8 @@ def test_action_status_counts_and_savings():
 # ---------------------------------------------------------------------------
 
 def test_build_has_exactly_the_market_names(context):
-    assert list(context) == ["spend", "unit_costs", "providers", "fostering", "recruitment", "market", "routes",
-                             "referrals", "actions"]
+    assert list(context) == ["spend", "unit_costs", "budget", "providers", "fostering", "recruitment", "market",
+                             "routes", "referrals", "actions"]
     assert all(isinstance(branch, Namespace) for branch in context.values())
 
 
@@ -333,7 +338,18 @@ def _leaves(node, path=""):
         yield path, node
 
 
-TEXT = ("referrals.busiest_month", ".basis", ".as_at")  # words, not figures
+TEXT = ("referrals.busiest_month", ".basis", ".as_at", ".period")  # words, not figures
+
+
+def test_budgets_as_published():
+    # Issue 10: budget 210,000 + 275,000 = 485,000; outturn 490,000; variance +20,000 - 15,000 = 5,000;
+    # saving: one line blank, so the total is not available (x), never a guessed 15,000.
+    context = market_context.build(make_view())
+    assert str(context["budget"].total.budget) == "£485,000"
+    assert str(context["budget"].total.variance) == "£5,000"
+    assert str(context["budget"].total.saving) == "x"
+    assert str(context["budget"].by_service.childrens_home.variance) == "-£15,000"
+    assert context["budget"].by_service.childrens_home.basis == "gross; full-year saving"
 
 
 def test_every_leaf_is_a_figure_or_change_with_sources(context):

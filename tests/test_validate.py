@@ -279,3 +279,15 @@ def test_a_frame_built_in_code_without_a_contract_column_is_a_problem_not_an_exc
     assert [str(p) for p in problems] == [
         "data/2026/commissioning_routes.csv: the column 'route' is missing; expected the columns service, route, "
         "placements"]
+
+
+def test_a_printed_variance_that_is_not_outturn_minus_budget_is_a_warning(data):
+    # Issue 10: money as printed is checked against itself, never re-derived.
+    (data / "2026" / "budget.csv").write_text(
+        "service,period,budget,outturn,variance\nfostering,2025-26,\"£210,000\",\"£230,000\",\"£2,000\"\n")
+    dataset, problems = load_dataset(data, AUTHORITY)
+    assert problems == []
+    assert [(p.severity, str(p)) for p in validate(dataset)] == [(
+        "warning", "data/2026/budget.csv, row 2, column 'variance': the variance is 2,000 but outturn minus budget "
+        "is 20,000 (found '2,000'); expected outturn minus budget, 20,000. Hint: a positive variance is an "
+        "overspend; check the sign and the figures")]

@@ -22,6 +22,7 @@ from .. import contract
 from ..forecast import model as M
 from ..forecast.outlook import INPUTS, outlook
 from ..forecast.run import BACKTEST_HORIZONS, METHODS, actual_by_group
+from ..load import UnchangingSet
 from ..stats.measures import Measure
 from ..values import Figure, format_value
 from .base import ChartStyle, Output, frame_from_rows as _frame, round_figure as _round
@@ -54,8 +55,9 @@ def _fmt(value, kind: str = "count") -> str:
 
 def _modelled(frame: pd.DataFrame, modelled: bool, columns, rows=None) -> pd.DataFrame:
     """Mark ``columns`` (of ``rows``, positions; every row by default) as the transition model's estimates."""
-    cells = frozenset((i, c) for i in (range(len(frame)) if rows is None else rows) for c in columns) \
-        if modelled else frozenset()
+    # Shared, not copied: pandas deep-copies a frame's attrs at every step (see load.Unchanging).
+    cells = UnchangingSet((i, c) for i in (range(len(frame)) if rows is None else rows) for c in columns) \
+        if modelled else UnchangingSet()
     frame.attrs["modelled_cells"] = cells
     return frame
 

@@ -238,6 +238,39 @@ def published_unit_costs(view) -> pd.DataFrame:
     }, columns=columns)
 
 
+def budget(view) -> pd.DataFrame:
+    """Budgets, outturn, variance and savings as published, line by line, with their period and basis."""
+    table = view.table("budget")
+    columns = ["Service", "Period", "Budget", "Outturn", "Variance", "Saving", "What the figures are"]
+    if table is None or table.empty:
+        return pd.DataFrame(columns=columns)
+    services = _codes(table, "service", SERVICES)
+    order = {code: i for i, code in enumerate(services)}
+    rows = sorted(table.to_dict("records"), key=lambda r: order.get(r["service"], len(order)))
+
+    def text(value):
+        return value if isinstance(value, str) and value else "Not stated"
+
+    return pd.DataFrame({
+        "Service": [label(services, r["service"]) for r in rows],
+        "Period": [text(r["period"]) for r in rows],
+        "Budget": [r["budget"] for r in rows], "Outturn": [r["outturn"] for r in rows],
+        "Variance": [r["variance"] for r in rows], "Saving": [r["saving"] for r in rows],
+        "What the figures are": [text(r["basis"]) for r in rows],
+    }, columns=columns)
+
+
+def summarise_budget(frame: pd.DataFrame) -> str:
+    if frame.empty or _numbers(frame["Budget"]).isna().all():
+        return "There is no budget to show for this year."
+    budget_total = _numbers(frame["Budget"]).sum()
+    outturn = _numbers(frame["Outturn"])
+    if outturn.notna().all():
+        return (f"Budgets came to {_money(budget_total)} across {len(frame)} lines, against an outturn of "
+                f"{_money(outturn.sum())}.")
+    return f"Budgets came to {_money(budget_total)} across {len(frame)} lines."
+
+
 def summarise_published_unit_costs(frame: pd.DataFrame) -> str:
     if (text := _no_data(frame, "unit cost")):
         return text
@@ -598,6 +631,12 @@ OUTPUTS: tuple[Output, ...] = (
            "Average weekly costs as the council published them, with what each covers and the date it is "
            "for; shown as given, not worked out from spend.",
            {"Average weekly cost": "money"}),
+    _output("budget", "Budgets, outturn and savings", budget, ("budget.service", "budget.budget", "budget.outturn",
+                                                              "budget.variance", "budget.saving"), None,
+           summarise_budget,
+           "Budgets, outturn (what was spent), variance (outturn minus budget: positive is an overspend) and "
+           "savings as the council published them, with the period and what the figures are.",
+           {"Budget": "money", "Outturn": "money", "Variance": "money", "Saving": "money"}),
     _output("spend_with_providers", "Spend with named providers", spend_with_providers, PROVIDER_SOURCES, None,
            summarise_spend_with_providers,
            "Spend and weeks of care with each external provider by service, largest provider first. "

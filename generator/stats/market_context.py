@@ -148,6 +148,39 @@ def unit_costs_namespace(view) -> Namespace:
     return out
 
 
+BUDGET_COLUMNS = ("budget", "outturn", "variance", "saving")
+
+
+def budget_namespace(view) -> Namespace:
+    """``budget.total.<budget|outturn|variance|saving>`` and ``budget.by_service.<service>.(same) .period .basis``:
+    money as the council published it (issue 10). The total is the table's Total row when it printed one, else
+    the sum of its lines (x when a line is blank); a service's figures are its first row's."""
+    table = view.table("budget")
+    local = categories.of(table)
+
+    def money(value, column):
+        return figure(value, "money", f"budget.{column}")
+
+    total = Namespace()
+    for column in BUDGET_COLUMNS:
+        added = None
+        if table is not None and len(table) and table[column].notna().all():
+            added = float(table[column].sum())
+        total[column] = money(subtotals.printed(table, {}, column, added), column)
+    by_service = Namespace()
+    for service in (*local.codes("service"), *(c for c in SERVICES if c not in local.local("service"))):
+        rows = [] if table is None else table[table["service"] == service].to_dict("records")
+        row = rows[0] if rows else {}
+        by_service[service] = Namespace(
+            **{column: money(row.get(column), column) for column in BUDGET_COLUMNS},
+            period=(str(row["period"]) if isinstance(row.get("period"), str) else "not stated") if rows
+            else "not available",
+            basis=(str(row["basis"]) if isinstance(row.get("basis"), str) else "not stated") if rows
+            else "not available",
+        )
+    return Namespace(total=total, by_service=by_service)
+
+
 def providers_namespace(view) -> Namespace:
     """``providers.count .largest_five_share``: all from spend_with_providers, so sensitive."""
     table = view.table("spend_with_providers")
@@ -317,6 +350,7 @@ def build(view) -> dict:
     return {
         "spend": spend_namespace(view),
         "unit_costs": unit_costs_namespace(view),
+        "budget": budget_namespace(view),
         "providers": providers_namespace(view),
         "fostering": fostering_namespace(view),
         "recruitment": recruitment_namespace(view),
