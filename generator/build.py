@@ -106,12 +106,14 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
     to_build = [year for year in years if year not in frozen]
     protector = Protector(dataset, authority.suppression_threshold,
                           cache_dir=project_dir / ".build" / "cache" / "protection" if cache_on else None)
-    if to_build:
-        with worker_pool(jobs) as pool_map:
-            protector.prepare(to_build, pool_map)
     job = YearJob(project_dir, work, staging, protector, authority, tuple(editions))
     try:
-        results = run_jobs(job, to_build, jobs)
+        # One pool of workers for the suppression of every year of data and then the statement years'
+        # jobs (each worker process costs its start and its imports).
+        with worker_pool(jobs if to_build else 1) as pool_map:
+            if to_build:
+                protector.prepare(to_build, pool_map)
+            results = run_jobs(job, to_build, pool_map)
         # The same mistake seen by both editions is reported once.
         problems = list({str(p): p for result in results for p in result.problems}.values())
         raise_if_errors(problems, stage="build")
@@ -204,16 +206,8 @@ class YearJob:
         return YearResult(trees, problems)
 
 
-_JOB: YearJob | None = None
-
-
-def _set_job(job: YearJob) -> None:
-    global _JOB
-    _JOB = job
-
-
-def _run_in_worker(year):
-    return _JOB(year)
+def _run_in_worker(job: YearJob, year: int) -> YearResult:
+    return job(year)
 
 
 def _workers(jobs: int | None, tasks: int) -> int:
@@ -248,20 +242,16 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
             self.pool.shutdown()
 
 
-def run_jobs(job: YearJob, tasks: list[int], jobs: int | None) -> list[YearResult]:
-    """Run every statement year's job, in parallel processes when there are cores to spare.
+def run_jobs(job: YearJob, tasks: list[int], pool_map=map) -> list[YearResult]:
+    """Run every statement year's job, in the worker processes of ``pool_map`` (``worker_pool``) when
+    there are two or more years.
 
     Results come back in task order, so the output does not depend on timing.
     ``SUFFICIENCY_JOBS=1`` runs them one after another in this process.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
-    jobs = _workers(jobs, len(tasks))
-    if jobs <= 1 or len(tasks) <= 1:
+    if pool_map is map or len(tasks) <= 1:
         return [job(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_set_job,
-                             initargs=(job,)) as pool:
-        return list(pool.map(_run_in_worker, tasks))
+    return list(pool_map(_run_in_worker, [job] * len(tasks), tasks))
 
 
 def statement_years(project_dir: Path, authority, dataset, years: list[int] | None) -> list[int]:

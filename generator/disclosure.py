@@ -317,7 +317,9 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
 
 
 def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str, pd.DataFrame]:
-    shifted = {name: frame.copy() for name, frame in tables.items()}
+    """The tables with the withheld cells shifted: a table with no shifted cell is the true one (shared)."""
+    moved = {name for name, _, _ in shifts}
+    shifted = {name: frame.copy() if name in moved else frame for name, frame in tables.items()}
     for (name, index, column), amount in sorted(shifts.items(), key=lambda item: str(item[0])):
         frame = shifted[name]
         if frame[column].dtype.kind != "f":
