@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import contract
@@ -318,13 +319,17 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
 
 def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str, pd.DataFrame]:
     """The tables with the withheld cells shifted: a table with no shifted cell is the true one (shared)."""
-    moved = {name for name, _, _ in shifts}
-    shifted = {name: frame.copy() if name in moved else frame for name, frame in tables.items()}
-    for (name, index, column), amount in sorted(shifts.items(), key=lambda item: str(item[0])):
+    by_column: dict = {}
+    for (name, index, column), amount in shifts.items():
+        by_column.setdefault((name, column), []).append((index, amount))
+    shifted = {name: frame.copy() if any(n == name for n, _ in by_column) else frame for name, frame in tables.items()}
+    for (name, column), cells in sorted(by_column.items()):
         frame = shifted[name]
         if frame[column].dtype.kind != "f":
             frame[column] = frame[column].astype("float64")
-        frame.loc[index, column] = float(frame.loc[index, column]) + amount
+        rows = [index for index, _ in cells]
+        frame.loc[rows, column] = frame.loc[rows, column].astype("float64").to_numpy() + \
+            np.array([amount for _, amount in cells], dtype="float64")
     return shifted
 
 
