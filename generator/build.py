@@ -32,6 +32,7 @@ from . import check, freeze
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import build_context
+from .declared import outputs as declared_outputs
 from .disclosure import Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
@@ -200,7 +201,8 @@ class YearJob:
         frames: dict = {}  # output name -> (output as published, masked frame): the same for both editions
         for edition in self.editions:
             try:
-                tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
+                tree = render_docs_tree(self.project_dir, self.work, view, context,
+                                        {**all_outputs(), **declared_outputs(view)}, all_measures(),
                                         edition, perturbed=perturbed, suppression_note=note, frames=frames)
                 run_mkdocs(self.project_dir, tree, self.staging[edition] / tree.site_path, self.authority)
                 trees.append(tree)
