@@ -100,6 +100,10 @@ def _row_label(name: str, row, key: tuple[str, ...], column: str) -> str:
     return label
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
+
+
 def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
     out = _Cells()
     for name, model in PROTECTED_TABLES.items():
@@ -179,6 +183,25 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                         out.counts.add(rest)
                         out.costs[rest] = out.costs.get(top, 1)
                         out.sums.append(Sum(bottom, (top, rest)))
+        # A printed total or group row whose rows lack the figure (Bromley's 453 children) is
+        # published as printed: a count of its own, withheld when small.
+        for position, (_, record) in enumerate(frame.attrs.get("totals") or []):
+            for column in model.counts:
+                value = record.get(column)
+                if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
+                    continue
+                from .subtotals import covered
+
+                rows = covered(frame, record, table)
+                if rows and all(_is_number(r.get(column)) for r in rows):
+                    continue  # checked against its rows and follows them (perturbed_tables)
+                cell = ("printed", name, position, column)
+                out.values[cell] = int(round(float(value)))
+                out.stored.add(cell)
+                out.counts.add(cell)
+                out.costs[cell] = 2
+                out.labels[cell] = f"{table.title}: " + ", ".join(
+                    str(record.get(k)) for k in table.key if k in record) + " (as printed)"
         # A row's linked figures (weeks of care) go with its counts; bounds tie them.
         for index, row_cells in by_row.items():
             linked = [c for c in row_cells if c[2] in model.linked]
@@ -329,15 +352,22 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
 
     shifted = {name: frame.copy() for name, frame in tables.items()}
     moved: dict[str, set] = {}
-    for (name, index, column), amount in sorted(shifts.items(), key=lambda item: str(item[0])):
+    printed_shifts: dict[str, dict] = {}
+    for key, amount in sorted(shifts.items(), key=lambda item: str(item[0])):
+        if key[0] == "printed":  # a printed total standing alone: ("printed", table, position, column)
+            _, name, position, column = key
+            printed_shifts.setdefault(name, {})[(position, column)] = amount
+            continue
+        name, index, column = key
         frame = shifted[name]
         if frame[column].dtype.kind != "f":
             frame[column] = frame[column].astype("float64")
         frame.loc[index, column] = float(frame.loc[index, column]) + amount
         moved.setdefault(name, set()).add(index)
-    for name, rows in moved.items():
+    for name in sorted(set(moved) | set(printed_shifts)):
+        rows = moved.get(name, set())
         frame, original = shifted[name], tables[name]
-        if "percent" in frame.columns:
+        if "percent" in frame.columns and rows:
             frame["percent"] = frame["percent"].astype("float64")
             frame.loc[sorted(rows), "percent"] = math.nan
         printed = original.attrs.get("totals")
@@ -349,9 +379,13 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
         key = [k for k in (table.key if table else ()) if k in original.columns]
         moved_keys = {tuple(str(original.loc[i, k]) for k in key) for i in rows}
         blanked = []
-        for row, record in printed:
+        for position, (row, record) in enumerate(printed):
             record = copy.deepcopy(record)
-            if any(tuple(str(r.get(k)) for k in key) in moved_keys for r in covered(original, record, table)):
+            for (at, column), amount in printed_shifts.get(name, {}).items():
+                if at == position:
+                    record[column] = float(record[column]) + amount
+            if rows and any(tuple(str(r.get(k)) for k in key) in moved_keys
+                            for r in covered(original, record, table)):
                 for column in record:
                     if column not in key and isinstance(record[column], (int, float)):
                         record[column] = math.nan

@@ -113,3 +113,15 @@ def test_a_printed_total_follows_the_rows_it_adds_up():
         (row, record), = copy.attrs["totals"]
         assert row == 99 and record["children"] != record["children"]  # blanked (NaN): it moves with its row
     assert frame.attrs["totals"][0][1]["children"] == 3  # the true table is untouched
+
+
+def test_a_printed_total_whose_rows_lack_the_figure_is_a_count_of_its_own():
+    # Bromley prints group totals of children whose rows give placements only: a printed 3 must be withheld.
+    frame = pd.DataFrame({"breakdown": ["total", "placement_type", "placement_type"],
+                          "category": ["all", "childrens_home", "secure"], "children": [40, None, None]})
+    frame.attrs["totals"] = [(9, {"breakdown": "placement_type", "category": "residential", "children": 3})]
+    protection = protect_year({"looked_after": frame}, 2026, 5)
+    assert ("printed", "looked_after", 0, "children") in protection.suppression.primary
+    for shifts in protection.shifts:
+        (_, record), = perturbed_tables({"looked_after": frame}, shifts)["looked_after"].attrs["totals"]
+        assert record["children"] != 3  # it moves, so whatever shows it reads c
