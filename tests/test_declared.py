@@ -142,3 +142,15 @@ def test_a_sensitive_declared_table_is_sensitive_as_a_whole(data):
     (data / "2026" / "comparator_unit_costs.yml").write_text(SCHEMA + "sensitive: true\n", "utf-8")
     dataset, _ = problems_of(data)
     assert is_sensitive(outputs(dataset.view(2026))["comparator_unit_costs"])
+
+
+def test_the_schema_in_the_analysts_guide_is_a_valid_schema(data):
+    import re
+
+    guide = (Path(__file__).parent.parent / "docs" / "analysts.md").read_text("utf-8")
+    section = guide.split("## Any other table you publish", 1)[1].split("\n## ", 1)[0]
+    [schema] = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    (data / "2026" / "comparator_unit_costs.yml").write_text(schema, "utf-8")
+    dataset, problems = problems_of(data)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert outputs(dataset.view(2026))["comparator_unit_costs"].chart.mark == "grouped_bar"
