@@ -154,3 +154,43 @@ def test_the_schema_in_the_analysts_guide_is_a_valid_schema(data):
     dataset, problems = problems_of(data)
     assert [p for p in problems if p.severity == "error"] == []
     assert outputs(dataset.view(2026))["comparator_unit_costs"].chart.mark == "grouped_bar"
+
+
+def test_a_sensitive_declared_table_is_published_only_in_the_internal_edition(tmp_path):
+    """A real build of the smallest project with two declared tables: the open one is on the page, in its
+    download and in both ZIPs; the sensitive one (used in a restricted block) only in the internal edition."""
+    import zipfile
+
+    from test_smallest_project import write_smallest_project
+
+    from generator.build import build
+
+    project = write_smallest_project(tmp_path / "project")
+    year = project / "data" / "2024"
+    (year / "comparator_unit_costs.csv").write_text(ROWS, "utf-8")
+    (year / "comparator_unit_costs.yml").write_text(SCHEMA, "utf-8")
+    (year / "provider_rates.csv").write_text("provider,weekly_cost\nAcorn Homes Ltd,\"£6,417\"\n", "utf-8")
+    (year / "provider_rates.yml").write_text(
+        "title: Weekly rates agreed with providers\nsource: the council's contracts register, March 2024\n"
+        "sensitive: true\nkey: [provider]\ncolumns:\n  - {name: provider, type: text, description: The provider}\n"
+        "  - {name: weekly_cost, type: money, unit: pounds a week, description: The agreed weekly rate}\n", "utf-8")
+    need = project / "content" / "2024" / "need.md"
+    need.write_text(need.read_text() + '\n{{ chart("comparator_unit_costs") }}\n\n::: restricted\n'
+                    '{{ table("provider_rates") }}\n:::\n')
+    build(project, project / "site", jobs=1)
+    public, internal = project / "site" / "2024", project / "site-internal" / "2024"
+    page = (public / "need" / "index.html").read_text()
+    assert "Unit costs of comparable councils" in page and "£5,120" in page
+    assert "CIPFA children&#x27;s services benchmarking, March 2026" in page or \
+           "CIPFA children's services benchmarking, March 2026" in page
+    assert (public / "downloads" / "comparator_unit_costs.csv").read_text().splitlines() == [
+        "Council,Service,Weekly cost", "Northby,Fostering,812", "Northby,Children's homes,5120"]
+    for edition in (public, internal):
+        [bundle] = (edition / "downloads" / "all").glob("*.zip")
+        names = zipfile.ZipFile(bundle).namelist()
+        assert "data/comparator_unit_costs.csv" in names
+        assert ("data/provider_rates.csv" in names) == (edition == internal)
+    assert "Acorn Homes" not in "".join(p.read_text(errors="ignore") for p in public.rglob("*") if p.is_file())
+    assert "Acorn Homes Ltd" in (internal / "need" / "index.html").read_text()
+    assert (internal / "downloads" / "provider_rates.csv").exists()
+    assert not (public / "downloads" / "provider_rates.csv").exists()
