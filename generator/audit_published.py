@@ -411,11 +411,13 @@ NOT_ABOUT_CHILDREN = {
 MODELLED = {
     "forecast", "forecast_by_age", "forecast_by_group", "scenario_comparison", "scenario_table",
     "projected_spend", "projected_spend_trend", "projected_saving", "sufficiency_gap", "backtest_errors",
+    "places_needed",  # the sufficiency gap, one column a year (issue 12)
 }
 
 
 #: Outputs that publish the same figures count as one source when a finding is explained.
-FAMILIES = {"projection_by_age": "projection", "weeks_of_care_by_type_and_age": "placements_by_type_and_age"}
+FAMILIES = {"projection_by_age": "projection", "weeks_of_care_by_type_and_age": "placements_by_type_and_age",
+            "places_needed": "sufficiency_gap"}
 
 
 def family(name: str) -> str:

@@ -32,6 +32,7 @@ from . import check, freeze
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import build_context
+from .declared import outputs as declared_outputs
 from .disclosure import Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
@@ -91,6 +92,11 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
     problems += validate(dataset)
     raise_if_errors(problems, stage="data")
     warnings = [p for p in problems if p.severity == "warning"]  # printed by build as validate prints them
+    if authority.suppression_threshold == 0:
+        warnings.append(Problem("suppression-off", "suppression_threshold is 0: every count of children is "
+                                "published as it is, small numbers included", file="authority.yml",
+                                severity="warning", hint="only for figures the council has already published; "
+                                "remove the setting to withhold counts from 1 to 5 (the default)"))
     years = statement_years(project_dir, authority, dataset, years)
 
     (project_dir / ".build").mkdir(exist_ok=True)
@@ -197,7 +203,8 @@ class YearJob:
         frames: dict = {}  # output name -> (output as published, masked frame): the same for both editions
         for edition in self.editions:
             try:
-                tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
+                tree = render_docs_tree(self.project_dir, self.work, view, context,
+                                        {**all_outputs(), **declared_outputs(view)}, all_measures(),
                                         edition, perturbed=perturbed, suppression_note=note, frames=frames)
                 run_mkdocs(self.project_dir, tree, self.staging[edition] / tree.site_path, self.authority)
                 trees.append(tree)

@@ -384,12 +384,18 @@ def _spec(prep: _Prepared, width: int, height: int, narrow: bool = False) -> dic
 
 
 def _line_end_labels(prep: _Prepared, category, value, colour, top: float, low: float, height: int) -> dict:
-    """Series names at the last drawn point of each line, nudged apart so none overlap."""
+    """Series names at the right-hand end of each line that reaches it, nudged apart so none overlap.
+
+    A line that stops earlier (the actual figures before a forecast) is not labelled at its end, where
+    its name would run across the lines that carry on (issue 12): the legend names it.
+    """
     position = {c: i for i, c in enumerate(prep.categories)}
     last: dict[str, dict] = {}
     for r in prep.drawn:
         if r["s"] not in last or position[r["x"]] >= position[last[r["s"]]["x"]]:
             last[r["s"]] = r
+    right = max((position[r["x"]] for r in last.values()), default=0)
+    last = {s: r for s, r in last.items() if position[r["x"]] == right}
     span = (top - low) or 1.0
     gap = (FONT_SIZE + 3) * span / height
     # Labels sharing an x position are spread vertically, keeping their order.
@@ -588,8 +594,11 @@ def _note(prep: _Prepared) -> str:
 
 # --- the figure ------------------------------------------------------------
 
-def render_chart(output, frame: pd.DataFrame, *, figure_id: str, csv_href: str, source: str = "") -> RenderedOutput:
-    """``chart("name")``: figure with inline SVG, caption, summary, note, table and CSV link.
+def render_chart(output, frame: pd.DataFrame, *, figure_id: str, csv_href: str, source: str = "",
+                 heading_level: int = 3) -> RenderedOutput:
+    """``chart("name")``: a figure whose title is a heading, its summary, then the chart and its data table
+    as two tabs (CSS only: both are in the page without JavaScript, the table one click away), the source
+    and the CSV link. ``render.render_page`` sets the heading's level from the page's headings.
 
     The HTML has no blank lines, so Python-Markdown keeps it as one raw block.
     """
@@ -600,16 +609,26 @@ def render_chart(output, frame: pd.DataFrame, *, figure_id: str, csv_href: str, 
     title_id, summary_id, note_id = (f"{figure_id}-title", f"{figure_id}-summary", f"{figure_id}-note")
     svgs = [_drawing(chart_spec(prep, narrow=narrow), figure_id=figure_id, labelledby=summary_id,
                      describedby=note_id if note else None, narrow=narrow) for narrow in (False, True)]
+    chart_tab, table_tab, group = f"{figure_id}-show-chart", f"{figure_id}-show-table", f"{figure_id}-view"
     parts = [
-        f'<figure class="chart-figure" id="{figure_id}">',
-        f'<figcaption><span class="figure-title" id="{title_id}">{html.escape(output.title)}</span> '
-        f'<span class="figure-summary" id="{summary_id}">{html.escape(summary)}</span></figcaption>',
+        f'<figure class="chart-figure" id="{figure_id}" aria-labelledby="{title_id}">',
+        f'<figcaption><h{heading_level} class="figure-title" id="{title_id}">{html.escape(output.title)}'
+        f'</h{heading_level}> <span class="figure-summary" id="{summary_id}">{html.escape(summary)}</span>'
+        "</figcaption>",
+        '<div class="tabbed-set tabbed-alternate figure-tabs">',
+        f'<input checked="checked" id="{chart_tab}" name="{group}" type="radio">'
+        f'<input id="{table_tab}" name="{group}" type="radio">',
+        f'<div class="tabbed-labels"><label for="{chart_tab}">Chart</label><label for="{table_tab}">Table</label>'
+        "</div>",
+        '<div class="tabbed-content">',
+        '<div class="tabbed-block figure-tab-chart">',
         f'<div class="chart">{"".join(svgs)}</div>',
     ]
     if note:
         parts.append(f'<p class="figure-note" id="{note_id}">{html.escape(note)}</p>')
-    parts.append(frame_to_html(frame, output.units, f"{output.title} (data table)",
-                               table_id=f"{figure_id}-table"))
+    parts += ["</div>", '<div class="tabbed-block figure-tab-table">',
+              frame_to_html(frame, output.units, f"{output.title} (data table)", table_id=f"{figure_id}-table"),
+              "</div>", "</div>", "</div>"]
     if source:
         parts.append(source_line(source))
     parts.append(download_link(csv_href))

@@ -24,7 +24,6 @@ import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import contract
@@ -99,6 +98,10 @@ def _row_label(name: str, row, key: tuple[str, ...], column: str) -> str:
     if column not in ("children",):
         label += f" ({table.column(column).description.lower()})" if column in table.column_names else ""
     return label
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
 
 
 def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
@@ -180,6 +183,25 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                         out.counts.add(rest)
                         out.costs[rest] = out.costs.get(top, 1)
                         out.sums.append(Sum(bottom, (top, rest)))
+        # A printed total or group row whose rows lack the figure (Bromley's 453 children) is
+        # published as printed: a count of its own, withheld when small.
+        for position, (_, record) in enumerate(frame.attrs.get("totals") or []):
+            for column in model.counts:
+                value = record.get(column)
+                if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
+                    continue
+                from .subtotals import covered
+
+                rows = covered(frame, record, table)
+                if rows and all(_is_number(r.get(column)) for r in rows):
+                    continue  # checked against its rows and follows them (perturbed_tables)
+                cell = ("printed", name, position, column)
+                out.values[cell] = int(round(float(value)))
+                out.stored.add(cell)
+                out.counts.add(cell)
+                out.costs[cell] = 2
+                out.labels[cell] = f"{table.title}: " + ", ".join(
+                    str(record.get(k)) for k in table.key if k in record) + " (as printed)"
         # A row's linked figures (weeks of care) go with its counts; bounds tie them.
         for index, row_cells in by_row.items():
             linked = [c for c in row_cells if c[2] in model.linked]
@@ -318,18 +340,61 @@ def null_space_shifts(values: dict, sums: list[Sum], withheld: set, stored: set,
 
 
 def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str, pd.DataFrame]:
-    """The tables with the withheld cells shifted: a table with no shifted cell is the true one (shared)."""
-    by_column: dict = {}
-    for (name, index, column), amount in shifts.items():
-        by_column.setdefault((name, column), []).append((index, amount))
-    shifted = {name: frame.copy() if any(n == name for n, _ in by_column) else frame for name, frame in tables.items()}
-    for (name, column), cells in sorted(by_column.items()):
+    """The tables with the withheld cells moved by ``shifts``.
+
+    Figures a council typed as published beside the counts follow them: a row's printed
+    percentage (``percent``) is blanked where its count moves, and a printed total or group row
+    (``frame.attrs["totals"]``) is blanked, in every column, where a row it adds up moves. The
+    statistics then work them out from the moved counts, so a figure drawn from a printed
+    percentage or total of withheld children differs between the copies and is withheld too.
+    """
+    import copy
+
+    # A table nothing moves in is the true one, shared (issue 14: copying every table of every year was
+    # a good part of the preview's rebuild).
+    touched = {key[1] if key[0] == "printed" else key[0] for key in shifts}
+    shifted = {name: frame.copy() if name in touched else frame for name, frame in tables.items()}
+    moved: dict[str, set] = {}
+    printed_shifts: dict[str, dict] = {}
+    for key, amount in sorted(shifts.items(), key=lambda item: str(item[0])):
+        if key[0] == "printed":  # a printed total standing alone: ("printed", table, position, column)
+            _, name, position, column = key
+            printed_shifts.setdefault(name, {})[(position, column)] = amount
+            continue
+        name, index, column = key
         frame = shifted[name]
         if frame[column].dtype.kind != "f":
             frame[column] = frame[column].astype("float64")
-        rows = [index for index, _ in cells]
-        frame.loc[rows, column] = frame.loc[rows, column].astype("float64").to_numpy() + \
-            np.array([amount for _, amount in cells], dtype="float64")
+        frame.loc[index, column] = float(frame.loc[index, column]) + amount
+        moved.setdefault(name, set()).add(index)
+    for name in sorted(set(moved) | set(printed_shifts)):
+        rows = moved.get(name, set())
+        frame, original = shifted[name], tables[name]
+        if "percent" in frame.columns and rows:
+            frame["percent"] = frame["percent"].astype("float64")
+            frame.loc[sorted(rows), "percent"] = math.nan
+        printed = original.attrs.get("totals")
+        if not printed:
+            continue
+        from .load import Unchanging
+        from .subtotals import covered
+
+        table = contract.TABLES_BY_NAME.get(name)
+        key = [k for k in (table.key if table else ()) if k in original.columns]
+        moved_keys = {tuple(str(original.loc[i, k]) for k in key) for i in rows}
+        blanked = []
+        for position, (row, record) in enumerate(printed):
+            record = copy.deepcopy(record)
+            for (at, column), amount in printed_shifts.get(name, {}).items():
+                if at == position:
+                    record[column] = float(record[column]) + amount
+            if rows and any(tuple(str(r.get(k)) for k in key) in moved_keys
+                            for r in covered(original, record, table)):
+                for column in record:
+                    if column not in key and isinstance(record[column], (int, float)):
+                        record[column] = math.nan
+            blanked.append((row, record))
+        frame.attrs = {**frame.attrs, "totals": Unchanging(blanked)}  # shared, not deep-copied (load.Unchanging)
     return shifted
 
 

@@ -68,6 +68,7 @@ class LiveSite:
         )
         from .catalogue import all_measures, all_outputs
         from .config import load_authority
+        from .declared import outputs as declared_outputs
         from .disclosure import Protector
         from .load import load_dataset
         from .validate import validate
@@ -92,7 +93,8 @@ class LiveSite:
             note = suppression_summary([protector.year(y) for y in view.years])
             keep: list = []
             try:
-                tree = render_docs_tree(self.project, work, view, context, all_outputs(), all_measures(), INTERNAL,
+                tree = render_docs_tree(self.project, work, view, context, {**all_outputs(), **declared_outputs(view)},
+                                        all_measures(), INTERNAL,
                                         perturbed=perturbed, suppression_note=note, keep=keep)
             except BuildError:
                 self.years.pop(year, None)

@@ -143,8 +143,10 @@ HIDDEN_ELEMENTS = frozenset((
     "optgroup", "datalist", "form", "dialog", "svg", "canvas", "audio", "video", "slot", "font", "marquee",
 ))
 
-#: Classes a page may use: the admonition types (``!!! note``) and their modifiers, Material's buttons.
+#: Classes a page may use: the admonition types (``!!! note``) and their modifiers, Material's buttons, and
+#: ``key-figures`` (theme/: a list shown as tiles, each led by its figure in bold).
 ALLOWED_CLASSES = frozenset((
+    "key-figures",
     "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check",
     "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing",
     "danger", "error", "bug", "example", "quote", "cite", "inline", "end", "md-button", "md-button--primary",

@@ -493,6 +493,7 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         template = env.template_class.from_code(env, code, env.make_globals(None))
         markdown = words_for_withheld(template.render(**context, chart=renderer.chart, table=renderer.table),
                                       docs_path)
+        markdown = figure_heading_levels(markdown)
     except jinja2.TemplateSyntaxError as exc:
         raise BuildError(_syntax_problem(source_name, exc, env), stage="render") from None
     except UnknownName as exc:
@@ -521,6 +522,29 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
                      for line, sources, what in sorted(tally.not_available + renderer.not_available,
                                                        key=lambda entry: entry[0] or 0)]
     return RenderedPage(docs_path, markdown, dict(renderer.downloads), list(renderer.used), not_available)
+
+
+_FIGURE_TITLE = re.compile(r'<h[1-6] class="figure-title"(.*?)</h[1-6]>', re.S)
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def figure_heading_levels(markdown: str) -> str:
+    """A chart's title is a heading one level below the page's heading before it (h3 under an h2; h2
+    before any section heading, as the page title is the h1), so the outline reads in order."""
+    out, level, fence = [], 1, None
+    for line in markdown.split("\n"):
+        if fence:
+            fence = None if line.strip().startswith(fence) else fence
+        elif match := _FENCE.match(line):
+            fence = match.group(1)[:3]
+        elif match := _ATX_HEADING.match(line):
+            level = len(match.group(1))
+        elif 'class="figure-title"' in line:
+            depth = min(level + 1, 6)
+            line = _FIGURE_TITLE.sub(lambda m, d=depth: f'<h{d} class="figure-title"{m.group(1)}</h{d}>', line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def _syntax_problem(source_name: str, exc: jinja2.TemplateSyntaxError, env) -> Problem:

@@ -294,6 +294,34 @@ def test_outdated_banner_only_on_older_years(built_site, base_url, browser):
         assert not current.page.locator("[data-md-component=outdated]").is_visible(), path
 
 
+def test_the_gap_table_reads_on_a_phone(built_site, base_url, browser):
+    """Issue 12: what providers need, by placement group and year, in one glance at 390 px: no sideways
+    scrolling, every column in view."""
+    visit = browser.visit(base_url + f"{built_site.latest}/market-position/gaps/", viewport=PHONE)
+    _check_clean(visit)
+    page = visit.page
+    region = page.locator("#table-places_needed-block .figure-table")
+    assert region.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    headers = page.locator("#table-places_needed thead th")
+    assert headers.count() >= 5
+    for i in range(headers.count()):
+        box = headers.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], headers.nth(i).inner_text()
+    assert horizontal_overflow(page) <= 0
+    _check_axe(browser, visit)
+
+
+def test_a_charts_table_is_one_click_away_with_or_without_javascript(built_site, base_url, browser):
+    for javascript in (True, False):
+        visit = browser.visit(base_url + page_url(built_site, "narrative"), javascript=javascript)
+        figure = visit.page.locator("figure.chart-figure").first
+        table = figure.locator("table.data-table")
+        assert figure.locator("svg").first.is_visible() and not table.is_visible()
+        figure.locator(".tabbed-labels label", has_text="Table").click()
+        assert table.is_visible(), f"javascript={javascript}"
+        assert figure.locator(".figure-source").inner_text().startswith("Source: ")
+
+
 def test_without_javascript_the_year_list_and_the_outdated_banner_are_there(built_site, base_url, browser):
     """Issue 12: the accessibility statement promises the content works without JavaScript."""
     _needs_two_years(built_site)

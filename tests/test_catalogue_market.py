@@ -17,9 +17,9 @@ NAMES = ("spend_by_service", "spend_trend", "unit_costs", "unit_costs_table", "s
          "budget", "spend_with_providers",
          "fostering_capacity", "fostering_households_trend", "recruitment_funnel", "market_by_grade",
          "market_by_location", "provider_market", "commissioning_routes", "referrals_by_month", "action_plan",
-         "action_status")
+         "action_status", "places_needed")
 TABLES = {"unit_costs_table", "spend_lines", "published_unit_costs", "budget", "spend_with_providers",
-          "provider_market", "action_plan"}
+          "provider_market", "action_plan", "places_needed"}
 
 
 def test_spend_lines_and_published_unit_costs_are_shown_as_given(frames):
@@ -53,6 +53,9 @@ def test_exactly_the_architecture_names():
 def test_every_output_is_consistent(frames):
     for name, output in OUTPUTS.items():
         frame = frames[name]
+        if name == "places_needed":  # from the forecast, which this small view cannot make: tested below
+            assert list(frame.columns) == ["Scenario", "Placement group"] and frame.empty
+            continue
         assert not frame.empty, name
         assert output.title and output.description and output.summary, name
         for source in output.sources:
@@ -254,3 +257,22 @@ def test_public_edition_drops_the_saving_column_and_withholds_named_providers():
     assert list(plan.columns) == ["Ref", "Objective", "Action", "Lead", "Due", "Status"]
     with pytest.raises(SensitiveInProse):
         public_frame(OUTPUTS["spend_with_providers"], OUTPUTS["spend_with_providers"].frame(view))
+
+
+def test_places_needed_is_the_gap_tables_gap_one_column_a_year():
+    """Issue 12: the gap as providers read it on a phone carries the very figures of the full table."""
+    from generator.catalogue.forecast import sufficiency_gap
+    from generator.catalogue.market import places_needed
+    from generator.reference_doc import example_view
+
+    view = example_view()  # the example's latest year
+    full, glance = sufficiency_gap(view), places_needed(view)
+    years = list(dict.fromkeys(full["Year"]))
+    assert list(glance.columns) == ["Scenario", "Placement group", *years]
+    for record in full.to_dict("records"):
+        row = glance[(glance["Scenario"] == record["Scenario"])
+                     & (glance["Placement group"] == record["Placement group"])].iloc[0]
+        assert (pd.isna(row[record["Year"]]) and pd.isna(record["Gap"])) or row[record["Year"]] == record["Gap"]
+    assert len(glance) == len(full) // len(years)
+    modelled = full.attrs.get("modelled_cells", frozenset())
+    assert bool(glance.attrs["modelled_cells"]) == any(column == "Gap" for _, column in modelled)

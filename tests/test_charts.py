@@ -291,13 +291,32 @@ def test_the_outputs_own_summary_is_used():
         in rendered
 
 
-def test_figure_has_caption_table_below_and_csv_link():
+def test_figure_has_a_heading_then_chart_and_table_tabs_then_source_and_csv_link():
     rendered = _render(AGE, AGE_FRAME).html
-    assert rendered.startswith('<figure class="chart-figure" id="by_age">')
+    assert rendered.startswith('<figure class="chart-figure" id="by_age" aria-labelledby="by_age-title">')
     assert rendered.endswith("</figure>")
-    order = [rendered.index(s) for s in ("<figcaption>", "<svg", "<table", 'href="downloads/by_age.csv"')]
+    assert f'<h3 class="figure-title" id="by_age-title">{AGE.title}</h3>' in rendered
+    order = [rendered.index(s) for s in ("<figcaption>", '<label for="by_age-show-chart">Chart</label>',
+                                         '<label for="by_age-show-table">Table</label>', "<svg", "<table",
+                                         'href="downloads/by_age.csv"')]
     assert order == sorted(order)
+    # Issue 12: CSS-only tabs, so the table is in the page without JavaScript, one click away.
+    assert '<input checked="checked" id="by_age-show-chart" name="by_age-view" type="radio">' in rendered
+    assert '<input id="by_age-show-table" name="by_age-view" type="radio">' in rendered
     assert "Download these figures (CSV)" in rendered
+
+
+def test_a_chart_title_is_a_heading_one_level_below_the_section_it_is_in():
+    from generator.render import figure_heading_levels
+
+    chart = _render(AGE, AGE_FRAME).html
+    markdown = f"# Page\n\n{chart}\n\n## Section\n\n{chart}\n\n```\n# not a heading\n```\n\n### Sub\n\n{chart}\n"
+    levels = re.findall(r'<h(\d) class="figure-title"[^>]*>[^<]*</h(\d)>', figure_heading_levels(markdown))
+    assert levels == [("2", "2"), ("3", "3"), ("4", "4")]
+
+
+def test_figure_html_has_no_blank_line():
+    rendered = _render(AGE, AGE_FRAME).html
     assert "\n\n" not in rendered and not re.search(r"\n\s*\n", rendered)
 
 
@@ -485,3 +504,21 @@ def test_stylesheet_shows_one_drawing_and_visible_focus():
     assert ".chart-svg--narrow" in css and ".chart-svg--wide" in css
     assert ":focus-visible" in css and "outline:" in css
     assert "height: auto" in css  # the SVG keeps its proportions as it scales
+
+
+def test_a_line_that_stops_before_the_others_is_named_by_the_legend_not_at_its_end():
+    """Issue 12: the forecast chart's "looked after" line ends where the forecast starts; its end label
+    ran across the forecast's lines. Only lines reaching the right-hand edge are labelled there."""
+    output = _output("forecast", ChartStyle("line", "Year", "Children", "Series"), {"Children": "count"})
+    frame = pd.DataFrame({
+        "Year": [2024, 2025, 2026, 2026, 2027, 2028, 2026, 2027, 2028],
+        "Series": ["Actual"] * 3 + ["Forecast"] * 3 + ["High"] * 3,
+        "Children": [300, 310, 320, 320, 330, 340, 320, 350, 380],
+    })
+    spec = build_chart(output, frame)
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert len(texts) == 1
+    labelled = {row["s"]: row["x"] for row in texts[0]["data"]["values"]}
+    assert labelled == {"Forecast": "2028", "High": "2028"}
+    lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+    assert lines[0]["encoding"]["color"]["legend"] is not None  # "Actual" is named in the legend

@@ -82,3 +82,46 @@ def test_a_complement_that_is_small_is_protected():
     assert _cells_and_sums({"care_leavers": care}).counts
     protection = protect_year({"care_leavers": care}, 2026, 5)
     assert protection.suppression.withheld & {("care_leavers", 0, "children"), ("care_leavers", 0, "cohort")}
+
+
+def test_a_percentage_typed_beside_a_withheld_count_is_withheld_with_it():
+    # Issue 9/10: a council types counts and its printed percentage; the count 3 of 30 is withheld,
+    # so the printed 10% (which gives it away with the cohort) must be withheld too.
+    from generator.stats import children as stats
+
+    stability = pd.DataFrame({"measure": ["short_term", "long_term"], "children": [3, 40],
+                              "cohort": [30, 60], "percent": [10.0, 66.7]})
+    tables = {"placement_stability": stability}
+    protection = protect_year(tables, 2026, 5)
+
+    def compute(t):
+        return Namespace(short=Figure(stats.stability(t["placement_stability"], "short_term")["percent"], "percent"),
+                         long=Figure(stats.stability(t["placement_stability"], "long_term")["percent"], "percent"))
+
+    masked = mask_context(compute(tables), [compute(perturbed_tables(tables, s)) for s in protection.shifts])
+    assert str(masked.short) == "c"
+    assert str(masked.long) != "c"
+
+
+def test_a_printed_total_follows_the_rows_it_adds_up():
+    frame = looked_after({"under_1": 3, "age_1_to_4": 30, "age_5_to_9": 60, "age_10_to_15": 120,
+                          "age_16_and_over": 90}, {"male": 160, "female": 143})
+    frame.attrs["totals"] = [(99, {"breakdown": "age_band", "category": "under_1", "children": 3})]
+    protection = protect_year({"looked_after": frame}, 2026, 5)
+    copies = [perturbed_tables({"looked_after": frame}, s)["looked_after"] for s in protection.shifts]
+    for copy in copies:
+        (row, record), = copy.attrs["totals"]
+        assert row == 99 and record["children"] != record["children"]  # blanked (NaN): it moves with its row
+    assert frame.attrs["totals"][0][1]["children"] == 3  # the true table is untouched
+
+
+def test_a_printed_total_whose_rows_lack_the_figure_is_a_count_of_its_own():
+    # Bromley prints group totals of children whose rows give placements only: a printed 3 must be withheld.
+    frame = pd.DataFrame({"breakdown": ["total", "placement_type", "placement_type"],
+                          "category": ["all", "childrens_home", "secure"], "children": [40, None, None]})
+    frame.attrs["totals"] = [(9, {"breakdown": "placement_type", "category": "residential", "children": 3})]
+    protection = protect_year({"looked_after": frame}, 2026, 5)
+    assert ("printed", "looked_after", 0, "children") in protection.suppression.primary
+    for shifts in protection.shifts:
+        (_, record), = perturbed_tables({"looked_after": frame}, shifts)["looked_after"].attrs["totals"]
+        assert record["children"] != 3  # it moves, so whatever shows it reads c

@@ -700,6 +700,86 @@ OUTPUTS: tuple[Output, ...] = (
 )
 
 
+# ---------------------------------------------------------------------------
+# The gap at a glance (issue 12): what providers need, by placement group and year, at phone width
+# ---------------------------------------------------------------------------
+
+def places_needed(view) -> pd.DataFrame:
+    """The sufficiency gap (``sufficiency_gap``) as providers read it: one row per scenario and placement
+    group, one column per year ahead, each cell the gap (forecast demand − capacity: places to be found
+    beyond those the council can count on; negative: places to spare). The same rounded figures as the
+    full table, so the two never disagree; the model's estimates stay marked as such."""
+    from .forecast import sufficiency_gap
+
+    full = sufficiency_gap(view)
+    if full.empty:
+        return pd.DataFrame(columns=["Scenario", "Placement group"])
+    modelled = full.attrs.get("modelled_cells", frozenset())
+    years = list(dict.fromkeys(full["Year"]))
+    rows, cells = {}, set()
+    for position, record in enumerate(full.to_dict("records")):
+        key = (record["Scenario"], record["Placement group"])
+        row = rows.setdefault(key, {"Scenario": key[0], "Placement group": key[1]})
+        row[record["Year"]] = record["Gap"]
+        if (position, "Gap") in modelled:
+            cells.add((list(rows).index(key), record["Year"]))
+    frame = pd.DataFrame(list(rows.values()), columns=["Scenario", "Placement group", *years])
+    for year in years:
+        values = frame[year]
+        if values.notna().all() and (values % 1 == 0).all():
+            frame[year] = values.astype("int64")
+    frame.attrs["modelled_cells"] = frozenset(cells)
+    return frame
+
+
+def summarise_places_needed(frame: pd.DataFrame) -> str:
+    if frame.empty or len(frame.columns) < 3:
+        return "There is no forecast for this year, so no gap can be worked out."
+    first, last = frame.columns[2], frame.columns[-1]
+    base = frame[frame["Scenario"] == frame["Scenario"].iloc[0]]
+    parts = [f"{r['Placement group'].lower()} {format_value(r[first], 'count')} to "
+             f"{format_value(r[last], 'count')}" for r in base.to_dict("records")
+             if pd.notna(r[first]) and pd.notna(r[last])]
+    if not parts:
+        return "There are no capacity figures, so no gap can be worked out."
+    return (f"Places needed beyond those the council can count on, 31 March {first} to {last} "
+            f"({base['Scenario'].iloc[0].lower()}): " + "; ".join(parts) + ".")
+
+
+class YearColumns(dict):
+    """Units for a frame with one column per year (``2027``, ``2028`` ...): each is a count. The years
+    depend on the statement, so they cannot be listed ahead."""
+
+    def __contains__(self, column) -> bool:
+        return str(column).isdigit() or super().__contains__(column)
+
+    def __getitem__(self, column):
+        return "count" if str(column).isdigit() else super().__getitem__(column)
+
+    def get(self, column, default=None):
+        return self[column] if column in self else default  # noqa: SIM401 - this is get()
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _gap_outputs() -> tuple[Output, ...]:
+    from .forecast import GAP_SOURCES
+
+    return (Output(
+        "places_needed", "Places needed: the gap by placement group and year", places_needed, GAP_SOURCES,
+        None, summarise_places_needed,
+        "The sufficiency gap as providers read it: for each scenario and placement group, the places needed at "
+        "31 March of each year ahead beyond those the council can count on (forecast demand − capacity; "
+        "negative: places to spare). The same figures as the column Gap of the full table below it, which "
+        "also gives demand, its high end and each kind of capacity.",
+        YearColumns(),
+    ),)
+
+
+OUTPUTS = OUTPUTS + _gap_outputs()
+
+
 MEASURES: tuple[Measure, ...] = (
     Measure("spend.total", "Total spend on placements",
             "Gross expenditure on children's placements in the financial year (1 April to 31 March), before "
