@@ -224,7 +224,8 @@ def test_last_years_declared_table_still_builds_empty_with_a_warning(tmp_path):
     copier.copytree(project / "content" / "2024", project / "content" / "2023")
     for year in ("2023", "2024"):
         need = project / "content" / year / "need.md"
-        need.write_text(need.read_text() + '\n{{ table("comparator_unit_costs") }}\n')
+        need.write_text(need.read_text() + '\n{{ table("comparator_unit_costs") }}\n\n'
+                        '{{ chart("comparator_unit_costs") }}\n')
     result = build(project, project / "site", jobs=1)
     assert "£5,120" in (project / "site" / "2023" / "need" / "index.html").read_text()
     assert "£5,120" not in (project / "site" / "2024" / "need" / "index.html").read_text()
