@@ -68,7 +68,8 @@ When the data is read:
   fix, a schema `<name>.yml` beside it (`file-unknown`); a declared table named like one of the site's
   charts or tables (`file-name-taken`); a schema's own mistakes, named by the schema file and line
   (`schema-missing`, `schema-unknown`, `schema-columns`, `schema-column`, `schema-column-type`,
-  `schema-codes`, `schema-key`, `schema-chart`, `schema-sensitive`), and a count of children in a
+  `schema-codes`, `schema-key`, `schema-chart`, `schema-sensitive`), a schema in a year folder with no
+  CSV beside it or beside a contract table (`schema-unused`, a warning), and a count of children in a
   declared table that is not declared under `counts_children`, or that is while counts are withheld
   (`schema-counts-children`; see the analysts' guide, "Any other table you publish"); a spreadsheet
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be

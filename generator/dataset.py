@@ -57,4 +57,7 @@ class Dataset:
             if "year" in frame.columns and name not in FORWARD_LOOKING_REFERENCE:
                 frame = frame[frame["year"] <= year]
             reference[name] = frame.reset_index(drop=True)
-        return YearView(year, self.years[year], history, reference, self.authority, self.declared.get(year, {}))
+        # A table declared in an earlier year stays a name pages may use (it shows empty, with a warning,
+        # until this year's CSV is added), so last year's narrative still builds.
+        declared = {name: table for y in sorted(self.declared) if y <= year for name, table in self.declared[y].items()}
+        return YearView(year, self.years[year], history, reference, self.authority, declared)

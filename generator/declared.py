@@ -255,5 +255,4 @@ def output(declared: Declared) -> Output:
 
 def outputs(view) -> dict[str, Output]:
     """The year's declared tables as outputs, by name."""
-    return {name: output(declared) for name, declared in sorted(getattr(view, "declared", {}).items())
-            if view.table(name) is not None}
+    return {name: output(declared) for name, declared in sorted(getattr(view, "declared", {}).items())}

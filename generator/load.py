@@ -551,6 +551,16 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
             problems.append(Problem("file-not-csv", "spreadsheets are not read", file=file,
                                     hint="save each sheet as 'CSV UTF-8 (Comma delimited)'"))
             continue
+        if suffix in declared_tables.SCHEMA_SUFFIXES and declared is not None:
+            if path.stem in known or not any(p.suffix.lower() == ".csv" and p.stem == path.stem
+                                             for p in folder.iterdir()):
+                why = ("a data-contract table's columns are declared by the contract"
+                       if path.stem in known else f"there is no {path.stem}.csv beside it")
+                problems.append(Problem("schema-unused", f"this schema is not used: {why}", file=file,
+                                        severity="warning",
+                                        hint=f"delete it, or add {path.stem}.csv beside it" if path.stem not in known
+                                        else "delete it; the data contract lists this table's columns"))
+            continue
         if suffix != ".csv":
             continue
         if path.stem not in known:

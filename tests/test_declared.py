@@ -194,3 +194,40 @@ def test_a_sensitive_declared_table_is_published_only_in_the_internal_edition(tm
     assert "Acorn Homes Ltd" in (internal / "need" / "index.html").read_text()
     assert (internal / "downloads" / "provider_rates.csv").exists()
     assert not (public / "downloads" / "provider_rates.csv").exists()
+
+
+def test_a_schema_with_nothing_to_describe_is_a_warning(data):
+    (data / "2026" / "comparator_unit_costs.csv").unlink()
+    (data / "2026" / "looked_after.yml").write_text(SCHEMA, "utf-8")
+    _, problems = problems_of(data)
+    assert sorted((p.code, p.file, p.severity) for p in problems) == [
+        ("schema-unused", "data/2026/comparator_unit_costs.yml", "warning"),
+        ("schema-unused", "data/2026/looked_after.yml", "warning")]
+
+
+def test_last_years_declared_table_still_builds_empty_with_a_warning(tmp_path):
+    """A new year's narrative, copied from last year's, names a declared table whose CSV is not yet added:
+    the page builds, the table shows empty, and the build says which file to add."""
+    from test_smallest_project import write_smallest_project
+
+    from generator.build import build
+
+    project = write_smallest_project(tmp_path / "project")
+    (project / "authority.yml").write_text((project / "authority.yml").read_text().replace("[2024]", "[2023, 2024]"))
+    earlier = project / "data" / "2023"
+    earlier.mkdir()
+    (earlier / "looked_after.csv").write_text("breakdown,category,children\ntotal,all,160\n")
+    (earlier / "comparator_unit_costs.csv").write_text(ROWS, "utf-8")
+    (project / "data" / "comparator_unit_costs.yml").write_text(SCHEMA, "utf-8")
+    import shutil as copier
+
+    copier.copytree(project / "content" / "2024", project / "content" / "2023")
+    for year in ("2023", "2024"):
+        need = project / "content" / year / "need.md"
+        need.write_text(need.read_text() + '\n{{ table("comparator_unit_costs") }}\n\n'
+                        '{{ chart("comparator_unit_costs") }}\n')
+    result = build(project, project / "site", jobs=1)
+    assert "£5,120" in (project / "site" / "2023" / "need" / "index.html").read_text()
+    assert "£5,120" not in (project / "site" / "2024" / "need" / "index.html").read_text()
+    warnings = [str(w) for w in getattr(result, "warnings", [])]
+    assert any("data/2024/comparator_unit_costs.csv is missing" in w for w in warnings), warnings
