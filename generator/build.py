@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import jinja2
 import yaml
 
 from . import check, freeze
@@ -359,6 +360,42 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+class _TemplateCode(jinja2.BytecodeCache):
+    """MkDocs' theme templates compiled once per process rather than once per MkDocs run (issue 14): a
+    Jinja bytecode cache in memory. Jinja checks each cached template against its source's checksum, so
+    a template is what compiling it again would give."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_THEME_CODE = _TemplateCode()
+
+
+def _theme_templates_compiled_once() -> None:
+    from mkdocs.theme import Theme
+
+    if getattr(Theme.get_env, "compiled_once", False):
+        return
+    plain = Theme.get_env
+
+    def get_env(self):
+        env = plain(self)
+        env.bytecode_cache = _THEME_CODE
+        return env
+
+    get_env.compiled_once = True
+    Theme.get_env = get_env
+
+
 def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dirty: bool = False) -> None:
     """One strict MkDocs build. Build dates come from the statement's publication date.
 
@@ -370,6 +407,7 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dir
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
+    _theme_templates_compiled_once()
     config_path = tree.docs_dir.parent / "mkdocs.yml"
     config = mkdocs_config(project_dir, tree, site_dir, authority)
     if dirty:
