@@ -396,12 +396,41 @@ def _theme_templates_compiled_once() -> None:
     Theme.get_env = get_env
 
 
-def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dirty: bool = False) -> None:
+def _titled_nav(nav, titles: dict[str, str], rebuilt: set[str]):
+    """The nav with each page MkDocs will not read again titled as it was when last rendered."""
+    if isinstance(nav, str):
+        return {titles[nav]: nav} if nav in titles and nav not in rebuilt else nav
+    if isinstance(nav, list):
+        return [_titled_nav(item, titles, rebuilt) for item in nav]
+    if isinstance(nav, dict):
+        return {key: value if isinstance(value, str) else _titled_nav(value, titles, rebuilt)
+                for key, value in nav.items()}
+    return nav
+
+
+def _title_recorder(titles: dict[str, str]):
+    """A MkDocs plugin noting each rendered page's title (the preview's dirty builds reuse them)."""
+    from mkdocs.plugins import BasePlugin
+
+    class TitleRecorder(BasePlugin):
+        def on_page_context(self, context, page, config, nav):
+            if page.title is not None:
+                titles[page.file.src_uri] = page.title
+            return context
+
+    return TitleRecorder()
+
+
+def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dirty: bool = False,
+               titles: dict[str, str] | None = None, rebuilt: tuple[str, ...] = ()) -> None:
     """One strict MkDocs build. Build dates come from the statement's publication date.
 
     ``dirty``: the live preview's page-level rebuild: MkDocs renders only the pages whose
     Markdown is newer than their HTML (not strict: MkDocs warns that a dirty build's
     navigation may be stale). Never used for a published build.
+    ``titles`` (the preview): each rendered page's title is noted in it; a dirty build gives the
+    pages it does not read again (all but ``rebuilt``) those titles in the nav, which MkDocs
+    would otherwise show as "None".
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -412,6 +441,8 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dir
     config = mkdocs_config(project_dir, tree, site_dir, authority)
     if dirty:
         config["strict"] = False
+        if titles:
+            config["nav"] = _titled_nav(config["nav"], titles, set(rebuilt))
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     published = datetime.combine(tree.published, datetime.min.time(), tzinfo=UTC)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
@@ -420,7 +451,10 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dir
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        mkdocs_build(load_config(config_file=str(config_path)), dirty=dirty)
+        loaded = load_config(config_file=str(config_path))
+        if titles is not None:
+            loaded.plugins["sufficiency-page-titles"] = _title_recorder(titles)
+        mkdocs_build(loaded, dirty=dirty)
     except (Abort, MkDocsException, SystemExit) as exc:
         where = f"content/{tree.year}/ ({EDITION_NAMES[tree.edition]})"
         problems = [Problem("mkdocs", message, file=where) for message in collector.messages] or [
