@@ -16,6 +16,7 @@ the whole pipeline and every check.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -45,8 +46,6 @@ class LiveSite:
 
     def page_saved(self, path: Path) -> bool:
         """Re-render one saved narrative page; False if this change needs a rebuild instead."""
-        from .build import run_mkdocs
-
         try:
             relative = path.resolve().relative_to(self.project / "content")
         except ValueError:
@@ -58,8 +57,8 @@ class LiveSite:
         if live is None or not path.is_file() or docs_path not in live.tree.pages:
             return False
         live.pages.write(path)  # raises BuildError naming the file and line
-        run_mkdocs(self.project, live.tree, self.site / str(live.year), live.pages.authority, dirty=True,
-                   titles=live.titles, rebuilt=(docs_path,))
+        _dirty_build(self.project, live.tree, self.site / str(live.year), live.pages.authority, live.titles,
+                     (docs_path,))
         return True
 
     def build(self, years: list[int] | None = None) -> list[int]:
@@ -120,8 +119,10 @@ class LiveSite:
             else:
                 shutil.rmtree(self.site / str(year), ignore_errors=True)
                 changed = ()
-            run_mkdocs(self.project, tree, self.site / str(year), authority, dirty=dirty, titles=titles,
-                       rebuilt=changed)
+            if dirty:
+                _dirty_build(self.project, tree, self.site / str(year), authority, titles, changed)
+            else:
+                run_mkdocs(self.project, tree, self.site / str(year), authority, titles=titles)
             self.years[year] = LiveYear(year, keys[year], tree, keep[0], pages_keys[year], titles)
         for year in [y for y in self.years if y not in wanted]:
             del self.years[year]
@@ -153,3 +154,42 @@ def _keep_times(folder: Path, before: dict[str, tuple[bytes, os.stat_result]]) -
         else:
             changed.append(name)
     return tuple(changed)
+
+
+def _dirty_build(project: Path, tree, site_dir: Path, authority, titles: dict, rebuilt: tuple[str, ...]) -> None:
+    """MkDocs' dirty build of the pages in ``rebuilt``, the others titled as last rendered; the search
+    index keeps every other page's entries (a dirty build indexes only the pages it rebuilt)."""
+    from .build import run_mkdocs
+
+    index = site_dir / "search" / "search_index.json"
+    try:
+        before = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = None
+    run_mkdocs(project, tree, site_dir, authority, dirty=True, titles=titles, rebuilt=rebuilt)
+    if before is None or not index.is_file():
+        return
+    after = json.loads(index.read_text(encoding="utf-8"))
+    pages = {_page_url(path) for path in rebuilt if path.endswith(".md")}
+    fresh: dict[str, list] = {}
+    for doc in after.get("docs", []):
+        fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    docs, done = [], set()
+    for doc in before.get("docs", []):
+        page = doc["location"].split("#", 1)[0]
+        if page not in pages:
+            docs.append(doc)
+        elif page not in done:
+            docs += fresh.get(page, [])
+            done.add(page)
+    docs += [doc for page, entries in fresh.items() if page not in done for doc in entries]
+    after["docs"] = docs
+    index.write_text(json.dumps(after, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+def _page_url(docs_path: str) -> str:
+    """A page's address in the search index: sufficiency/need.md -> sufficiency/need/, index.md -> ''."""
+    stem = docs_path[:-len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-len("index")]
+    return stem + "/"

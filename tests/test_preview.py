@@ -2,6 +2,7 @@
 years whose inputs changed; a mistake shows in the browser and the preview recovers."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -32,6 +33,9 @@ def test_a_saved_page_is_rerendered_alone_and_a_data_edit_rebuilds_the_year(tmp_
     assert "A sentence saved in the preview." in saved
     assert other.stat().st_mtime_ns == other_before  # only the saved page was rendered again
     assert not UNTITLED.search(saved)  # the pages not rendered again keep their titles in its navigation
+    search = json.loads((site / "2026" / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    assert any(d["location"].startswith("glossary/") for d in search)  # search still finds the other pages
+    assert any("A sentence saved in the preview." in d["text"] for d in search)
 
     text = page.read_text(encoding="utf-8")
     page.write_text(text + "\n{{ looked_after.totl }}\n", encoding="utf-8")
