@@ -67,7 +67,7 @@ def _sentence_start(before: str) -> bool:
     text = re.sub(r"[*_`]+", "", before).rstrip()
     text = re.sub(r"^\s*(?:[-+*]|\d+\.|#+|>)\s*", "", text) if not text or text.lstrip()[0] in "-+*#>0123456789" \
         else text
-    return text == "" or text.endswith((".", "!", "?", ":")) and not text.endswith("..")
+    return text == "" or text.endswith((".", "!", "?")) and not text.endswith("..")
 
 
 def words_for_withheld(markdown: str, docs_path: str) -> str:
