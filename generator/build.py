@@ -26,12 +26,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import jinja2
 import yaml
 
 from . import check, freeze
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import build_context
+from .declared import outputs as declared_outputs
 from .disclosure import Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
@@ -111,12 +113,14 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
     to_build = [year for year in years if year not in frozen]
     protector = Protector(dataset, authority.suppression_threshold,
                           cache_dir=project_dir / ".build" / "cache" / "protection" if cache_on else None)
-    if to_build:
-        with worker_pool(jobs) as pool_map:
-            protector.prepare(to_build, pool_map)
     job = YearJob(project_dir, work, staging, protector, authority, tuple(editions))
     try:
-        results = run_jobs(job, to_build, jobs)
+        # One pool of workers for the suppression of every year of data and then the statement years'
+        # jobs (each worker process costs its start and its imports).
+        with worker_pool(jobs if to_build else 1) as pool_map:
+            if to_build:
+                protector.prepare(to_build, pool_map)
+            results = run_jobs(job, to_build, pool_map)
         # The same mistake seen by both editions is reported once.
         problems = list({str(p): p for result in results for p in result.problems}.values())
         raise_if_errors(problems, stage="build")
@@ -200,7 +204,8 @@ class YearJob:
         frames: dict = {}  # output name -> (output as published, masked frame): the same for both editions
         for edition in self.editions:
             try:
-                tree = render_docs_tree(self.project_dir, self.work, view, context, all_outputs(), all_measures(),
+                tree = render_docs_tree(self.project_dir, self.work, view, context,
+                                        {**all_outputs(), **declared_outputs(view)}, all_measures(),
                                         edition, perturbed=perturbed, suppression_note=note, frames=frames)
                 site_dir = self.staging[edition] / tree.site_path
                 run_mkdocs(self.project_dir, tree, site_dir, self.authority)
@@ -211,16 +216,8 @@ class YearJob:
         return YearResult(trees, problems)
 
 
-_JOB: YearJob | None = None
-
-
-def _set_job(job: YearJob) -> None:
-    global _JOB
-    _JOB = job
-
-
-def _run_in_worker(year):
-    return _JOB(year)
+def _run_in_worker(job: YearJob, year: int) -> YearResult:
+    return job(year)
 
 
 def _workers(jobs: int | None, tasks: int) -> int:
@@ -255,20 +252,16 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
             self.pool.shutdown()
 
 
-def run_jobs(job: YearJob, tasks: list[int], jobs: int | None) -> list[YearResult]:
-    """Run every statement year's job, in parallel processes when there are cores to spare.
+def run_jobs(job: YearJob, tasks: list[int], pool_map=map) -> list[YearResult]:
+    """Run every statement year's job, in the worker processes of ``pool_map`` (``worker_pool``) when
+    there are two or more years.
 
     Results come back in task order, so the output does not depend on timing.
     ``SUFFICIENCY_JOBS=1`` runs them one after another in this process.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
-    jobs = _workers(jobs, len(tasks))
-    if jobs <= 1 or len(tasks) <= 1:
+    if pool_map is map or len(tasks) <= 1:
         return [job(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_set_job,
-                             initargs=(job,)) as pool:
-        return list(pool.map(_run_in_worker, tasks))
+    return list(pool_map(_run_in_worker, [job] * len(tasks), tasks))
 
 
 def statement_years(project_dir: Path, authority, dataset, years: list[int] | None) -> list[int]:
@@ -386,21 +379,89 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dirty: bool = False) -> None:
+class _TemplateCode(jinja2.BytecodeCache):
+    """MkDocs' theme templates compiled once per process rather than once per MkDocs run (issue 14): a
+    Jinja bytecode cache in memory. Jinja checks each cached template against its source's checksum, so
+    a template is what compiling it again would give."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_THEME_CODE = _TemplateCode()
+
+
+def _theme_templates_compiled_once() -> None:
+    from mkdocs.theme import Theme
+
+    if getattr(Theme.get_env, "compiled_once", False):
+        return
+    plain = Theme.get_env
+
+    def get_env(self):
+        env = plain(self)
+        env.bytecode_cache = _THEME_CODE
+        return env
+
+    get_env.compiled_once = True
+    Theme.get_env = get_env
+
+
+def _titled_nav(nav, titles: dict[str, str], rebuilt: set[str]):
+    """The nav with each page MkDocs will not read again titled as it was when last rendered."""
+    if isinstance(nav, str):
+        return {titles[nav]: nav} if nav in titles and nav not in rebuilt else nav
+    if isinstance(nav, list):
+        return [_titled_nav(item, titles, rebuilt) for item in nav]
+    if isinstance(nav, dict):
+        return {key: value if isinstance(value, str) else _titled_nav(value, titles, rebuilt)
+                for key, value in nav.items()}
+    return nav
+
+
+def _title_recorder(titles: dict[str, str]):
+    """A MkDocs plugin noting each rendered page's title (the preview's dirty builds reuse them)."""
+    from mkdocs.plugins import BasePlugin
+
+    class TitleRecorder(BasePlugin):
+        def on_page_context(self, context, page, config, nav):
+            if page.title is not None:
+                titles[page.file.src_uri] = page.title
+            return context
+
+    return TitleRecorder()
+
+
+def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dirty: bool = False,
+               titles: dict[str, str] | None = None, rebuilt: tuple[str, ...] = ()) -> None:
     """One strict MkDocs build. Build dates come from the statement's publication date.
 
     ``dirty``: the live preview's page-level rebuild: MkDocs renders only the pages whose
     Markdown is newer than their HTML (not strict: MkDocs warns that a dirty build's
     navigation may be stale). Never used for a published build.
+    ``titles`` (the preview): each rendered page's title is noted in it; a dirty build gives the
+    pages it does not read again (all but ``rebuilt``) those titles in the nav, which MkDocs
+    would otherwise show as "None".
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
+    _theme_templates_compiled_once()
     config_path = tree.docs_dir.parent / "mkdocs.yml"
     config = mkdocs_config(project_dir, tree, site_dir, authority)
     if dirty:
         config["strict"] = False
+        if titles:
+            config["nav"] = _titled_nav(config["nav"], titles, set(rebuilt))
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     published = datetime.combine(tree.published, datetime.min.time(), tzinfo=UTC)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
@@ -409,7 +470,10 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dir
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        mkdocs_build(load_config(config_file=str(config_path)), dirty=dirty)
+        loaded = load_config(config_file=str(config_path))
+        if titles is not None:
+            loaded.plugins["sufficiency-page-titles"] = _title_recorder(titles)
+        mkdocs_build(loaded, dirty=dirty)
     except (Abort, MkDocsException, SystemExit) as exc:
         where = f"content/{tree.year}/ ({EDITION_NAMES[tree.edition]})"
         problems = [Problem("mkdocs", message, file=where) for message in collector.messages] or [

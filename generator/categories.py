@@ -57,6 +57,11 @@ class Categories:
 
     dimensions: tuple[tuple[str, tuple[Category, ...]], ...] = field(default_factory=tuple)
 
+    def __deepcopy__(self, memo):
+        """Shared, not copied: it never changes, and pandas deep-copies a frame's ``attrs`` (which hold
+        it) at every column read (see load.Unchanging)."""
+        return self
+
     def local(self, dimension: str) -> dict[str, Category]:
         for name, categories in self.dimensions:
             if name == dimension:

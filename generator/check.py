@@ -480,7 +480,9 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
         open_segments.append(inputs.decode(statement.read_bytes()).text)
     # Text the data publishes anyway (non-sensitive text cells, such as the action plan's actions),
     # and the catalogue's titles and descriptions.
-    for table in TABLES:
+    # Tables the council declared itself (declared.py) are read and withheld as the contract's are.
+    declared = tuple(d.table for _, d in sorted(getattr(view, "declared", {}).items()))
+    for table in (*TABLES, *declared):
         frame = view.tables.get(table.name) if hasattr(view, "tables") else None
         if frame is None or table.sensitive:
             continue
@@ -516,7 +518,7 @@ def withheld_needles(authority, view, context, content_dir: Path, docs_dir: Path
             withheld.add_money(float(figure.value), "sensitive figure", f"{{{{ {path} }}}}", published)
 
     # Sensitive columns of the contract's tables, every year the statement can see.
-    for table in TABLES:
+    for table in (*TABLES, *declared):
         columns = table.sensitive_columns
         if not columns or table.scope != "year":
             continue

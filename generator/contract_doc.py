@@ -64,7 +64,14 @@ When the data is read:
   statement year listed in `authority.yml` (`statement-year-missing`);
 - a required table missing from a year folder or from `data/reference/` (`table-missing`; no table is
   required today: a council starts from what it has);
-- a CSV whose name is not a table, with the nearest table's name (`file-unknown`); a spreadsheet
+- a CSV whose name is not a table and that no schema declares, with the nearest table's name and the
+  fix, a schema `<name>.yml` beside it (`file-unknown`); a declared table named like one of the site's
+  charts or tables (`file-name-taken`); a schema's own mistakes, named by the schema file and line
+  (`schema-missing`, `schema-unknown`, `schema-columns`, `schema-column`, `schema-column-type`,
+  `schema-codes`, `schema-key`, `schema-chart`, `schema-sensitive`), a schema in a year folder with no
+  CSV beside it or beside a contract table (`schema-unused`, a warning), and a count of children in a
+  declared table that is not declared under `counts_children`, or that is while counts are withheld
+  (`schema-counts-children`; see the analysts' guide, "Any other table you publish"); a spreadsheet
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be
   read (`file-unreadable`);
 - a file that is not text, or not in an encoding the tool reads (`file-not-text`); in an otherwise UTF-8

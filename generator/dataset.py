@@ -23,6 +23,8 @@ class YearView:
     history: dict[int, dict[str, pd.DataFrame]]
     reference: dict[str, pd.DataFrame]
     authority: Authority
+    #: This year's declared tables (``declared.Declared`` by name): tables beyond the contract, each with its schema.
+    declared: dict = field(default_factory=dict)
 
     def table(self, name: str, year: int | None = None) -> pd.DataFrame | None:
         """A year's table (this year's by default), or None if that year lacks it."""
@@ -44,6 +46,7 @@ class Dataset:
     reference: dict[str, pd.DataFrame]
     authority: Authority
     files: dict[str, str] = field(default_factory=dict)  # "2026/looked_after" -> path, for messages
+    declared: dict[int, dict] = field(default_factory=dict)  # year -> name -> declared.Declared
 
     def view(self, year: int) -> YearView:
         if year not in self.years:
@@ -54,4 +57,7 @@ class Dataset:
             if "year" in frame.columns and name not in FORWARD_LOOKING_REFERENCE:
                 frame = frame[frame["year"] <= year]
             reference[name] = frame.reset_index(drop=True)
-        return YearView(year, self.years[year], history, reference, self.authority)
+        # A table declared in an earlier year stays a name pages may use (it shows empty, with a warning,
+        # until this year's CSV is added), so last year's narrative still builds.
+        declared = {name: table for y in sorted(self.declared) if y <= year for name, table in self.declared[y].items()}
+        return YearView(year, self.years[year], history, reference, self.authority, declared)

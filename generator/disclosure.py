@@ -350,7 +350,10 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     """
     import copy
 
-    shifted = {name: frame.copy() for name, frame in tables.items()}
+    # A table nothing moves in is the true one, shared (issue 14: copying every table of every year was
+    # a good part of the preview's rebuild).
+    touched = {key[1] if key[0] == "printed" else key[0] for key in shifts}
+    shifted = {name: frame.copy() if name in touched else frame for name, frame in tables.items()}
     moved: dict[str, set] = {}
     printed_shifts: dict[str, dict] = {}
     for key, amount in sorted(shifts.items(), key=lambda item: str(item[0])):
@@ -373,6 +376,7 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
         printed = original.attrs.get("totals")
         if not printed:
             continue
+        from .load import Unchanging
         from .subtotals import covered
 
         table = contract.TABLES_BY_NAME.get(name)
@@ -390,7 +394,7 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
                     if column not in key and isinstance(record[column], (int, float)):
                         record[column] = math.nan
             blanked.append((row, record))
-        frame.attrs = {**frame.attrs, "totals": blanked}
+        frame.attrs = {**frame.attrs, "totals": Unchanging(blanked)}  # shared, not deep-copied (load.Unchanging)
     return shifted
 
 

@@ -339,6 +339,12 @@ def write_bundles(tree: DocsTree, downloads_dir: Path, files: dict[str, tuple], 
                                              f"(CSV, {downloads.size_words(len(metadata))})"}
 
 
+def _table_named(name: str, view):
+    """The contract's table of that name, or a table the council declared (``declared.py``)."""
+    declared = getattr(view, "declared", {}).get(name)
+    return TABLES_BY_NAME.get(name) or (declared.table if declared is not None else None)
+
+
 def not_available_warnings(source_name: str, not_available, view) -> list[Problem]:
     """A warning for each data file a page needs and the year does not have (missing, or a header with no
     rows): the page shows ``x`` where its figures would be, or an empty chart or table (issue 13: never
@@ -347,7 +353,7 @@ def not_available_warnings(source_name: str, not_available, view) -> list[Proble
     found: dict[str, tuple[list[int], list[str]]] = {}  # table -> (lines, what the page shows)
     for line, sources, what in not_available:
         for table in dict.fromkeys(source.split(".")[0] for source in sources):
-            declared = TABLES_BY_NAME.get(table)
+            declared = _table_named(table, view)
             if declared is None:
                 continue
             frame = view.reference.get(table) if declared.scope == "reference" else view.tables.get(table)
@@ -359,7 +365,7 @@ def not_available_warnings(source_name: str, not_available, view) -> list[Proble
                     shown.append(what)
     warnings = []
     for table, (lines, shown) in found.items():
-        folder = "reference" if TABLES_BY_NAME[table].scope == "reference" else str(view.year)
+        folder = "reference" if _table_named(table, view).scope == "reference" else str(view.year)
         frame = view.reference.get(table) if folder == "reference" else view.tables.get(table)
         file = f"data/{folder}/{table}.csv"
         state, hint = (("is missing", f"add {file} (see the data contract)") if frame is None else

@@ -77,6 +77,8 @@ def source_groups(output) -> list[tuple[str, list[str]]]:
 
 def source_text(output) -> str:
     """``Source: the council's SSDA903 return ... (Children looked after at 31 March); ...``"""
+    if getattr(output, "source", ""):
+        return f"Source: {output.source.rstrip('.')}."
     groups = source_groups(output)
     if not groups:
         return ""

@@ -57,6 +57,10 @@ def year_key(project_dir: Path, year: int, data_years: list[int], statement_year
         path = project_dir / name
         if path.exists():
             _hash_files(digest, path, project_dir)
+    data_dir = project_dir / "data"
+    if data_dir.is_dir():  # schemas of declared tables that serve every year (declared.py)
+        for path in sorted(p for p in data_dir.iterdir() if p.is_file() and p.suffix.lower() in (".yml", ".yaml")):
+            _hash_files(digest, path, project_dir)
     for data_year in sorted(y for y in data_years if y <= year):
         _hash_files(digest, project_dir / "data" / str(data_year), project_dir)
     return digest.hexdigest()

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import inputs
+from . import declared as declared_tables, inputs
 from .categories import Categories
 from .config import Authority
 from .contract import (
@@ -513,9 +513,32 @@ def _frame(table: Table, data: dict[str, list]) -> pd.DataFrame:
 # Folders
 # ---------------------------------------------------------------------------
 
+def _read_declared(path: Path, schema: Path, file: str, data_dir: Path, categories, threshold: int,
+                   problems: list[Problem], files: dict[str, str], prefix: str, found: dict, declared: dict) -> None:
+    """A CSV declared by a schema (``declared.py``): the schema checked, then the file read by it."""
+    from .catalogue import all_outputs
+
+    table, schema_problems = declared_tables.read_schema(schema, _display(schema, data_dir), path.stem, threshold)
+    problems.extend(schema_problems)
+    if table is not None and path.stem in all_outputs():
+        problems.append(Problem("file-name-taken", "a chart or table of the site already has this name", file=file,
+                                value=path.name, hint="rename the file and its schema, e.g. "
+                                                      f"council_{path.stem}.csv and council_{path.stem}.yml"))
+        return
+    if table is None:
+        return
+    files[f"{prefix}/{path.stem}"] = file
+    frame, table_problems = read_table(path, table.table, file, categories)
+    problems.extend(table_problems)
+    if frame is not None:
+        found[path.stem] = frame
+        declared[path.stem] = table
+
+
 def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: set[str],
                  problems: list[Problem], files: dict[str, str], prefix: str,
-                 categories: Categories | None = None) -> dict[str, pd.DataFrame]:
+                 categories: Categories | None = None, declared: dict | None = None,
+                 threshold: int = 5) -> dict[str, pd.DataFrame]:
     known = {t.name: t for t in tables}
     found: dict[str, pd.DataFrame] = {}
     present: set[str] = set()
@@ -528,14 +551,32 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
             problems.append(Problem("file-not-csv", "spreadsheets are not read", file=file,
                                     hint="save each sheet as 'CSV UTF-8 (Comma delimited)'"))
             continue
+        if suffix in declared_tables.SCHEMA_SUFFIXES and declared is not None:
+            if path.stem in known or not any(p.suffix.lower() == ".csv" and p.stem == path.stem
+                                             for p in folder.iterdir()):
+                why = ("a data-contract table's columns are declared by the contract"
+                       if path.stem in known else f"there is no {path.stem}.csv beside it")
+                problems.append(Problem("schema-unused", f"this schema is not used: {why}", file=file,
+                                        severity="warning",
+                                        hint=f"delete it, or add {path.stem}.csv beside it" if path.stem not in known
+                                        else "delete it; the data contract lists this table's columns"))
+            continue
         if suffix != ".csv":
             continue
         if path.stem not in known:
+            schema = declared_tables.schema_for(path, data_dir) if declared is not None else None
+            if schema is not None:
+                _read_declared(path, schema, file, data_dir, categories, threshold, problems, files, prefix,
+                               found, declared)
+                continue
             near = nearest(header_name(path.stem), known)
+            fix = f"add {path.stem}.yml beside it, saying what the table is ({declared_tables.GUIDE})"
             problems.append(Problem(
-                "file-unknown", "unknown table file", file=file, value=path.name,
-                expected="one of " + ", ".join(f"{n}.csv" for n in known),
-                hint=f"did you mean {near}.csv?" if near else None))
+                "file-unknown", "unknown table file: not a data-contract table, and no schema declares it",
+                file=file, value=path.name,
+                expected="one of " + ", ".join(f"{n}.csv" for n in known) + ", or a table declared by a schema",
+                hint=(f"did you mean {near}.csv?" + (f" If not, {fix}" if declared is not None else "")) if near
+                else fix if declared is not None else None))
             continue
         present.add(path.stem)
         if file in skip:
@@ -565,13 +606,16 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
     files: dict[str, str] = {}
     years: dict[int, dict[str, pd.DataFrame]] = {}
     reference: dict[str, pd.DataFrame] = {}
+    declared: dict[int, dict] = {}
     if not data_dir.is_dir():
         problems.append(Problem("data-missing", "the data folder is missing", file=str(data_dir)))
         return Dataset(years, reference, authority, files), problems
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if YEAR_FOLDER.match(folder.name):
+            declared[int(folder.name)] = {}
             years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name,
-                                                   authority.categories)
+                                                   authority.categories, declared[int(folder.name)],
+                                                   authority.suppression_threshold)
         elif folder.name != "reference":
             hint = None
             with contextlib.suppress(CellError):
@@ -596,4 +640,4 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
             problems.append(Problem(
                 "statement-year-missing", f"{year} is a statement year in authority.yml but has no data folder",
                 file=_display(data_dir / str(year), data_dir), expected=f"a folder data/{year} with the year's tables"))
-    return Dataset(years, reference, authority, files), problems
+    return Dataset(years, reference, authority, files, declared), problems

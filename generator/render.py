@@ -67,7 +67,7 @@ def _sentence_start(before: str) -> bool:
     text = re.sub(r"[*_`]+", "", before).rstrip()
     text = re.sub(r"^\s*(?:[-+*]|\d+\.|#+|>)\s*", "", text) if not text or text.lstrip()[0] in "-+*#>0123456789" \
         else text
-    return text == "" or text.endswith((".", "!", "?", ":")) and not text.endswith("..")
+    return text == "" or text.endswith((".", "!", "?")) and not text.endswith("..")
 
 
 def words_for_withheld(markdown: str, docs_path: str) -> str:
@@ -457,6 +457,27 @@ class FigureTally:
         return markdown
 
 
+#: Compiled pages by (text, file name): both editions of a year compile a page's text once (issue 14). Every
+#: environment comes from ``make_environment``; the compiled code looks up ``finalize`` and ``undefined`` on
+#: the environment when it runs, so it does not depend on which environment compiled it.
+_COMPILED: dict[tuple[str, str], object] = {}
+
+
+def _compiled(env: jinja2.Environment, text: str, source_name: str, tally: FigureTally):
+    key = (text, source_name)
+    code = _COMPILED.get(key)
+    if code is None:
+        before = (tally.figures, len(tally.symbols), len(tally.not_available))
+        code = env.compile(text, name=source_name, filename=source_name)
+        # Jinja prints a constant ({{ "x" }}) through finalize while compiling: that page is compiled
+        # every time, so its tally counts it every time.
+        if before == (tally.figures, len(tally.symbols), len(tally.not_available)):
+            if len(_COMPILED) >= 512:
+                _COMPILED.clear()
+            _COMPILED[key] = code
+    return code
+
+
 def render_page(source_name: str, docs_path: str, text: str, context: Namespace, renderer: OutputRenderer,
                 env: jinja2.Environment | None = None) -> RenderedPage:
     """Fill one page's placeholders; raise BuildError naming file and line on any mistake."""
@@ -468,7 +489,7 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
     renderer.source_name = source_name
     try:
         # Compiled with our file name, so a runtime error's traceback gives the template line.
-        code = env.compile(text, name=source_name, filename=source_name)
+        code = _compiled(env, text, source_name, tally)
         template = env.template_class.from_code(env, code, env.make_globals(None))
         markdown = words_for_withheld(template.render(**context, chart=renderer.chart, table=renderer.table),
                                       docs_path)

@@ -576,6 +576,13 @@ def validate(dataset: Dataset) -> list[Problem]:
                 problems.extend(check(sheet))
         for year_check in YEAR_CHECKS:
             problems.extend(year_check(year, sheets))
+        for name, declared in sorted(dataset.declared.get(year, {}).items()):
+            frame = dataset.years[year].get(name)
+            if frame is None:
+                continue
+            sheet = Sheet(declared.table, frame, dataset.files.get(f"{year}/{name}", f"data/{year}/{name}.csv"))
+            for check in TABLE_CHECKS:  # a declared table is checked as the contract's are
+                problems.extend(check(sheet))
     reference = _sheets(dataset.reference, dataset, "reference", problems)
     for sheet in reference.values():
         for check in TABLE_CHECKS:

@@ -123,3 +123,27 @@ def test_bristol_figures_it_did_not_print_are_x(bristol_site):
     home = text_of(bristol_site / "2015" / "index.html")
     assert "so that total reads x." in home and "183 young people aged 16 or 17" in home
     assert "Symbols on this page: x not available" in home
+
+
+# --- Tables the councils declared themselves (a schema beside the CSV) -------------------------------------
+
+
+def test_declared_tables_are_on_the_page_in_their_download_and_in_the_zip(bromley_site, bristol_site):
+    import zipfile
+
+    home = text_of(bromley_site / "2022" / "index.html")
+    # Printed: Bromley 43 (2021-22) against England 67, London 47 and Outer London 43 (2020-21).
+    assert "Bromley 2022 43 England 2021 67 London 2021 47 Outer London 2021 43" in home
+    assert "Indigenous children looked after at 31 March 2023 324 340" in home
+    assert rows_of(bromley_site, 2022, "looked_after_rate_context")[1:] == [
+        ["Bromley", "2022", "43"], ["England", "2021", "67"], ["London", "2021", "47"], ["Outer London", "2021", "43"]]
+    assert rows_of(bromley_site, 2022, "council_forecast")[2] == [
+        "Unaccompanied asylum-seeking children needing a placement in a year", "10", "15"]
+    [bundle] = (bromley_site / "2022" / "downloads" / "all").glob("*.zip")
+    assert "data/council_forecast.csv" in zipfile.ZipFile(bundle).namelist()
+    outcomes = text_of(bristol_site / "2015" / "sufficiency" / "outcomes" / "index.html")
+    # Printed: 172 eligible, 13 relevant and 404 former relevant care leavers; girls 50% against 45% nationally.
+    assert "Eligible children 172 Relevant children 13 Former relevant children 404" in outcomes
+    assert ["Girls", "England", "45"] in rows_of(bristol_site, 2015, "national_comparison")
+    methods = (bristol_site / "2015" / "methods" / "index.html").read_text()
+    assert "<code>care_leavers_by_category</code>" in methods

@@ -153,13 +153,16 @@ def test_an_unknown_file_names_the_nearest_table(data):
     (data / "2026" / "starts_and_ceases.csv").rename(data / "2026" / "starts_and_ceased.csv")
     _, problems = load(data)
     assert messages(problems) == [
-        "data/2026/starts_and_ceased.csv: unknown table file (found 'starts_and_ceased.csv'); expected one of "
+        "data/2026/starts_and_ceased.csv: unknown table file: not a data-contract table, and no schema declares "
+        "it (found 'starts_and_ceased.csv'); expected one of "
         + ", ".join(f"{n}.csv" for n in (
             "looked_after", "starts_and_ceases", "placements_by_type_and_age", "placement_stability",
             "care_leavers", "spend_by_service", "unit_costs", "budget", "spend_with_providers", "fostering_capacity",
             "fostering_recruitment", "provider_market", "commissioning_routes", "referrals", "action_plan",
             "flows", "looked_after_by_age_and_placement", "scenarios", "contracted_capacity"))
-        + ". Hint: did you mean starts_and_ceases.csv?"]
+        + ", or a table declared by a schema. Hint: did you mean starts_and_ceases.csv? If not, add "
+        "starts_and_ceased.yml beside it, saying what the table is (see docs/analysts.md, 'Any other table you "
+        "publish')"]
 
 
 def test_tables_from_finance_and_commissioning_systems_may_be_absent(data):

@@ -33,5 +33,7 @@ def sensitive_sources() -> set[str]:
 
 def is_sensitive(output: Output) -> bool:
     """An output drawn from any sensitive column is sensitive as a whole."""
+    if output.sensitive:
+        return True
     sensitive = sensitive_sources()
     return any(source in sensitive or source.split(".")[0] + ".*" in sensitive for source in output.sources)

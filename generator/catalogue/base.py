@@ -41,6 +41,10 @@ class Output:
     summary: Callable[[pd.DataFrame], str] | None = None
     description: str = ""
     units: dict[str, str] = field(default_factory=dict)
+    #: Where the figures come from, in words, when not from the data contract's tables (a declared table).
+    source: str = ""
+    #: Commercially sensitive as a whole (a declared table's ``sensitive: true``), whatever its sources.
+    sensitive: bool = False
 
 
 def round_figure(value, decimals: int = 0):
