@@ -500,12 +500,49 @@ def write_versions(root: Path, trees: list[DocsTree]) -> None:
     versions = [{"version": str(t.year), "title": f"{t.year - 1} to {t.year}",
                  "aliases": ["latest"] if t is latest else []} for t in trees]
     (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
+    search_across_years(root, [t.year for t in trees])
     shutil.copytree(root / str(latest.year), root / "latest")
     (root / "index.html").write_text(redirect_page(latest), encoding="utf-8")
     # GitHub Pages serves only the root 404.html, for a missing page at any depth; its links are
     # absolute (site_url), so the latest year's page works from there. The public folder's is the
     # public edition's: the folder holds nothing else.
     shutil.copyfile(root / str(latest.year) / "404.html", root / "404.html")
+
+
+#: Pages of earlier years left out of a year's search: the technical ones (each year has its own).
+SEARCH_OWN_YEAR_ONLY = ("methods/", "downloads/", "updates/", "data-contract/")
+#: An earlier year's page ranks below this year's: its search boost is multiplied by this.
+EARLIER_YEAR_BOOST = 0.5
+
+
+def search_across_years(root: Path, years: list[int]) -> None:
+    """Each year's search finds its own pages first, then the readers' pages of every earlier year (their
+    titles say which year: "Fostering (2024 to 2025)"; their addresses lead to that year's folder).
+
+    Only earlier years, so adding a year never changes a published one. Material's search reads
+    ``search/search_index.json``; an entry whose address starts ``../`` is another year's, so merging is
+    repeated on every build from each year's own entries (a year reused from the cache included)."""
+    import json
+
+    indexes, own = {}, {}
+    for year in sorted(years):
+        path = root / str(year) / "search" / "search_index.json"
+        if not path.is_file():
+            return
+        indexes[year] = json.loads(path.read_text(encoding="utf-8"))
+        own[year] = [d for d in indexes[year]["docs"] if not d["location"].startswith("../")]
+    for year in sorted(years):
+        docs = list(own[year])
+        for earlier in sorted((y for y in years if y < year), reverse=True):
+            for doc in own[earlier]:
+                if doc["location"].startswith(SEARCH_OWN_YEAR_ONLY):
+                    continue
+                docs.append({**doc, "location": f"../{earlier}/{doc['location']}",
+                             "title": f"{doc['title']} ({earlier - 1} to {earlier})",
+                             "boost": round(doc.get("boost", 1) * EARLIER_YEAR_BOOST ** (year - earlier), 4)})
+        index = {**indexes[year], "docs": docs}
+        (root / str(year) / "search" / "search_index.json").write_text(
+            json.dumps(index, separators=(",", ":")), encoding="utf-8")
 
 
 def redirect_page(latest: DocsTree) -> str:

@@ -602,7 +602,22 @@ _NOT_DIGIT = re.compile(r"[\s\-.()/\u00a0+]")
 _NUMBER = re.compile(r"(?<![\w.#£])(£\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|,\d)")
 
 
+def own_search_entries(data: bytes) -> bytes:
+    """A year's search index without the entries it carries from earlier years (``build.search_across_years``:
+    their addresses start ``../``). Those are copies of the earlier years' own entries, scanned in those
+    years' folders with those years' needles: a sentence published in 2024 and restricted in 2025 is no
+    leak of 2025's."""
+    try:
+        index = json.loads(data.decode("utf-8"))
+        index["docs"] = [d for d in index["docs"] if not str(d.get("location", "")).startswith("../")]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return data  # not a search index we know: scanned whole
+    return json.dumps(index).encode("utf-8")
+
+
 def scan_file(path: Path, withheld: Withheld, data: bytes | None = None) -> list[Needle]:
+    if path.name == "search_index.json":
+        data = own_search_entries(path.read_bytes() if data is None else data)
     try:
         segments = decode_file(path, data)
     except UnreadableArchive as exc:

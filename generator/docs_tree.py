@@ -21,6 +21,9 @@ from .render import OutputRenderer, make_environment, render_page
 
 GENERATED_PAGES = {"methods.md": "Methods", "downloads.md": "Data downloads", "updates.md": "Updates",
                    "data-contract.md": "Data contract"}
+#: Generated pages in the readers' navigation. The data contract is for analysts: built, searchable (ranked
+#: low) and linked from the data downloads page's "For analysts", not in the menu (issue 12).
+NAV_PAGES = ("methods.md", "downloads.md", "updates.md")
 
 
 @dataclass
@@ -216,7 +219,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         site_name=f"{title} {year - 1} to {year}{edition_suffix}",
         description=statement.get("description", f"{authority.name}: placement sufficiency statement and market "
                                                  f"position statement, {year - 1} to {year}"),
-        nav=list(statement["nav"]) + [{name: path} for path, name in GENERATED_PAGES.items()],
+        nav=list(statement["nav"]) + [{GENERATED_PAGES[path]: path} for path in NAV_PAGES],
         published=release.published, release=release,
     )
     if edition == redact.PUBLIC:

@@ -7,9 +7,15 @@ from .catalogue.base import Output
 from .redact import PUBLIC
 from .values import SYMBOLS
 
+#: How the site's search ranks the generated pages against the narrative (1): technical pages lower, so a
+#: reader's search finds the statement's own words first (issue 12).
+SEARCH_BOOST = {"Methods": 0.5, "Data downloads": 0.5, "Data contract": 0.2}
+
 
 def _front_matter(title: str, description: str) -> str:
-    return f"---\ntitle: {title}\ndescription: {description}\n---\n\n"
+    boost = SEARCH_BOOST.get(title)
+    search = f"search:\n  boost: {boost}\n" if boost is not None else ""
+    return f"---\ntitle: {title}\ndescription: {description}\n{search}---\n\n"
 
 
 def methods_page(year: int, measures, outputs: dict[str, Output], authority, edition: str,
@@ -99,7 +105,10 @@ def downloads_page(year: int, downloads: dict[str, str], bundles: dict[str, str]
               "| Figures | File |", "| --- | --- |"]
     for filename in sorted(downloads, key=lambda f: downloads[f].lower()):
         lines.append(f"| {downloads[filename]} | [{filename}](downloads/{filename}) |")
-    lines.append("")
+    lines += ["", "## For analysts", "",
+              "The [data contract](data-contract.md) describes every table the statement is built from: its "
+              "columns, types, units, codes and totals, and which figures are commercially sensitive. The "
+              "[methods page](methods.md) defines every measure.", ""]
     return "\n".join(lines)
 
 

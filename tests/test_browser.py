@@ -22,7 +22,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from browser import CHROMIUM, PHONE, PROJECT_DIR, Browser, build_minisite, format_violations, horizontal_overflow, serve
@@ -410,6 +410,27 @@ def test_search_finds_pages_and_its_dialog_passes_axe(built_site, base_url, brow
     page.wait_for_selector(".md-search-result__item")
     _check_axe(browser, visit)
     assert not visit.problems(), visit.problems()
+
+
+def test_search_finds_earlier_years_and_ranks_the_narrative_first(built_site, base_url, browser):
+    """Issue 12: the latest year's search reaches earlier statements' pages, saying their year."""
+    _needs_two_years(built_site)
+    visit = browser.visit(base_url + f"{built_site.latest}/")
+    page = visit.page
+    page.locator(".md-search__input").click()
+    page.keyboard.type("fostering")
+    page.wait_for_selector(".md-search-result__item")
+    first = page.locator(".md-search-result__item a").first.get_attribute("href")
+    assert not re.search(r"/(methods|downloads|data-contract)/", first), first
+    page.locator(".md-search__input").fill("")
+    page.keyboard.type("kitchen")  # said only in an earlier year's narrative
+    page.wait_for_selector(".md-search-result__item")
+    link = page.locator(".md-search-result__item a").first
+    href = link.get_attribute("href")
+    assert re.search(r"/\d{4}/", href) and f"/{built_site.latest}/" not in href, href
+    assert re.search(r"\(\d{4} to \d{4}\)", link.inner_text()), link.inner_text()
+    assert browser.visit(urljoin(page.url, href)).status == 200
+    _check_axe(browser, visit)
 
 
 def test_404_page_works_at_any_depth(built_site, base_url, browser):
