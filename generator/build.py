@@ -207,7 +207,9 @@ class YearJob:
                 tree = render_docs_tree(self.project_dir, self.work, view, context,
                                         {**all_outputs(), **declared_outputs(view)}, all_measures(),
                                         edition, perturbed=perturbed, suppression_note=note, frames=frames)
-                run_mkdocs(self.project_dir, tree, self.staging[edition] / tree.site_path, self.authority)
+                site_dir = self.staging[edition] / tree.site_path
+                run_mkdocs(self.project_dir, tree, site_dir, self.authority)
+                problems += write_pdf_edition(self.project_dir, tree, site_dir, self.authority)
                 trees.append(tree)
             except BuildError as exc:
                 problems += exc.problems
@@ -327,6 +329,7 @@ def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) 
                   "authority": authority.name,
                   "other_edition": other,
                   "release": release_for_theme(tree, authority),
+                  "pdf": f"downloads/all/{tree.pdf}" if tree.pdf else "",
                   # The year list and the "earlier statement" banner, in the HTML (no JavaScript needed);
                   # the freeze key includes the statement years, so a new year rebuilds the others.
                   "years": [{"year": y, "title": f"{y - 1} to {y}"} for y in sorted(authority.statement_years,
@@ -334,6 +337,22 @@ def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) 
                   "latest_year": max(authority.statement_years, default=tree.year)},
         "strict": True,
     }
+
+
+def write_pdf_edition(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> list[Problem]:
+    """The year's PDF edition (pdf.py), from the pages MkDocs has just built; a warning, and no PDF, when
+    the libraries it needs are not installed."""
+    from . import pdf
+
+    if not tree.pdf:
+        missing = pdf.missing_libraries()
+        return [Problem("pdf-not-built", f"the PDF edition was not built: {' and '.join(missing)} not installed",
+                        file=f"content/{tree.year}/", severity="warning",
+                        hint="./run build installs the locked dependencies")] if missing else []
+    site_url = edition_url(authority, tree.edition)
+    _, tree.pdf_size = pdf.write_pdf(site_dir, tree, authority, f"{site_url}{tree.site_path}/" if site_url else "",
+                                     site_settings(project_dir, "theme") / pdf.STYLESHEET)
+    return []
 
 
 def release_for_theme(tree: DocsTree, authority) -> dict:

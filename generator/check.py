@@ -23,8 +23,9 @@ when the edition's docs tree is rendered (``withheld_needles``):
   narrative or in the generated pages is left out: it is published anyway.
 
 Before matching, every file is decoded into plain text segments: gzip is
-unpacked, a ZIP's members are read one by one (their names too), JSON is
-parsed (its escapes undone) and each string read as HTML,
+unpacked, a ZIP's members are read one by one (their names too), a PDF's text
+and metadata are extracted (pypdf), JSON is parsed (its escapes undone) and
+each string read as HTML,
 JavaScript string escapes are undone, HTML comments are unwrapped, attribute
 values (``content="..."``, ``aria-label``, ``href``) become segments of their
 own, tags are dropped, entities decoded (twice, for double-escaped text) and
@@ -175,7 +176,7 @@ def image_text(data: bytes) -> list[str]:
 
 
 class UnreadableArchive(ValueError):
-    """A ZIP the scan cannot open: what it holds cannot be checked, so it may not be published."""
+    """A ZIP or PDF the scan cannot open: what it holds cannot be checked, so it may not be published."""
 
 
 #: A ZIP's members are read up to this many bytes in all (our own ZIPs are a few hundred KB).
@@ -202,6 +203,36 @@ def zip_text(data: bytes) -> list[str]:
     return segments
 
 
+def pdf_text(data: bytes) -> list[str]:
+    """A PDF as text segments: its metadata (title, author, subject, keywords), each page's text and its
+    outline. The PDF edition is written from pages that were scanned already; reading it back checks
+    what is actually published."""
+    try:
+        import pypdf
+    except ImportError:
+        raise UnreadableArchive("reading a PDF needs pypdf (./run installs the locked dependencies)") from None
+    import io
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        segments = [str(value) for value in (reader.metadata or {}).values()]
+        segments += [page.extract_text() or "" for page in reader.pages]
+
+        def outline(items):
+            for item in items:
+                if isinstance(item, list):
+                    outline(item)
+                else:
+                    segments.append(str(getattr(item, "title", "")))
+
+        outline(reader.outline)
+    except Exception as exc:  # a PDF it cannot read is refused, whatever the reason
+        raise UnreadableArchive(f"not a PDF the scan can read ({type(exc).__name__})") from None
+    return segments
+
+
 def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
     """A published file as plain-text segments; None for a binary file we cannot read."""
     data = path.read_bytes() if data is None else data
@@ -215,6 +246,8 @@ def decode_file(path: Path, data: bytes | None = None) -> list[str] | None:
     suffix = Path(name).suffix
     if suffix == ".zip":
         return zip_text(data)
+    if suffix == ".pdf":
+        return pdf_text(data)
     if suffix in IMAGE_SUFFIXES:
         return image_text(data)
     if suffix in BINARY_SUFFIXES:

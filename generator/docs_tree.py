@@ -37,6 +37,8 @@ class DocsTree:
     charts: int = 0
     downloads: dict[str, str] = field(default_factory=dict)  # file name -> title
     bundles: dict[str, str] = field(default_factory=dict)  # downloads/ files that are not one output's CSV
+    pdf: str = ""  # the PDF edition's file name in downloads/all/ ("" when it cannot be built here)
+    pdf_size: int = 0
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
     warnings: list[Problem] = field(default_factory=list)  # figures shown x because their data is missing
     frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
@@ -288,6 +290,9 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         if name in allowed:
             published_files[filename] = (allowed[name], frame_for(allowed[name])[1], data)
     write_bundles(tree, downloads_dir, published_files, authority)
+    from . import pdf
+
+    tree.pdf = "" if pdf.missing_libraries() else pdf.pdf_name(authority, year, edition)
 
     accuracy = ""
     if "backtest_errors" in allowed:
@@ -297,7 +302,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
                                        source=source_text(published)).html
     (docs_dir / "methods.md").write_text(pages.methods_page(year, measures, allowed, authority, edition,
                                                             suppression_note, accuracy), "utf-8")
-    (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads, tree.bundles), "utf-8")
+    (docs_dir / "downloads.md").write_text(pages.downloads_page(year, tree.downloads, tree.bundles, tree.pdf),
+                                           "utf-8")
     (docs_dir / "data-contract.md").write_text(pages.contract_page(year), "utf-8")
     updates = releases.updates_page(year, tree.release, page_titles(content_dir, statement["nav"]))
     if edition == redact.PUBLIC:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 #: Libraries whose version changes what a page looks like.
 RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "altair",
-                      "vl-convert-python", "pandas", "numpy", "scipy", "pyyaml")
+                      "vl-convert-python", "pandas", "numpy", "scipy", "pyyaml", "weasyprint", "pydyf", "pypdf")
 GENERATOR_DIR = Path(__file__).resolve().parent
 
 

@@ -76,11 +76,17 @@ def methods_page(year: int, measures, outputs: dict[str, Output], authority, edi
     return "\n".join(lines)
 
 
-def downloads_page(year: int, downloads: dict[str, str], bundles: dict[str, str] | None = None) -> str:
+def downloads_page(year: int, downloads: dict[str, str], bundles: dict[str, str] | None = None,
+                   pdf: str = "") -> str:
     """A list of every CSV the year publishes: ``downloads`` maps file name to title; ``bundles`` the ZIP
-    of all of them and the metadata file (file name to description), listed first."""
+    of all of them and the metadata file (file name to description), listed first; ``pdf`` the PDF edition
+    (written after MkDocs, so linked in raw HTML, which MkDocs does not look for)."""
     lines = [_front_matter("Data downloads", f"The figures behind every chart and table, {year - 1} to {year}"),
              "# Data downloads", ""]
+    if pdf:
+        lines += ["## The whole statement", "",
+                  f'<p><a href="all/{pdf}">The whole statement as one document, to print or read offline '
+                  "(PDF, tagged for screen readers)</a></p>", ""]
     if bundles:
         lines += ["## All the data", ""]
         lines += [f"- [{description}](downloads/all/{filename})" for filename, description in bundles.items()]

@@ -167,12 +167,8 @@ def updates_page(year: int, release: Release, titles: dict[str, str]) -> str:
     """The year's updates list: every change since publication, newest first, with date and reason."""
     lines = ["---", "title: Updates to this statement",
              f"description: Every change to the {year - 1} to {year} statement since it was published, with its "
-             "date and reason", "---", "", "# Updates to this statement", "",
-             f"First published {long_date(release.published)}. "
-             f"Last updated {long_date(release.last_updated)}."]
-    if release.next_update:
-        lines[-1] += f" Next update: {release.next_update}."
-    lines += ["", "A published statement is corrected in place, at the same address; each correction is listed "
+             "date and reason", "---", "", "# Updates to this statement", ""]
+    lines += ["A published statement is corrected in place, at the same address; each correction is listed "
               "here with the date it was made and why.", ""]
     if not release.amendments:
         lines += ["There have been no updates since this statement was published.", ""]

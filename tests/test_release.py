@@ -55,7 +55,7 @@ def test_an_update_shows_on_the_page_it_touched_with_its_date_and_reason(amended
 
 def test_the_year_lists_its_updates_newest_first_and_keeps_its_address(amended_site):
     updates = text_of(amended_site / "2024" / "updates" / "index.html")
-    assert "First published 1 October 2024. Last updated 1 December 2024. Next update: October 2025." in updates
+    assert "Published 1 October 2024 Last updated 1 December 2024 Next update October 2025" in updates
     first, second = updates.index("1 December 2024 Added a contact"), updates.index("5 November 2024 Corrected")
     assert first < second
     assert "It named the wrong year." in updates
