@@ -613,10 +613,18 @@ def summary_text(output, true_frame: pd.DataFrame, perturbed_frames: list[pd.Dat
 MODELLED_NAMES = ("forecast", "scenario", "projected_spend", "gap")
 
 
+def unmoved(view: YearView, copies: list[YearView]) -> bool:
+    """True when the copies moved nothing (no year of the view has a withheld cell): each copy holds the
+    very tables of the true view (``perturbed_tables`` shares a table it moves nothing in), so whatever
+    is computed on a copy is what is computed on the true view, and is not computed again (issue 14)."""
+    return all(copy.history.get(year, {}).get(name) is frame
+               for copy in copies for year, tables in view.history.items() for name, frame in tables.items())
+
+
 def protected_context(build_context, view: YearView, copies: list[YearView]):
     """The template names with every figure that depends on a withheld count shown as ``c``."""
     true = build_context(view)
-    masked = mask_context(true, [build_context(c) for c in copies])
+    masked = mask_context(true, [true] * len(copies) if unmoved(view, copies) else [build_context(c) for c in copies])
     forecast = true.get("forecast")
     if isinstance(forecast, dict) and forecast.get("method_code") == "transition":
         for name in MODELLED_NAMES:
@@ -628,7 +636,7 @@ def protected_context(build_context, view: YearView, copies: list[YearView]):
 def protected_output(output, view: YearView, copies: list[YearView]):
     """An output's frame for publication, and the output with a safe summary."""
     true_frame = output.frame(view)
-    perturbed_frames = [output.frame(c) for c in copies]
+    perturbed_frames = [true_frame] * len(copies) if unmoved(view, copies) else [output.frame(c) for c in copies]
     masked = mask_frame(true_frame, perturbed_frames, output.units, keep=true_frame.attrs.get("modelled_cells", ()))
     text = summary_text(output, true_frame, perturbed_frames)
     safe = replace(output, summary=(lambda frame, _t=text: _t)) if output.summary is not None else output
