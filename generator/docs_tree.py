@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import inputs, markup, pages, redact, release as releases
+from . import glossary, inputs, markup, pages, redact, release as releases
 from .check import COPYABLE
 from .contract import TABLES_BY_NAME
 from .disclosure import protected_output
@@ -127,6 +127,14 @@ def nav_pages(nav) -> list[str]:
     return found
 
 
+def glossary_terms(content_dir: Path, year: int, listed: set[str]) -> list:
+    """The terms of the year's glossary page (none when the statement has no glossary in its nav)."""
+    path = content_dir / glossary.GLOSSARY_PAGE
+    if glossary.GLOSSARY_PAGE not in listed or not path.is_file():
+        return []
+    return glossary.terms_of(inputs.read_text(path, f"content/{year}/{glossary.GLOSSARY_PAGE}", stage="content"))
+
+
 def page_titles(content_dir: Path, nav) -> dict[str, str]:
     """Each nav page's title: the nav's own label, else the page's front-matter title, else its path."""
     titles: dict[str, str] = {}
@@ -179,6 +187,7 @@ class PageWriter:
     context: object
     env: object
     authority: object
+    terms: list = field(default_factory=list)  # glossary.Term: the first use of each links to the glossary
 
     def write(self, source: Path):
         docs_path = source.relative_to(self.content_dir).as_posix()
@@ -190,8 +199,10 @@ class PageWriter:
         text = redact.split_restricted(text, source_name, self.edition)
         renderer = OutputRenderer(self.outputs, self.frame_for, docs_path)
         page = render_page(source_name, docs_path, text, self.context, renderer, self.env)
-        markdown = replace_names(page.markdown, self.authority) if self.edition == redact.PUBLIC else \
-            redact.finish_restricted(page.markdown)
+        markdown = glossary.mark_definitions(page.markdown, self.terms) if docs_path == glossary.GLOSSARY_PAGE \
+            else glossary.link_terms(page.markdown, self.terms, docs_path)
+        markdown = replace_names(markdown, self.authority) if self.edition == redact.PUBLIC else \
+            redact.finish_restricted(markdown)
         target = self.docs_dir / docs_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
@@ -242,7 +253,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     listed = set(nav_pages(statement["nav"]))
     env = make_environment()
     all_downloads: dict[str, bytes] = {}
-    writer = PageWriter(year, edition, content_dir, docs_dir, outputs, frame_for, page_context, env, authority)
+    writer = PageWriter(year, edition, content_dir, docs_dir, outputs, frame_for, page_context, env, authority,
+                        glossary_terms(content_dir, year, listed))
     if keep is not None:
         keep.append(writer)
     for source in sources:

@@ -240,26 +240,43 @@ def projected_spend(view) -> pd.DataFrame:
     return _modelled(frame, _is_model(o), ["Weeks of care", "Spend"])
 
 
+def _spend_totals(view) -> dict[str, dict[str, float]]:
+    """Unrounded projected spend by scenario name and year (from the outlook, as the template names have
+    it), so a total is rounded once: the same pounds in the text, the chart and the table (issue 12)."""
+    o = outlook(view)
+    names = {"baseline": "Baseline (no change)", **{s.slug: s.name for s, _ in o.scenarios}}
+    totals: dict[str, dict[str, float]] = {}
+    for key, frame in o.spend.items():
+        if frame is None or frame.empty:
+            continue
+        by_year = frame.groupby("year", sort=True)["spend"].sum()
+        totals[names[key]] = {str(year): float(value) for year, value in by_year.items()}
+    return totals
+
+
 def projected_spend_chart(view) -> pd.DataFrame:
-    frame = projected_spend(view)
-    if frame.empty:
+    totals = _spend_totals(view)
+    rows = [(year, name, _round(value)) for name, years in totals.items() for year, value in years.items()]
+    if not rows:
         return _frame([], ["Year", "Scenario", "Spend"])
-    out = frame.groupby(["Year", "Scenario"], sort=False)["Spend"].sum().reset_index()
-    return _modelled(_frame(out.values.tolist(), ["Year", "Scenario", "Spend"]), _is_model(outlook(view)), ["Spend"])
+    return _modelled(_frame(rows, ["Year", "Scenario", "Spend"]), _is_model(outlook(view)), ["Spend"])
 
 
 def projected_saving(view) -> pd.DataFrame:
-    """Each scenario's spend against the baseline, per year and over the three years."""
-    totals = projected_spend_chart(view)
+    """Each scenario's spend against the baseline, per year and over the three years. Every figure is the
+    unrounded one rounded once (the saving too), so each agrees with the text; rounded parts may not add up
+    exactly, as the methods page says."""
+    totals = _spend_totals(view)
     rows = []
-    if totals.empty:
+    if len(totals) < 2:
         return _frame(rows, ["Year", "Scenario", "Baseline spend", "Scenario spend", "Saving"])
-    scenarios = list(dict.fromkeys(totals["Scenario"]))
-    base = totals[totals["Scenario"] == scenarios[0]].set_index("Year")["Spend"]
+    scenarios = list(totals)
+    base = totals[scenarios[0]]
     for name in scenarios[1:]:
-        s = totals[totals["Scenario"] == name].set_index("Year")["Spend"]
-        rows += [(y, name, int(base[y]), int(s[y]), int(base[y] - s[y])) for y in base.index]
-        rows.append(("Three years", name, int(base.sum()), int(s.sum()), int(base.sum() - s.sum())))
+        s = totals[name]
+        rows += [(y, name, _round(base[y]), _round(s[y]), _round(base[y] - s[y])) for y in base]
+        rows.append(("Three years", name, _round(sum(base.values())), _round(sum(s.values())),
+                     _round(sum(base.values()) - sum(s.values()))))
     return _modelled(_frame(rows, ["Year", "Scenario", "Baseline spend", "Scenario spend", "Saving"]),
                      _is_model(outlook(view)), ["Baseline spend", "Scenario spend", "Saving"])
 
