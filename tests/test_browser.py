@@ -424,7 +424,10 @@ def test_search_finds_earlier_years_and_ranks_the_narrative_first(built_site, ba
     assert not re.search(r"/(methods|downloads|data-contract)/", first), first
     page.locator(".md-search__input").fill("")
     page.keyboard.type("kitchen")  # said only in an earlier year's narrative
-    page.wait_for_selector(".md-search-result__item")
+    # the previous query's results stay on screen until the new ones replace them
+    # the previous query's results stay on screen until the new ones replace them
+    page.wait_for_function("() => { const links = [...document.querySelectorAll('.md-search-result__item a')];"
+                           " return links.length && links.every(a => !a.href.includes('h=fostering')); }")
     link = page.locator(".md-search-result__item a").first
     href = link.get_attribute("href")
     assert re.search(r"/\d{4}/", href) and f"/{built_site.latest}/" not in href, href
