@@ -38,6 +38,11 @@ What a reader knows, as linear constraints on whole numbers:
 - sentences, when the narrative's source is given (``audit_prose``): every
   figure a placeholder printed, changes on last year, and which way an
   ``{% if %}`` went.
+- tables a council declared (``read_declared``), read without their schema:
+  whole-number columns are counts, a row named as a total (``Total``,
+  ``All ...``) adds up the rows that share its other names, and a group
+  with no printed total is taken to have a total a reader may know from
+  elsewhere, so its only ``c`` is a finding.
 
 Not modelled (listed in ``Reading.not_modelled``, so nothing is skipped
 silently): forecasts from the simulation model (not invertible) and what is
