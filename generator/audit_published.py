@@ -203,6 +203,8 @@ class Edition:
     years: list[int]
     tables: list[Table]
     pages: int = 0
+    #: (year, output name, column) -> the column's unit as the edition's metadata file gives it ("count" ...)
+    units: dict = field(default_factory=dict)
 
     def downloads(self, year: int) -> dict[str, Table]:
         return {t.name: t for t in self.tables if t.year == year and t.where.endswith(".csv")}
@@ -220,8 +222,14 @@ def read_edition(folder: Path) -> Edition:
     tables: list[Table] = []
     years = year_folders(folder)
     pages = 0
+    units = {}
     for year in years:
         root = folder / str(year)
+        metadata = root / "downloads" / "all" / "metadata.csv"
+        if metadata.is_file():
+            with metadata.open(newline="", encoding="utf-8-sig") as handle:
+                for row in csv.DictReader(handle):
+                    units[(year, row["file"].removesuffix(".csv"), row["column"])] = row["unit"]
         for path in sorted((root / "downloads").glob("*.csv")):
             with path.open(newline="", encoding="utf-8-sig") as handle:
                 rows = list(csv.reader(handle))
@@ -240,7 +248,7 @@ def read_edition(folder: Path) -> Edition:
                 summary = parser.summaries.get(f"chart-{name}-summary")
                 tables.append(Table(name, year, f"{page.relative_to(folder)}#{t['id']}", t["header"],
                                     t["rows"], html.unescape(summary) if summary else None))
-    return Edition(folder, years, tables, pages)
+    return Edition(folder, years, tables, pages, units)
 
 
 def read_population(path: Path) -> dict[tuple[int, str], float]:
@@ -769,13 +777,16 @@ def read_declared(r: Reader) -> bool:
     a total (``Total``, ``All ...``) adds up the rows that share its other names. Where a withheld count has
     no printed total over it, a reader may still know that total from elsewhere (all children by sex is the
     children looked after): the only ``c`` of such a group is given away (``Reading.lone_withheld``).
+    Where the edition's metadata file gives a column's unit, only ``count`` columns are counts.
     False when the table has no counts (money, percentages, text): nothing to read."""
     table, year = r.table, r.table.year
+    units = r.context.edition.units
     numeric = []
     for j, column in enumerate(table.header):
         cells = [row[j].strip() if j < len(row) else "" for row in table.rows]
-        if any(("%" in c or "£" in c or "." in c) for c in cells):
-            continue
+        unit = units.get((year, table.name, column))
+        if (unit is not None and unit != "count") or any(("%" in c or "£" in c or "." in c) for c in cells):
+            continue  # the metadata file says what each column holds: only counts are read
         if all(parse_number(c) is not None or c.lower() in SYMBOLS for c in cells) and \
                 any(parse_number(c) is not None or is_withheld(c) for c in cells):
             numeric.append(column)

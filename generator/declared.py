@@ -370,6 +370,7 @@ def with_totals(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.D
     for column in frame.columns:
         if column not in counts and frame[column].dtype == object:
             result[column] = result[column].astype(object).where(result[column].notna(), "")
+    result.attrs["added_totals"] = TOTAL_LABEL  # a chart draws the rows, not these totals (charts._Prepared)
     return result
 
 
