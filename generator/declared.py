@@ -200,6 +200,15 @@ def _protection(data: dict, counts: list[str], key: list[str], columns: list[Col
             return None
         adds_up = "none"
     if adds_up == "none":
+        timed = [c.name for c in columns if c.name in key and c.type in ("year", "month", "date")]
+        if timed:
+            problems.append(_problem("schema-adds-up", f"totals over {timed[0]!r} would add up counts at different "
+                                     "dates, so a table of counts by date needs its own total rows", file,
+                                     at("adds_up") or at("key"), value=f"key: {key}",
+                                     expected="adds_up: total row, with total_row naming each date's total row; or "
+                                              "one table a year, in that year's folder",
+                                     hint="a table in data/<year>/ is already that year's"))
+            return None
         if total_row is not None:
             problems.append(_problem("schema-adds-up", "total_row is only for adds_up: total row", file,
                                      at("total_row"), value=total_row, expected="adds_up: total row"))
@@ -235,6 +244,28 @@ def _protection(data: dict, counts: list[str], key: list[str], columns: list[Col
         return None
     group = next((k for k in key if k != column_name), "")
     return Protection(counts=tuple(counts), group_total=(group, column_name, code), totals_known=True)
+
+
+def check_rows(declared: Declared, frame: pd.DataFrame, file: str) -> list[Problem]:
+    """A row of a table of counts said to have no total rows whose name reads as a total (``All other``):
+    a reader, and the audit, would take it for one."""
+    protection = declared.table.protection
+    if protection is None or protection.group_total is not None:
+        return []
+    problems = []
+    rows = list(frame.attrs.get("rows") or [])
+    for name in declared.table.key:
+        if declared.table.column(name).type != "text":
+            continue
+        for position, value in enumerate(frame[name]):
+            if isinstance(value, str) and reads_as_total(value):
+                problems.append(Problem(
+                    "declared-total-row", "this row's name reads as a total, but the schema says the rows have "
+                    "none (adds_up: none)", file=file, row=rows[position] if position < len(rows) else None,
+                    column=name, value=value,
+                    expected="adds_up: total row with total_row naming it, or a name that does not begin "
+                             "'All' or 'Total'"))
+    return problems
 
 
 def _columns(raw, file: str, line: int | None, problems: list[Problem]) -> tuple[list[Column], dict[str, str]]:
@@ -349,7 +380,7 @@ def with_totals(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.D
     def total_of(rows: pd.DataFrame, where: dict) -> dict:
         row = {column: where.get(column, math.nan) for column in frame.columns}
         for column in counts:
-            row[column] = rows[column].sum(min_count=1)
+            row[column] = rows[column].sum(skipna=False)  # a count not supplied (x) leaves the total x
         return row
 
     out = []

@@ -531,6 +531,7 @@ def _read_declared(path: Path, schema: Path, file: str, data_dir: Path, categori
     frame, table_problems = read_table(path, table.table, file, categories)
     problems.extend(table_problems)
     if frame is not None:
+        problems.extend(declared_tables.check_rows(table, frame, file))
         found[path.stem] = frame
         declared[path.stem] = table
 

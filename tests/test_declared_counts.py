@@ -247,3 +247,27 @@ def test_a_declared_table_of_figures_already_published_is_shown_as_typed(data):
     view = dataset.view(2026)
     frame = outputs(view)["by_sex"].frame(view)
     assert len(frame) == 6 and frame["Children"].tolist() == [60, 3, 9, 70, 18, 8]  # no totals added
+
+
+def test_a_count_table_by_date_needs_its_own_totals(data):
+    schema = BY_ROUTE.replace("key: [route]", "key: [year, route]").replace(
+        "adds_up: total row\ntotal_row: {route: all}\n", "").replace(
+        "columns:\n", "columns:\n  - {name: year, type: year, description: Year ending 31 March}\n")
+    (data / "2026" / "by_route.yml").write_text(schema, "utf-8")
+    (data / "2026" / "by_route.csv").write_text("year,route,children\n2026,National Transfer Scheme,4\n", "utf-8")
+    _, problems = problems_of(data)
+    [problem] = problems
+    assert problem.code == "schema-adds-up" and "different dates" in problem.message
+
+
+def test_a_row_named_like_a_total_in_a_table_said_to_have_none_is_named(data):
+    schema = BY_ROUTE.replace("adds_up: total row\ntotal_row: {route: all}\n", "").replace(
+        "    type: code\n    description: How the child came into the council's care\n"
+        "    codes: {nts: National Transfer Scheme, spontaneous: Spontaneous arrival, other: Other routes, "
+        "all: All routes}\n", "    type: text\n    description: How the child came into the council's care\n")
+    (data / "2026" / "by_route.yml").write_text(schema, "utf-8")
+    (data / "2026" / "by_route.csv").write_text("route,children\nNational Transfer Scheme,4\nAll other routes,19\n",
+                                               "utf-8")
+    _, problems = problems_of(data)
+    assert [(p.code, p.file, p.row, p.column, p.value) for p in problems] == [
+        ("declared-total-row", "data/2026/by_route.csv", 3, "route", "All other routes")]
