@@ -74,7 +74,8 @@ When the data is read:
   numbers (`schema-counts-children`), and how a table of counts adds up: `adds_up` or `total_row` without
   counts, an unknown `adds_up`, `rows and columns` without two key columns (`schema-adds-up`), a total row
   whose code is not the column's or whose label does not read as a total, a category that reads as a
-  total in a table said to have none (`schema-total-row`; a row of the CSV named so: `declared-total-row`),
+  total in a table said to have none (`schema-total-row`; a row of the CSV named so: `declared-total-row`;
+  a total row that does not add up to its group: `declared-total`),
   totals over a date column (`schema-adds-up`), more than two key columns (`schema-key`);
   see the analysts' guide, "Any other table you publish"; a spreadsheet
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be

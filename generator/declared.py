@@ -247,13 +247,16 @@ def _protection(data: dict, counts: list[str], key: list[str], columns: list[Col
 
 
 def check_rows(declared: Declared, frame: pd.DataFrame, file: str) -> list[Problem]:
-    """A row of a table of counts said to have no total rows whose name reads as a total (``All other``):
-    a reader, and the audit, would take it for one."""
+    """A table of counts' rows as its schema says they add up: each total row equal to its group's rows
+    (``adds_up: total row``), and, in a table said to have no total rows, no row whose name reads as a total
+    (``All other``: a reader, and the audit, would take it for one)."""
     protection = declared.table.protection
-    if protection is None or protection.group_total is not None:
+    if protection is None:
         return []
     problems = []
     rows = list(frame.attrs.get("rows") or [])
+    if protection.group_total is not None:
+        return _check_total_rows(protection, frame, file, rows)
     for name in declared.table.key:
         if declared.table.column(name).type != "text":
             continue
@@ -265,6 +268,26 @@ def check_rows(declared: Declared, frame: pd.DataFrame, file: str) -> list[Probl
                     column=name, value=value,
                     expected="adds_up: total row with total_row naming it, or a name that does not begin "
                              "'All' or 'Total'"))
+    return problems
+
+
+def _check_total_rows(protection: Protection, frame: pd.DataFrame, file: str, rows: list) -> list[Problem]:
+    group, code, total_code = protection.group_total
+    problems = []
+    for _, members in (frame.groupby(group, sort=False) if group else [(None, frame)]):
+        is_total = members[code].astype(str) == str(total_code)
+        for index in members.index[is_total]:
+            for column in protection.counts:
+                total, parts = members.loc[index, column], members.loc[~is_total, column]
+                if pd.isna(total) or parts.isna().any() or int(total) == int(parts.sum()):
+                    continue
+                position = frame.index.get_loc(index)
+                problems.append(Problem(
+                    "declared-total", "the total row does not add up to its rows", file=file,
+                    row=rows[position] if position < len(rows) else None, column=column, value=int(total),
+                    expected=f"{int(parts.sum())}, the sum of the group's other rows",
+                    hint="correct it; or, if the council printed it so, leave the total row out and say adds_up: "
+                         "none (a total the council got wrong is not repeated)"))
     return problems
 
 

@@ -271,3 +271,11 @@ def test_a_row_named_like_a_total_in_a_table_said_to_have_none_is_named(data):
     _, problems = problems_of(data)
     assert [(p.code, p.file, p.row, p.column, p.value) for p in problems] == [
         ("declared-total-row", "data/2026/by_route.csv", 3, "route", "All other routes")]
+
+
+def test_a_total_row_that_does_not_add_up_is_named_with_what_it_should_be(data):
+    (data / "2026" / "by_route.csv").write_text(BY_ROUTE_ROWS.replace("All routes,23", "All routes,25"), "utf-8")
+    _, problems = problems_of(data)
+    assert [(p.code, p.file, p.row, p.column, p.value) for p in problems] == [
+        ("declared-total", "data/2026/by_route.csv", 5, "children", 25)]
+    assert problems[0].expected.startswith("23")
