@@ -111,6 +111,11 @@ def _row_label(table: contract.Table, row, key: tuple[str, ...], column: str) ->
     return label
 
 
+def _as_code(value) -> str:
+    """A key cell as a code: a declared table's text (``Not known``, ``Other``) reads as the contract's codes."""
+    return "_".join(str(value).strip().lower().split())
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
 
@@ -142,7 +147,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
                 out.labels[cell] = _row_label(table, row, table.key, column)
                 if is_count:
                     out.counts.add(cell)
-                    least = any(str(row[k]) in contract.LEAST_INFORMATIVE_CODES for k in code_columns)
+                    least = any(_as_code(row[k]) in contract.LEAST_INFORMATIVE_CODES for k in code_columns)
                     headline = any(_matches(row, p) for p in model.headline)
                     out.costs[cell] = 2 if headline else 0 if least else 1
                     if headline:
