@@ -24,3 +24,14 @@ def build_context(view) -> Namespace:
             raise ValueError(f"names defined twice in the context: {sorted(overlap)}")
         context.update(part)
     return context
+
+
+def measures_context(view) -> Namespace:
+    """The names computed from the council's data for ``view.year`` alone (no forecast): what
+    ``change(since=...)`` reads for an earlier year, the same functions ``build_context`` uses."""
+    from .stats import children_context, market_context
+
+    context = Namespace()
+    context.update(children_context.build(view))
+    context.update(market_context.build(view))
+    return context

@@ -515,10 +515,13 @@ def mask_context(true, perturbed: list):
                  for i, v in enumerate(true)]
         return type(true)(items) if isinstance(true, tuple) else items
     if isinstance(true, Change):
-        if all(isinstance(p, Change) and _same(true.current, p.current) and _same(true.previous, p.previous)
-               for p in perturbed):
+        # Each figure of a change is protected on its own (the change reads c if either is): its
+        # ``.current`` is then the figure as published elsewhere on the page.
+        current = mask_context(true.current, [p.current if isinstance(p, Change) else None for p in perturbed])
+        previous = mask_context(true.previous, [p.previous if isinstance(p, Change) else None for p in perturbed])
+        if current is true.current and previous is true.previous:
             return true
-        return _withhold(true)
+        return Change(current, previous, true.since)
     if all(_same(true, p) for p in perturbed):
         return true
     return _withhold(true)
@@ -631,6 +634,31 @@ def protected_context(build_context, view: YearView, copies: list[YearView]):
             if name in true:
                 masked[name] = true[name]
     return masked
+
+
+class EarlierYears:
+    """The figures of earlier years of data, each protected as that year's own statement protects it: built
+    the first time a page asks for a year (``change(since=...)``), then kept for the other pages and editions.
+
+    ``context(year)`` is ``measures_context`` of that year's view, masked with that year's perturbed copies
+    (the statement's copies cut back to that year: every year is perturbed on its own, so they are the very
+    copies that year's statement uses); None when there is no data for the year.
+    """
+
+    def __init__(self, view: YearView, copies: list[YearView]):
+        self.year = view.year
+        self.view = view
+        self.copies = copies
+        self._contexts: dict[int, Namespace | None] = {}
+
+    def context(self, year: int) -> Namespace | None:
+        if year not in self._contexts:
+            from .context import measures_context
+
+            earlier = self.view.earlier(year)
+            self._contexts[year] = None if earlier is None else protected_context(
+                measures_context, earlier, [copy.earlier(year) for copy in self.copies])
+        return self._contexts[year]
 
 
 def protected_output(output, view: YearView, copies: list[YearView]):
