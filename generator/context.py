@@ -26,12 +26,17 @@ def build_context(view) -> Namespace:
     return context
 
 
-def measures_context(view) -> Namespace:
-    """The names computed from the council's data for ``view.year`` alone (no forecast): what
-    ``change(since=...)`` reads for an earlier year, the same functions ``build_context`` uses."""
+def measure_parts() -> tuple:
+    """The builders of the names computed from the council's data for ``view.year`` alone (no forecast):
+    what ``change(since=...)`` reads for an earlier year, the same functions ``build_context`` uses."""
     from .stats import children_context, market_context
 
+    return children_context.build, market_context.build
+
+
+def measures_context(view) -> Namespace:
+    """Every name of ``measure_parts`` for ``view.year``."""
     context = Namespace()
-    context.update(children_context.build(view))
-    context.update(market_context.build(view))
+    for part in measure_parts():
+        context.update(part(view))
     return context

@@ -227,11 +227,11 @@ class PublicEarlierYears:
         self.year = years.year
         self._contexts: dict = {}
 
-    def context(self, year: int) -> Namespace | None:
-        if year not in self._contexts:
-            context = self.years.context(year)
-            self._contexts[year] = None if context is None else public_context(context)
-        return self._contexts[year]
+    def context(self, year: int, name: str | None = None) -> Namespace | None:
+        if (year, name) not in self._contexts:
+            context = self.years.context(year, name)
+            self._contexts[year, name] = None if context is None else public_context(context)
+        return self._contexts[year, name]
 
 
 def public_frame(output, frame):

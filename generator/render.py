@@ -150,7 +150,8 @@ def per10k_filter(value, decimals: int = 0) -> str:
 
 
 #: The name under which ``render_page`` gives a page's template the earlier years' figures (an object with
-#: ``.year``, the statement's year, and ``.context(year)``: that year's protected names, or None without data).
+#: ``.year``, the statement's year, and ``.context(year, name)``: that year's protected names, at least those under
+#: the top-level ``name``, or None without data).
 #: It has a space in it, so no placeholder can name it.
 EARLIER = "earlier years"
 
@@ -242,7 +243,7 @@ def change_filter(ctx, value, since=None) -> str:
         raise PlaceholderMistake("change(since=...) needs the earlier years' data, which this page is rendered "
                                  "without", "build the statement with `build`")
     current = value.current if isinstance(value, Change) else value
-    that_year = earlier.context(year)
+    that_year = earlier.context(year, path[0])
     if that_year is not None and path[0] not in that_year:
         raise PlaceholderMistake(f"{where} is not a figure of the council's data, so it has no figure for {year}",
                                  "change(since=...) compares figures such as looked_after.total, spend.total or "

@@ -148,7 +148,7 @@ def test_pages_that_do_not_ask_build_no_earlier_year(castlebridge):
     earlier = EarlierYears(used.view, used.copies)
     renderer = OutputRenderer({}, lambda output: None, "sufficiency/need.md")
     render_page(PAGE, "sufficiency/need.md", "{{ looked_after.change }}", context, renderer, earlier=earlier)
-    assert earlier._contexts == {}
+    assert earlier._parts == {}
 
 
 def test_the_example_statement_says_the_change_since_2022(castlebridge, tmp_path):
