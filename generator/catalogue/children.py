@@ -184,11 +184,23 @@ DISTANCE_SERIES = (("distance", "within_20_miles"), ("distance", "over_20_miles"
 
 
 def distance_from_home(view) -> pd.DataFrame:
+    """The DfE's distance and location categories, each a percentage of the children in the breakdown. A
+    council's own bands (Bristol's) are worked into the DfE's; where one of the DfE's cannot be worked out
+    (the council's bands leave it as x), the others are a percentage of all children looked after, or as the
+    council published them, never of the known ones alone (which would count its bands and groups together
+    and give 50% for Bristol's printed 13%)."""
     rows = []
     for year in _years(view, "looked_after"):
         frame = view.table("looked_after", year)
         for breakdown, code in DISTANCE_SERIES:
-            pct = stats.shares(stats.looked_after_breakdown(frame, breakdown))[code]
+            counts = stats.looked_after_breakdown(frame, breakdown)
+            dfe = {c: counts.get(c) for c in contract.LOOKED_AFTER_BREAKDOWNS[breakdown]}
+            if all(v is not None for v in dfe.values()):
+                pct = stats.shares(dfe)[code]
+            else:
+                pct = stats.breakdown_shares(frame, breakdown, dfe).get(code)
+                if pct is None:
+                    pct = stats.looked_after_percentages(frame, breakdown).get(code)
             if pct is not None:
                 rows.append((str(year), contract.LOOKED_AFTER_BREAKDOWNS[breakdown][code], _round(pct)))
     return _frame(rows, ["Year", "Where placed", "Percentage"])

@@ -295,16 +295,21 @@ def summarise_unit_costs(frame: pd.DataFrame) -> str:
 def unit_costs_table(view) -> pd.DataFrame:
     costs = _unit_cost_rows(view)
     costs = costs[(costs["spend"].fillna(0) != 0) | (costs["weeks_of_care"].fillna(0) != 0)]  # nothing bought
+    table = view.table("spend_by_service")
+    services, sectors = _codes(table, "service", SERVICES), _codes(table, "sector", PROVIDER_SECTOR)
     frame = pd.DataFrame({
-        "Service": [label(SERVICES, s) for s in costs["service"]],
-        "Provided by": [label(PROVIDER_SECTOR, p) for p in costs["sector"]],
+        "Service": [label(services, s) for s in costs["service"]],  # the council's own service lines too
+        "Provided by": [label(sectors, p) for p in costs["sector"]],
         "Spend": costs["spend"].to_list(),
         "Weeks of care": costs["weeks_of_care"].to_list(),
         "Average weekly cost": costs["unit_cost"].to_list(),
     })
     if frame.empty:
         return frame
-    spend, weeks = float(costs["spend"].sum()), float(costs["weeks_of_care"].sum())
+    # A total of figures none of which was supplied is not supplied either (x), never 0 (Bristol gives spend
+    # without weeks of care).
+    spend = float(costs["spend"].sum()) if costs["spend"].notna().any() else None
+    weeks = float(costs["weeks_of_care"].sum()) if costs["weeks_of_care"].notna().any() else None
     total = pd.DataFrame([{"Service": "All services", "Provided by": "All providers", "Spend": spend,
                            "Weeks of care": weeks, "Average weekly cost": m.unit_cost(spend, weeks)}])
     return pd.concat([frame, total], ignore_index=True)
@@ -314,6 +319,8 @@ def summarise_unit_costs_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "There is no spend to show for this year."
     total = frame.iloc[-1]
+    if pd.isna(total["Weeks of care"]):
+        return f"Spend came to {_money(total['Spend'])}; weeks of care were not supplied, so there is no average."
     return (f"Spend of {_money(total['Spend'])} bought {format_value(total['Weeks of care'], 'weeks', 0)} "
             f"weeks of care, an average of {_money(total['Average weekly cost'])} a week.")
 
