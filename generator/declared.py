@@ -96,7 +96,8 @@ def read_schema(path: Path, file: str, name: str, threshold: int) -> tuple[Decla
             problems.append(_problem("schema-missing", f"the schema has no {key}", file, at(key),
                                      expected="title: what the table shows; source: who published it, and when",
                                      hint=GUIDE))
-    known = {"title", "description", "source", "columns", "key", "chart", "sensitive", "counts_children"}
+    known = {"title", "description", "source", "columns", "key", "chart", "sensitive", "counts_children",
+             "wide"}  # wide: the table typed as printed, categories across the top (wide.py)
     for key in data:
         if key not in known:
             problems.append(_problem("schema-unknown", f"unknown setting {key!r}", file, at(key),
