@@ -138,7 +138,10 @@ def unpivot(rows: list[list[str]], layout: Layout, table: Table, file: str, cate
     free = [k for k in table.key if k != layout.across and k not in layout.fixed]
     names: list[str] = []
     named = list(layout.down)
-    for position in range(count):
+    labels = 0  # a first column with no header and no column left to hold: the rows' labels, not read
+    if not free and not named and count and not header_name(header[0]):
+        labels = 1
+    for position in range(labels, count):
         name = header_name(header[position])
         if not name:
             unused = [d for d in named if d not in names] or [k for k in free if k not in names]
@@ -155,14 +158,14 @@ def unpivot(rows: list[list[str]], layout: Layout, table: Table, file: str, cate
                 return None
             name = unused[0]
         names.append(name)
-    if not names:
+    if not names and not labels:
         problems.append(Problem(
             "wide-down", "the first column holds the headers across the top: there is no column for what is down "
             "the side", file=file, row=1, column=header[0] or "A",
             expected="the first column to hold " + " or ".join(free) + " (its header blank or naming it)",
             hint=GUIDE))
         return None
-    typed = {name: header[position] or excel_column(position) for position, name in enumerate(names)}
+    typed = {name: header[position] or excel_column(position) for position, name in enumerate(names, start=labels)}
     # Each header across the top is read once, as a value of ``across``; one that is not is reported once.
     across_column = table.column(layout.across)
     fixed_record = dict(layout.fixed)
@@ -210,7 +213,7 @@ def unpivot(rows: list[list[str]], layout: Layout, table: Table, file: str, cate
         cells = cells + [""] * (width - len(cells))
         if not any(cells):
             continue
-        down = cells[:count]
+        down = cells[labels:count]
         row_cells = {name: (file, number, typed[name]) for name in names}
         for position, text in columns:
             if not cells[position]:

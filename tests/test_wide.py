@@ -176,3 +176,29 @@ def test_a_declared_table_typed_wide_with_years_across(tmp_path):
     _, problems = _load(project)
     [bad] = [p for p in problems if p.severity == "error"]
     assert (bad.file, bad.row, bad.column, bad.value) == ("data/2022/rates_by_year.csv", 2, "2020-21", "sixty")
+
+
+def test_looked_after_by_age_band_typed_wide_gives_the_same_figures(tmp_path):
+    from generator.config import Authority
+
+    authority = Authority("Castlebridge Borough Council", "Castlebridge", "E06009999", "ten neighbours", (2026,))
+    fixture = Path(__file__).parent / "fixtures" / "data_small"
+    data = Path(shutil.copytree(fixture, tmp_path / "data"))
+    long_file = data / "2026" / "looked_after.csv"
+    lines = long_file.read_text().splitlines()
+    long_file.write_text("\n".join(line for line in lines if not line.startswith("age_band,")) + "\n")
+    # One printed row, age bands across, its label in the first column (no header), and a total column.
+    (data / "2026" / "looked_after_by_age.csv").write_text(
+        ",Under 1,1 to 4,5 to 9,10 to 15,16 and over,Total\nChildren looked after at 31 March,1,2,2,3,2,10\n")
+    (data / "2026" / "looked_after_by_age.yml").write_text(
+        "wide:\n  table: looked_after\n  across: category\n  cells: children\n  fixed: {breakdown: age_band}\n")
+    wide_data, problems = load_dataset(data, authority)
+    problems += validate(wide_data)
+    assert [p for p in problems if p.severity == "error"] == []
+    long_data, _ = load_dataset(fixture, authority)
+    assert _figures(build_context(wide_data.view(2026))) == _figures(build_context(long_data.view(2026)))
+    (data / "2026" / "looked_after_by_age.csv").write_text(
+        ",Under 1,1 to 4,5 to 9,10 to 15,16 and over,Total\nChildren looked after at 31 March,1,2,2,3,2,11\n")
+    wide_data, problems = load_dataset(data, authority)
+    [slip] = [p for p in problems + validate(wide_data) if p.code == "subtotal-mismatch"]
+    assert (slip.file, slip.row, slip.column) == ("data/2026/looked_after_by_age.csv", 2, "Total")
