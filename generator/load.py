@@ -405,7 +405,9 @@ def read_records(rows: list[list[str]], table: Table, file: str, categories: Cat
             record[column.name] = value
         if _is_subtotal(table, record, categories):
             # A blank key cell on a total row means "all" (Bristol's Total row names no sector).
-            record.update({k: TOTAL for k in table.key if table.column(k).type == "code" and record.get(k) is None})
+            # (Not a cell that could not be read: that is reported, and the row is not taken for a total of all.)
+            record.update({k: TOTAL for k in table.key if table.column(k).type == "code" and record.get(k) is None
+                           and (number, k) not in unreadable})
             totals.append((number, record))
             continue
         kept.append((number, record))
@@ -596,7 +598,10 @@ def _read_parts(name: str, table: Table, parts: list, categories: Categories,
             rows, numbers = unpivoted
         elif several:
             numbers = [CellRow(file, number, {}) for number in range(2, len(rows) + 1)]
-        records = read_records(rows, table, file, categories, problems, numbers)
+        found: list[Problem] = []
+        records = read_records(rows, table, file, categories, found, numbers)
+        # A wide row's bad label is found once for each of its cells: reported once.
+        problems.extend(dict.fromkeys(found) if layout is not None else found)
         if records is not None:
             read.append(records)
     if not read:

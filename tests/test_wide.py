@@ -202,3 +202,14 @@ def test_looked_after_by_age_band_typed_wide_gives_the_same_figures(tmp_path):
     wide_data, problems = load_dataset(data, authority)
     [slip] = [p for p in problems + validate(wide_data) if p.code == "subtotal-mismatch"]
     assert (slip.file, slip.row, slip.column) == ("data/2026/looked_after_by_age.csv", 2, "Total")
+
+
+def test_a_bad_label_down_the_side_is_reported_once_in_its_column(wide_bromley):
+    folder = wide_bromley / "data" / "2022"
+    text = (folder / "placements_by_type_and_age.csv").read_text()
+    (folder / "placements_by_type_and_age.csv").write_text(text.replace("\nSemi-indep,", "\nSemi indep flats,"))
+    _, problems = _load(wide_bromley)
+    [bad] = [p for p in problems if p.severity == "error"]
+    assert (bad.file, bad.row, bad.column, bad.value) == (
+        "data/2022/placements_by_type_and_age.csv", 20, "A", "Semi indep flats")
+    assert "did you mean 'semi_independent'" in bad.hint
