@@ -550,14 +550,14 @@ def _frame(table: Table, data: dict[str, list]) -> pd.DataFrame:
 # Folders
 # ---------------------------------------------------------------------------
 
-def _read_declared(path: Path, schema: Path, file: str, data_dir: Path, threshold: int,
+def _read_declared(path: Path, schema: Path, file: str, data_dir: Path,
                    problems: list[Problem], parts: dict, declared: dict) -> None:
     """A CSV declared by a schema (``declared.py``): the schema checked, then the file kept to be read by it
     (as typed, or wide if the schema says ``wide:``)."""
     from .catalogue import all_outputs
 
     shown = _display(schema, data_dir)
-    table, schema_problems = declared_tables.read_schema(schema, shown, path.stem, threshold)
+    table, schema_problems = declared_tables.read_schema(schema, shown, path.stem)
     problems.extend(schema_problems)
     if table is not None and path.stem in all_outputs():
         problems.append(Problem("file-name-taken", "a chart or table of the site already has this name", file=file,
@@ -634,8 +634,7 @@ def _top_keys(path: Path) -> list[str]:
 
 def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: set[str],
                  problems: list[Problem], files: dict[str, str], prefix: str,
-                 categories: Categories | None = None, declared: dict | None = None,
-                 threshold: int = 5) -> dict[str, pd.DataFrame]:
+                 categories: Categories | None = None, declared: dict | None = None) -> dict[str, pd.DataFrame]:
     categories = categories or Categories()
     known = {t.name: t for t in tables}
     found: dict[str, pd.DataFrame] = {}
@@ -672,7 +671,7 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
                 continue
             schema = declared_tables.schema_for(path, data_dir) if declared is not None else None
             if schema is not None:
-                _read_declared(path, schema, file, data_dir, threshold, problems, parts, declared)
+                _read_declared(path, schema, file, data_dir, problems, parts, declared)
                 continue
             near = nearest(header_name(path.stem), known)
             fix = f"add {path.stem}.yml beside it, saying what the table is ({declared_tables.GUIDE})"
@@ -713,7 +712,11 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
         frame, file = _read_parts(name, everything[name], parts[name], categories, problems)
         files[f"{prefix}/{name}"] = file
         if frame is not None:
+            if declared is not None and name in declared:
+                problems.extend(declared_tables.check_rows(declared[name], frame, file))
             found[name] = frame
+        elif declared is not None:
+            declared.pop(name, None)
     for table in tables:
         if table.required and table.name not in present:
             problems.append(Problem(
@@ -742,8 +745,7 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
         if YEAR_FOLDER.match(folder.name):
             declared[int(folder.name)] = {}
             years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name,
-                                                   authority.categories, declared[int(folder.name)],
-                                                   authority.suppression_threshold)
+                                                   authority.categories, declared[int(folder.name)])
         elif folder.name != "reference":
             hint = None
             with contextlib.suppress(CellError):
