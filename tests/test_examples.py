@@ -141,7 +141,7 @@ def test_rates_per_10000_printed_without_population_are_shown_as_printed(bromley
     # Bromley prints its provisional rate, 43 per 10,000 (2021-22); Bristol 77 per 10,000 in 2010 and 2014,
     # 645 and 695 children. Neither gives the population: the rates are shown as printed.
     home = text_of(bromley_site / "2022" / "index.html")
-    assert "looked after 328 children: 43 for every 10,000 children" in home
+    assert "looked after 328 children, 43 per 10,000 children: a provisional rate" in home
     rates = rows_of(bristol_site, 2015, "looked_after_rate_trend")
     assert rates[1:] == [["2010", "Bristol", "77"], ["2014", "Bristol", "77"]]
 
