@@ -133,6 +133,14 @@ def unpivot(rows: list[list[str]], layout: Layout, table: Table, file: str, cate
 
     header, body = rows[0], rows[1:]
     width = max([len(header)] + [len(r) for r in body])
+    if sum(1 for cell in header if cell) == 1 and width > 2 and header[0]:
+        # A table copied from a PDF often brings its caption as a first line.
+        problems.append(Problem("wide-title", "the first row holds one cell: a title, not the headers across the top",
+                                file=file, row=1, value=header[0][:80],
+                                expected="row 1 to be the headers: blank or what is down the side, then "
+                                         f"one {layout.across} a column",
+                                hint="delete the title row, so the row of headers is row 1"))
+        return None
     header = header + [""] * (width - len(header))
     count = _down_count(header, layout, table)
     free = [k for k in table.key if k != layout.across and k not in layout.fixed]

@@ -213,3 +213,14 @@ def test_a_bad_label_down_the_side_is_reported_once_in_its_column(wide_bromley):
     assert (bad.file, bad.row, bad.column, bad.value) == (
         "data/2022/placements_by_type_and_age.csv", 20, "A", "Semi indep flats")
     assert "did you mean 'semi_independent'" in bad.hint
+
+
+def test_a_caption_copied_above_the_headers_is_named(wide_bromley):
+    folder = wide_bromley / "data" / "2022"
+    text = (folder / "placements_by_type_and_age.csv").read_text()
+    (folder / "placements_by_type_and_age.csv").write_text(
+        "Children looked after placements 2021-22 by age band,,,,,,\n" + text)
+    _, problems = _load(wide_bromley)
+    [bad] = [p for p in problems if p.severity == "error"]
+    assert (bad.code, bad.file, bad.row) == ("wide-title", "data/2022/placements_by_type_and_age.csv", 1)
+    assert "delete the title row" in bad.hint
