@@ -350,8 +350,10 @@ def write_pdf_edition(project_dir: Path, tree: DocsTree, site_dir: Path, authori
                         file=f"content/{tree.year}/", severity="warning",
                         hint="./run build installs the locked dependencies")] if missing else []
     site_url = edition_url(authority, tree.edition)
-    _, tree.pdf_size = pdf.write_pdf(site_dir, tree, authority, f"{site_url}{tree.site_path}/" if site_url else "",
-                                     site_settings(project_dir, "theme") / pdf.STYLESHEET)
+    printed = pdf.write_pdf(site_dir, tree, authority, f"{site_url}{tree.site_path}/" if site_url else "",
+                            site_settings(project_dir, "theme") / pdf.STYLESHEET)
+    tree.pdf_size = printed.size
+    tree.pdf_printed = printed if tree.edition == PUBLIC else None  # only the public edition is scanned
     return []
 
 

@@ -42,6 +42,7 @@ class DocsTree:
     bundles: dict[str, str] = field(default_factory=dict)  # downloads/ files that are not one output's CSV
     pdf: str = ""  # the PDF edition's file name in downloads/all/ ("" when it cannot be built here)
     pdf_size: int = 0
+    pdf_printed: object = None  # public edition: the PDF's pdf.Printed (the leak scan reads its laid-out text)
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
     warnings: list[Problem] = field(default_factory=list)  # figures shown x because their data is missing
     frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
