@@ -34,7 +34,7 @@ from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import build_context
 from .declared import outputs as declared_outputs
-from .disclosure import Protector, protected_context, suppression_summary
+from .disclosure import EarlierYears, Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
 from .problems import BuildError, Problem, raise_if_errors
@@ -202,11 +202,13 @@ class YearJob:
         except BuildError as exc:
             return YearResult([], exc.problems)
         frames: dict = {}  # output name -> (output as published, masked frame): the same for both editions
+        earlier = EarlierYears(view, perturbed)  # earlier years' figures, built if a page asks: both editions
         for edition in self.editions:
             try:
                 tree = render_docs_tree(self.project_dir, self.work, view, context,
                                         {**all_outputs(), **declared_outputs(view)}, all_measures(),
-                                        edition, perturbed=perturbed, suppression_note=note, frames=frames)
+                                        edition, perturbed=perturbed, suppression_note=note, frames=frames,
+                                        earlier=earlier)
                 site_dir = self.staging[edition] / tree.site_path
                 run_mkdocs(self.project_dir, tree, site_dir, self.authority)
                 problems += write_pdf_edition(self.project_dir, tree, site_dir, self.authority)
@@ -224,12 +226,51 @@ def _workers(jobs: int | None, tasks: int) -> int:
     return jobs or int(os.environ.get("SUFFICIENCY_JOBS", 0)) or min(tasks, os.cpu_count() or 1)
 
 
-def _context():
-    """Fresh interpreters ("spawn"), never fork: a forked copy of a process that runs threads
-    (a browser driver in the tests, the chart renderer's runtime) can deadlock."""
-    import multiprocessing
+#: Imported once, by the fork server, before it forks any worker (issue 14): with "spawn" every worker
+#: paid for them again. ``__main__`` first, as multiprocessing does by default.
+WORKER_MODULES = ("__main__", "generator.build", "generator.catalogue", "generator.charts", "generator.check",
+                  "generator.context", "generator.disclosure", "generator.docs_tree", "generator.forecast.outlook",
+                  "generator.pdf", "generator.render", "generator.suppress", "markdown", "mkdocs.commands.build",
+                  "mkdocs.config", "material.plugins.search.plugin", "pymdownx.details", "pymdownx.superfences",
+                  "pymdownx.tabbed", "scipy.optimize")
 
-    return multiprocessing.get_context("spawn")
+
+def _context():
+    """Workers forked from a fork server: a fresh interpreter that imports ``WORKER_MODULES`` once and runs
+    no thread (the numerical libraries' thread pools are kept to one thread there), so forking it is safe.
+    Never a plain fork of this process: a forked copy of a process that runs threads (a browser driver in
+    the tests, the chart renderer's runtime) can deadlock."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_MODULES))
+    # OpenBLAS (numpy's and scipy's) starts a thread on import unless told to use one: the server and its
+    # workers use one (the arrays here are small; one thread also sums in the same order on any machine).
+    saved = {name: os.environ.get(name) for name in _ONE_THREAD}
+    os.environ.update(_ONE_THREAD)
+    try:
+        forkserver.ensure_running()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return context
+
+
+_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server once its workers have ended and wait for it, so that its CPU time and its
+    workers' (which it waited for) count in this process's children (``RUSAGE_CHILDREN``: the bench)."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    if server is not None and hasattr(server, "_stop"):
+        server._stop()
 
 
 class worker_pool:  # noqa: N801 - used as a context manager giving a map function
@@ -250,6 +291,7 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
     def __exit__(self, *exc):
         if self.pool is not None:
             self.pool.shutdown()
+            _stop_fork_server()
 
 
 def run_jobs(job: YearJob, tasks: list[int], pool_map=map) -> list[YearResult]:

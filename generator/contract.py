@@ -297,6 +297,12 @@ COMMON_SPELLINGS: dict[str, dict[str, str]] = {
 TOTAL_SPELLINGS = ("total", "totals", "grand total", "all", "all ages", "all children", "overall")
 
 
+def reads_as_total(text) -> bool:
+    """A label a reader takes for a total: ``Total``, ``All``, ``All children``, ``Total placements``."""
+    words = " ".join(str(text).lower().replace("_", " ").split())
+    return words in TOTAL_SPELLINGS or words.startswith(("total ", "all "))
+
+
 # ---------------------------------------------------------------------------
 # Declarations
 # ---------------------------------------------------------------------------
@@ -356,6 +362,12 @@ class Protection:
     ``headline``: rows whose counts the statement is for (matched column by
     column; a column left out matches any code): secondary suppression
     withholds them only when nothing else protects the cell.
+    ``totals_known``: every group's total is taken as known to a reader, printed
+    or not (a table a council declares, ``declared.py``: its totals are often
+    published elsewhere, as all children by sex is the children looked after).
+    Such a total is never withheld to protect a part (only when it is from 1
+    to the threshold itself); with no ``total_row``, ``group_total`` or
+    ``two_way``, the table's grand total is the one total.
     """
 
     counts: tuple[str, ...]
@@ -366,6 +378,7 @@ class Protection:
     part_of: tuple[str, str] | None = None
     bounds: tuple[tuple[str, str, float], ...] = ()
     headline: tuple[dict, ...] = ()
+    totals_known: bool = False
 
 
 #: Codes that carry the least information: secondary suppression withholds them first.

@@ -34,6 +34,16 @@ from .values import Change, Figure, Namespace
 #: The tables whose counts are protected, and how their cells add up: declared once, in the contract.
 PROTECTED_TABLES = {table.name: table.protection for table in contract.TABLES if table.protection is not None}
 
+
+def protected_tables(declared: dict | None = None) -> dict[str, contract.Table]:
+    """Every table whose counts are protected: the contract's, then those a council declared with counts of
+    children (``declared.py``: their schema becomes the same ``Protection``), by name."""
+    tables = {name: contract.TABLES_BY_NAME[name] for name in PROTECTED_TABLES}
+    for name, table in sorted((declared or {}).items()):
+        if table.protection is not None and name not in tables:
+            tables[name] = table
+    return tables
+
 #: Two perturbed copies (two independent random directions).
 PERTURBATIONS = ("first", "second")
 
@@ -79,15 +89,16 @@ class _Cells:
     bounds: list = field(default_factory=list)
     headline: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
+    #: Totals a reader is taken to know (``Protection.totals_known``): never withheld to protect a part.
+    known: set = field(default_factory=set)
 
 
 def _matches(row, pattern: dict) -> bool:
     return all(str(row[column]) == code for column, code in pattern.items())
 
 
-def _row_label(name: str, row, key: tuple[str, ...], column: str) -> str:
+def _row_label(table: contract.Table, row, key: tuple[str, ...], column: str) -> str:
     """A reader's name for a cell: "Children looked after at 31 March: placed for adoption"."""
-    table = contract.TABLES_BY_NAME[name]
     words = []
     for k in key:
         if k not in row or k == "breakdown":
@@ -100,17 +111,23 @@ def _row_label(name: str, row, key: tuple[str, ...], column: str) -> str:
     return label
 
 
+def _as_code(value) -> str:
+    """A key cell as a code: a declared table's text (``Not known``, ``Other``) reads as the contract's codes."""
+    return "_".join(str(value).strip().lower().split())
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
 
 
-def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
+def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = None) -> _Cells:
+    """``declared``: the year's declared tables (name -> ``contract.Table``) whose schema counts children."""
     out = _Cells()
-    for name, model in PROTECTED_TABLES.items():
+    for name, table in protected_tables(declared).items():
+        model = table.protection
         frame = tables.get(name)
         if frame is None or frame.empty:
             continue
-        table = contract.TABLES_BY_NAME[name]
         code_columns = [c for c in table.key if c in frame.columns]
         by_row: dict = {}
         for column in (*model.counts, *model.linked):
@@ -127,10 +144,10 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                 out.stored.add(cell)
                 cells[index] = cell
                 by_row.setdefault(index, []).append(cell)
-                out.labels[cell] = _row_label(name, row, table.key, column)
+                out.labels[cell] = _row_label(table, row, table.key, column)
                 if is_count:
                     out.counts.add(cell)
-                    least = any(str(row[k]) in contract.LEAST_INFORMATIVE_CODES for k in code_columns)
+                    least = any(_as_code(row[k]) in contract.LEAST_INFORMATIVE_CODES for k in code_columns)
                     headline = any(_matches(row, p) for p in model.headline)
                     out.costs[cell] = 2 if headline else 0 if least else 1
                     if headline:
@@ -146,11 +163,15 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                             out.sums.append(Sum(total_cell, parts))
             if model.group_total:
                 group, code, total_code = model.group_total
-                for _, rows in frame.groupby(group, sort=True):
-                    total_rows = rows.index[rows[code] == total_code]
+                # No group column (a declared table of one key column): the whole table is the one group.
+                groups = frame.groupby(group, sort=True) if group else [(None, frame)]
+                for _, rows in groups:
+                    total_rows = rows.index[rows[code].astype(str) == str(total_code)]
                     if len(total_rows) and total_rows[0] in cells:
                         parts = tuple(cells[i] for i in rows.index if i in cells and i != total_rows[0])
                         out.sums.append(Sum(cells[total_rows[0]], parts))
+                        if model.totals_known and is_count:
+                            out.known.add(cells[total_rows[0]])
             if model.two_way:
                 margins = {}
                 for axis in model.two_way:
@@ -164,14 +185,28 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                         if is_count:
                             out.counts.add(margin)
                             out.costs[margin] = 2  # totals a reader sees: the last resort
+                            if model.totals_known:
+                                out.known.add(margin)
                 grand = ("margin", name, column, "all", "all")
                 out.values[grand] = sum(out.values[c] for c in cells.values())
                 out.labels[grand] = f"{table.title}: total ({column.replace('_', ' ')})"
                 if is_count:
                     out.counts.add(grand)
                     out.costs[grand] = 2
+                    if model.totals_known:
+                        out.known.add(grand)
                 for axis_margins in margins.values():
                     out.sums.append(Sum(grand, tuple(axis_margins)))
+            unstructured = not (model.two_way or model.group_total or model.total_row)
+            if model.totals_known and is_count and cells and unstructured:
+                # A declared table of one key column with no total row: its total is taken as known.
+                grand = ("margin", name, column, "all", "all")
+                out.values[grand] = sum(out.values[c] for c in cells.values())
+                out.labels[grand] = f"{table.title}: total ({column.replace('_', ' ')})"
+                out.counts.add(grand)
+                out.costs[grand] = 2
+                out.known.add(grand)
+                out.sums.append(Sum(grand, tuple(cells.values())))
             if model.part_of and column == model.part_of[1]:
                 numerator, denominator = model.part_of
                 for index in frame.index:
@@ -227,11 +262,28 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
     return out
 
 
-def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int) -> YearProtection:
-    """Suppression for one year's tables (its own data only), with the perturbations that test it."""
-    cells = _cells_and_sums(tables)
-    result = suppress(cells.values, cells.sums, threshold, costs=cells.costs, links=cells.links,
-                      bounds=cells.bounds, counts=cells.counts)
+def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int,
+                 declared: dict | None = None) -> YearProtection:
+    """Suppression for one year's tables (its own data only), with the perturbations that test it.
+
+    ``declared``: the year's declared tables (name -> ``contract.Table``); those whose schema counts children
+    are protected with the contract's. A total a reader is taken to know (``Protection.totals_known``) is
+    never a partner; where a small count cannot be protected without one, the build stops and says which."""
+    from .problems import BuildError, Problem
+    from .suppress import SuppressionFailed
+
+    cells = _cells_and_sums(tables, declared)
+    eligible = set(cells.values) - cells.known if cells.known else None
+    try:
+        result = suppress(cells.values, cells.sums, threshold, costs=cells.costs, links=cells.links,
+                          bounds=cells.bounds, counts=cells.counts, eligible=eligible)
+    except SuppressionFailed as exc:
+        tables_named = sorted({c[1] if c[0] in ("margin", "printed") else c[0] for c in cells.known})
+        raise BuildError([Problem(
+            "suppression-failed", f"small counts of {year} cannot be protected: {exc}", file=f"data/{year}",
+            hint=("a reader is taken to know the totals of " + ", ".join(tables_named) + " (declared tables), so a "
+                  "group whose total is small cannot hide its small counts: merge small categories into 'other' "
+                  "or leave the table out") if tables_named else None)], stage="data") from exc
     protection = YearProtection(year, result, cells.values, headline=cells.headline, labels=cells.labels,
                                 counts=cells.counts)
     protection.shifts = null_space_shifts(cells.values, cells.sums, result.withheld, cells.stored, seed=year,
@@ -402,17 +454,18 @@ def _protect_one(args) -> YearProtection:
     return protect_year(*args)
 
 
-def protection_key(tables: dict[str, pd.DataFrame], year: int, threshold: int) -> str:
+def protection_key(tables: dict[str, pd.DataFrame], year: int, threshold: int, declared: dict | None = None) -> str:
     """The hash of everything a year's suppression depends on: its protected tables, the threshold, the code."""
     import hashlib
 
     digest = hashlib.sha256(f"{year}|{threshold}\0".encode())
     for module in ("suppress.py", "disclosure.py", "contract.py"):
         digest.update((Path(__file__).resolve().parent / module).read_bytes())
-    for name in sorted(PROTECTED_TABLES):
+    for name, table in protected_tables(declared).items():
         frame = tables.get(name)
         if frame is not None:
-            digest.update(name.encode() + b"\0" + frame.to_csv(index=True).encode() + b"\0")
+            digest.update(name.encode() + b"\0" + repr(table.protection).encode() + b"\0"
+                          + frame.to_csv(index=True).encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -432,7 +485,12 @@ class Protector:
     def _cache_path(self, year: int) -> Path | None:
         if self.cache_dir is None:
             return None
-        return self.cache_dir / f"{protection_key(self.dataset.years[year], year, self.threshold)}.pickle"
+        key = protection_key(self.dataset.years[year], year, self.threshold, self._declared(year))
+        return self.cache_dir / f"{key}.pickle"
+
+    def _declared(self, year: int) -> dict:
+        """The year's declared tables (name -> ``contract.Table``)."""
+        return {name: d.table for name, d in sorted(self.dataset.declared.get(year, {}).items())}
 
     def year(self, year: int) -> YearProtection:
         if year not in self.years:
@@ -452,7 +510,8 @@ class Protector:
                     self.years[y] = pickle.load(handle)
             else:
                 missing.append(y)
-        for protection in pool_map(_protect_one, [(self.dataset.years[y], y, self.threshold) for y in missing]):
+        for protection in pool_map(_protect_one, [(self.dataset.years[y], y, self.threshold, self._declared(y))
+                                                  for y in missing]):
             self.years[protection.year] = protection
             path = self._cache_path(protection.year)
             if path is not None:
@@ -515,10 +574,13 @@ def mask_context(true, perturbed: list):
                  for i, v in enumerate(true)]
         return type(true)(items) if isinstance(true, tuple) else items
     if isinstance(true, Change):
-        if all(isinstance(p, Change) and _same(true.current, p.current) and _same(true.previous, p.previous)
-               for p in perturbed):
+        # Each figure of a change is protected on its own (the change reads c if either is): its
+        # ``.current`` is then the figure as published elsewhere on the page.
+        current = mask_context(true.current, [p.current if isinstance(p, Change) else None for p in perturbed])
+        previous = mask_context(true.previous, [p.previous if isinstance(p, Change) else None for p in perturbed])
+        if current is true.current and previous is true.previous:
             return true
-        return _withhold(true)
+        return Change(current, previous, true.since)
     if all(_same(true, p) for p in perturbed):
         return true
     return _withhold(true)
@@ -631,6 +693,52 @@ def protected_context(build_context, view: YearView, copies: list[YearView]):
             if name in true:
                 masked[name] = true[name]
     return masked
+
+
+class EarlierYears:
+    """The figures of earlier years of data, each protected as that year's own statement protects it: built
+    the first time a page asks for a year (``change(since=...)``), then kept for the other pages and editions.
+
+    ``context(year)`` is that year's names from the data (``context.measure_parts``), masked with that year's
+    perturbed copies (the statement's copies cut back to that year: every year is perturbed on its own, so
+    they are the very copies that year's statement uses); None when there is no data for the year.
+    """
+
+    def __init__(self, view: YearView, copies: list[YearView]):
+        self.year = view.year
+        self.view = view
+        self.copies = copies
+        self._parts: dict = {}  # (year, part) -> protected names, or None without data that year
+
+    def _part(self, year: int, part) -> Namespace | None:
+        key = (year, part)
+        if key not in self._parts:
+            earlier = self.view.earlier(year)
+            self._parts[key] = None if earlier is None else protected_context(
+                part, earlier, [copy.earlier(year) for copy in self.copies])
+        return self._parts[key]
+
+    def context(self, year: int, name: str | None = None) -> Namespace | None:
+        """That year's names; with ``name`` (a top-level name), only the part of them that holds it is built."""
+        from .context import measure_parts
+
+        parts = measure_parts()
+        if name in _PART_HOLDING:  # the part that held this name before first: the other is not built
+            parts = (parts[_PART_HOLDING[name]], *(p for i, p in enumerate(parts) if i != _PART_HOLDING[name]))
+        names = Namespace()
+        for part in parts:
+            built = self._part(year, part)
+            if built is None:
+                return None
+            if name is not None and name in built:
+                _PART_HOLDING[name] = measure_parts().index(part)
+                return built
+            names.update(built)
+        return names
+
+
+#: Top-level name -> which of ``context.measure_parts`` builds it, as found (the same for every year).
+_PART_HOLDING: dict[str, int] = {}
 
 
 def protected_output(output, view: YearView, copies: list[YearView]):
