@@ -314,7 +314,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     write_bundles(tree, downloads_dir, published_files, authority)
     from . import pdf
 
-    tree.pdf = "" if pdf.missing_libraries() else pdf.pdf_name(authority, year, edition)
+    wanted = edition in getattr(authority, "pdf_editions", (redact.PUBLIC, redact.INTERNAL))
+    tree.pdf = pdf.pdf_name(authority, year, edition) if wanted and not pdf.missing_libraries() else ""
 
     accuracy = ""
     if "backtest_errors" in allowed:

@@ -196,3 +196,39 @@ def test_the_laid_out_text_holds_every_word_pypdf_reads_from_the_example_pdf(exa
     found: list[str] = []
     _structure_types(reader.trailer["/Root"]["/StructTreeRoot"], found)
     assert "/Figure" in found
+
+
+def test_pdf_editions_and_no_pdf_choose_which_editions_get_a_pdf(tmp_path):
+    """``pdf_editions: [public]`` in authority.yml: only the public edition has a PDF (and links to it);
+    ``build --no-pdf`` then makes none and no page links to one; the next build without it is not served
+    the PDF-less pages from the frozen-year cache."""
+    from generator.build import build
+    from tests.test_smallest_project import write_smallest_project
+
+    project = write_smallest_project(tmp_path / "project")
+    with (project / "authority.yml").open("a") as settings:
+        settings.write("pdf_editions: [public]\n")
+    site = project / "site"
+
+    def pdfs_and_links(root: Path) -> tuple[list[str], bool]:
+        pdfs = sorted({p.name for p in root.rglob("*.pdf")})
+        linked = any(re.search(r'href="[^"]*statement[^"]*\.pdf"', p.read_text(encoding="utf-8"))
+                     for p in root.rglob("*.html"))
+        return pdfs, linked
+
+    build(project, site, jobs=1, pdf=False)
+    assert pdfs_and_links(site) == ([], False) and pdfs_and_links(internal_of(site)) == ([], False)
+    build(project, site, jobs=1)
+    assert pdfs_and_links(site) == (["testshire-2023-to-2024-statement.pdf"], True)
+    assert pdfs_and_links(internal_of(site)) == ([], False)
+
+
+def test_pdf_editions_lists_editions_only(tmp_path):
+    from generator.problems import BuildError
+
+    path = tmp_path / "authority.yml"
+    path.write_text((PROJECT_DIR / "authority.yml").read_text() + "pdf_editions: [public, draft]\n")
+    with pytest.raises(BuildError) as error:
+        load_authority(path)
+    assert "pdf_editions must list the editions" in str(error.value)
+    assert AUTHORITY.pdf_editions == ("public", "internal")
