@@ -395,10 +395,11 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     """The tables with the withheld cells moved by ``shifts``.
 
     Figures a council typed as published beside the counts follow them: a row's printed
-    percentage (``percent``) is blanked where its count moves, and a printed total or group row
-    (``frame.attrs["totals"]``) is blanked, in every column, where a row it adds up moves. The
-    statistics then work them out from the moved counts, so a figure drawn from a printed
-    percentage or total of withheld children differs between the copies and is withheld too.
+    percentage (``percent``) or rate per 10,000 (``rate_per_10000``) is blanked where its count moves,
+    and a printed total or group row (``frame.attrs["totals"]``) is blanked, in every column, where a
+    row it adds up moves. The statistics then work them out from the moved counts, so a figure drawn
+    from a printed percentage, rate or total of withheld children differs between the copies and is
+    withheld too (a rate with the population gives the count away).
     """
     import copy
 
@@ -422,9 +423,10 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     for name in sorted(set(moved) | set(printed_shifts)):
         rows = moved.get(name, set())
         frame, original = shifted[name], tables[name]
-        if "percent" in frame.columns and rows:
-            frame["percent"] = frame["percent"].astype("float64")
-            frame.loc[sorted(rows), "percent"] = math.nan
+        for printed_column in ("percent", "rate_per_10000"):  # a printed rate follows its total, as a percentage
+            if printed_column in frame.columns and rows:
+                frame[printed_column] = frame[printed_column].astype("float64")
+                frame.loc[sorted(rows), printed_column] = math.nan
         printed = original.attrs.get("totals")
         if not printed:
             continue
