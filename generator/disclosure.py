@@ -403,17 +403,23 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     shifted = {name: frame.copy() if name in touched else frame for name, frame in tables.items()}
     moved: dict[str, set] = {}
     printed_shifts: dict[str, dict] = {}
+    by_column: dict[tuple[str, str], list] = {}
     for key, amount in sorted(shifts.items(), key=lambda item: str(item[0])):
         if key[0] == "printed":  # a printed total standing alone: ("printed", table, position, column)
             _, name, position, column = key
             printed_shifts.setdefault(name, {})[(position, column)] = amount
             continue
         name, index, column = key
-        frame = shifted[name]
-        if frame[column].dtype.kind != "f":
-            frame[column] = frame[column].astype("float64")
-        frame.loc[index, column] = float(frame.loc[index, column]) + amount
+        by_column.setdefault((name, column), []).append((index, amount))
         moved.setdefault(name, set()).add(index)
+    for (name, column), moves in by_column.items():
+        # One column at a time, as numbers (issue 14: a ``loc`` assignment a cell was most of the copies' cost).
+        frame = shifted[name]
+        values = frame[column].astype("float64").to_numpy(copy=True)
+        for index, amount in moves:
+            position = frame.index.get_loc(index)
+            values[position] = float(values[position]) + amount
+        frame[column] = values
     for name in sorted(set(moved) | set(printed_shifts)):
         rows = moved.get(name, set())
         frame, original = shifted[name], tables[name]
