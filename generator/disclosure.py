@@ -600,6 +600,8 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     """
     units = units or {}
     keep = set(keep)
+    # A copy equal to the true frame, cell for cell, moves nothing: not compared again (issue 14).
+    perturbed = [other for other in perturbed if not identical_frames(true, other)]
     out = true.copy().astype(object)
     out.attrs = dict(true.attrs)
     numeric = [c for c in true.columns if _is_numeric_column(true[c])]
@@ -625,6 +627,17 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
                 elif column not in keys:
                     out.iat[position, out.columns.get_loc(column)] = "c"
     return out
+
+
+def identical_frames(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """The same frame or equal ones: the same columns, rows, types and cells (blanks in the same places) and
+    the same ``attrs``. Cells equal by ``==`` are the same by ``_same``, so nothing in ``b`` differs."""
+    if a is b:
+        return True
+    try:
+        return bool(a.equals(b)) and a.attrs == b.attrs
+    except (TypeError, ValueError):
+        return False
 
 
 def _columns(frame: pd.DataFrame) -> dict:
@@ -657,8 +670,8 @@ def summary_text(output, true_frame: pd.DataFrame, perturbed_frames: list[pd.Dat
     if output.summary is None:
         return None
     text = output.summary(true_frame)
-    try:
-        same = all(output.summary(p) == text for p in perturbed_frames)
+    try:  # a copy equal to the true frame gives the same sentence: not asked again (issue 14)
+        same = all(output.summary(p) == text for p in perturbed_frames if not identical_frames(true_frame, p))
     except Exception:  # a summary that cannot read perturbed figures is treated as dependent
         same = False
     if same:
