@@ -34,7 +34,7 @@ from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import build_context
 from .declared import outputs as declared_outputs
-from .disclosure import Protector, protected_context, suppression_summary
+from .disclosure import EarlierYears, Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
 from .problems import BuildError, Problem, raise_if_errors
@@ -202,11 +202,13 @@ class YearJob:
         except BuildError as exc:
             return YearResult([], exc.problems)
         frames: dict = {}  # output name -> (output as published, masked frame): the same for both editions
+        earlier = EarlierYears(view, perturbed)  # earlier years' figures, built if a page asks: both editions
         for edition in self.editions:
             try:
                 tree = render_docs_tree(self.project_dir, self.work, view, context,
                                         {**all_outputs(), **declared_outputs(view)}, all_measures(),
-                                        edition, perturbed=perturbed, suppression_note=note, frames=frames)
+                                        edition, perturbed=perturbed, suppression_note=note, frames=frames,
+                                        earlier=earlier)
                 site_dir = self.staging[edition] / tree.site_path
                 run_mkdocs(self.project_dir, tree, site_dir, self.authority)
                 problems += write_pdf_edition(self.project_dir, tree, site_dir, self.authority)
