@@ -140,7 +140,7 @@ def population_total(population, year: int, age_band: str | None = None):
     return sum(known) if known else None
 
 
-def _frame_memo(frame: pd.DataFrame) -> dict:
+def frame_memo(frame: pd.DataFrame) -> dict:
     """Results worked out from one loaded table, kept on the table itself (issue 14: the forecast's
     backtests and the catalogue asked for the same year's breakdowns hundreds of times).
 
@@ -160,7 +160,7 @@ def looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[s
     """
     if frame is None:
         return _looked_after_breakdown(frame, breakdown)
-    memo = _frame_memo(frame)
+    memo = frame_memo(frame)
     key = ("looked_after_breakdown", breakdown)
     if key not in memo:
         memo[key] = _looked_after_breakdown(frame, breakdown)
