@@ -395,10 +395,11 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     """The tables with the withheld cells moved by ``shifts``.
 
     Figures a council typed as published beside the counts follow them: a row's printed
-    percentage (``percent``) is blanked where its count moves, and a printed total or group row
-    (``frame.attrs["totals"]``) is blanked, in every column, where a row it adds up moves. The
-    statistics then work them out from the moved counts, so a figure drawn from a printed
-    percentage or total of withheld children differs between the copies and is withheld too.
+    percentage (``percent``) or rate per 10,000 (``rate_per_10000``) is blanked where its count moves,
+    and a printed total or group row (``frame.attrs["totals"]``) is blanked, in every column, where a
+    row it adds up moves. The statistics then work them out from the moved counts, so a figure drawn
+    from a printed percentage, rate or total of withheld children differs between the copies and is
+    withheld too (a rate with the population gives the count away).
     """
     import copy
 
@@ -408,23 +409,30 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     shifted = {name: frame.copy() if name in touched else frame for name, frame in tables.items()}
     moved: dict[str, set] = {}
     printed_shifts: dict[str, dict] = {}
+    by_column: dict[tuple[str, str], list] = {}
     for key, amount in sorted(shifts.items(), key=lambda item: str(item[0])):
         if key[0] == "printed":  # a printed total standing alone: ("printed", table, position, column)
             _, name, position, column = key
             printed_shifts.setdefault(name, {})[(position, column)] = amount
             continue
         name, index, column = key
-        frame = shifted[name]
-        if frame[column].dtype.kind != "f":
-            frame[column] = frame[column].astype("float64")
-        frame.loc[index, column] = float(frame.loc[index, column]) + amount
+        by_column.setdefault((name, column), []).append((index, amount))
         moved.setdefault(name, set()).add(index)
+    for (name, column), moves in by_column.items():
+        # One column at a time, as numbers (issue 14: a ``loc`` assignment a cell was most of the copies' cost).
+        frame = shifted[name]
+        values = frame[column].astype("float64").to_numpy(copy=True)
+        for index, amount in moves:
+            position = frame.index.get_loc(index)
+            values[position] = float(values[position]) + amount
+        frame[column] = values
     for name in sorted(set(moved) | set(printed_shifts)):
         rows = moved.get(name, set())
         frame, original = shifted[name], tables[name]
-        if "percent" in frame.columns and rows:
-            frame["percent"] = frame["percent"].astype("float64")
-            frame.loc[sorted(rows), "percent"] = math.nan
+        for printed_column in ("percent", "rate_per_10000"):  # a printed rate follows its total, as a percentage
+            if printed_column in frame.columns and rows:
+                frame[printed_column] = frame[printed_column].astype("float64")
+                frame.loc[sorted(rows), printed_column] = math.nan
         printed = original.attrs.get("totals")
         if not printed:
             continue
@@ -602,6 +610,8 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     """
     units = units or {}
     keep = set(keep)
+    # A copy equal to the true frame, cell for cell, moves nothing: not compared again (issue 14).
+    perturbed = [other for other in perturbed if not identical_frames(true, other)]
     out = true.copy().astype(object)
     out.attrs = dict(true.attrs)
     numeric = [c for c in true.columns if _is_numeric_column(true[c])]
@@ -627,6 +637,17 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
                 elif column not in keys:
                     out.iat[position, out.columns.get_loc(column)] = "c"
     return out
+
+
+def identical_frames(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """The same frame or equal ones: the same columns, rows, types and cells (blanks in the same places) and
+    the same ``attrs``. Cells equal by ``==`` are the same by ``_same``, so nothing in ``b`` differs."""
+    if a is b:
+        return True
+    try:
+        return bool(a.equals(b)) and a.attrs == b.attrs
+    except (TypeError, ValueError):
+        return False
 
 
 def _columns(frame: pd.DataFrame) -> dict:
@@ -659,8 +680,8 @@ def summary_text(output, true_frame: pd.DataFrame, perturbed_frames: list[pd.Dat
     if output.summary is None:
         return None
     text = output.summary(true_frame)
-    try:
-        same = all(output.summary(p) == text for p in perturbed_frames)
+    try:  # a copy equal to the true frame gives the same sentence: not asked again (issue 14)
+        same = all(output.summary(p) == text for p in perturbed_frames if not identical_frames(true_frame, p))
     except Exception:  # a summary that cannot read perturbed figures is treated as dependent
         same = False
     if same:

@@ -226,7 +226,8 @@ MEANINGS = {
     "period": "the statement year's dates",
     # looked after
     "looked_after.total": "children looked after at 31 March",
-    "looked_after.rate": "children looked after per 10,000 children aged under 18",
+    "looked_after.rate": "children looked after per 10,000 children aged under 18 (from the population "
+                         "table; without it, the rate the council published, `rate_per_10000`)",
     "looked_after.change": "change in children looked after on last year",
     "looked_after.rate_change": "change in the rate per 10,000 on last year",
     "looked_after.england_rate": "England's rate per 10,000",
