@@ -90,7 +90,10 @@ def _row_label(name: str, row, key: tuple[str, ...], column: str) -> str:
     table = contract.TABLES_BY_NAME[name]
     words = []
     for k in key:
-        if k not in row or k == "breakdown":
+        if k not in row or k == "breakdown" or (k == "period" and not isinstance(row[k], str)):
+            continue
+        if k == "period":
+            words.append(row[k])
             continue
         codes = contract.codes_for(table, table.column(k), dict(row)) or {}
         words.append(codes.get(str(row[k]), str(row[k])))
@@ -135,96 +138,122 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                     out.costs[cell] = 2 if headline else 0 if least else 1
                     if headline:
                         out.headline[cell] = out.labels[cell]
-            if model.total_row:
-                group, code, total_group, total_code = model.total_row
-                totals = frame.index[(frame[group] == total_group) & (frame[code] == total_code)]
-                if len(totals) and totals[0] in cells:
-                    total_cell = cells[totals[0]]
-                    for _, rows in frame[frame[group] != total_group].groupby(group, sort=True):
-                        parts = tuple(cells[i] for i in rows.index if i in cells)
-                        if parts:
-                            out.sums.append(Sum(total_cell, parts))
-            if model.group_total:
-                group, code, total_code = model.group_total
-                for _, rows in frame.groupby(group, sort=True):
-                    total_rows = rows.index[rows[code] == total_code]
-                    if len(total_rows) and total_rows[0] in cells:
-                        parts = tuple(cells[i] for i in rows.index if i in cells and i != total_rows[0])
-                        out.sums.append(Sum(cells[total_rows[0]], parts))
-            if model.two_way:
-                margins = {}
-                for axis in model.two_way:
-                    for key, rows in frame.groupby(axis, sort=True):
-                        parts = tuple(cells[i] for i in rows.index if i in cells)
-                        margin = ("margin", name, column, axis, str(key))
-                        out.values[margin] = sum(out.values[p] for p in parts)
-                        out.labels[margin] = f"{table.title}: all of {key} ({column.replace('_', ' ')})"
-                        margins.setdefault(axis, []).append(margin)
-                        out.sums.append(Sum(margin, parts))
-                        if is_count:
-                            out.counts.add(margin)
-                            out.costs[margin] = 2  # totals a reader sees: the last resort
-                grand = ("margin", name, column, "all", "all")
-                out.values[grand] = sum(out.values[c] for c in cells.values())
-                out.labels[grand] = f"{table.title}: total ({column.replace('_', ' ')})"
-                if is_count:
-                    out.counts.add(grand)
-                    out.costs[grand] = 2
-                for axis_margins in margins.values():
-                    out.sums.append(Sum(grand, tuple(axis_margins)))
-            if model.part_of and column == model.part_of[1]:
-                numerator, denominator = model.part_of
-                for index in frame.index:
-                    top, bottom = (name, int(index), numerator), (name, int(index), denominator)
-                    if top in out.values and bottom in out.values:
-                        rest = ("margin", name, "complement", int(index))
-                        out.values[rest] = out.values[bottom] - out.values[top]
-                        out.labels[rest] = out.labels[top] + " (those not meeting the measure)"
-                        out.counts.add(rest)
-                        out.costs[rest] = out.costs.get(top, 1)
-                        out.sums.append(Sum(bottom, (top, rest)))
-        # A printed total or group row whose rows lack the figure (Bromley's 453 children) is
-        # published as printed: a count of its own, withheld when small.
-        for position, (_, record) in enumerate(frame.attrs.get("totals") or []):
-            for column in model.counts:
-                value = record.get(column)
-                if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
-                    continue
-                from .subtotals import covered
-
-                rows = covered(frame, record, table)
-                if rows and all(_is_number(r.get(column)) for r in rows):
-                    continue  # checked against its rows and follows them (perturbed_tables)
-                cell = ("printed", name, position, column)
-                out.values[cell] = int(round(float(value)))
-                out.stored.add(cell)
-                out.counts.add(cell)
-                out.costs[cell] = 2
-                out.labels[cell] = f"{table.title}: " + ", ".join(
-                    str(record.get(k)) for k in table.key if k in record) + " (as printed)"
-        # A row's linked figures (weeks of care) go with its counts; bounds tie them.
-        for index, row_cells in by_row.items():
-            linked = [c for c in row_cells if c[2] in model.linked]
-            for cell in row_cells:
-                if cell[2] in model.counts and linked:
-                    out.links[cell] = tuple(linked)
-            for linked_column, count_column, most in model.bounds:
-                pair = (name, int(index), linked_column), (name, int(index), count_column)
-                if all(c in out.values for c in pair):
-                    out.bounds.append(Bound(pair[0], pair[1], most))
-        if model.two_way and model.linked:
-            for linked_column in model.linked:
-                for count_column in model.counts:
-                    for margin in [m for m in out.values if m[0] == "margin" and m[1] == name and m[2] == count_column]:
-                        partner = ("margin", name, linked_column, *margin[3:])
-                        if partner in out.values:
-                            out.links.setdefault(margin, ())
-                            out.links[margin] = (*out.links[margin], partner)
-                            most = next((m for lc, cc, m in model.bounds if lc == linked_column and cc == count_column),
-                                        None)
-                            if most is not None:
-                                out.bounds.append(Bound(partner, margin, most))
+            for apart, piece in _apart(frame, model.apart):
+                _add_sums(out, name, table, model, piece, column, cells, is_count, apart)
+        _add_printed_and_links(out, name, table, model, frame, by_row)
     return out
+
+
+def _apart(frame: pd.DataFrame, columns: tuple[str, ...]):
+    """(key, rows) for each value of the ``apart`` columns (a blank value, the whole year, is one too): rows that
+    add up only among themselves. The whole frame, key (), when there are none."""
+    columns = [c for c in columns if c in frame.columns]
+    if not columns:
+        yield (), frame
+        return
+    for key, rows in frame.groupby(columns, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        yield tuple("" if isinstance(k, float) and math.isnan(k) else str(k) for k in key), rows
+
+
+def _add_sums(out: _Cells, name: str, table, model, frame: pd.DataFrame, column: str, cells: dict,
+              is_count: bool, apart: tuple) -> None:
+    """The sums that tie one column's cells of one part of a table (``Protection.apart``) together."""
+    if model.total_row:
+        group, code, total_group, total_code = model.total_row
+        totals = frame.index[(frame[group] == total_group) & (frame[code] == total_code)]
+        if len(totals) and totals[0] in cells:
+            total_cell = cells[totals[0]]
+            for _, rows in frame[frame[group] != total_group].groupby(group, sort=True):
+                parts = tuple(cells[i] for i in rows.index if i in cells)
+                if parts:
+                    out.sums.append(Sum(total_cell, parts))
+    if model.group_total:
+        group, code, total_code = model.group_total
+        for _, rows in frame.groupby(group, sort=True):
+            total_rows = rows.index[rows[code] == total_code]
+            if len(total_rows) and total_rows[0] in cells:
+                parts = tuple(cells[i] for i in rows.index if i in cells and i != total_rows[0])
+                if parts:  # a total printed alone (a quarter's starts) adds nothing up
+                    out.sums.append(Sum(cells[total_rows[0]], parts))
+    if model.two_way:
+        margins = {}
+        within = f" ({', '.join(a for a in apart if a)})" if any(apart) else ""
+        for axis in model.two_way:
+            for key, rows in frame.groupby(axis, sort=True):
+                parts = tuple(cells[i] for i in rows.index if i in cells)
+                margin = ("margin", name, column, axis, str(key), *apart)
+                out.values[margin] = sum(out.values[p] for p in parts)
+                out.labels[margin] = f"{table.title}: all of {key}{within} ({column.replace('_', ' ')})"
+                margins.setdefault(axis, []).append(margin)
+                out.sums.append(Sum(margin, parts))
+                if is_count:
+                    out.counts.add(margin)
+                    out.costs[margin] = 2  # totals a reader sees: the last resort
+        grand = ("margin", name, column, "all", "all", *apart)
+        out.values[grand] = sum(out.values[cells[i]] for i in frame.index if i in cells)
+        out.labels[grand] = f"{table.title}: total{within} ({column.replace('_', ' ')})"
+        if is_count:
+            out.counts.add(grand)
+            out.costs[grand] = 2
+        for axis_margins in margins.values():
+            out.sums.append(Sum(grand, tuple(axis_margins)))
+    if model.part_of and column == model.part_of[1]:
+        numerator, denominator = model.part_of
+        for index in frame.index:
+            top, bottom = (name, int(index), numerator), (name, int(index), denominator)
+            if top in out.values and bottom in out.values:
+                rest = ("margin", name, "complement", int(index))
+                out.values[rest] = out.values[bottom] - out.values[top]
+                out.labels[rest] = out.labels[top] + " (those not meeting the measure)"
+                out.counts.add(rest)
+                out.costs[rest] = out.costs.get(top, 1)
+                out.sums.append(Sum(bottom, (top, rest)))
+
+
+def _add_printed_and_links(out: _Cells, name: str, table, model, frame: pd.DataFrame, by_row: dict) -> None:
+    """Printed totals standing alone, and each row's linked figures (weeks of care) tied to its counts."""
+    # A printed total or group row whose rows lack the figure (Bromley's 453 children) is
+    # published as printed: a count of its own, withheld when small.
+    for position, (_, record) in enumerate(frame.attrs.get("totals") or []):
+        for column in model.counts:
+            value = record.get(column)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
+                continue
+            from .subtotals import covered
+
+            rows = covered(frame, record, table)
+            if rows and all(_is_number(r.get(column)) for r in rows):
+                continue  # checked against its rows and follows them (perturbed_tables)
+            cell = ("printed", name, position, column)
+            out.values[cell] = int(round(float(value)))
+            out.stored.add(cell)
+            out.counts.add(cell)
+            out.costs[cell] = 2
+            out.labels[cell] = f"{table.title}: " + ", ".join(
+                str(record.get(k)) for k in table.key if k in record) + " (as printed)"
+    # A row's linked figures (weeks of care) go with its counts; bounds tie them.
+    for index, row_cells in by_row.items():
+        linked = [c for c in row_cells if c[2] in model.linked]
+        for cell in row_cells:
+            if cell[2] in model.counts and linked:
+                out.links[cell] = tuple(linked)
+        for linked_column, count_column, most in model.bounds:
+            pair = (name, int(index), linked_column), (name, int(index), count_column)
+            if all(c in out.values for c in pair):
+                out.bounds.append(Bound(pair[0], pair[1], most))
+    if model.two_way and model.linked:
+        for linked_column in model.linked:
+            for count_column in model.counts:
+                for margin in [m for m in out.values if m[0] == "margin" and m[1] == name and m[2] == count_column]:
+                    partner = ("margin", name, linked_column, *margin[3:])
+                    if partner in out.values:
+                        out.links.setdefault(margin, ())
+                        out.links[margin] = (*out.links[margin], partner)
+                        most = next((m for lc, cc, m in model.bounds if lc == linked_column and cc == count_column),
+                                    None)
+                        if most is not None:
+                            out.bounds.append(Bound(partner, margin, most))
 
 
 def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int) -> YearProtection:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import declared as declared_tables, inputs
+from . import declared as declared_tables, inputs, periods
 from .categories import Categories
 from .config import Authority
 from .contract import (
@@ -258,8 +258,22 @@ def parse_code(text: str, codes: dict[str, str], aliases: dict[str, str] | None 
     raise CellError()
 
 
+def parse_period(text: str, year: int | None) -> str | None:
+    """A period within the year (``periods.parse``): ``Q1``, ``2023-04-01 to 2023-12-31``, or None (the whole
+    year); outside a year folder only the stored forms are read."""
+    try:
+        if year is None:
+            if text in periods.QUARTERS or re.fullmatch(r"\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}", text):
+                return text
+            raise periods.PeriodError(f"not a period: {text!r}")
+        return periods.parse(text, year)
+    except periods.PeriodError as err:
+        raise CellError(f"{err}; write one of: {', '.join(periods.EXAMPLE_FORMS)}, or leave it blank for the "
+                        "whole year") from None
+
+
 def parse_cell(text: str, column: Column, codes: dict[str, str] | None, aliases: dict[str, str] | None = None,
-               dimension: str | None = None):
+               dimension: str | None = None, year: int | None = None):
     if column.type in ("integer", "number", "money", "percent"):
         return parse_number(text, column.type, column.unit)
     if column.type == "code":
@@ -270,6 +284,8 @@ def parse_cell(text: str, column: Column, codes: dict[str, str] | None, aliases:
         return parse_date(text)
     if column.type == "year":
         return parse_year(text)
+    if column.type == "period":
+        return parse_period(text, year)
     return text
 
 
@@ -297,14 +313,15 @@ def column_codes(table: Table, column: Column, record: dict, categories: Categor
     return {**(codes or {}), **categories.codes(dimension)}, categories.aliases(dimension), dimension
 
 
-def read_table(path: Path, table: Table, file: str,
-               categories: Categories | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_table(path: Path, table: Table, file: str, categories: Categories | None = None,
+               year: int | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """One contract table from one CSV; the frame has every contract column, in order.
 
     Rows for a total (a key cell such as ``Total`` or ``All ages``) or for one of the council's groups
     (``Fostering``, when its placement types are declared in that group) are not figures of their own:
     they are kept apart in ``frame.attrs["totals"]`` as ``(row, record)`` for ``validate`` to check
-    against the rows they add up."""
+    against the rows they add up. ``year``: the year ending 31 March the folder is for (a ``period`` cell is
+    read within it)."""
     categories = categories or Categories()
     try:
         rows = read_rows(path)
@@ -349,7 +366,7 @@ def read_table(path: Path, table: Table, file: str,
                     codes, aliases, dimension = (column_codes(table, column, record, categories)
                                                  if column.type == "code" else (None, None, None))
                     try:
-                        parsed[key] = parse_cell(text, column, codes, aliases, dimension)
+                        parsed[key] = parse_cell(text, column, codes, aliases, dimension, year)
                     except CellError as err:
                         parsed[key] = err
                         err.expected = expected_text(column, codes)
@@ -445,7 +462,8 @@ def _encoding_problem(text: str, file: str, row: int, column: str) -> Problem | 
 
 CELL_MESSAGES = {"integer": "not a whole number", "number": "not a number", "money": "not an amount in pounds",
                  "percent": "not a percentage", "code": "unknown code", "date": "not a date",
-                 "month": "not a month", "year": "not a year", "text": "not text"}
+                 "month": "not a month", "year": "not a year", "text": "not text",
+                 "period": "not a period of the year"}
 
 
 def excel_column(position: int) -> str:
@@ -528,7 +546,7 @@ def _read_declared(path: Path, schema: Path, file: str, data_dir: Path, categori
     if table is None:
         return
     files[f"{prefix}/{path.stem}"] = file
-    frame, table_problems = read_table(path, table.table, file, categories)
+    frame, table_problems = read_table(path, table.table, file, categories, int(prefix) if prefix.isdigit() else None)
     problems.extend(table_problems)
     if frame is not None:
         found[path.stem] = frame
@@ -582,7 +600,8 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
         if file in skip:
             continue
         files[f"{prefix}/{path.stem}"] = file
-        frame, table_problems = read_table(path, known[path.stem], file, categories)
+        frame, table_problems = read_table(path, known[path.stem], file, categories,
+                                           int(folder.name) if YEAR_FOLDER.match(folder.name) else None)
         problems.extend(table_problems)
         if frame is not None:
             found[path.stem] = frame

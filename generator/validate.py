@@ -68,8 +68,10 @@ class Sheet:
 
     @property
     def keys_complete(self) -> bool:
-        """Every key cell has a value; if not, rows are unplaced and sums are not checked (no cascades)."""
-        return not self.frame.empty and bool(self.frame[list(self.table.key)].notna().all().all())
+        """Every required key cell has a value; if not, rows are unplaced and sums are not checked (no cascades).
+        An optional key cell left blank is a value of its own (a blank ``period`` is the whole year)."""
+        required = [k for k in self.table.key if self.table.column(k).required]
+        return not self.frame.empty and bool(self.frame[required].notna().all().all())
 
 
 def _missing(value) -> bool:
@@ -83,7 +85,8 @@ def n(value) -> str:
 
 
 def _key_text(table: Table, record: dict) -> str:
-    return ", ".join(f"{k} {record[k]!r}" for k in table.key)
+    return ", ".join(f"{k} {record[k]!r}" if not (k == "period" and record[k] is None) else "the whole year"
+                     for k in table.key)
 
 
 # ---------------------------------------------------------------------------
@@ -115,9 +118,10 @@ def minimums(sheet: Sheet) -> Iterator[Problem]:
 def duplicate_keys(sheet: Sheet) -> Iterator[Problem]:
     """No two rows have the same key; both rows are named (``duplicate-key``)."""
     seen: dict[tuple, int] = {}
+    placed = [k for k in sheet.table.key if k != "period"]  # a blank period is the whole year, a key of its own
     for number, record in sheet.rows():
         key = tuple(record[k] for k in sheet.table.key)
-        if any(v is None for v in key):
+        if any(record[k] is None for k in placed) or (number, "period") in sheet.unreadable:
             continue
         if key in seen:
             yield Problem("duplicate-key",
@@ -140,7 +144,8 @@ def totals(sheet: Sheet) -> Iterator[Problem]:
     for number, record in sheet.rows():
         by_group.setdefault(tuple(record[g] for g in groups), []).append((number, record))
     for group, rows in by_group.items():
-        where = " and ".join(f"{g} {v!r}" for g, v in zip(groups, group)) or "the table"
+        where = " and ".join(f"{g} {v!r}" for g, v in zip(groups, group) if not (g == "period" and v is None)) \
+            or "the table"
         total_rows = [(r, rec) for r, rec in rows if rec[column] == code]
         others = [rec for r, rec in rows if rec[column] != code]
         if not total_rows:
@@ -222,13 +227,17 @@ def complete_codes(sheet: Sheet) -> Iterator[Problem]:
     column = COMPLETE.get(sheet.table.name)
     if column is None or sheet.frame.empty:
         return
-    present = {record[column] for _, record in sheet.rows()}
-    for code in sheet.table.column(column).codes or {}:
-        if code not in present:
-            yield Problem("row-missing", f"there is no row for {column} {code!r}", file=sheet.file,
-                          column=column,
-                          hint="its figures show x (not available); add the row, with 0 if there were none",
-                          severity="warning")
+    by_period: dict = {}
+    for _, record in sheet.rows():
+        by_period.setdefault(record.get("period"), set()).add(record[column])
+    for period, present in by_period.items():
+        within = "" if period is None else f" in period {period!r}"
+        for code in sheet.table.column(column).codes or {}:
+            if code not in present:
+                yield Problem("row-missing", f"there is no row for {column} {code!r}{within}", file=sheet.file,
+                              column=column,
+                              hint="its figures show x (not available); add the row, with 0 if there were none",
+                              severity="warning")
 
 
 def placements_within_definition(sheet: Sheet) -> Iterator[Problem]:
@@ -419,8 +428,15 @@ def recruitment_funnel(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]
     sheet = sheets.get("fostering_recruitment")
     if sheet is None:
         return
-    stages = {r["stage"]: (number, r["households"]) for number, r in sheet.rows()}
+    by_period: dict = {}
+    for number, r in sheet.rows():
+        by_period.setdefault(r.get("period"), {})[r["stage"]] = (number, r["households"])
     funnel = ("enquiries", "initial_visits", "assessments_started", "approvals")
+    for stages in by_period.values():
+        yield from _funnel_order(sheet, stages, funnel)
+
+
+def _funnel_order(sheet: Sheet, stages: dict, funnel: tuple) -> Iterator[Problem]:
     for before, after in zip(funnel, funnel[1:]):
         if before in stages and after in stages and None not in (stages[before][1], stages[after][1]) \
                 and stages[after][1] > stages[before][1]:

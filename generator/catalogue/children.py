@@ -239,6 +239,30 @@ def _movement_frame(view, movement: str, label: str) -> pd.DataFrame:
     return _frame(rows, [label, "Children"])
 
 
+def starts_and_ceases_by_period(view) -> pd.DataFrame:
+    """Children starting and ceasing in each quarter or part year the council published (issue 10), each row
+    labelled with its period; never added up into a figure for the year."""
+    from .. import periods
+
+    rows = []
+    for code, frame in stats.periods_of(view.part_year("starts_and_ceases"), view.year):
+        for movement, name in contract.MOVEMENTS.items():
+            value = stats.movement_counts(frame, movement)["all"]
+            if value is not None:
+                rows.append((periods.label(code, view.year), name, _round(value)))
+    return _frame(rows, ["Period", "Movement", "Children"])
+
+
+def _periods_summary(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "No figures for part of the year were published for this year."
+    parts = [f"{period}: " + ", ".join(f"{_fmt(v)} {m.split(' ')[0].lower()}" for m, v in
+                                       zip(rows["Movement"], rows["Children"]))
+             for period, rows in frame.groupby("Period", sort=False)]
+    return ("Children starting and ceasing to be looked after in part of the year, as published (not added up "
+            "into the year's figure): " + "; ".join(parts) + ".")
+
+
 def started_by_need(view) -> pd.DataFrame:
     return _movement_frame(view, "started", "Category of need")
 
@@ -546,6 +570,15 @@ OUTPUTS: tuple[Output, ...] = (
         lambda f: _series_trend_summary(f, "Movement", "Children", "count", "Children each year"),
         "Children who started and who ceased to be looked after during each year ending 31 March; a "
         "child who started (or ceased) more than once in a year is counted once.",
+        {"Children": "count"},
+    ),
+    Output(
+        "starts_and_ceases_by_period", "Children starting and ceasing to be looked after in part of the year",
+        starts_and_ceases_by_period, MOVES, ChartStyle("grouped_bar", "Period", "Children", colour="Movement"),
+        _periods_summary,
+        "Children who started and who ceased to be looked after in each quarter or part of the year the council "
+        "published, each labelled with its period. Shown as published and never added up: a child who starts "
+        "in two quarters is counted in each, but once in the year.",
         {"Children": "count"},
     ),
     Output(

@@ -237,6 +237,17 @@ def movement_counts(frame: pd.DataFrame | None, movement: str) -> dict[str, floa
     return {"all": total, **result}
 
 
+def periods_of(frame: pd.DataFrame | None, year: int) -> list[tuple[str, pd.DataFrame]]:
+    """(period, rows) for each quarter or part year of a flow table's part-year rows, in date order
+    (``periods.order``). Each period's rows stand alone: never added to another's or to the year's."""
+    from .. import periods
+
+    if frame is None or frame.empty or "period" not in frame.columns:
+        return []
+    found = {code: rows for code, rows in frame.groupby("period", sort=False)}
+    return [(code, found[code]) for code in sorted(found, key=lambda c: periods.order(c, year))]
+
+
 def grouped(counts: dict[str, float | None], groups: dict[str, tuple[str, ...]]) -> dict[str, float | None]:
     """Add categories into groups. Example: foster_relative_friend 60 +
     foster_other 170 → fostering 230. A group is None only when all its
