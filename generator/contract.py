@@ -864,6 +864,8 @@ TABLES = TABLES + FORECAST_TABLES
 TABLES = tuple(replace(t, required=False) for t in TABLES)
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+#: Flow tables with a ``period`` column (issue 10): rows for a quarter or part year beside the year's.
+PERIOD_TABLES = tuple(t.name for t in TABLES if any(c.type == "period" for c in t.columns))
 YEAR_TABLES = tuple(t for t in TABLES if t.scope == "year")
 REFERENCE_TABLES = tuple(t for t in TABLES if t.scope == "reference")
 

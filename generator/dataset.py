@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .config import Authority
+from .contract import PERIOD_TABLES
 
 #: Reference tables whose future rows a year may use (projections of population).
 FORWARD_LOOKING_REFERENCE = ("population",)
@@ -32,12 +33,13 @@ class YearView:
 
         Only rows for the whole year: a flow table's rows for a quarter or part of the year (its ``period``
         column, issue 10) are read with ``part_year``, so no measure of the year ever adds them in."""
-        return whole_year(self._raw(name, year))
+        frame = self._raw(name, year)
+        return whole_year(frame) if name in PERIOD_TABLES else frame
 
     def part_year(self, name: str, year: int | None = None) -> pd.DataFrame | None:
         """A year's rows for quarters and part years (a non-blank ``period``), or None if there are none."""
         frame = self._raw(name, year)
-        if frame is None or "period" not in frame.columns:
+        if frame is None or name not in PERIOD_TABLES or "period" not in frame.columns:
             return None
         rows = frame[frame["period"].notna()]
         return rows if len(rows) else None

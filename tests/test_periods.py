@@ -37,10 +37,12 @@ In the year {{ started.total }} children started to be looked after. From April 
 {{ started.by_period.april_to_december.total }}. In the first quarter {{ ceased.by_period.q1.total }} ceased.
 We had {{ recruitment.by_period.q2.enquiries }} enquiries in {{ recruitment.by_period.q2.label }}.
 
+From {{ started.by_period.april_to_december.label }}, {{ started.by_period.april_to_december.total }} children started to be looked after.
+
 {{ table("starts_and_ceases_by_period") }}
 
 {{ chart("recruitment_by_period") }}
-"""
+"""  # noqa: E501 (the example in docs/placeholders.md, copied whole)
 #: Only part-year figures: Q1, Q2 and April to December; no row for the whole year. Q1's ceased count (3) is
 #: small. Q1 + Q2 starts (48 + 40 = 88) must never appear as the year's starts.
 STARTS = """\
@@ -183,6 +185,8 @@ def test_quarters_show_labelled_and_no_annual_figure_is_invented(quarters_site):
     assert "In the year x children started to be looked after." in home
     assert "From April to June 48 started (Q1 (April to June 2023)), and from April to December 120." in home
     assert "We had 55 enquiries in Q2 (July to September 2023)." in home
+    # docs/placeholders.md's example (the example authority has no part years to render it with)
+    assert "From April to December 2023, 120 children started to be looked after." in home
     # The small Q1 count of children ceasing is withheld, in the text and in the table.
     assert "In the first quarter a withheld number ceased." in home
     # The table: each period labelled, in the order the periods end.
