@@ -630,6 +630,7 @@ def read_movement(movement: str, codes: dict, label_column: str):
             if code:
                 key = ("starts_and_ceases", r.table.year, movement, code)
                 r.add(i, "Children", "count", expr(key))
+                r.add(i, "Percentage", "percent", expr(key), expr(("starts_and_ceases", r.table.year, movement, "all")))
                 r.rows[i] = {"label": r.value(i, label_column), "terms": expr(key)}
         r.context.movement_total_rows(r.table.year, movement)
     return reader

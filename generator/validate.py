@@ -103,6 +103,22 @@ def required_cells(sheet: Sheet) -> Iterator[Problem]:
                               column=column.name, expected=COLUMN_TYPES[column.type])
 
 
+def count_or_percent(sheet: Sheet) -> Iterator[Problem]:
+    """A row of a table that takes a published percentage in place of its count has one or the other
+    (``count-or-percent-missing``): a row with neither says nothing."""
+    table = sheet.table
+    if "percent" not in table.column_names or table.protection is None:
+        return
+    counts = [c for c in table.protection.counts if c in table.column_names]
+    unreadable = sheet.unreadable
+    for number, record in sheet.rows():
+        names = (*counts, "percent")
+        if all(record[c] is None for c in names) and not any((number, c) in unreadable for c in names):
+            yield Problem("count-or-percent-missing", "this row has neither a count nor a percentage",
+                          file=sheet.file, row=number, column=counts[0],
+                          expected=f"the count in {' or '.join(counts)}, or the percentage as published in percent")
+
+
 def minimums(sheet: Sheet) -> Iterator[Problem]:
     """Counts, weeks and money are not negative (``cell-below-minimum``)."""
     for number, record in sheet.rows():
@@ -148,6 +164,8 @@ def totals(sheet: Sheet) -> Iterator[Problem]:
             or "the table"
         total_rows = [(r, rec) for r, rec in rows if rec[column] == code]
         others = [rec for r, rec in rows if rec[column] != code]
+        if not total_rows and not any(rec[c] is not None for rec in others for c in counts):
+            continue  # only percentages as published: nothing to add up
         if not total_rows:
             yield Problem("total-missing", f"there is no total row ({column} {code!r}) for {where}",
                           file=sheet.file, column=column, expected=f"a row with {column} {code!r}")
@@ -342,7 +360,7 @@ def scenario_levers(sheet: Sheet) -> Iterator[Problem]:
 
 
 TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
-    empty_table, required_cells, minimums, duplicate_keys, totals, subtotals, complete_codes,
+    empty_table, required_cells, count_or_percent, minimums, duplicate_keys, totals, subtotals, complete_codes,
     placements_within_definition, percent_scale, scenario_levers)
 
 

@@ -203,3 +203,35 @@ def test_the_part_year_downloads_label_each_period(quarters_site):
     assert csv_text.splitlines()[0] == "Period,Movement,Children"
     assert "Q1 (April to June 2023),Ceased to be looked after,c" in csv_text
     assert "April to December 2023,Started to be looked after,120" in csv_text
+
+
+# ---------------------------------------------------------------------------
+# Published percentages of children starting and ceasing
+
+
+def test_published_percentages_of_starts_are_shown_as_given_and_never_turned_into_counts(tmp_path):
+    from generator.catalogue import all_outputs
+    from generator.context import build_context
+
+    starts = ("movement,reason,children,percent\nstarted,all,150,\nstarted,abuse_or_neglect,,60%\n"
+              "started,disability,,12.5%\nceased,adopted,,50%\n")
+    dataset, problems = problems_of(write_project(tmp_path, starts=starts))
+    assert not [p for p in problems if p.severity == "error"]
+    context = build_context(dataset.view(2024))
+    need = context["started"].by_need
+    assert (str(need.abuse_or_neglect.share), str(need.disability.share)) == ("60%", "12.5%")
+    assert str(need.abuse_or_neglect.children) == "x"  # 60% of 150 is not a count the council published
+    assert str(context["started"].total) == "150"
+    assert str(context["ceased"].total) == "x"  # a percentage alone adds up to no total
+    frame = all_outputs()["started_by_need"].frame(dataset.view(2024))
+    assert list(frame.columns) == ["Category of need", "Children", "Percentage"]
+    shown = {r["Category of need"]: r["Percentage"] for r in frame.to_dict("records")}
+    assert shown["Abuse or neglect"] == 60 and shown["Child's disability"] == 12.5
+
+
+def test_a_row_with_neither_count_nor_percentage_is_refused(tmp_path):
+    starts = "movement,reason,children,percent\nstarted,all,150,\nstarted,disability,,\n"
+    _, problems = problems_of(write_project(tmp_path, starts=starts))
+    found = [str(p) for p in problems if p.code == "count-or-percent-missing"]
+    assert found == ["data/2024/starts_and_ceases.csv, row 3, column 'children': this row has neither a count nor "
+                     "a percentage; expected the count in children, or the percentage as published in percent"]

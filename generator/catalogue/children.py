@@ -233,10 +233,21 @@ def starts_and_ceases_trend(view) -> pd.DataFrame:
 
 
 def _movement_frame(view, movement: str, label: str) -> pd.DataFrame:
-    counts = stats.movement_counts(view.table("starts_and_ceases"), movement)
+    """Children by reason; with a Percentage column when the council published percentages (each reason's
+    share as published, else worked out from the counts), a reason given only as a percentage included."""
+    table = view.table("starts_and_ceases")
+    counts = stats.movement_counts(table, movement)
+    published = stats.movement_percentages(table, movement)
     codes = contract.CATEGORIES_OF_NEED if movement == "started" else contract.REASONS_CEASED
-    rows = [(codes[c], _round(v)) for c, v in counts.items() if c != "all" and v is not None]
-    return _frame(rows, [label, "Children"])
+    if not any(c != "all" for c in published):
+        rows = [(codes[c], _round(v)) for c, v in counts.items() if c != "all" and v is not None]
+        return _frame(rows, [label, "Children"])
+    rows = []
+    for c, v in counts.items():
+        share = published.get(c, stats.share(v, counts["all"]))
+        if c != "all" and (v is not None or c in published):
+            rows.append((codes[c], None if v is None else _round(v), share))
+    return _frame(rows, [label, "Children", "Percentage"])
 
 
 def starts_and_ceases_by_period(view) -> pd.DataFrame:
@@ -586,14 +597,14 @@ OUTPUTS: tuple[Output, ...] = (
         ChartStyle("bar", "Category of need", "Children", horizontal=True),
         lambda f: _ranking_summary(f, "Category of need", "Children", "children who started to be looked after"),
         "Children who started to be looked after in the year by their category of need at the start.",
-        {"Children": "count"},
+        {"Children": "count", "Percentage": "percent"},
     ),
     Output(
         "ceased_by_reason", "Children ceasing to be looked after by reason", ceased_by_reason, MOVES,
         ChartStyle("bar", "Reason", "Children", horizontal=True),
         lambda f: _ranking_summary(f, "Reason", "Children", "children who ceased to be looked after"),
         "Children who ceased to be looked after in the year by the reason their episode of care ended.",
-        {"Children": "count"},
+        {"Children": "count", "Percentage": "percent"},
     ),
     Output(
         "weeks_of_care_by_type_and_age", "Weeks of care by placement type and age band",

@@ -74,6 +74,15 @@ def _as_published(figure: Figure, measure: dict) -> Figure:
     return Figure(value, figure.kind, figure.symbol, figure.sensitive, figure.sources, decimals)
 
 
+def _share_as_published(part, whole, published) -> Figure:
+    """A reason's share of the movement: from the counts, or the percentage the council published when it gave
+    no count (with its printed decimals, ``_as_published``)."""
+    computed = stats.share(part, whole)
+    if computed is not None or published is None:
+        return pct(computed, MOVES)
+    return _as_published(pct(published, MOVES), {})
+
+
 def _category(now, before, whole_share, sources=LA) -> Namespace:
     children = count(now, sources)
     return Namespace(children=children, share=pct(whole_share, sources),
@@ -127,8 +136,10 @@ def _movement(view, previous, movement, detail) -> Namespace:
     total = count(now["all"], MOVES)
     ns = Namespace(total=total, change=Change(total, count(before["all"], MOVES)))
     parts = {code: v for code, v in now.items() if code != "all"}
-    ns[detail] = Namespace({code: Namespace(children=count(v, MOVES), share=pct(stats.share(v, now["all"]), MOVES))
-                            for code, v in parts.items()})
+    published = stats.movement_percentages(view.table("starts_and_ceases"), movement)
+    ns[detail] = Namespace({
+        code: Namespace(children=count(v, MOVES), share=_share_as_published(v, now["all"], published.get(code)))
+        for code, v in parts.items()})
     ns["by_period"] = movement_by_period(view, movement, detail)
     return ns
 
