@@ -628,14 +628,18 @@ TABLES: tuple[Table, ...] = (
         "In-house fostering capacity at 31 March",
         "The council's own fostering households and places at 31 March. Approved places are "
         "either occupied, vacant and available, or vacant but not available (for example a carer's "
-        "break, or a place held for a sibling).",
+        "break, or a place held for a sibling). Only households are needed: places a statement does not "
+        "give are left blank (or out) and show x, never 0; a statement that gives only the number of "
+        "households for all carers puts it on a Total row.",
         (
             Column("carer_type", "code", "Type of foster carer", codes=CARER_TYPES, dimension="carer_type"),
             Column("households", "integer", "Approved fostering households", unit="households"),
-            Column("approved_places", "integer", "Approved places", unit="places"),
-            Column("occupied", "integer", "Places occupied", unit="places"),
-            Column("vacant_available", "integer", "Vacant places available for a new child", unit="places"),
-            Column("vacant_not_available", "integer", "Vacant places not available", unit="places"),
+            Column("approved_places", "integer", "Approved places", unit="places", required=False),
+            Column("occupied", "integer", "Places occupied", unit="places", required=False),
+            Column("vacant_available", "integer", "Vacant places available for a new child", unit="places",
+                   required=False),
+            Column("vacant_not_available", "integer", "Vacant places not available", unit="places",
+                   required=False),
         ),
         key=("carer_type",),
         source="fostering service",

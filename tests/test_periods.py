@@ -235,3 +235,29 @@ def test_a_row_with_neither_count_nor_percentage_is_refused(tmp_path):
     found = [str(p) for p in problems if p.code == "count-or-percent-missing"]
     assert found == ["data/2024/starts_and_ceases.csv, row 3, column 'children': this row has neither a count nor "
                      "a percentage; expected the count in children, or the percentage as published in percent"]
+
+
+# ---------------------------------------------------------------------------
+# Fostering capacity with households only (issue 10: places not given are x, never 0)
+
+
+@pytest.mark.parametrize("capacity", [
+    "carer_type,households\nTotal,101\n",  # a statement that prints only "101 approved fostering households"
+    "carer_type,households,approved_places\nmainstream,80,\nfamily_and_friends,21,30\n",
+])
+def test_fostering_capacity_with_households_only_shows_places_as_x(tmp_path, capacity):
+    from generator.catalogue import all_outputs
+    from generator.context import build_context
+
+    project = write_project(tmp_path)
+    (project / "data" / "2024" / "fostering_capacity.csv").write_text(capacity)
+    dataset, problems = problems_of(project)
+    assert not [p for p in problems if p.severity == "error"]
+    view = dataset.view(2024)
+    fostering = build_context(view)["fostering"]
+    assert str(fostering.households) == "101"
+    assert str(fostering.by_carer_type.short_breaks.households) == "x"  # no row: not given, not 0
+    for name in ("approved_places", "occupied", "occupancy", "vacant_available", "vacancy_rate"):
+        assert str(fostering[name]) == "x", name
+    trend = all_outputs()["fostering_households_trend"].frame(view)
+    assert trend.to_dict("records") == [{"Year": "2023 to 2024", "Households": 101}]

@@ -383,9 +383,9 @@ def summarise_fostering_capacity(frame: pd.DataFrame) -> str:
 
 
 def fostering_households_trend(view) -> pd.DataFrame:
-    rows = [(year_label(y), m.column_total(view.table("fostering_capacity", y), "households"))
+    rows = [(year_label(y), m.fostering_totals(view.table("fostering_capacity", y))["households"])
             for y in view.years if view.table("fostering_capacity", y) is not None]
-    return pd.DataFrame(rows, columns=["Year", "Households"])
+    return pd.DataFrame([r for r in rows if r[1] is not None], columns=["Year", "Households"])
 
 
 def summarise_fostering_households_trend(frame: pd.DataFrame) -> str:
@@ -423,7 +423,7 @@ def recruitment_by_period(view) -> pd.DataFrame:
 
 def summarise_recruitment_by_period(frame: pd.DataFrame) -> str:
     if frame.empty:
-        return "No recruitment figures for part of the year were published for this year."
+        return "There are no recruitment figures for part of the year to show."
     parts = [f"{period}: " + ", ".join(f"{_count(v)} {s[0].lower() + s[1:]}" for s, v in
                                        zip(rows["Stage"], rows["Households"]))
              for period, rows in frame.groupby("Period", sort=False)]
