@@ -40,7 +40,8 @@ def main(project: Path) -> None:
     total_p = total_s = 0
     for year in sorted(dataset.years):
         started = time.perf_counter()
-        protection = protect_year(dataset.years[year], year, threshold)
+        declared = {name: d.table for name, d in dataset.declared.get(year, {}).items()}
+        protection = protect_year(dataset.years[year], year, threshold, declared)
         seconds = time.perf_counter() - started
         result = protection.suppression
         counts = protection.counts

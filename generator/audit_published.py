@@ -38,6 +38,11 @@ What a reader knows, as linear constraints on whole numbers:
 - sentences, when the narrative's source is given (``audit_prose``): every
   figure a placeholder printed, changes on last year, and which way an
   ``{% if %}`` went.
+- tables a council declared (``read_declared``), read without their schema:
+  whole-number columns are counts, a row named as a total (``Total``,
+  ``All ...``) adds up the rows that share its other names, and a group
+  with no printed total is taken to have a total a reader may know from
+  elsewhere, so its only ``c`` is a finding.
 
 Not modelled (listed in ``Reading.not_modelled``, so nothing is skipped
 silently): forecasts from the simulation model (not invertible) and what is
@@ -198,6 +203,8 @@ class Edition:
     years: list[int]
     tables: list[Table]
     pages: int = 0
+    #: (year, output name, column) -> the column's unit as the edition's metadata file gives it ("count" ...)
+    units: dict = field(default_factory=dict)
 
     def downloads(self, year: int) -> dict[str, Table]:
         return {t.name: t for t in self.tables if t.year == year and t.where.endswith(".csv")}
@@ -215,8 +222,14 @@ def read_edition(folder: Path) -> Edition:
     tables: list[Table] = []
     years = year_folders(folder)
     pages = 0
+    units = {}
     for year in years:
         root = folder / str(year)
+        metadata = root / "downloads" / "all" / "metadata.csv"
+        if metadata.is_file():
+            with metadata.open(newline="", encoding="utf-8-sig") as handle:
+                for row in csv.DictReader(handle):
+                    units[(year, row["file"].removesuffix(".csv"), row["column"])] = row["unit"]
         for path in sorted((root / "downloads").glob("*.csv")):
             with path.open(newline="", encoding="utf-8-sig") as handle:
                 rows = list(csv.reader(handle))
@@ -235,7 +248,7 @@ def read_edition(folder: Path) -> Edition:
                 summary = parser.summaries.get(f"chart-{name}-summary")
                 tables.append(Table(name, year, f"{page.relative_to(folder)}#{t['id']}", t["header"],
                                     t["rows"], html.unescape(summary) if summary else None))
-    return Edition(folder, years, tables, pages)
+    return Edition(folder, years, tables, pages, units)
 
 
 def read_population(path: Path) -> dict[tuple[int, str], float]:
@@ -788,6 +801,65 @@ def read_spend(r: Reader):
                                    f"{r.table.where} (no row for {service}, {sector})")
 
 
+def read_declared(r: Reader) -> bool:
+    """A table a council declared (``data/<year>/<name>.yml``), read as a reader sees it, without its schema:
+    columns of whole numbers (or ``c``) are counts, the other columns name the row. A row whose name reads as
+    a total (``Total``, ``All ...``) adds up the rows that share its other names. Where a withheld count has
+    no printed total over it, a reader may still know that total from elsewhere (all children by sex is the
+    children looked after): the only ``c`` of such a group is given away (``Reading.lone_withheld``).
+    Where the edition's metadata file gives a column's unit, only ``count`` columns are counts.
+    False when the table has no counts (money, percentages, text): nothing to read."""
+    table, year = r.table, r.table.year
+    units = r.context.edition.units
+    numeric = []
+    for j, column in enumerate(table.header):
+        cells = [row[j].strip() if j < len(row) else "" for row in table.rows]
+        unit = units.get((year, table.name, column))
+        if (unit is not None and unit != "count") or any(("%" in c or "£" in c or "." in c) for c in cells):
+            continue  # the metadata file says what each column holds: only counts are read
+        if all(parse_number(c) is not None or c.lower() in SYMBOLS for c in cells) and \
+                any(parse_number(c) is not None or is_withheld(c) for c in cells):
+            numeric.append(column)
+    names = [c for c in table.header if c not in numeric]
+    if not numeric or not names:
+        return False
+
+    def key_of(i: int) -> tuple:
+        return tuple(_norm(r.value(i, n) or "") for n in names)
+
+    def total_at(i: int) -> set[int]:
+        return {j for j, n in enumerate(names) if contract.reads_as_total(r.value(i, n) or "")}
+
+    keys = {i: key_of(i) for i in range(len(table.rows))}
+    for i in range(len(table.rows)):
+        for column in numeric:
+            r.add(i, column, "count", expr(("declared", table.name, year, *keys[i], column)))
+    model, where = r.context.model, f"declared table {table.name}"
+    for column in numeric:
+        for j in range(len(names)):
+            groups: dict[tuple, list[int]] = defaultdict(list)
+            totals: dict[tuple, int] = {}
+            for i in range(len(table.rows)):
+                rest = keys[i][:j] + keys[i][j + 1:]
+                if j in total_at(i):
+                    totals[rest] = i
+                else:
+                    groups[rest].append(i)
+            for rest, parts in groups.items():
+                cells = [("declared", table.name, year, *keys[i], column) for i in parts]
+                if rest in totals:
+                    total = ("declared", table.name, year, *keys[totals[rest]], column)
+                    model.add(tuple((c, 1.0) for c in cells) + ((total, -1.0),), 0, 0,
+                              "rule: a declared table's total", where)
+                elif any(total_at(i) for i in parts):
+                    continue  # a group of totals (the margins of a two-way table) with no grand total
+                else:
+                    withheld = [c for c, i in zip(cells, parts) if is_withheld(r.value(i, column) or "")]
+                    if len(withheld) == 1:
+                        r.context.lone_withheld.append((withheld[0], f"{table.where} ({column})"))
+    return True
+
+
 READERS = {
     "looked_after_trend": read_looked_after_trend,
     "looked_after_rate_trend": read_rate_trend,
@@ -1055,6 +1127,8 @@ class Context:
         self.population = population
         self.model = model
         self._done: set = set()
+        #: (withheld count, where): the only c of a group whose total is not printed (``read_declared``).
+        self.lone_withheld: list = []
 
     def population_total(self, year: int) -> float | None:
         values = [v for (y, _), v in self.population.items() if y == year]
@@ -1171,6 +1245,8 @@ class Reading:
     unread_summaries: list[str] = field(default_factory=list)
     not_modelled: list[str] = field(default_factory=list)
     prose: object = None   # audit_prose.ProseResult, when the narrative's source was given
+    #: (withheld count, where): the only c of a declared table's group whose total is not printed
+    lone_withheld: list = field(default_factory=list)
 
 
 def read_model(edition: Edition, population: dict, withheld_minimum: int = 1,
@@ -1183,8 +1259,19 @@ def read_model(edition: Edition, population: dict, withheld_minimum: int = 1,
         if reader_fn is None:
             if table.name in NOT_ABOUT_CHILDREN or table.name in MODELLED:
                 reading.not_modelled.append(table.where)
-            else:
+                continue
+            if table.name in _builtin_outputs():
                 reading.unread_tables.append(table.where)
+                continue
+            # Any other table is one a council declared: read as a reader sees it.
+            reader = Reader(table, context)
+            if not read_declared(reader):
+                reading.not_modelled.append(table.where)
+                continue
+            for cell in reader.cells:
+                apply_cell(model, table, cell, family(table.name))
+            if table.summary and not NEUTRAL_SUMMARY.search(table.summary):
+                reading.unread_summaries.append(f"{table.where}: {table.summary}")
             continue
         reader = Reader(table, context)
         reader_fn(reader)
@@ -1200,7 +1287,16 @@ def read_model(edition: Edition, population: dict, withheld_minimum: int = 1,
 
         reading.prose = read_prose(edition, Path(content), model, context)
     add_structure(model)
+    reading.lone_withheld = context.lone_withheld
     return reading
+
+
+@lru_cache(maxsize=1)
+def _builtin_outputs() -> frozenset:
+    """The names of the site's own charts and tables (a table of any other name is one a council declared)."""
+    from .catalogue import all_outputs
+
+    return frozenset(all_outputs())
 
 
 # ---------------------------------------------------------------------------
@@ -1438,6 +1534,8 @@ class Solver:
 
 #: Rules that only define a figure (a withheld sum is its parts): never the reason it is pinned.
 DEFINITIONS = {"rule: a sum"}
+#: Why the only c of a group with no printed total is a finding (``read_declared``).
+LONE_IN_GROUP = "rule: a group's total may be known from elsewhere"
 
 
 @dataclass
@@ -1464,6 +1562,8 @@ class Finding:
         return sorted({int(w.split("/")[0]) for w in self.withheld_in if w[:4].isdigit()})
 
     def __str__(self) -> str:
+        if math.isnan(self.low):
+            return f"{self.label}: the only c of its group, whose total a reader may know from elsewhere"
         high = "unbounded" if self.high == math.inf else f"{self.high:g}"
         text = f"{self.label}: between {self.low:g} and {high} (width {self.width:g})"
         if self.shown_in:
@@ -1518,6 +1618,9 @@ class Audit:
 def describe(key: Key) -> str:
     """A figure's name in words, from the contract's labels."""
     kind = key[0]
+    if kind == "declared":
+        _, name, year, *names, column = key
+        return f"{year} {name.replace('_', ' ')}: {', '.join(names)} ({column})"
     if kind == "looked_after":
         _, year, breakdown, category = key
         codes = contract.LOOKED_AFTER_BREAKDOWNS.get(breakdown, {})
@@ -1599,6 +1702,11 @@ def audit_edition(folder: Path, population: dict | Path | None = None, threshold
             finding.necessary = [s for s in sources if s not in DEFINITIONS
                                  and solver_without(s).interval(interval.key).width >= threshold]
         findings.append(finding)
+    # A group of a declared table with no printed total: a reader may know the total from elsewhere, so a
+    # lone c in it is given away, whatever its value (the audit cannot know the total's value to say more).
+    for key, where in reading.lone_withheld:
+        findings.append(Finding(key, describe(key), math.nan, math.nan, [where], [],
+                                necessary=[LONE_IN_GROUP], sources=[LONE_IN_GROUP]))
     lp_differs = []
     if compare_lp:
         for interval in intervals:

@@ -224,12 +224,51 @@ def _workers(jobs: int | None, tasks: int) -> int:
     return jobs or int(os.environ.get("SUFFICIENCY_JOBS", 0)) or min(tasks, os.cpu_count() or 1)
 
 
-def _context():
-    """Fresh interpreters ("spawn"), never fork: a forked copy of a process that runs threads
-    (a browser driver in the tests, the chart renderer's runtime) can deadlock."""
-    import multiprocessing
+#: Imported once, by the fork server, before it forks any worker (issue 14): with "spawn" every worker
+#: paid for them again. ``__main__`` first, as multiprocessing does by default.
+WORKER_MODULES = ("__main__", "generator.build", "generator.catalogue", "generator.charts", "generator.check",
+                  "generator.context", "generator.disclosure", "generator.docs_tree", "generator.forecast.outlook",
+                  "generator.pdf", "generator.render", "generator.suppress", "markdown", "mkdocs.commands.build",
+                  "mkdocs.config", "material.plugins.search.plugin", "pymdownx.details", "pymdownx.superfences",
+                  "pymdownx.tabbed", "scipy.optimize")
 
-    return multiprocessing.get_context("spawn")
+
+def _context():
+    """Workers forked from a fork server: a fresh interpreter that imports ``WORKER_MODULES`` once and runs
+    no thread (the numerical libraries' thread pools are kept to one thread there), so forking it is safe.
+    Never a plain fork of this process: a forked copy of a process that runs threads (a browser driver in
+    the tests, the chart renderer's runtime) can deadlock."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_MODULES))
+    # OpenBLAS (numpy's and scipy's) starts a thread on import unless told to use one: the server and its
+    # workers use one (the arrays here are small; one thread also sums in the same order on any machine).
+    saved = {name: os.environ.get(name) for name in _ONE_THREAD}
+    os.environ.update(_ONE_THREAD)
+    try:
+        forkserver.ensure_running()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return context
+
+
+_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server once its workers have ended and wait for it, so that its CPU time and its
+    workers' (which it waited for) count in this process's children (``RUSAGE_CHILDREN``: the bench)."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    if server is not None and hasattr(server, "_stop"):
+        server._stop()
 
 
 class worker_pool:  # noqa: N801 - used as a context manager giving a map function
@@ -250,6 +289,7 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
     def __exit__(self, *exc):
         if self.pool is not None:
             self.pool.shutdown()
+            _stop_fork_server()
 
 
 def run_jobs(job: YearJob, tasks: list[int], pool_map=map) -> list[YearResult]:

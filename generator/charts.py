@@ -127,12 +127,19 @@ class _Prepared:
         self.series = _unique(label_text(v) for v in frame[style.colour]) if style.colour else []
         self.drawn: list[dict] = []
         self.withheld: list[dict] = []
+        # Totals a declared table prints for its readers (``declared.with_totals``) are not drawn as bars.
+        added = frame.attrs.get("added_totals")
+        if added:
+            self.categories = [c for c in self.categories if c != added]
+            self.series = [s for s in self.series if s != added]
         for _, row in frame.iterrows():
             raw = row[style.y]
             number = cell_number(raw)
             record = {"x": label_text(row[style.x])}
             if style.colour:
                 record["s"] = label_text(row[style.colour])
+            if added and added in (record["x"], record.get("s")):
+                continue
             if number is None:
                 record["symbol"] = cell_symbol(raw) or "x"
                 self.withheld.append(record)

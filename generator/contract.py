@@ -299,6 +299,12 @@ COMMON_SPELLINGS: dict[str, dict[str, str]] = {
 TOTAL_SPELLINGS = ("total", "totals", "grand total", "all", "all ages", "all children", "overall")
 
 
+def reads_as_total(text) -> bool:
+    """A label a reader takes for a total: ``Total``, ``All``, ``All children``, ``Total placements``."""
+    words = " ".join(str(text).lower().replace("_", " ").split())
+    return words in TOTAL_SPELLINGS or words.startswith(("total ", "all "))
+
+
 # ---------------------------------------------------------------------------
 # Declarations
 # ---------------------------------------------------------------------------
@@ -362,6 +368,12 @@ class Protection:
     ``apart``: columns each of whose values is a table of its own (each period's
     rows, the whole year's and each quarter's, add up to their own totals and
     never to another period's: quarters of starts are not the year's starts).
+    ``totals_known``: every group's total is taken as known to a reader, printed
+    or not (a table a council declares, ``declared.py``: its totals are often
+    published elsewhere, as all children by sex is the children looked after).
+    Such a total is never withheld to protect a part (only when it is from 1
+    to the threshold itself); with no ``total_row``, ``group_total`` or
+    ``two_way``, the table's grand total is the one total.
     """
 
     counts: tuple[str, ...]
@@ -373,6 +385,7 @@ class Protection:
     bounds: tuple[tuple[str, str, float], ...] = ()
     headline: tuple[dict, ...] = ()
     apart: tuple[str, ...] = ()
+    totals_known: bool = False
 
 
 #: Codes that carry the least information: secondary suppression withholds them first.

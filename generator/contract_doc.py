@@ -70,8 +70,14 @@ When the data is read:
   (`schema-missing`, `schema-unknown`, `schema-columns`, `schema-column`, `schema-column-type`,
   `schema-codes`, `schema-key`, `schema-chart`, `schema-sensitive`), a schema in a year folder with no
   CSV beside it or beside a contract table (`schema-unused`, a warning), and a count of children in a
-  declared table that is not declared under `counts_children`, or that is while counts are withheld
-  (`schema-counts-children`; see the analysts' guide, "Any other table you publish"); a spreadsheet
+  declared table that is not declared under `counts_children`, or a listed column that is not whole
+  numbers (`schema-counts-children`), and how a table of counts adds up: `adds_up` or `total_row` without
+  counts, an unknown `adds_up`, `rows and columns` without two key columns (`schema-adds-up`), a total row
+  whose code is not the column's or whose label does not read as a total, a category that reads as a
+  total in a table said to have none (`schema-total-row`; a row of the CSV named so: `declared-total-row`;
+  a total row that does not add up to its group: `declared-total`),
+  totals over a date column (`schema-adds-up`), more than two key columns (`schema-key`);
+  see the analysts' guide, "Any other table you publish"; a spreadsheet
   (`.xlsx`) instead of a CSV (`file-not-csv`); an empty file (`file-empty`) or one that cannot be
   read (`file-unreadable`);
 - a file that is not text, or not in an encoding the tool reads (`file-not-text`); in an otherwise UTF-8

@@ -34,6 +34,16 @@ from .values import Change, Figure, Namespace
 #: The tables whose counts are protected, and how their cells add up: declared once, in the contract.
 PROTECTED_TABLES = {table.name: table.protection for table in contract.TABLES if table.protection is not None}
 
+
+def protected_tables(declared: dict | None = None) -> dict[str, contract.Table]:
+    """Every table whose counts are protected: the contract's, then those a council declared with counts of
+    children (``declared.py``: their schema becomes the same ``Protection``), by name."""
+    tables = {name: contract.TABLES_BY_NAME[name] for name in PROTECTED_TABLES}
+    for name, table in sorted((declared or {}).items()):
+        if table.protection is not None and name not in tables:
+            tables[name] = table
+    return tables
+
 #: Two perturbed copies (two independent random directions).
 PERTURBATIONS = ("first", "second")
 
@@ -79,15 +89,16 @@ class _Cells:
     bounds: list = field(default_factory=list)
     headline: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
+    #: Totals a reader is taken to know (``Protection.totals_known``): never withheld to protect a part.
+    known: set = field(default_factory=set)
 
 
 def _matches(row, pattern: dict) -> bool:
     return all(str(row[column]) == code for column, code in pattern.items())
 
 
-def _row_label(name: str, row, key: tuple[str, ...], column: str) -> str:
+def _row_label(table: contract.Table, row, key: tuple[str, ...], column: str) -> str:
     """A reader's name for a cell: "Children looked after at 31 March: placed for adoption"."""
-    table = contract.TABLES_BY_NAME[name]
     words = []
     for k in key:
         if k not in row or k == "breakdown" or (k == "period" and not isinstance(row[k], str)):
@@ -107,13 +118,14 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
 
 
-def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
+def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = None) -> _Cells:
+    """``declared``: the year's declared tables (name -> ``contract.Table``) whose schema counts children."""
     out = _Cells()
-    for name, model in PROTECTED_TABLES.items():
+    for name, table in protected_tables(declared).items():
+        model = table.protection
         frame = tables.get(name)
         if frame is None or frame.empty:
             continue
-        table = contract.TABLES_BY_NAME[name]
         code_columns = [c for c in table.key if c in frame.columns]
         by_row: dict = {}
         for column in (*model.counts, *model.linked):
@@ -130,7 +142,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                 out.stored.add(cell)
                 cells[index] = cell
                 by_row.setdefault(index, []).append(cell)
-                out.labels[cell] = _row_label(name, row, table.key, column)
+                out.labels[cell] = _row_label(table, row, table.key, column)
                 if is_count:
                     out.counts.add(cell)
                     least = any(str(row[k]) in contract.LEAST_INFORMATIVE_CODES for k in code_columns)
@@ -138,9 +150,118 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame]) -> _Cells:
                     out.costs[cell] = 2 if headline else 0 if least else 1
                     if headline:
                         out.headline[cell] = out.labels[cell]
+            # Each part (``Protection.apart``: each period of a flow table) adds up on its own.
             for apart, piece in _apart(frame, model.apart):
-                _add_sums(out, name, table, model, piece, column, cells, is_count, apart)
-        _add_printed_and_links(out, name, table, model, frame, by_row)
+                within = f" ({', '.join(a for a in apart if a)})" if any(apart) else ""
+                part_cells = tuple(cells[i] for i in piece.index if i in cells)
+                if model.total_row:
+                    group, code, total_group, total_code = model.total_row
+                    totals = piece.index[(piece[group] == total_group) & (piece[code] == total_code)]
+                    if len(totals) and totals[0] in cells:
+                        total_cell = cells[totals[0]]
+                        for _, rows in piece[piece[group] != total_group].groupby(group, sort=True):
+                            parts = tuple(cells[i] for i in rows.index if i in cells)
+                            if parts:
+                                out.sums.append(Sum(total_cell, parts))
+                if model.group_total:
+                    group, code, total_code = model.group_total
+                    # No group column (a declared table of one key column): the whole table is the one group.
+                    groups = piece.groupby(group, sort=True) if group else [(None, piece)]
+                    for _, rows in groups:
+                        total_rows = rows.index[rows[code].astype(str) == str(total_code)]
+                        if len(total_rows) and total_rows[0] in cells:
+                            parts = tuple(cells[i] for i in rows.index if i in cells and i != total_rows[0])
+                            if parts:  # a total printed alone (a quarter's starts) adds nothing up
+                                out.sums.append(Sum(cells[total_rows[0]], parts))
+                            if model.totals_known and is_count:
+                                out.known.add(cells[total_rows[0]])
+                if model.two_way:
+                    margins = {}
+                    for axis in model.two_way:
+                        for key, rows in piece.groupby(axis, sort=True):
+                            parts = tuple(cells[i] for i in rows.index if i in cells)
+                            margin = ("margin", name, column, axis, str(key), *apart)
+                            out.values[margin] = sum(out.values[p] for p in parts)
+                            out.labels[margin] = f"{table.title}: all of {key}{within} ({column.replace('_', ' ')})"
+                            margins.setdefault(axis, []).append(margin)
+                            out.sums.append(Sum(margin, parts))
+                            if is_count:
+                                out.counts.add(margin)
+                                out.costs[margin] = 2  # totals a reader sees: the last resort
+                                if model.totals_known:
+                                    out.known.add(margin)
+                    grand = ("margin", name, column, "all", "all", *apart)
+                    out.values[grand] = sum(out.values[c] for c in part_cells)
+                    out.labels[grand] = f"{table.title}: total{within} ({column.replace('_', ' ')})"
+                    if is_count:
+                        out.counts.add(grand)
+                        out.costs[grand] = 2
+                        if model.totals_known:
+                            out.known.add(grand)
+                    for axis_margins in margins.values():
+                        out.sums.append(Sum(grand, tuple(axis_margins)))
+                unstructured = not (model.two_way or model.group_total or model.total_row)
+                if model.totals_known and is_count and part_cells and unstructured:
+                    # A declared table of one key column with no total row: its total is taken as known.
+                    grand = ("margin", name, column, "all", "all", *apart)
+                    out.values[grand] = sum(out.values[c] for c in part_cells)
+                    out.labels[grand] = f"{table.title}: total{within} ({column.replace('_', ' ')})"
+                    out.counts.add(grand)
+                    out.costs[grand] = 2
+                    out.known.add(grand)
+                    out.sums.append(Sum(grand, part_cells))
+                if model.part_of and column == model.part_of[1]:
+                    numerator, denominator = model.part_of
+                    for index in piece.index:
+                        top, bottom = (name, int(index), numerator), (name, int(index), denominator)
+                        if top in out.values and bottom in out.values:
+                            rest = ("margin", name, "complement", int(index))
+                            out.values[rest] = out.values[bottom] - out.values[top]
+                            out.labels[rest] = out.labels[top] + " (those not meeting the measure)"
+                            out.counts.add(rest)
+                            out.costs[rest] = out.costs.get(top, 1)
+                            out.sums.append(Sum(bottom, (top, rest)))
+        # A printed total or group row whose rows lack the figure (Bromley's 453 children) is
+        # published as printed: a count of its own, withheld when small.
+        for position, (_, record) in enumerate(frame.attrs.get("totals") or []):
+            for column in model.counts:
+                value = record.get(column)
+                if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
+                    continue
+                from .subtotals import covered
+
+                rows = covered(frame, record, table)
+                if rows and all(_is_number(r.get(column)) for r in rows):
+                    continue  # checked against its rows and follows them (perturbed_tables)
+                cell = ("printed", name, position, column)
+                out.values[cell] = int(round(float(value)))
+                out.stored.add(cell)
+                out.counts.add(cell)
+                out.costs[cell] = 2
+                out.labels[cell] = f"{table.title}: " + ", ".join(
+                    str(record.get(k)) for k in table.key if k in record) + " (as printed)"
+        # A row's linked figures (weeks of care) go with its counts; bounds tie them.
+        for index, row_cells in by_row.items():
+            linked = [c for c in row_cells if c[2] in model.linked]
+            for cell in row_cells:
+                if cell[2] in model.counts and linked:
+                    out.links[cell] = tuple(linked)
+            for linked_column, count_column, most in model.bounds:
+                pair = (name, int(index), linked_column), (name, int(index), count_column)
+                if all(c in out.values for c in pair):
+                    out.bounds.append(Bound(pair[0], pair[1], most))
+        if model.two_way and model.linked:
+            for linked_column in model.linked:
+                for count_column in model.counts:
+                    for margin in [m for m in out.values if m[0] == "margin" and m[1] == name and m[2] == count_column]:
+                        partner = ("margin", name, linked_column, *margin[3:])
+                        if partner in out.values:
+                            out.links.setdefault(margin, ())
+                            out.links[margin] = (*out.links[margin], partner)
+                            most = next((m for lc, cc, m in model.bounds if lc == linked_column and cc == count_column),
+                                        None)
+                            if most is not None:
+                                out.bounds.append(Bound(partner, margin, most))
     return out
 
 
@@ -156,111 +277,28 @@ def _apart(frame: pd.DataFrame, columns: tuple[str, ...]):
         yield tuple("" if isinstance(k, float) and math.isnan(k) else str(k) for k in key), rows
 
 
-def _add_sums(out: _Cells, name: str, table, model, frame: pd.DataFrame, column: str, cells: dict,
-              is_count: bool, apart: tuple) -> None:
-    """The sums that tie one column's cells of one part of a table (``Protection.apart``) together."""
-    if model.total_row:
-        group, code, total_group, total_code = model.total_row
-        totals = frame.index[(frame[group] == total_group) & (frame[code] == total_code)]
-        if len(totals) and totals[0] in cells:
-            total_cell = cells[totals[0]]
-            for _, rows in frame[frame[group] != total_group].groupby(group, sort=True):
-                parts = tuple(cells[i] for i in rows.index if i in cells)
-                if parts:
-                    out.sums.append(Sum(total_cell, parts))
-    if model.group_total:
-        group, code, total_code = model.group_total
-        for _, rows in frame.groupby(group, sort=True):
-            total_rows = rows.index[rows[code] == total_code]
-            if len(total_rows) and total_rows[0] in cells:
-                parts = tuple(cells[i] for i in rows.index if i in cells and i != total_rows[0])
-                if parts:  # a total printed alone (a quarter's starts) adds nothing up
-                    out.sums.append(Sum(cells[total_rows[0]], parts))
-    if model.two_way:
-        margins = {}
-        within = f" ({', '.join(a for a in apart if a)})" if any(apart) else ""
-        for axis in model.two_way:
-            for key, rows in frame.groupby(axis, sort=True):
-                parts = tuple(cells[i] for i in rows.index if i in cells)
-                margin = ("margin", name, column, axis, str(key), *apart)
-                out.values[margin] = sum(out.values[p] for p in parts)
-                out.labels[margin] = f"{table.title}: all of {key}{within} ({column.replace('_', ' ')})"
-                margins.setdefault(axis, []).append(margin)
-                out.sums.append(Sum(margin, parts))
-                if is_count:
-                    out.counts.add(margin)
-                    out.costs[margin] = 2  # totals a reader sees: the last resort
-        grand = ("margin", name, column, "all", "all", *apart)
-        out.values[grand] = sum(out.values[cells[i]] for i in frame.index if i in cells)
-        out.labels[grand] = f"{table.title}: total{within} ({column.replace('_', ' ')})"
-        if is_count:
-            out.counts.add(grand)
-            out.costs[grand] = 2
-        for axis_margins in margins.values():
-            out.sums.append(Sum(grand, tuple(axis_margins)))
-    if model.part_of and column == model.part_of[1]:
-        numerator, denominator = model.part_of
-        for index in frame.index:
-            top, bottom = (name, int(index), numerator), (name, int(index), denominator)
-            if top in out.values and bottom in out.values:
-                rest = ("margin", name, "complement", int(index))
-                out.values[rest] = out.values[bottom] - out.values[top]
-                out.labels[rest] = out.labels[top] + " (those not meeting the measure)"
-                out.counts.add(rest)
-                out.costs[rest] = out.costs.get(top, 1)
-                out.sums.append(Sum(bottom, (top, rest)))
+def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int,
+                 declared: dict | None = None) -> YearProtection:
+    """Suppression for one year's tables (its own data only), with the perturbations that test it.
 
+    ``declared``: the year's declared tables (name -> ``contract.Table``); those whose schema counts children
+    are protected with the contract's. A total a reader is taken to know (``Protection.totals_known``) is
+    never a partner; where a small count cannot be protected without one, the build stops and says which."""
+    from .problems import BuildError, Problem
+    from .suppress import SuppressionFailed
 
-def _add_printed_and_links(out: _Cells, name: str, table, model, frame: pd.DataFrame, by_row: dict) -> None:
-    """Printed totals standing alone, and each row's linked figures (weeks of care) tied to its counts."""
-    # A printed total or group row whose rows lack the figure (Bromley's 453 children) is
-    # published as printed: a count of its own, withheld when small.
-    for position, (_, record) in enumerate(frame.attrs.get("totals") or []):
-        for column in model.counts:
-            value = record.get(column)
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
-                continue
-            from .subtotals import covered
-
-            rows = covered(frame, record, table)
-            if rows and all(_is_number(r.get(column)) for r in rows):
-                continue  # checked against its rows and follows them (perturbed_tables)
-            cell = ("printed", name, position, column)
-            out.values[cell] = int(round(float(value)))
-            out.stored.add(cell)
-            out.counts.add(cell)
-            out.costs[cell] = 2
-            out.labels[cell] = f"{table.title}: " + ", ".join(
-                str(record.get(k)) for k in table.key if k in record) + " (as printed)"
-    # A row's linked figures (weeks of care) go with its counts; bounds tie them.
-    for index, row_cells in by_row.items():
-        linked = [c for c in row_cells if c[2] in model.linked]
-        for cell in row_cells:
-            if cell[2] in model.counts and linked:
-                out.links[cell] = tuple(linked)
-        for linked_column, count_column, most in model.bounds:
-            pair = (name, int(index), linked_column), (name, int(index), count_column)
-            if all(c in out.values for c in pair):
-                out.bounds.append(Bound(pair[0], pair[1], most))
-    if model.two_way and model.linked:
-        for linked_column in model.linked:
-            for count_column in model.counts:
-                for margin in [m for m in out.values if m[0] == "margin" and m[1] == name and m[2] == count_column]:
-                    partner = ("margin", name, linked_column, *margin[3:])
-                    if partner in out.values:
-                        out.links.setdefault(margin, ())
-                        out.links[margin] = (*out.links[margin], partner)
-                        most = next((m for lc, cc, m in model.bounds if lc == linked_column and cc == count_column),
-                                    None)
-                        if most is not None:
-                            out.bounds.append(Bound(partner, margin, most))
-
-
-def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int) -> YearProtection:
-    """Suppression for one year's tables (its own data only), with the perturbations that test it."""
-    cells = _cells_and_sums(tables)
-    result = suppress(cells.values, cells.sums, threshold, costs=cells.costs, links=cells.links,
-                      bounds=cells.bounds, counts=cells.counts)
+    cells = _cells_and_sums(tables, declared)
+    eligible = set(cells.values) - cells.known if cells.known else None
+    try:
+        result = suppress(cells.values, cells.sums, threshold, costs=cells.costs, links=cells.links,
+                          bounds=cells.bounds, counts=cells.counts, eligible=eligible)
+    except SuppressionFailed as exc:
+        tables_named = sorted({c[1] if c[0] in ("margin", "printed") else c[0] for c in cells.known})
+        raise BuildError([Problem(
+            "suppression-failed", f"small counts of {year} cannot be protected: {exc}", file=f"data/{year}",
+            hint=("a reader is taken to know the totals of " + ", ".join(tables_named) + " (declared tables), so a "
+                  "group whose total is small cannot hide its small counts: merge small categories into 'other' "
+                  "or leave the table out") if tables_named else None)], stage="data") from exc
     protection = YearProtection(year, result, cells.values, headline=cells.headline, labels=cells.labels,
                                 counts=cells.counts)
     protection.shifts = null_space_shifts(cells.values, cells.sums, result.withheld, cells.stored, seed=year,
@@ -431,17 +469,18 @@ def _protect_one(args) -> YearProtection:
     return protect_year(*args)
 
 
-def protection_key(tables: dict[str, pd.DataFrame], year: int, threshold: int) -> str:
+def protection_key(tables: dict[str, pd.DataFrame], year: int, threshold: int, declared: dict | None = None) -> str:
     """The hash of everything a year's suppression depends on: its protected tables, the threshold, the code."""
     import hashlib
 
     digest = hashlib.sha256(f"{year}|{threshold}\0".encode())
     for module in ("suppress.py", "disclosure.py", "contract.py"):
         digest.update((Path(__file__).resolve().parent / module).read_bytes())
-    for name in sorted(PROTECTED_TABLES):
+    for name, table in protected_tables(declared).items():
         frame = tables.get(name)
         if frame is not None:
-            digest.update(name.encode() + b"\0" + frame.to_csv(index=True).encode() + b"\0")
+            digest.update(name.encode() + b"\0" + repr(table.protection).encode() + b"\0"
+                          + frame.to_csv(index=True).encode() + b"\0")
     return digest.hexdigest()
 
 
@@ -461,7 +500,12 @@ class Protector:
     def _cache_path(self, year: int) -> Path | None:
         if self.cache_dir is None:
             return None
-        return self.cache_dir / f"{protection_key(self.dataset.years[year], year, self.threshold)}.pickle"
+        key = protection_key(self.dataset.years[year], year, self.threshold, self._declared(year))
+        return self.cache_dir / f"{key}.pickle"
+
+    def _declared(self, year: int) -> dict:
+        """The year's declared tables (name -> ``contract.Table``)."""
+        return {name: d.table for name, d in sorted(self.dataset.declared.get(year, {}).items())}
 
     def year(self, year: int) -> YearProtection:
         if year not in self.years:
@@ -481,7 +525,8 @@ class Protector:
                     self.years[y] = pickle.load(handle)
             else:
                 missing.append(y)
-        for protection in pool_map(_protect_one, [(self.dataset.years[y], y, self.threshold) for y in missing]):
+        for protection in pool_map(_protect_one, [(self.dataset.years[y], y, self.threshold, self._declared(y))
+                                                  for y in missing]):
             self.years[protection.year] = protection
             path = self._cache_path(protection.year)
             if path is not None:

@@ -531,12 +531,12 @@ def _frame(table: Table, data: dict[str, list]) -> pd.DataFrame:
 # Folders
 # ---------------------------------------------------------------------------
 
-def _read_declared(path: Path, schema: Path, file: str, data_dir: Path, categories, threshold: int,
+def _read_declared(path: Path, schema: Path, file: str, data_dir: Path, categories,
                    problems: list[Problem], files: dict[str, str], prefix: str, found: dict, declared: dict) -> None:
     """A CSV declared by a schema (``declared.py``): the schema checked, then the file read by it."""
     from .catalogue import all_outputs
 
-    table, schema_problems = declared_tables.read_schema(schema, _display(schema, data_dir), path.stem, threshold)
+    table, schema_problems = declared_tables.read_schema(schema, _display(schema, data_dir), path.stem)
     problems.extend(schema_problems)
     if table is not None and path.stem in all_outputs():
         problems.append(Problem("file-name-taken", "a chart or table of the site already has this name", file=file,
@@ -549,14 +549,14 @@ def _read_declared(path: Path, schema: Path, file: str, data_dir: Path, categori
     frame, table_problems = read_table(path, table.table, file, categories, int(prefix) if prefix.isdigit() else None)
     problems.extend(table_problems)
     if frame is not None:
+        problems.extend(declared_tables.check_rows(table, frame, file))
         found[path.stem] = frame
         declared[path.stem] = table
 
 
 def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: set[str],
                  problems: list[Problem], files: dict[str, str], prefix: str,
-                 categories: Categories | None = None, declared: dict | None = None,
-                 threshold: int = 5) -> dict[str, pd.DataFrame]:
+                 categories: Categories | None = None, declared: dict | None = None) -> dict[str, pd.DataFrame]:
     known = {t.name: t for t in tables}
     found: dict[str, pd.DataFrame] = {}
     present: set[str] = set()
@@ -584,7 +584,7 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
         if path.stem not in known:
             schema = declared_tables.schema_for(path, data_dir) if declared is not None else None
             if schema is not None:
-                _read_declared(path, schema, file, data_dir, categories, threshold, problems, files, prefix,
+                _read_declared(path, schema, file, data_dir, categories, problems, files, prefix,
                                found, declared)
                 continue
             near = nearest(header_name(path.stem), known)
@@ -633,8 +633,7 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
         if YEAR_FOLDER.match(folder.name):
             declared[int(folder.name)] = {}
             years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name,
-                                                   authority.categories, declared[int(folder.name)],
-                                                   authority.suppression_threshold)
+                                                   authority.categories, declared[int(folder.name)])
         elif folder.name != "reference":
             hint = None
             with contextlib.suppress(CellError):

@@ -197,19 +197,76 @@ def audit(values: dict, sums: list[Sum], withheld: set, only: set | None = None,
 
     variable_bounds = [(1, None) if is_count(cell) else (0, None) for cell in hidden]
     results = []
+    solve = _programme(a_eq, b_eq, a_ub, b_ub, variable_bounds)
     for cell in hidden:
         if (only is not None and cell not in only) or not is_count(cell):
             continue
-        objective = np.zeros(len(hidden))
-        objective[index[cell]] = 1.0
-        low = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=variable_bounds,
-                      method="highs")
-        high = linprog(-objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=variable_bounds,
-                       method="highs")
-        low_value = math.ceil(low.fun - 1e-6) if low.status == 0 else 1.0
-        high_value = math.floor(-high.fun + 1e-6) if high.status == 0 else math.inf
+        low, high = solve(index[cell], 1.0), solve(index[cell], -1.0)
+        low_value = math.ceil(low - 1e-6) if low is not None else 1.0
+        high_value = math.floor(high + 1e-6) if high is not None else math.inf
         results.append(AuditResult(cell, values[cell], low_value, high_value))
     return results
+
+
+def _programme(a_eq, b_eq, a_ub, b_ub, variable_bounds):
+    """``solve(column, sign)``: the smallest (sign 1) or largest (sign -1) value of one variable subject to
+    the constraints, or None when there is no optimum (no solution, or no upper limit).
+
+    One HiGHS model for all of an audit's programmes, only the objective changing between solves (issue
+    14: ``linprog`` set the model up again for each of thousands of solves), through scipy's bundled HiGHS
+    bindings (as ``audit_published`` uses them); ``linprog`` (the same solver) when they are missing.
+    """
+    n = len(variable_bounds)
+    try:
+        from scipy.optimize._highspy import _core as h
+    except ImportError:  # pragma: no cover - scipy without its HiGHS bindings
+        h = None
+    if h is None:
+        def solve_with_linprog(column: int, sign: float) -> float | None:
+            objective = np.zeros(n)
+            objective[column] = sign
+            found = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=variable_bounds,
+                            method="highs")
+            return sign * found.fun if found.status == 0 else None
+        return solve_with_linprog
+
+    blocks = [(a, b, b) for a, b in ((a_eq, b_eq),) if a is not None]
+    if a_ub is not None:
+        blocks.append((a_ub, np.full(len(b_ub), -h.kHighsInf), b_ub))
+    matrix = np.vstack([a for a, _, _ in blocks]) if blocks else np.zeros((0, n))
+    lp = h.HighsLp()
+    lp.num_col_, lp.num_row_ = n, matrix.shape[0]
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = np.array([low for low, _ in variable_bounds], dtype=float)
+    lp.col_upper_ = np.full(n, h.kHighsInf)
+    lp.row_lower_ = np.concatenate([low for _, low, _ in blocks]).astype(float) if blocks else np.zeros(0)
+    lp.row_upper_ = np.concatenate([high for _, _, high in blocks]).astype(float) if blocks else np.zeros(0)
+    starts, indices, entries = [0], [], []
+    for j in range(n):  # column-wise, the nonzero entries only
+        rows = np.flatnonzero(matrix[:, j])
+        indices.extend(rows.tolist())
+        entries.extend(matrix[rows, j].tolist())
+        starts.append(len(indices))
+    lp.a_matrix_.format_ = h.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, matrix.shape[0]
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = starts, indices, entries
+    highs = h._Highs()
+    highs.setOptionValue("output_flag", False)
+    if highs.passModel(lp) == h.HighsStatus.kError:
+        raise ValueError("HiGHS refused the audit's programme")
+    last = [None]
+
+    def solve(column: int, sign: float) -> float | None:
+        if last[0] is not None:
+            highs.changeColCost(last[0], 0.0)
+        highs.changeColCost(column, sign)
+        last[0] = column
+        highs.run()
+        if highs.getModelStatus() != h.HighsModelStatus.kOptimal:
+            highs.clearSolver()  # no optimum: the next solve starts afresh, not from this one's state
+            return None
+        return float(highs.getSolution().col_value[column])
+    return solve
 
 
 def components(values: dict, sums: list[Sum], bounds: list[Bound] = (), links: dict | None = None

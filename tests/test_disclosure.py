@@ -125,3 +125,26 @@ def test_a_printed_total_whose_rows_lack_the_figure_is_a_count_of_its_own():
     for shifts in protection.shifts:
         (_, record), = perturbed_tables({"looked_after": frame}, shifts)["looked_after"].attrs["totals"]
         assert record["children"] != 3  # it moves, so whatever shows it reads c
+
+
+def test_a_declared_tables_totals_are_taken_as_known_never_withheld_and_never_moved():
+    """A council's own table of counts (issue 10 item 4): its schema's Protection is the contract's, with every
+    group's total taken as known. The totals are never partners, and the perturbed copies keep them, so the
+    published table shows them while its small counts read c."""
+    from generator.contract import Column, Protection, Table
+
+    table = Table("by_sex", "Children by sex and placement", "", (
+        Column("sex", "code", "Sex", codes={"girls": "Girls", "boys": "Boys"}),
+        Column("placement", "code", "Placement", codes={"fostering": "Fostering", "other": "Other"}),
+        Column("children", "integer", "Children", unit="children")), ("sex", "placement"),
+        protection=Protection(counts=("children",), two_way=("sex", "placement"), totals_known=True))
+    frame = pd.DataFrame({"sex": ["girls", "girls", "boys", "boys"], "placement": ["fostering", "other"] * 2,
+                          "children": [60, 3, 70, 18]})
+    protection = protect_year({"by_sex": frame}, 2026, 5, {"by_sex": table})
+    assert {c[1] for c in protection.withheld_data_cells if c[0] == "by_sex"} == {0, 1, 2, 3}
+    assert not [c for c in protection.suppression.withheld if c[0] == "margin"]
+    for shifts in protection.shifts:
+        moved = perturbed_tables({"by_sex": frame}, shifts)["by_sex"]
+        assert moved.groupby("sex")["children"].sum().to_dict() == {"boys": 88, "girls": 63}
+        assert moved.groupby("placement")["children"].sum().to_dict() == {"fostering": 130, "other": 21}
+        assert moved["children"].tolist() != frame["children"].tolist()

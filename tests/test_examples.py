@@ -119,6 +119,17 @@ def test_bristol_distance_bands_as_published(bristol_site):
         ["Over 100 miles", "21", "x"]]
 
 
+def test_bristol_children_placed_far_away_by_sex_and_type_as_published_with_the_gap_said(bristol_site):
+    # Declared tables of counts of children (issue 10 item 4): shown as printed (threshold 0, no totals added).
+    assert rows_of(bristol_site, 2015, "placed_far_by_sex") == [["Sex", "Children"], ["Girls", "35"], ["Boys", "50"]]
+    types = rows_of(bristol_site, 2015, "placed_far_by_type")
+    assert [r[1] for r in types[1:]] == ["27", "27", "14", "3", "2", "3", "1"]
+    assert types[2][0] == "Independent fostering agency (IFA)" and "Total" not in [r[0] for r in types]
+    page = text_of(bristol_site / "2015" / "sufficiency" / "distance" / "index.html")
+    assert "The placement types add up to 77 children, eight fewer than the 85 placed more than 20 miles " \
+           "away" in page
+
+
 def test_bristol_figures_it_did_not_print_are_x(bristol_site):
     home = text_of(bristol_site / "2015" / "index.html")
     assert "so that total reads x." in home and "183 young people aged 16 or 17" in home

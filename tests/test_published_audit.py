@@ -21,7 +21,7 @@ import pytest
 import yaml
 from conftest import PROJECT_DIR, copy_project
 
-from generator.audit_published import audit_edition, edition_folders, year_folders
+from generator.audit_published import LONE_IN_GROUP, audit_edition, edition_folders, year_folders
 
 THRESHOLD = 5
 STATEMENT_YEARS = yaml.safe_load((PROJECT_DIR / "authority.yml").read_text(encoding="utf-8"))["statement_years"]
@@ -523,3 +523,33 @@ def test_the_audit_catches_weeks_of_care_that_spend_and_weekly_cost_give_back(tm
     assert finding.key == ("spend_by_service", 2026, "secure", "external", "weeks_of_care")
     assert 16.95 < finding.low <= finding.high < 16.97
     assert finding.necessary == ["rule: spend is cost times weeks", "unit_costs_table"]
+
+
+# ---------------------------------------------------------------------------
+# The audit catches a declared table that gives a count away
+# ---------------------------------------------------------------------------
+
+
+def _declared_edition(folder: Path, rows: list[list]) -> Path:
+    """A table a council declared (tests/test_declared_counts.py builds real ones), as published."""
+    _write(folder, "2026/downloads/by_route.csv", ["Route", "Children"], rows)
+    return folder
+
+
+def test_the_audit_catches_a_declared_total_that_gives_a_count_away(tmp_path):
+    rows = [["National Transfer Scheme", "c"], ["Spontaneous arrival", "12"], ["All routes", "16"]]
+    audit = audit_edition(_declared_edition(tmp_path, rows), population={}, threshold=5)
+    [finding] = audit.findings
+    assert finding.key == ("declared", "by_route", 2026, "national transfer scheme", "Children")
+    assert (finding.low, finding.high) == (4, 4)
+
+
+def test_the_audit_takes_an_unprinted_declared_total_as_known(tmp_path):
+    rows = [["National Transfer Scheme", "c"], ["Spontaneous arrival", "12"]]
+    audit = audit_edition(_declared_edition(tmp_path, rows), population={}, threshold=5)
+    [finding] = audit.findings
+    assert finding.necessary == [LONE_IN_GROUP]
+    assert "whose total a reader may know" in str(finding)
+    rows = [["National Transfer Scheme", "c"], ["Spontaneous arrival", "c"], ["All routes", "16"]]
+    wide = audit_edition(_declared_edition(tmp_path, rows), population={}, threshold=5)
+    assert wide.findings == []

@@ -92,7 +92,10 @@ def _cache(view) -> dict:
 
 
 def population(view: YearView) -> dict[tuple[int, str], float]:
-    return stats.population_by_year_and_band(view.reference.get("population"))
+    cache = _cache(view)
+    if "population" not in cache:  # worked out once a view (issue 14); callers only read it
+        cache["population"] = stats.population_by_year_and_band(view.reference.get("population"))
+    return cache["population"]
 
 
 def future_exposure(view: YearView, years) -> dict[int, np.ndarray] | None:
@@ -125,14 +128,26 @@ def window_years(view: YearView, origin: int, size: int | None = None) -> tuple[
 
 
 def _stock(view: YearView, year: int) -> np.ndarray | None:
-    return M.state_vector(view.table("looked_after_by_age_and_placement", year)) if year in view.history else None
+    cache = _cache(view)
+    if ("stock", year) not in cache:  # the window's choice and the backtests read each year's many times
+        cache[("stock", year)] = M.state_vector(view.table("looked_after_by_age_and_placement", year)) \
+            if year in view.history else None
+    stock = cache[("stock", year)]
+    return None if stock is None else stock.copy()
 
 
 def _rates(view: YearView, window: tuple[int, ...], origin: int) -> M.Rates:
-    pop = population(view)
-    rates = M.rates_from_flows({y: view.table("flows", y) for y in window}, pop)
-    rates.drift = M.drift_from_history({y: view.table("flows", y) for y in flow_years(view, origin)}, pop)
-    return rates
+    """The rates of ``window`` (with the drift of every year up to ``origin``); worked out once a view for
+    each window and origin (issue 14: choosing the window and the backtests asked again and again).
+    Nothing changes a ``Rates`` once made, so the same one is handed out."""
+    cache = _cache(view)
+    key = ("rates", tuple(window), origin)
+    if key not in cache:
+        pop = population(view)
+        rates = M.rates_from_flows({y: view.table("flows", y) for y in window}, pop)
+        rates.drift = M.drift_from_history({y: view.table("flows", y) for y in flow_years(view, origin)}, pop)
+        cache[key] = rates
+    return cache[key]
 
 
 def choose_window(view: YearView, origin: int) -> tuple[int, str]:

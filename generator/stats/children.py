@@ -140,7 +140,34 @@ def population_total(population, year: int, age_band: str | None = None):
     return sum(known) if known else None
 
 
+def _frame_memo(frame: pd.DataFrame) -> dict:
+    """Results worked out from one loaded table, kept on the table itself (issue 14: the forecast's
+    backtests and the catalogue asked for the same year's breakdowns hundreds of times).
+
+    Loaded tables are not changed once loaded (the perturbed copies are new frames, moved before they
+    are read), so a result worked out once is the result again. Kept in the frame's ``__dict__``, which
+    pandas neither copies (``copy``, ``__finalize__``) nor pickles: a copy starts empty."""
+    memo = frame.__dict__.get("_sufficiency_memo")
+    if memo is None:
+        memo = frame.__dict__["_sufficiency_memo"] = {}
+    return memo
+
+
 def looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[str, float | None]:
+    """Children looked after at 31 March by each category of one breakdown (worked out once a table).
+
+    See ``_looked_after_breakdown``; each call returns its own dict.
+    """
+    if frame is None:
+        return _looked_after_breakdown(frame, breakdown)
+    memo = _frame_memo(frame)
+    key = ("looked_after_breakdown", breakdown)
+    if key not in memo:
+        memo[key] = _looked_after_breakdown(frame, breakdown)
+    return dict(memo[key])
+
+
+def _looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[str, float | None]:
     """Children looked after at 31 March by each category of one breakdown.
 
     Every contract code of the breakdown is a key. When the year's table has
