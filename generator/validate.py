@@ -235,7 +235,7 @@ def _shown(code) -> str:
 
 def empty_table(sheet: Sheet) -> Iterator[Problem]:
     """A table has at least one row (``table-empty``, a warning)."""
-    if sheet.frame.empty:
+    if sheet.frame.empty and not sheet.frame.attrs.get("totals"):  # a Total row alone is a figure (issue 10)
         yield Problem("table-empty", "the table has a header but no rows", file=sheet.file,
                       severity="warning")
 

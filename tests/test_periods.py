@@ -261,3 +261,16 @@ def test_fostering_capacity_with_households_only_shows_places_as_x(tmp_path, cap
         assert str(fostering[name]) == "x", name
     trend = all_outputs()["fostering_households_trend"].frame(view)
     assert trend.to_dict("records") == [{"Year": "2023 to 2024", "Households": 101}]
+
+
+def test_the_audit_reads_the_part_year_figures_and_finds_every_withheld_one_protected(quarters_site, tmp_path):
+    from generator.audit_published import audit_edition
+
+    project = quarters_site.parent
+    population = tmp_path / "population.csv"  # the project has none: no rates to read
+    audit = audit_edition(quarters_site, population, 5, content=project / "content")
+    assert not [w for w in audit.reading.unread_tables if "by_period" in w]
+    assert not [s for s in audit.reading.unread_summaries if "part of the year" in s]
+    withheld = [i for i in audit.withheld if i.key[0] == "starts_and_ceases_period"]
+    assert [i.key for i in withheld] == [("starts_and_ceases_period", 2024, "q1", "ceased", "all")]
+    assert audit.findings == []
