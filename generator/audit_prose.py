@@ -324,6 +324,19 @@ def meaning(name: str, year: int, context) -> Meaning | None:
     return None
 
 
+#: ``| change(since=2022)``: the change since that year's figure.
+_SINCE = re.compile(r"\bchange\(\s*(?:since\s*=\s*)?[\"']?(\d{4})[\"']?\s*\)")
+
+
+def since_meaning(name: str, now: Meaning, since: int, context) -> Meaning | None:
+    """``{{ name | change(since=...) }}``: this year's figure minus the same name's figure for that year (a
+    count, or the figure a change is of); None for what the audit does not read as a change (shares, rates)."""
+    then = meaning(name, since, context)
+    if then is None or now.kind != then.kind or now.kind not in ("count", "change"):
+        return None
+    return Meaning("change", now.terms, before=then.terms)
+
+
 def _looked_after(rest: list, year: int, context) -> Meaning | None:
     if rest == ["total"]:
         return Meaning("count", la_total(year))
@@ -533,6 +546,9 @@ def read_prose(edition, content: Path, model: Model, context) -> ProseResult:
                     if text is None or not gap.name or "label" in gap.filters:
                         continue
                     m = meaning(gap.name, year, context)
+                    since = _SINCE.search(gap.filters)
+                    if m is not None and since:
+                        m = since_meaning(gap.name, m, int(since.group(1)), context)
                     if m is None:
                         continue
                     snippet = f"{where} ('{text}' for {gap.name})"

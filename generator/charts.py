@@ -533,6 +533,11 @@ def _lower_first(title: str) -> str:
     return title[:1].lower() + title[1:]
 
 
+#: Closes a chart's summary when some of its figures are withheld (the audit reads such a sentence as
+#: telling nothing about the withheld ones: audit_published.NEUTRAL_SUMMARY).
+WITHHELD_CLAUSE = "some figures are withheld"
+
+
 def generic_summary(output, frame: pd.DataFrame) -> str:
     """One sentence describing the chart, from the figures shown (withheld ones left out)."""
     return _summary(_Prepared(output, frame))
@@ -566,6 +571,9 @@ def _summary(prep: _Prepared) -> str:
                         f"({format_value(totals[low], prep.kind)}).")
         if style.mark in ("grouped_bar", "bar"):
             high = max(prep.drawn, key=lambda r: r["y"])
+            if prep.withheld:  # a withheld bar may be the highest: say only what is shown
+                return (f"{what} for {_join(prep.series)}; the highest shown is {high['x']}, {high['s']} "
+                        f"({high['text']}); {WITHHELD_CLAUSE}.")
             return (f"{what} for {_join(prep.series)}; the highest is {high['x']}, {high['s']} "
                     f"({high['text']}).")
         return f"{what} for {_join(prep.series)}; the figures are in the table below."
@@ -576,6 +584,13 @@ def _summary(prep: _Prepared) -> str:
         return f"{what}: from {first['text']} in {first['x']} to {last['text']} in {last['x']}."
     high = max(prep.drawn, key=lambda r: r["y"])
     low = min(prep.drawn, key=lambda r: r["y"])
+    if prep.withheld:
+        # A withheld bar may be higher or lower than every bar drawn: "highest" and "lowest" would
+        # mislead a reader (and tell them a bound on the withheld figure). Say only what is shown.
+        if high is low:
+            return f"{what}: {high['x']} {high['text']}; {WITHHELD_CLAUSE}."
+        return (f"{what}: highest shown {high['x']} ({high['text']}), lowest shown {low['x']} "
+                f"({low['text']}); {WITHHELD_CLAUSE}.")
     if high is low:
         return f"{what}: {high['x']} {high['text']}."
     return f"{what}: highest {high['x']} ({high['text']}), lowest {low['x']} ({low['text']})."

@@ -24,3 +24,19 @@ def build_context(view) -> Namespace:
             raise ValueError(f"names defined twice in the context: {sorted(overlap)}")
         context.update(part)
     return context
+
+
+def measure_parts() -> tuple:
+    """The builders of the names computed from the council's data for ``view.year`` alone (no forecast):
+    what ``change(since=...)`` reads for an earlier year, the same functions ``build_context`` uses."""
+    from .stats import children_context, market_context
+
+    return children_context.build, market_context.build
+
+
+def measures_context(view) -> Namespace:
+    """Every name of ``measure_parts`` for ``view.year``."""
+    context = Namespace()
+    for part in measure_parts():
+        context.update(part(view))
+    return context

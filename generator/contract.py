@@ -472,6 +472,10 @@ TABLES: tuple[Table, ...] = (
                    codes_by=("breakdown", LOOKED_AFTER_BREAKDOWNS), dimension="*"),
             _count("children", "Children looked after at 31 March in this category", required=False),
             _published_percent("of all children looked after"),
+            Column("rate_per_10000", "number", "Children looked after per 10,000 children aged under 18 as published, "
+                   "on the total row only (breakdown total, category all): shown as given where the population "
+                   "table does not cover the year; with it, checked against the rate the total and the population "
+                   "give", unit="per 10,000 children aged under 18", required=False, minimum=0),
             _as_at(),
         ),
         key=("breakdown", "category"),

@@ -34,7 +34,16 @@ Save each sheet as CSV (*CSV UTF-8* or plain *CSV* from Excel both work). Loadin
 
 Start from what you have: every table, and every column not marked required, may be left out; a figure
 that needs what is missing shows `x` (not available), never 0. A percentage published without its count
-goes in the `percent` column (Bromley's `54%` White); with the count too, the two are checked.
+goes in the `percent` column (Bromley's `54%` White); with the count too, the two are checked. A rate
+per 10,000 published without the population goes in `looked_after`'s `rate_per_10000`, on the total row;
+with the population too, the two are checked.
+
+**Tables printed wide.** A table copied as printed, with categories across the top (age bands, years),
+is read with a note of the same name beside it, `<file>.yml`: `wide: {across: age_band, cells: placements}`
+says the headers are values of `age_band` and the figures fill `placements` (`table:` names the table when
+the file is named otherwise, as for a second printed table of the same rows). It is turned into the long
+table before it is checked; every problem names the row and the header as typed. See the analysts'
+guide, "Tables printed wide".
 
 **Your own categories.** Age bands, placement types, service lines, routes and the other categories a
 council publishes by its own names are declared once in `authority.yml` under `categories:`, each with

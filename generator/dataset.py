@@ -56,6 +56,22 @@ class YearView:
         """Years with data, up to and including this one, oldest first."""
         return sorted(self.history)
 
+    def earlier(self, year: int) -> YearView | None:
+        """The view of an earlier year of data, as that year's own statement sees it (its tables and the years
+        before it, reference rows up to it), or None when there is no data for that year. A perturbed copy's
+        earlier view is the copy that year's statement is protected with: each year is perturbed on its own."""
+        if year > self.year:
+            raise ValueError(f"the {self.year} statement cannot use {year} data")
+        if year not in self.history:
+            return None
+        history = {y: t for y, t in self.history.items() if y <= year}
+        reference = {}
+        for name, frame in self.reference.items():
+            if "year" in frame.columns and name not in FORWARD_LOOKING_REFERENCE:
+                frame = frame[frame["year"] <= year].reset_index(drop=True)
+            reference[name] = frame
+        return YearView(year, history[year], history, reference, self.authority)
+
 
 #: id(frame) -> (a weak reference to the frame, its whole-year rows): worked out once a frame, and the same frame
 #: each time (the disclosure stage compares tables by identity to see what its perturbed copies moved).

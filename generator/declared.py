@@ -105,7 +105,7 @@ def read_schema(path: Path, file: str, name: str) -> tuple[Declared | None, list
                                      expected="title: what the table shows; source: who published it, and when",
                                      hint=GUIDE))
     known = {"title", "description", "source", "columns", "key", "chart", "sensitive", "counts_children", "adds_up",
-             "total_row"}
+             "total_row", "wide"}  # wide: the table typed as printed, categories across the top (wide.py)
     for key in data:
         if key not in known:
             problems.append(_problem("schema-unknown", f"unknown setting {key!r}", file, at(key),

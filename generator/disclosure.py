@@ -114,6 +114,11 @@ def _row_label(table: contract.Table, row, key: tuple[str, ...], column: str) ->
     return label
 
 
+def _as_code(value) -> str:
+    """A key cell as a code: a declared table's text (``Not known``, ``Other``) reads as the contract's codes."""
+    return "_".join(str(value).strip().lower().split())
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
 
@@ -145,7 +150,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
                 out.labels[cell] = _row_label(table, row, table.key, column)
                 if is_count:
                     out.counts.add(cell)
-                    least = any(str(row[k]) in contract.LEAST_INFORMATIVE_CODES for k in code_columns)
+                    least = any(_as_code(row[k]) in contract.LEAST_INFORMATIVE_CODES for k in code_columns)
                     headline = any(_matches(row, p) for p in model.headline)
                     out.costs[cell] = 2 if headline else 0 if least else 1
                     if headline:
@@ -410,10 +415,11 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     """The tables with the withheld cells moved by ``shifts``.
 
     Figures a council typed as published beside the counts follow them: a row's printed
-    percentage (``percent``) is blanked where its count moves, and a printed total or group row
-    (``frame.attrs["totals"]``) is blanked, in every column, where a row it adds up moves. The
-    statistics then work them out from the moved counts, so a figure drawn from a printed
-    percentage or total of withheld children differs between the copies and is withheld too.
+    percentage (``percent``) or rate per 10,000 (``rate_per_10000``) is blanked where its count moves,
+    and a printed total or group row (``frame.attrs["totals"]``) is blanked, in every column, where a
+    row it adds up moves. The statistics then work them out from the moved counts, so a figure drawn
+    from a printed percentage, rate or total of withheld children differs between the copies and is
+    withheld too (a rate with the population gives the count away).
     """
     import copy
 
@@ -423,23 +429,30 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     shifted = {name: frame.copy() if name in touched else frame for name, frame in tables.items()}
     moved: dict[str, set] = {}
     printed_shifts: dict[str, dict] = {}
+    by_column: dict[tuple[str, str], list] = {}
     for key, amount in sorted(shifts.items(), key=lambda item: str(item[0])):
         if key[0] == "printed":  # a printed total standing alone: ("printed", table, position, column)
             _, name, position, column = key
             printed_shifts.setdefault(name, {})[(position, column)] = amount
             continue
         name, index, column = key
-        frame = shifted[name]
-        if frame[column].dtype.kind != "f":
-            frame[column] = frame[column].astype("float64")
-        frame.loc[index, column] = float(frame.loc[index, column]) + amount
+        by_column.setdefault((name, column), []).append((index, amount))
         moved.setdefault(name, set()).add(index)
+    for (name, column), moves in by_column.items():
+        # One column at a time, as numbers (issue 14: a ``loc`` assignment a cell was most of the copies' cost).
+        frame = shifted[name]
+        values = frame[column].astype("float64").to_numpy(copy=True)
+        for index, amount in moves:
+            position = frame.index.get_loc(index)
+            values[position] = float(values[position]) + amount
+        frame[column] = values
     for name in sorted(set(moved) | set(printed_shifts)):
         rows = moved.get(name, set())
         frame, original = shifted[name], tables[name]
-        if "percent" in frame.columns and rows:
-            frame["percent"] = frame["percent"].astype("float64")
-            frame.loc[sorted(rows), "percent"] = math.nan
+        for printed_column in ("percent", "rate_per_10000"):  # a printed rate follows its total, as a percentage
+            if printed_column in frame.columns and rows:
+                frame[printed_column] = frame[printed_column].astype("float64")
+                frame.loc[sorted(rows), printed_column] = math.nan
         printed = original.attrs.get("totals")
         if not printed:
             continue
@@ -589,10 +602,13 @@ def mask_context(true, perturbed: list):
                  for i, v in enumerate(true)]
         return type(true)(items) if isinstance(true, tuple) else items
     if isinstance(true, Change):
-        if all(isinstance(p, Change) and _same(true.current, p.current) and _same(true.previous, p.previous)
-               for p in perturbed):
+        # Each figure of a change is protected on its own (the change reads c if either is): its
+        # ``.current`` is then the figure as published elsewhere on the page.
+        current = mask_context(true.current, [p.current if isinstance(p, Change) else None for p in perturbed])
+        previous = mask_context(true.previous, [p.previous if isinstance(p, Change) else None for p in perturbed])
+        if current is true.current and previous is true.previous:
             return true
-        return _withhold(true)
+        return Change(current, previous, true.since)
     if all(_same(true, p) for p in perturbed):
         return true
     return _withhold(true)
@@ -614,6 +630,8 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     """
     units = units or {}
     keep = set(keep)
+    # A copy equal to the true frame, cell for cell, moves nothing: not compared again (issue 14).
+    perturbed = [other for other in perturbed if not identical_frames(true, other)]
     out = true.copy().astype(object)
     out.attrs = dict(true.attrs)
     numeric = [c for c in true.columns if _is_numeric_column(true[c])]
@@ -639,6 +657,17 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
                 elif column not in keys:
                     out.iat[position, out.columns.get_loc(column)] = "c"
     return out
+
+
+def identical_frames(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """The same frame or equal ones: the same columns, rows, types and cells (blanks in the same places) and
+    the same ``attrs``. Cells equal by ``==`` are the same by ``_same``, so nothing in ``b`` differs."""
+    if a is b:
+        return True
+    try:
+        return bool(a.equals(b)) and a.attrs == b.attrs
+    except (TypeError, ValueError):
+        return False
 
 
 def _columns(frame: pd.DataFrame) -> dict:
@@ -671,8 +700,8 @@ def summary_text(output, true_frame: pd.DataFrame, perturbed_frames: list[pd.Dat
     if output.summary is None:
         return None
     text = output.summary(true_frame)
-    try:
-        same = all(output.summary(p) == text for p in perturbed_frames)
+    try:  # a copy equal to the true frame gives the same sentence: not asked again (issue 14)
+        same = all(output.summary(p) == text for p in perturbed_frames if not identical_frames(true_frame, p))
     except Exception:  # a summary that cannot read perturbed figures is treated as dependent
         same = False
     if same:
@@ -705,6 +734,52 @@ def protected_context(build_context, view: YearView, copies: list[YearView]):
             if name in true:
                 masked[name] = true[name]
     return masked
+
+
+class EarlierYears:
+    """The figures of earlier years of data, each protected as that year's own statement protects it: built
+    the first time a page asks for a year (``change(since=...)``), then kept for the other pages and editions.
+
+    ``context(year)`` is that year's names from the data (``context.measure_parts``), masked with that year's
+    perturbed copies (the statement's copies cut back to that year: every year is perturbed on its own, so
+    they are the very copies that year's statement uses); None when there is no data for the year.
+    """
+
+    def __init__(self, view: YearView, copies: list[YearView]):
+        self.year = view.year
+        self.view = view
+        self.copies = copies
+        self._parts: dict = {}  # (year, part) -> protected names, or None without data that year
+
+    def _part(self, year: int, part) -> Namespace | None:
+        key = (year, part)
+        if key not in self._parts:
+            earlier = self.view.earlier(year)
+            self._parts[key] = None if earlier is None else protected_context(
+                part, earlier, [copy.earlier(year) for copy in self.copies])
+        return self._parts[key]
+
+    def context(self, year: int, name: str | None = None) -> Namespace | None:
+        """That year's names; with ``name`` (a top-level name), only the part of them that holds it is built."""
+        from .context import measure_parts
+
+        parts = measure_parts()
+        if name in _PART_HOLDING:  # the part that held this name before first: the other is not built
+            parts = (parts[_PART_HOLDING[name]], *(p for i, p in enumerate(parts) if i != _PART_HOLDING[name]))
+        names = Namespace()
+        for part in parts:
+            built = self._part(year, part)
+            if built is None:
+                return None
+            if name is not None and name in built:
+                _PART_HOLDING[name] = measure_parts().index(part)
+                return built
+            names.update(built)
+        return names
+
+
+#: Top-level name -> which of ``context.measure_parts`` builds it, as found (the same for every year).
+_PART_HOLDING: dict[str, int] = {}
 
 
 def protected_output(output, view: YearView, copies: list[YearView]):

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import glossary, inputs, markup, pages, redact, release as releases
 from .check import COPYABLE
 from .contract import TABLES_BY_NAME
-from .disclosure import protected_output
+from .disclosure import EarlierYears, protected_output
 from .problems import BuildError, Problem
 from .render import OutputRenderer, make_environment, render_page
 
@@ -42,6 +42,7 @@ class DocsTree:
     bundles: dict[str, str] = field(default_factory=dict)  # downloads/ files that are not one output's CSV
     pdf: str = ""  # the PDF edition's file name in downloads/all/ ("" when it cannot be built here)
     pdf_size: int = 0
+    pdf_printed: object = None  # public edition: the PDF's pdf.Printed (the leak scan reads its laid-out text)
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
     warnings: list[Problem] = field(default_factory=list)  # figures shown x because their data is missing
     frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
@@ -188,6 +189,7 @@ class PageWriter:
     env: object
     authority: object
     terms: list = field(default_factory=list)  # glossary.Term: the first use of each links to the glossary
+    earlier: object = None  # the earlier years' figures, for change(since=...)
 
     def write(self, source: Path):
         docs_path = source.relative_to(self.content_dir).as_posix()
@@ -198,7 +200,7 @@ class PageWriter:
             raise BuildError(front, stage="content")
         text = redact.split_restricted(text, source_name, self.edition)
         renderer = OutputRenderer(self.outputs, self.frame_for, docs_path)
-        page = render_page(source_name, docs_path, text, self.context, renderer, self.env)
+        page = render_page(source_name, docs_path, text, self.context, renderer, self.env, self.earlier)
         markdown = glossary.mark_definitions(page.markdown, self.terms) if docs_path == glossary.GLOSSARY_PAGE \
             else glossary.link_terms(page.markdown, self.terms, docs_path)
         markdown = replace_names(markdown, self.authority) if self.edition == redact.PUBLIC else \
@@ -211,7 +213,10 @@ class PageWriter:
 
 def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str,
                      perturbed: list | None = None, suppression_note: str = "",
-                     frames: dict | None = None, keep: list | None = None) -> DocsTree:
+                     frames: dict | None = None, keep: list | None = None,
+                     earlier: EarlierYears | None = None) -> DocsTree:
+    """One edition's docs tree for ``view.year``. ``earlier``: the earlier years' figures, built on first use
+    (pass one ``EarlierYears`` to both editions of a year so that each year is built once)."""
     from . import tables
     from .downloads import source_text
 
@@ -237,6 +242,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         tree.description = replace_names(tree.description, authority)
         tree.site_name = replace_names(tree.site_name, authority)
     page_context = redact.public_context(context) if edition == redact.PUBLIC else context
+    earlier = earlier if earlier is not None else EarlierYears(view, perturbed or [])
+    page_earlier = redact.PublicEarlierYears(earlier) if edition == redact.PUBLIC else earlier
 
     frames = {} if frames is None else frames  # shared by the editions of one year
 
@@ -254,7 +261,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     env = make_environment()
     all_downloads: dict[str, bytes] = {}
     writer = PageWriter(year, edition, content_dir, docs_dir, outputs, frame_for, page_context, env, authority,
-                        glossary_terms(content_dir, year, listed))
+                        glossary_terms(content_dir, year, listed), page_earlier)
     if keep is not None:
         keep.append(writer)
     for source in sources:
@@ -307,7 +314,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     write_bundles(tree, downloads_dir, published_files, authority)
     from . import pdf
 
-    tree.pdf = "" if pdf.missing_libraries() else pdf.pdf_name(authority, year, edition)
+    wanted = edition in getattr(authority, "pdf_editions", (redact.PUBLIC, redact.INTERNAL))
+    tree.pdf = pdf.pdf_name(authority, year, edition) if wanted and not pdf.missing_libraries() else ""
 
     accuracy = ""
     if "backtest_errors" in allowed:

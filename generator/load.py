@@ -18,16 +18,18 @@ number cells typed with a per cent sign (``"percent_signs"``).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import csv
 import difflib
 import io
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from . import declared as declared_tables, inputs, periods
+from . import declared as declared_tables, inputs, periods, wide
 from .categories import Categories
 from .config import Authority
 from .contract import (
@@ -42,7 +44,7 @@ from .contract import (
     codes_for,
 )
 from .dataset import Dataset
-from .problems import Problem
+from .problems import CellRow, Problem
 from .subtotals import TOTAL
 
 YEAR_FOLDER = re.compile(r"^\d{4}$")
@@ -258,6 +260,10 @@ def parse_code(text: str, codes: dict[str, str], aliases: dict[str, str] | None 
     raise CellError()
 
 
+#: The year ending 31 March of the year folder being read (``load_dataset``): a ``period`` cell is read within it.
+FOLDER_YEAR: contextvars.ContextVar[int | None] = contextvars.ContextVar("folder_year", default=None)
+
+
 def parse_period(text: str, year: int | None) -> str | None:
     """A period within the year (``periods.parse``): ``Q1``, ``2023-04-01 to 2023-12-31``, or None (the whole
     year); outside a year folder only the stored forms are read."""
@@ -273,7 +279,7 @@ def parse_period(text: str, year: int | None) -> str | None:
 
 
 def parse_cell(text: str, column: Column, codes: dict[str, str] | None, aliases: dict[str, str] | None = None,
-               dimension: str | None = None, year: int | None = None):
+               dimension: str | None = None):
     if column.type in ("integer", "number", "money", "percent"):
         return parse_number(text, column.type, column.unit)
     if column.type == "code":
@@ -285,7 +291,7 @@ def parse_cell(text: str, column: Column, codes: dict[str, str] | None, aliases:
     if column.type == "year":
         return parse_year(text)
     if column.type == "period":
-        return parse_period(text, year)
+        return parse_period(text, FOLDER_YEAR.get())
     return text
 
 
@@ -313,16 +319,9 @@ def column_codes(table: Table, column: Column, record: dict, categories: Categor
     return {**(codes or {}), **categories.codes(dimension)}, categories.aliases(dimension), dimension
 
 
-def read_table(path: Path, table: Table, file: str, categories: Categories | None = None,
-               year: int | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """One contract table from one CSV; the frame has every contract column, in order.
-
-    Rows for a total (a key cell such as ``Total`` or ``All ages``) or for one of the council's groups
-    (``Fostering``, when its placement types are declared in that group) are not figures of their own:
-    they are kept apart in ``frame.attrs["totals"]`` as ``(row, record)`` for ``validate`` to check
-    against the rows they add up. ``year``: the year ending 31 March the folder is for (a ``period`` cell is
-    read within it)."""
-    categories = categories or Categories()
+def csv_rows(path: Path, table: Table, file: str) -> tuple[list[list[str]] | None, list[Problem]]:
+    """The rows of a CSV as typed (header row first), blank rows at the end and a repeated paste dropped;
+    None with the problem if it cannot be read."""
     try:
         rows = read_rows(path)
     except NotText:
@@ -336,21 +335,65 @@ def read_table(path: Path, table: Table, file: str, categories: Categories | Non
         return None, [Problem("file-empty", "the file is empty", file=file,
                               expected="a header row: " + ",".join(table.column_names))]
     problems: list[Problem] = []
-    rows = _before_repeated_header(rows, file, problems)
+    return _before_repeated_header(rows, file, problems), problems
+
+
+def read_table(path: Path, table: Table, file: str,
+               categories: Categories | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """One contract table from one CSV; the frame has every contract column, in order.
+
+    Rows for a total (a key cell such as ``Total`` or ``All ages``) or for one of the council's groups
+    (``Fostering``, when its placement types are declared in that group) are not figures of their own:
+    they are kept apart in ``frame.attrs["totals"]`` as ``(row, record)`` for ``validate`` to check
+    against the rows they add up."""
+    categories = categories or Categories()
+    rows, problems = csv_rows(path, table, file)
+    if rows is None:
+        return None, problems
+    read = read_records(rows, table, file, categories, problems)
+    if read is None:
+        return None, problems
+    return read.frame(table, file, categories), problems
+
+
+@dataclass
+class Records:
+    """A table's rows as read from one file (or several, ``wide.combine``): ``(row, record)`` pairs."""
+
+    rows: list[tuple[int, dict]]
+    totals: list[tuple[int, dict]]
+    unreadable: set
+    percent_signs: set
+
+    def frame(self, table: Table, file: str, categories: Categories) -> pd.DataFrame:
+        data: dict[str, list] = {c.name: [r[c.name] for _, r in self.rows] for c in table.columns}
+        frame = _frame(table, data)
+        frame.attrs.update(file=file, table=table.name, rows=Unchanging([n for n, _ in self.rows]),
+                           unreadable=UnchangingSet(self.unreadable),
+                           percent_signs=UnchangingSet(self.percent_signs), totals=Unchanging(self.totals),
+                           categories=categories)
+        return frame
+
+
+def read_records(rows: list[list[str]], table: Table, file: str, categories: Categories,
+                 problems: list[Problem], numbers: list[int] | None = None) -> Records | None:
+    """The records of ``rows`` (a header row, then the data rows), or None if the header does not fit.
+
+    ``numbers`` gives each data row's spreadsheet row (default: its position, header row 1); a wide
+    table (``wide.py``) passes each long row's cell (``problems.CellRow``), so problems name the cell
+    as typed."""
     positions = _header_positions(rows[0], table, file, rows[1:], problems)
     if positions is None:
-        return None, problems
+        return None
 
     # Code columns that other columns' codes depend on are read first.
     order = sorted(table.columns, key=lambda c: c.codes_by is not None)
-    data: dict[str, list] = {c.name: [] for c in table.columns}
-    numbers, unreadable, totals, percent_signs = [], set(), [], set()
+    kept, unreadable, totals, percent_signs = [], set(), [], set()
     # Each distinct cell is parsed once (a table of 100,000 rows repeats a few hundred spellings).
     parsed: dict[tuple, object] = {}
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in zip(numbers or range(2, len(rows) + 1), rows[1:]):
         if not any(cells):
             continue
-        numbers.append(number)
         record: dict = {}
         for column in order:
             position = positions.get(column.name)
@@ -366,7 +409,7 @@ def read_table(path: Path, table: Table, file: str, categories: Categories | Non
                     codes, aliases, dimension = (column_codes(table, column, record, categories)
                                                  if column.type == "code" else (None, None, None))
                     try:
-                        parsed[key] = parse_cell(text, column, codes, aliases, dimension, year)
+                        parsed[key] = parse_cell(text, column, codes, aliases, dimension)
                     except CellError as err:
                         parsed[key] = err
                         err.expected = expected_text(column, codes)
@@ -383,15 +426,13 @@ def read_table(path: Path, table: Table, file: str, categories: Categories | Non
             record[column.name] = value
         if _is_subtotal(table, record, categories):
             # A blank key cell on a total row means "all" (Bristol's Total row names no sector).
-            record.update({k: TOTAL for k in table.key if table.column(k).type == "code" and record.get(k) is None})
-            totals.append((numbers.pop(), record))
+            # (Not a cell that could not be read: that is reported, and the row is not taken for a total of all.)
+            record.update({k: TOTAL for k in table.key if table.column(k).type == "code" and record.get(k) is None
+                           and (number, k) not in unreadable})
+            totals.append((number, record))
             continue
-        for column in table.columns:
-            data[column.name].append(record[column.name])
-    frame = _frame(table, data)
-    frame.attrs.update(file=file, rows=Unchanging(numbers), unreadable=UnchangingSet(unreadable),
-                       percent_signs=UnchangingSet(percent_signs), totals=Unchanging(totals), categories=categories)
-    return frame, problems
+        kept.append((number, record))
+    return Records(kept, totals, unreadable, percent_signs)
 
 
 def _is_subtotal(table: Table, record: dict, categories: Categories) -> bool:
@@ -531,12 +572,14 @@ def _frame(table: Table, data: dict[str, list]) -> pd.DataFrame:
 # Folders
 # ---------------------------------------------------------------------------
 
-def _read_declared(path: Path, schema: Path, file: str, data_dir: Path, categories,
-                   problems: list[Problem], files: dict[str, str], prefix: str, found: dict, declared: dict) -> None:
-    """A CSV declared by a schema (``declared.py``): the schema checked, then the file read by it."""
+def _read_declared(path: Path, schema: Path, file: str, data_dir: Path,
+                   problems: list[Problem], parts: dict, declared: dict) -> None:
+    """A CSV declared by a schema (``declared.py``): the schema checked, then the file kept to be read by it
+    (as typed, or wide if the schema says ``wide:``)."""
     from .catalogue import all_outputs
 
-    table, schema_problems = declared_tables.read_schema(schema, _display(schema, data_dir), path.stem)
+    shown = _display(schema, data_dir)
+    table, schema_problems = declared_tables.read_schema(schema, shown, path.stem)
     problems.extend(schema_problems)
     if table is not None and path.stem in all_outputs():
         problems.append(Problem("file-name-taken", "a chart or table of the site already has this name", file=file,
@@ -545,21 +588,81 @@ def _read_declared(path: Path, schema: Path, file: str, data_dir: Path, categori
         return
     if table is None:
         return
-    files[f"{prefix}/{path.stem}"] = file
-    frame, table_problems = read_table(path, table.table, file, categories, int(prefix) if prefix.isdigit() else None)
-    problems.extend(table_problems)
-    if frame is not None:
-        problems.extend(declared_tables.check_rows(table, frame, file))
-        found[path.stem] = frame
-        declared[path.stem] = table
+    layout = None
+    raw, line, note_problems = wide.note_settings(schema, shown)
+    problems.extend(note_problems)
+    if raw:
+        layout, layout_problems = wide.read_layout(raw, shown, line, path.stem, {path.stem: table.table})
+        problems.extend(layout_problems)
+        if layout is None:
+            return
+    declared[path.stem] = table
+    parts.setdefault(path.stem, []).append((path, file, layout))
+
+
+def _read_parts(name: str, table: Table, parts: list, categories: Categories,
+                problems: list[Problem]) -> tuple[pd.DataFrame | None, str]:
+    """One table from its files: the file named for it, as typed or wide, and any wide files naming it (``wide.py``),
+    joined by key. The frame, and the file problems without a row are named by."""
+    main = next((file for path, file, _ in parts if path.stem == name), parts[0][1])
+    several = len(parts) > 1
+    read = []
+    for path, file, layout in parts:
+        rows, file_problems = csv_rows(path, table, file)
+        problems.extend(file_problems)
+        if rows is None:
+            continue
+        numbers = None
+        if layout is not None:
+            unpivoted = wide.unpivot(rows, layout, table, file, categories, problems)
+            if unpivoted is None:
+                continue
+            rows, numbers = unpivoted
+        elif several:
+            numbers = [CellRow(file, number, {}) for number in range(2, len(rows) + 1)]
+        found: list[Problem] = []
+        records = read_records(rows, table, file, categories, found, numbers)
+        # A wide row's bad label is found once for each of its cells: reported once.
+        problems.extend(dict.fromkeys(found) if layout is not None else found)
+        if records is not None:
+            read.append(records)
+    if not read:
+        return None, main
+    return wide.combine(read, table, problems).frame(table, main, categories), main
+
+
+def _layout_part(path: Path, file: str, data_dir: Path, problems: list[Problem], notes: list) -> bool:
+    """Whether ``path`` is a wide file of a table named in the note beside it (``wide.py``); kept in
+    ``notes`` to be read once every table of the folder is known."""
+    note = declared_tables.schema_for(path, data_dir)
+    if note is None:
+        return False
+    shown = _display(note, data_dir)
+    raw, line, note_problems = wide.note_settings(note, shown)
+    if raw is None or {"title", "columns"} & set(_top_keys(note)):
+        return False  # a declared table's schema
+    problems.extend(note_problems)
+    if raw:
+        notes.append((path, file, raw, shown, line))
+    return True
+
+
+def _top_keys(path: Path) -> list[str]:
+    try:
+        return list(inputs.read_yaml(path, str(path), wide.EXAMPLE, stage="data").data)
+    except Exception:  # reported when the note is read
+        return []
 
 
 def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: set[str],
                  problems: list[Problem], files: dict[str, str], prefix: str,
                  categories: Categories | None = None, declared: dict | None = None) -> dict[str, pd.DataFrame]:
+    categories = categories or Categories()
     known = {t.name: t for t in tables}
     found: dict[str, pd.DataFrame] = {}
     present: set[str] = set()
+    parts: dict[str, list] = {}  # table -> [(path, file, wide.Layout or None)], read once all are known
+    notes: list = []  # wide files naming their table: (path, file, settings, note, line)
     for path in sorted(folder.iterdir()):
         file = _display(path, data_dir)
         if path.is_dir() or path.name.startswith(".") or path.name.startswith("~$"):
@@ -569,23 +672,28 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
             problems.append(Problem("file-not-csv", "spreadsheets are not read", file=file,
                                     hint="save each sheet as 'CSV UTF-8 (Comma delimited)'"))
             continue
-        if suffix in declared_tables.SCHEMA_SUFFIXES and declared is not None:
-            if path.stem in known or not any(p.suffix.lower() == ".csv" and p.stem == path.stem
-                                             for p in folder.iterdir()):
+        if suffix in declared_tables.SCHEMA_SUFFIXES:
+            has_csv = any(p.suffix.lower() == ".csv" and p.stem == path.stem for p in folder.iterdir())
+            if path.stem in known and has_csv and wide.note_settings(path, file)[0] is not None:
+                continue  # a wide table's note (read with its CSV)
+            if declared is not None and (path.stem in known or not has_csv):
                 why = ("a data-contract table's columns are declared by the contract"
                        if path.stem in known else f"there is no {path.stem}.csv beside it")
                 problems.append(Problem("schema-unused", f"this schema is not used: {why}", file=file,
                                         severity="warning",
                                         hint=f"delete it, or add {path.stem}.csv beside it" if path.stem not in known
-                                        else "delete it; the data contract lists this table's columns"))
+                                        else "delete it; the data contract lists this table's columns (a table "
+                                             f"typed as printed, categories across the top, takes a 'wide:' note: "
+                                             f"{wide.GUIDE})"))
             continue
         if suffix != ".csv":
             continue
         if path.stem not in known:
+            if _layout_part(path, file, data_dir, problems, notes):
+                continue
             schema = declared_tables.schema_for(path, data_dir) if declared is not None else None
             if schema is not None:
-                _read_declared(path, schema, file, data_dir, categories, problems, files, prefix,
-                               found, declared)
+                _read_declared(path, schema, file, data_dir, problems, parts, declared)
                 continue
             near = nearest(header_name(path.stem), known)
             fix = f"add {path.stem}.yml beside it, saying what the table is ({declared_tables.GUIDE})"
@@ -599,12 +707,38 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
         present.add(path.stem)
         if file in skip:
             continue
-        files[f"{prefix}/{path.stem}"] = file
-        frame, table_problems = read_table(path, known[path.stem], file, categories,
-                                           int(folder.name) if YEAR_FOLDER.match(folder.name) else None)
-        problems.extend(table_problems)
+        layout = None
+        note = declared_tables.schema_for(path, data_dir)
+        if note is not None:
+            shown = _display(note, data_dir)
+            raw, line, note_problems = wide.note_settings(note, shown)
+            problems.extend(note_problems)
+            if raw:
+                layout, layout_problems = wide.read_layout(raw, shown, line, path.stem, known)
+                problems.extend(layout_problems)
+                if layout is None:
+                    continue
+            elif raw is not None:
+                continue
+        parts.setdefault(path.stem, []).append((path, file, layout))
+    everything = {**known, **{name: d.table for name, d in (declared or {}).items()}}
+    for path, file, raw, note, line in notes:
+        if file in skip:
+            continue
+        layout, layout_problems = wide.read_layout(raw, note, line, path.stem, everything)
+        problems.extend(layout_problems)
+        if layout is not None:
+            parts.setdefault(layout.table, []).append((path, file, layout))
+            present.add(layout.table)
+    for name in parts:  # in the order of the files, as they are listed
+        frame, file = _read_parts(name, everything[name], parts[name], categories, problems)
+        files[f"{prefix}/{name}"] = file
         if frame is not None:
-            found[path.stem] = frame
+            if declared is not None and name in declared:
+                problems.extend(declared_tables.check_rows(declared[name], frame, file))
+            found[name] = frame
+        elif declared is not None:
+            declared.pop(name, None)
     for table in tables:
         if table.required and table.name not in present:
             problems.append(Problem(
@@ -632,8 +766,12 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if YEAR_FOLDER.match(folder.name):
             declared[int(folder.name)] = {}
-            years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name,
-                                                   authority.categories, declared[int(folder.name)])
+            reading = FOLDER_YEAR.set(int(folder.name))
+            try:
+                years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files,
+                                                       folder.name, authority.categories, declared[int(folder.name)])
+            finally:
+                FOLDER_YEAR.reset(reading)
         elif folder.name != "reference":
             hint = None
             with contextlib.suppress(CellError):

@@ -10,6 +10,45 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class CellRow(int):
+    """The spreadsheet row of a record read from a wide table (``wide.py``), or from several files: it is
+    the row (an ``int``) and knows, for each contract column, the file, row and column as the analyst typed
+    them. A ``Problem`` given one names that cell: "weeks.csv, row 4, column '10-12 years'", not the long
+    table's ``weeks_of_care``."""
+
+    def __new__(cls, file: str, row: int, cells: dict[str, tuple[str, int, str]], origin: str | None = None):
+        made = super().__new__(cls, row)
+        made.file, made.cells, made.origin = file, cells, origin  # origin: the header of the cell it was read from
+        return made
+
+    def locate(self, column: str | None) -> tuple[str, int, str | None]:
+        """(file, row, column as typed) of ``column`` in this record; the record's own row otherwise."""
+        if column in self.cells:
+            return self.cells[column]
+        return self.file, int(self), column
+
+    def _key(self):
+        """The cell the record was first read from (a record joined from several files keeps it)."""
+        return (self.file, int(self), self.origin)
+
+    def __eq__(self, other):
+        if isinstance(other, CellRow):
+            return self._key() == other._key()
+        return int(self) == other
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return CellRow, (self.file, int(self), self.cells, self.origin)
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str
@@ -22,6 +61,13 @@ class Problem:
     line: int | None = None
     hint: str | None = None
     severity: str = "error"  # "error" stops the build; "warning" is reported only
+
+    def __post_init__(self):
+        if isinstance(self.row, CellRow):  # a cell of a wide table: named as the analyst typed it
+            file, row, column = self.row.locate(self.column)
+            object.__setattr__(self, "file", file)
+            object.__setattr__(self, "row", row)
+            object.__setattr__(self, "column", column)
 
     def location(self) -> str:
         parts = [self.file] if self.file else []

@@ -219,6 +219,21 @@ def public_context(context: Namespace, path: str = "") -> Namespace:
     return result
 
 
+class PublicEarlierYears:
+    """The earlier years' figures (``disclosure.EarlierYears``) as the public edition may use them."""
+
+    def __init__(self, years):
+        self.years = years
+        self.year = years.year
+        self._contexts: dict = {}
+
+    def context(self, year: int, name: str | None = None) -> Namespace | None:
+        if (year, name) not in self._contexts:
+            context = self.years.context(year, name)
+            self._contexts[year, name] = None if context is None else public_context(context)
+        return self._contexts[year, name]
+
+
 def public_frame(output, frame):
     """The figures an output may show in the public edition.
 

@@ -226,7 +226,8 @@ MEANINGS = {
     "period": "the statement year's dates",
     # looked after
     "looked_after.total": "children looked after at 31 March",
-    "looked_after.rate": "children looked after per 10,000 children aged under 18",
+    "looked_after.rate": "children looked after per 10,000 children aged under 18 (from the population "
+                         "table; without it, the rate the council published, `rate_per_10000`)",
     "looked_after.change": "change in children looked after on last year",
     "looked_after.rate_change": "change in the rate per 10,000 on last year",
     "looked_after.england_rate": "England's rate per 10,000",
@@ -447,6 +448,11 @@ A *change* (kind `change`) reads "up 12 (4%) on last year" and also has:
 {% if recruitment.net_change > 0 %}We approved more households than we lost.{% endif %}
 ```
 
+For the change since any earlier year, put the `change` filter with the year after a figure:
+`{{ looked_after.total | change(since=2022) }}` reads "up 8 (3%) since 2022", worked out from the
+figure the 2022 statement gives for `looked_after.total` (withheld if either figure is withheld,
+`x` if there is no 2022 data). The year must be before the statement's year.
+
 Symbols: `c` withheld to protect children's privacy (1 to the suppression threshold);
 `x` not available; `z` not applicable; `low` a percentage that rounds to 0 but is not 0.
 """  # noqa: E501 (Jinja examples a writer copies whole)
@@ -578,7 +584,8 @@ def placeholders_markdown(context: Namespace, outputs: dict | None = None, year:
               "Some take a setting in brackets: `{{ stability.short_term.percent | percent(1) }}`.", "",
               "| Filter | Settings | What it does |", "| --- | --- | --- |"]
     for name, function in FILTERS.items():
-        params = list(inspect.signature(function).parameters.values())[1:]
+        skip = 2 if hasattr(function, "jinja_pass_arg") else 1  # Jinja's context, then the value
+        params = list(inspect.signature(function).parameters.values())[skip:]
         settings = ", ".join(f"`{p.name}`" for p in params)
         doc = " ".join(line.strip() for line in (inspect.getdoc(function) or "").split("\n\n")[0].splitlines())
         lines.append(f"| `{name}` | {settings} | {_cell(doc)} |")

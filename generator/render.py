@@ -149,16 +149,119 @@ def per10k_filter(value, decimals: int = 0) -> str:
     return f"{format_value(figure.value, 'rate', decimals)} per 10,000 children"
 
 
-def change_filter(value, since: str | None = None) -> str:
-    """``{{ x.change | change }}``: "up 12 (4%) on last year" / "down ..." / "no change ...".
+#: The name under which ``render_page`` gives a page's template the earlier years' figures (an object with
+#: ``.year``, the statement's year, and ``.context(year, name)``: that year's protected names, at least those under
+#: the top-level ``name``, or None without data).
+#: It has a space in it, so no placeholder can name it.
+EARLIER = "earlier years"
 
-    ``{{ x.change | change("since 2024") }}`` changes the closing words.
-    """
-    if not isinstance(value, Change):
-        raise TypeError("the change filter needs a change, e.g. looked_after.change")
-    if since:
-        value = Change(value.current, value.previous, since)
-    return withheld_mark(value) or value.format()
+
+class PlaceholderMistake(Exception):
+    """A placeholder written in a way that cannot work: the message says why, the hint what to write."""
+
+    def __init__(self, message: str, hint: str):
+        self.hint = hint
+        super().__init__(message)
+
+
+def _path_in(target, tree, path=()) -> tuple[str, ...] | None:
+    """The keys leading to ``target`` (this very figure or change) in the template's names."""
+    for key, value in tree.items():
+        if value is target:
+            return (*path, key)
+        if isinstance(value, dict):
+            found = _path_in(target, value, (*path, key))
+            if found is not None:
+                return found
+    return None
+
+
+def _since_year(since, where: str, statement_year: int | None, on_last_year: str | None = None) -> int:
+    """The year ``change(since=...)`` names, or a mistake saying what to write (``on_last_year``: the
+    placeholder for the change on last year, when there is one)."""
+    if isinstance(since, str) and since.strip().isdigit():
+        since = int(since.strip())
+    found = re.search(r"\b(?:19|20)\d\d\b", since) if isinstance(since, str) else None
+    if found:
+        year = found.group(0)
+        last = f"; for the change on last year write {{{{ {on_last_year} }}}}" if on_last_year else ""
+        raise PlaceholderMistake(
+            f"change({since!r}) is not a year: change(\"since ...\") used to change only the closing words, "
+            "printing them over the change on last year, and now works the change out from that year's figure",
+            f"for the change since {year}, worked out from the {year} figure, write "
+            f"{{{{ {where} | change(since={year}) }}}}{last}")
+    if isinstance(since, bool) or not isinstance(since, int) or since < 1900:
+        raise PlaceholderMistake(f"change(since={since!r}) is not a year",
+                                 f"write the year in full, e.g. {{{{ {where} | change(since=2022) }}}}")
+    if statement_year is not None and since >= statement_year:
+        raise PlaceholderMistake(
+            f"change(since={since}) is not an earlier year: this is the {statement_year} statement, and a change "
+            f"is worked out from an earlier year's figure",
+            f"write a year before {statement_year}, e.g. {{{{ {where} | change(since={statement_year - 1}) }}}}")
+    return since
+
+
+@jinja2.pass_context
+def change_filter(ctx, value, since=None) -> str:
+    """``{{ x.change | change }}``: "up 12 (4%) on last year" / "down ..." / "no change ...". ``{{ looked_after.total | change(since=2022) }}``: "up 8 (3%) since 2022", worked out from the 2022 figure (``x`` without 2022 data; withheld if either figure is).
+
+    The earlier figure is the same name's figure in that year's own statement, withheld as that statement
+    withholds it: change = this year's figure - that year's; the percentage is the change divided by that
+    year's figure, rounded as every change is. ``since`` may also follow a change: ``x.change | change(since=2022)``.
+    """  # noqa: E501 (the first paragraph is one row of the filters' table)
+    from .redact import WithheldFigure
+
+    if isinstance(value, WithheldFigure):
+        value._fail()
+    if not isinstance(value, (Figure, Change)):
+        raise TypeError("the change filter needs a figure or a change, e.g. looked_after.total or looked_after.change")
+    names = ctx.get_all()
+    earlier = names.get(EARLIER)
+    path = _path_in(value, {k: v for k, v in names.items() if isinstance(v, dict)})
+    where = ".".join(path) if path else "looked_after.total"
+    if isinstance(value, Change) and path:  # the figure it is the change of, for the hints: looked_after.total
+        parent = names
+        for key in path[:-1]:
+            parent = parent[key]
+        figure = next((k for k, v in parent.items() if v is value.current), None) or next(
+            (k for k, v in parent.items() if isinstance(v, Figure) and v == value.current), None)
+        where = ".".join((*path[:-1], figure)) if figure else where
+    if since is None:
+        if isinstance(value, Change):
+            return withheld_mark(value) or value.format()
+        raise PlaceholderMistake(f"change needs a year to compare {where} with",
+                                 f"write {{{{ {where} | change(since=2022) }}}} for the change since 2022")
+    year_figure = names.get("year")
+    statement_year = earlier.year if earlier is not None else getattr(year_figure, "value", None)
+    year = _since_year(since, where, statement_year, ".".join(path) if isinstance(value, Change) and path else None)
+    if path is None:
+        raise PlaceholderMistake("change(since=...) works on a figure named in the statement's data, such as "
+                                 "looked_after.total: this value is not one",
+                                 "write the figure's name before the filter, e.g. "
+                                 f"{{{{ looked_after.total | change(since={year}) }}}}")
+    if earlier is None:
+        raise PlaceholderMistake("change(since=...) needs the earlier years' data, which this page is rendered "
+                                 "without", "build the statement with `build`")
+    current = value.current if isinstance(value, Change) else value
+    that_year = earlier.context(year, path[0])
+    if that_year is not None and path[0] not in that_year:
+        raise PlaceholderMistake(f"{where} is not a figure of the council's data, so it has no figure for {year}",
+                                 "change(since=...) compares figures such as looked_after.total, spend.total or "
+                                 "stability.short_term.percent")
+    node = that_year
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    if isinstance(node, WithheldFigure):
+        node._fail()
+    if isinstance(node, Change):
+        node = node.current
+    if not isinstance(node, Figure):  # no data that year, or no such code in it
+        node = Figure(None, current.kind, "x", current.sensitive, current.sources, current.decimals)
+    change = Change(current, node, f"since {year}")
+    if change.symbol == "x":
+        missing = current if current.symbol == "x" else node
+        return _symbol(missing if missing.sources else Figure(None, current.kind, "x", sources=current.sources))
+    return withheld_mark(change) or change.format()
 
 
 def label_filter(code, codes: dict | None = None) -> str:
@@ -479,8 +582,10 @@ def _compiled(env: jinja2.Environment, text: str, source_name: str, tally: Figur
 
 
 def render_page(source_name: str, docs_path: str, text: str, context: Namespace, renderer: OutputRenderer,
-                env: jinja2.Environment | None = None) -> RenderedPage:
-    """Fill one page's placeholders; raise BuildError naming file and line on any mistake."""
+                env: jinja2.Environment | None = None, earlier=None) -> RenderedPage:
+    """Fill one page's placeholders; raise BuildError naming file and line on any mistake.
+
+    ``earlier``: the earlier years' figures for ``change(since=...)`` (see ``EARLIER``)."""
     env = env or make_environment()
     global_names = ["chart", "table", *FILTERS]
     env.undefined = make_undefined(context, global_names)
@@ -491,7 +596,8 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
         # Compiled with our file name, so a runtime error's traceback gives the template line.
         code = _compiled(env, text, source_name, tally)
         template = env.template_class.from_code(env, code, env.make_globals(None))
-        markdown = words_for_withheld(template.render(**context, chart=renderer.chart, table=renderer.table),
+        markdown = words_for_withheld(template.render(**context, chart=renderer.chart, table=renderer.table,
+                                                      **{EARLIER: earlier}),
                                       docs_path)
         markdown = figure_heading_levels(markdown)
     except jinja2.TemplateSyntaxError as exc:
@@ -507,6 +613,9 @@ def render_page(source_name: str, docs_path: str, text: str, context: Namespace,
                                  line=_template_line(exc, source_name),
                                  hint="put the sentence inside a '::: restricted' block, or use a figure that is "
                                       "not commercially sensitive"), stage="render (public edition)") from None
+    except PlaceholderMistake as exc:
+        raise BuildError(Problem("placeholder", str(exc), file=source_name, line=_template_line(exc, source_name),
+                                 hint=exc.hint), stage="render") from None
     except WithheldValue as exc:
         raise BuildError(Problem("withheld-value", str(exc), file=source_name, line=_template_line(exc, source_name),
                                  hint="a sentence needs no {% if %} for a withheld figure: see the commissioners' "

@@ -20,7 +20,7 @@ TOTAL = "__total__"
 
 def _table(frame: pd.DataFrame):
     file = frame.attrs.get("file", "")
-    name = file.rsplit("/", 1)[-1].removesuffix(".csv")
+    name = frame.attrs.get("table") or file.rsplit("/", 1)[-1].removesuffix(".csv")
     return TABLES_BY_NAME.get(name)
 
 

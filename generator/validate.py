@@ -359,9 +359,22 @@ def scenario_levers(sheet: Sheet) -> Iterator[Problem]:
                           value=n(rows[-1][1]), expected="shifts out of one group adding up to 100% or less")
 
 
+def rate_on_total_row(sheet: Sheet) -> Iterator[Problem]:
+    """A published rate per 10,000 (``looked_after.rate_per_10000``) is for all children looked after: it is
+    typed on the total row only (``rate-not-total``)."""
+    if sheet.table.name != "looked_after" or "rate_per_10000" not in sheet.table.column_names:
+        return
+    for number, r in sheet.rows():
+        if r["rate_per_10000"] is not None and (r["breakdown"], r["category"]) != ("total", "all"):
+            yield Problem("rate-not-total", "a rate per 10,000 is for all children looked after, on the total row",
+                          file=sheet.file, row=number, column="rate_per_10000", value=n(r["rate_per_10000"]),
+                          expected="the rate on the row 'total,all' only",
+                          hint="move it to the total row; a rate for one group has no column here")
+
+
 TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
     empty_table, required_cells, count_or_percent, minimums, duplicate_keys, totals, subtotals, complete_codes,
-    placements_within_definition, percent_scale, scenario_levers)
+    placements_within_definition, percent_scale, scenario_levers, rate_on_total_row)
 
 
 # ---------------------------------------------------------------------------
@@ -578,7 +591,42 @@ def benchmarks_sane(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Prob
                           expected="a percentage from 0 to 100")
 
 
-DATASET_CHECKS = (population_covers_years, benchmarks_sane)
+def published_rates_agree(dataset: Dataset, sheets: dict[str, Sheet]) -> Iterator[Problem]:
+    """A published rate per 10,000 given with the total and the population for its year agrees with the rate
+    they give (``rate_per_10000``: total / population x 10,000), to the rounding it was printed with: half a
+    unit for a whole number, half a tenth for one decimal (``rate-mismatch``, a warning naming both; the site
+    shows the rate worked out from the counts)."""
+    from .stats import children as stats
+
+    population = sheets.get("population")
+    if population is None:
+        return
+    for year in sorted(dataset.years):
+        frame = dataset.years[year].get("looked_after")
+        if frame is None or "rate_per_10000" not in frame.columns:
+            continue
+        sheet = Sheet(TABLES_BY_NAME["looked_after"], frame,
+                      dataset.files.get(f"{year}/looked_after", f"data/{year}/looked_after.csv"))
+        children = stats.population_total(population.frame, year)
+        for number, r in sheet.rows():
+            published = r["rate_per_10000"]
+            if published is None or (r["breakdown"], r["category"]) != ("total", "all") or r["children"] is None:
+                continue
+            computed = stats.rate_per_10000(r["children"], children)
+            if computed is None:
+                continue
+            tolerance = 0.5 if float(published).is_integer() else 0.05
+            if abs(computed - published) > tolerance + 1e-9:
+                yield Problem("rate-mismatch", f"the published rate, {n(published)} per 10,000, is not the rate the "
+                              f"total and the population give: {n(r['children'])} children of {n(children)} aged "
+                              f"under 18 is {computed:.1f} per 10,000", file=sheet.file, row=number,
+                              column="rate_per_10000", value=n(published), expected=f"about {computed:.1f}",
+                              hint="the site shows the rate worked out from the total and the population; check "
+                                   "the total, the population table, or the year the rate is for",
+                              severity="warning")
+
+
+DATASET_CHECKS = (population_covers_years, benchmarks_sane, published_rates_agree)
 
 
 # ---------------------------------------------------------------------------

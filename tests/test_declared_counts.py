@@ -279,3 +279,22 @@ def test_a_total_row_that_does_not_add_up_is_named_with_what_it_should_be(data):
     assert [(p.code, p.file, p.row, p.column, p.value) for p in problems] == [
         ("declared-total", "data/2026/by_route.csv", 5, "children", 25)]
     assert problems[0].expected.startswith("23")
+
+
+def test_a_declared_tables_not_known_row_is_withheld_first_as_in_the_contracts_tables(tmp_path):
+    from generator.declared import read_schema
+
+    path = tmp_path / "by_route.yml"
+    path.write_text(BY_ROUTE.replace("adds_up: total row\ntotal_row: {route: all}\n", "adds_up: none\n").replace(
+        "    type: code\n    description: How the child came into the council's care\n"
+        "    codes: {nts: National Transfer Scheme, spontaneous: Spontaneous arrival, other: Other routes, "
+        "all: All routes}\n", "    type: text\n    description: How the child came into the council's care\n"),
+        "utf-8")
+    declared, problems = read_schema(path, "data/2026/by_route.yml", "by_route")
+    assert problems == []
+    # 4 children by one route: its partner is "Not known" (30), not the smaller "Spontaneous arrival" (12).
+    frame = pd.DataFrame({"route": ["National Transfer Scheme", "Spontaneous arrival", "Not known"],
+                          "children": [4, 12, 30]})
+    protection = protect_year({"by_route": frame}, 2026, 5, {"by_route": declared.table})
+    assert {frame.loc[c[1], "route"] for c in protection.withheld_data_cells} == {"National Transfer Scheme",
+                                                                                   "Not known"}

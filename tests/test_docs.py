@@ -12,6 +12,7 @@ import pytest
 
 from generator import config
 from generator.catalogue import all_outputs
+from generator.disclosure import EarlierYears
 from generator.redact import INTERNAL, finish_restricted, split_restricted
 from generator.reference_doc import (
     COMMANDS_PATH,
@@ -215,5 +216,6 @@ def test_every_example_placeholder_renders(where, text, example):
     renderer = OutputRenderer(all_outputs(), frame_for, "sufficiency/example.md")
     marked = split_restricted(text, where, INTERNAL)
     # A BuildError here names the example and the unknown name: fix the guide, not the test.
-    page = render_page(where, "sufficiency/example.md", marked, context, renderer)
+    # The earlier years as the data gives them (change(since=...) examples; protection is tested elsewhere).
+    page = render_page(where, "sufficiency/example.md", marked, context, renderer, earlier=EarlierYears(view, []))
     assert "{{" not in finish_restricted(page.markdown)

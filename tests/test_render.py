@@ -35,10 +35,10 @@ def test_values_and_filters_read_as_a_reader_expects():
     text = ("At 31 March {{ year }} we looked after {{ looked_after.total }} children, {{ looked_after.change }}; "
             "{{ looked_after.rate | per10k }}; {{ looked_after.age_band.age_10_to_15.share }} were 10 to 15; "
             "spend {{ spend.total }}; {{ 1234567 | number }}; {{ 0.5 | percent }}; "
-            "{{ looked_after.change | change('since 2025') }}")
+            "{{ looked_after.change | change }}")
     assert render(text) == ("At 31 March 2026 we looked after 331 children, up 12 (4%) on last year; "
                             "73 per 10,000 children; 36% were 10 to 15; spend £23,456,789; 1,234,567; low; "
-                            "up 12 (4%) since 2025\n\n"
+                            "up 12 (4%) on last year\n\n"
                             "*Symbols on this page:* `low` a figure that rounds to zero but is not zero.\n")
 
 

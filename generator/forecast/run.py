@@ -240,6 +240,30 @@ def _simulate(rates: M.Rates, start, years, exposure, levers, simulations) -> np
     return _SIMULATED[key]
 
 
+#: Transition forecasts by the very tables they were made from (issue 14). A perturbed copy of a view shares
+#: every table nothing moves in (``disclosure.perturbed_tables``), and the transition model reads only the
+#: flows, the children by age and placement and the population (and the window setting, the levers): where
+#: a copy moves none of them, its forecast is the true view's, and is not made again. Keyed by the tables'
+#: identities, which are kept alive with the entry so that no other table can take their place.
+_TRANSITIONS: dict[tuple, tuple[tuple, Forecast]] = {}
+
+
+def _transition_key(view: YearView, origin: int, levers, simulations: int) -> tuple[tuple, tuple]:
+    """(key, the tables it names) for ``_TRANSITIONS``: everything the transition model at ``origin`` reads."""
+    tables = tuple(view.history[year].get(name) for year in sorted(view.history) if year <= origin
+                   for name in ("flows", "looked_after_by_age_and_placement"))
+    population_frame = view.reference.get("population")
+    if levers is None:
+        lever_key = None
+    else:
+        lever_key = (repr(sorted((y, v.tolist()) for y, v in levers.entries.items())),
+                     repr(sorted((y, v.tolist()) for y, v in levers.exits.items())),
+                     repr(sorted(levers.shifts.items())))
+    key = (origin, tuple(sorted(view.history)), tuple(id(t) for t in tables), id(population_frame),
+           getattr(view.authority, "forecast_window", None), lever_key, simulations)
+    return key, (tables, population_frame)
+
+
 def forecast(view: YearView, origin: int | None = None, levers: M.Levers | None = None,
              method: str | None = None, key: str = "baseline", simulations: int = M.SIMULATIONS) -> Forecast | None:
     """The forecast standing at 31 March ``origin`` (the view's year by default); None if no method can."""
@@ -250,12 +274,21 @@ def forecast(view: YearView, origin: int | None = None, levers: M.Levers | None 
         return cache[cache_key]
     years = tuple(origin + k for k in range(1, HORIZON + 1))
     result = None
+    shared_key, shared_inputs = _transition_key(view, origin, levers, simulations) \
+        if method in (None, "transition") else (None, ())
+    if shared_key in _TRANSITIONS:
+        result = _TRANSITIONS[shared_key][1]
+        cache[cache_key] = result
+        return result
     inputs = transition_inputs(view, origin) if method in (None, "transition") else None
     if inputs is not None:
         rates, start = inputs
         samples = _simulate(rates, start, years, future_exposure(view, years), levers, simulations)
         result = Forecast(origin, years, "transition", M.summarise(samples, years), rates.window, samples,
                           choose_window(view, origin)[1])
+        if len(_TRANSITIONS) > 512:
+            _TRANSITIONS.clear()
+        _TRANSITIONS[shared_key] = (shared_inputs, result)
     elif method in (None, "trend"):
         frame = trend_forecast(view, origin, HORIZON)
         if frame is not None:

@@ -140,7 +140,7 @@ def population_total(population, year: int, age_band: str | None = None):
     return sum(known) if known else None
 
 
-def _frame_memo(frame: pd.DataFrame) -> dict:
+def frame_memo(frame: pd.DataFrame) -> dict:
     """Results worked out from one loaded table, kept on the table itself (issue 14: the forecast's
     backtests and the catalogue asked for the same year's breakdowns hundreds of times).
 
@@ -160,7 +160,7 @@ def looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[s
     """
     if frame is None:
         return _looked_after_breakdown(frame, breakdown)
-    memo = _frame_memo(frame)
+    memo = frame_memo(frame)
     key = ("looked_after_breakdown", breakdown)
     if key not in memo:
         memo[key] = _looked_after_breakdown(frame, breakdown)
@@ -503,10 +503,27 @@ def benchmark(benchmarks, measure: str, year: int, area: str):
 
 
 def looked_after_rate(view, year: int | None = None):
-    """Rate per 10,000 for a year (see ``rate_per_10000``)."""
+    """Rate per 10,000 for a year (see ``rate_per_10000``), or the rate the council published where the
+    population table does not give it (``looked_after_rate_of``)."""
     year = view.year if year is None else year
-    return rate_per_10000(looked_after_total(view.table("looked_after", year)),
-                          population_total(view.reference.get("population"), year))
+    return looked_after_rate_of(view.table("looked_after", year),
+                                population_total(view.reference.get("population"), year))
+
+
+def published_rate(frame: pd.DataFrame | None):
+    """The rate per 10,000 the council published on its total row (``rate_per_10000``), or None."""
+    if frame is None or "rate_per_10000" not in frame.columns:
+        return None
+    rows = frame[(frame["breakdown"] == "total") & (frame["category"] == "all")]
+    return _number(rows["rate_per_10000"].iloc[0]) if len(rows) else None
+
+
+def looked_after_rate_of(frame: pd.DataFrame | None, population):
+    """Children looked after per 10,000 children aged under 18 (``rate_per_10000``) from the total and the
+    population; where either is missing, the rate the council published (issue 10: "48 per 10,000" printed
+    without population figures), as given. Where both are given, ``validate`` checks they agree."""
+    computed = rate_per_10000(looked_after_total(frame), population)
+    return computed if computed is not None else published_rate(frame)
 
 
 # ---------------------------------------------------------------------------

@@ -93,8 +93,8 @@ def looked_after(view, previous) -> Namespace:
     this_frame, last_frame = view.table("looked_after"), _table(view, "looked_after", previous)
     population = stats.population_by_year_and_band(view.reference.get("population"))
     total_now, total_before = stats.looked_after_total(this_frame), stats.looked_after_total(last_frame)
-    rate_now = stats.rate_per_10000(total_now, stats.population_total(population, view.year))
-    rate_before = stats.rate_per_10000(total_before, stats.population_total(population, previous))
+    rate_now = stats.looked_after_rate_of(this_frame, stats.population_total(population, view.year))
+    rate_before = stats.looked_after_rate_of(last_frame, stats.population_total(population, previous))
     total = count(total_now, LA)
     ns = Namespace(
         total=total,

@@ -18,6 +18,8 @@ import math
 
 import pandas as pd
 
+from .children import frame_memo
+
 IN_HOUSE = "in_house"
 EXTERNAL = "external"
 GOOD_GRADES = ("outstanding", "good")
@@ -42,6 +44,21 @@ def column_total(frame: pd.DataFrame | None, column: str, **where) -> float | No
     """
     if frame is None or column not in frame.columns:
         return None
+    # Worked out once a table for each question (issue 14: the market's names asked thousands of times).
+    key = ("column_total", column, tuple(sorted(
+        (name, tuple(sorted(code, key=str)) if isinstance(code, set) else
+         tuple(code) if isinstance(code, (tuple, list)) else code) for name, code in where.items())))
+    try:
+        hash(key)
+    except TypeError:  # codes given as something unhashable: worked out each time
+        return _column_total(frame, column, where)
+    memo = frame_memo(frame)
+    if key not in memo:
+        memo[key] = _column_total(frame, column, where)
+    return memo[key]
+
+
+def _column_total(frame: pd.DataFrame, column: str, where: dict) -> float | None:
     rows = frame
     for name, code in where.items():
         codes = code if isinstance(code, (tuple, list, set)) else (code,)
