@@ -2,12 +2,17 @@
 
 Prints, measured on this machine in one run (issue 14's figures):
 
-1. the full example build (every year, both editions) from cold caches: CPU time of the
-   build and all its workers, and wall time;
-2. plain MkDocs (``mkdocs build``) of exactly the pages that build generated, one run per
-   year and edition: CPU and wall time, and the ratio of the two CPU times;
-3. a rebuild with nothing changed (the caches the first build left are kept);
-4. preview latency: from saving a prose edit (``content/``) and a data edit (``data/``)
+1. the full example build (every year, both editions, the PDF edition included) from cold
+   caches: CPU time of the build and all its workers, and wall time; and the PDF edition's
+   own CPU, each PDF (``pdf.write_pdf``: the document, WeasyPrint's layout and writing, the
+   laid-out text the leak scan reads), with what reading each public PDF back with pypdf
+   would cost instead (the leak scan's former way);
+2. the site's pages only (``build --no-pdf``), from cold caches too, in a second copy;
+3. plain MkDocs (``mkdocs build``) of exactly the pages the full build generated, one run per
+   year and edition: CPU and wall time, and the ratio of each build's CPU to it (with and
+   without the PDF edition: MkDocs makes no PDF, so the honest comparison is both);
+4. a rebuild with nothing changed (the caches the first build left are kept);
+5. preview latency: from saving a prose edit (``content/``) and a data edit (``data/``)
    until the preview server reports the rebuilt site (its version counter moves) and,
    for the prose edit, until the page it serves shows the new sentence.
 
@@ -16,7 +21,7 @@ chart cache (``SUFFICIENCY_CACHE``) and ``XDG_CACHE_HOME``, so the repository an
 user's caches are not touched and "cold" means cold. Not a test: it prints figures.
 
     python bench/build_bench.py                 # everything (about 3 to 5 minutes on 2 cores)
-    python bench/build_bench.py --no-preview    # build, plain MkDocs and rebuild only
+    python bench/build_bench.py --no-preview    # builds, plain MkDocs and rebuild only
     python bench/build_bench.py --keep          # keep the temporary folder and print its path
 
 CPU times include child processes (the build's worker pool): ``getrusage(RUSAGE_CHILDREN)``
@@ -32,6 +37,7 @@ import re
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,13 +55,15 @@ PROJECT_FILES = ("authority.yml", "mkdocs.yml", "content", "data", "theme")
 # same pages. The worker processes are started with "spawn", which imports this script
 # as their main module, so the patch applies in them too.
 CAPTURE_WRAPPER = '''\
-import os, shutil, sys
+import os, shutil, sys, time
 from pathlib import Path
 
 import generator.build as build
+import generator.pdf as pdf
 
 CAPTURE = Path(os.environ["BENCH_CAPTURE"])
 _run_mkdocs = build.run_mkdocs
+_write_pdf = pdf.write_pdf
 
 
 def run_mkdocs(project_dir, tree, site_dir, authority):
@@ -63,7 +71,16 @@ def run_mkdocs(project_dir, tree, site_dir, authority):
     shutil.copytree(tree.docs_dir.parent, CAPTURE / f"{tree.edition}-{tree.year}")
 
 
+def write_pdf(site_dir, tree, *args, **kwargs):
+    started = time.process_time()
+    printed = _write_pdf(site_dir, tree, *args, **kwargs)
+    with (CAPTURE / "pdf-cpu.txt").open("a") as log:
+        log.write(f"{tree.edition} {tree.year} {time.process_time() - started:.3f} {printed.size}\\n")
+    return printed
+
+
 build.run_mkdocs = run_mkdocs
+pdf.write_pdf = write_pdf
 
 if __name__ == "__main__":
     from generator.cli import main
@@ -120,6 +137,33 @@ def plain_mkdocs(captured: Path, out: Path, env: dict, log: Path) -> tuple[Timin
                   env, tree, log)
         total = Timing(total.cpu + t.cpu, total.wall + t.wall)
     return total, len(trees)
+
+
+def pdf_lines(captured: Path, site: Path) -> list[str]:
+    """The PDF edition's CPU per PDF (recorded in the build's workers), and pypdf's read-back for comparison."""
+    record = captured / "pdf-cpu.txt"
+    if not record.is_file():
+        return ["PDF edition: none was written (weasyprint or pypdf not installed, or pdf_editions: [])"]
+    rows = [line.split() for line in record.read_text().splitlines() if line.strip()]
+    cpu = [float(row[2]) for row in rows]
+    lines = [f"{'PDF edition, all PDFs':40s} {sum(cpu):7.1f} s CPU   ({len(rows)} PDFs; each "
+             f"{min(cpu):.1f} to {max(cpu):.1f} s, median {statistics.median(cpu):.1f} s; "
+             f"{statistics.mean(int(row[3]) for row in rows) / 1e6:.1f} MB each)"]
+    for edition in sorted({row[0] for row in rows}):
+        mine = [float(row[2]) for row in rows if row[0] == edition]
+        lines.append(f"{'  ' + edition + ' edition, per PDF':40s} {statistics.mean(mine):7.1f} s CPU")
+    sys.path.insert(0, str(ROOT))  # this checkout
+    from generator import check
+
+    public = sorted(site.glob("[0-9]*/downloads/all/*.pdf"))
+    if public:
+        started = time.process_time()
+        for path in public:
+            check.pdf_text(path.read_bytes())
+        each = (time.process_time() - started) / len(public)
+        lines.append(f"{'  pypdf read-back of a public PDF':40s} {each:7.1f} s CPU   (what the leak scan no longer "
+                     "pays: it reads the laid-out text)")
+    return lines
 
 
 def _free_port() -> int:
@@ -227,6 +271,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="build-bench-"))
     project = copy_project(tmp / "project")
+    pages_project = copy_project(tmp / "pages-project")
     captured = tmp / "captured"
     captured.mkdir()
     log = tmp / "bench.log"
@@ -242,14 +287,26 @@ def main() -> int:
         full = timed([sys.executable, str(wrapper), "--project", str(project), "build", "--out",
                       str(project / "site")], env, project, log)
         built = re.findall(r"Built .*", log.read_text(errors="replace"))
-        print(f"{'Full build, cold caches':40s} {full.cpu:7.1f} s CPU {full.wall:7.1f} s wall"
+        print(f"{'Full build with PDF edition, cold caches':40s} {full.cpu:7.1f} s CPU {full.wall:7.1f} s wall"
               + (f"   ({built[-1]})" if built else ""))
+        for line in pdf_lines(captured, project / "site"):
+            print(line)
+
+        pages_env = dict(env, SUFFICIENCY_CACHE=str(tmp / "pages-chart-cache"),
+                         XDG_CACHE_HOME=str(tmp / "pages-xdg-cache"), BENCH_CAPTURE=str(tmp / "pages-captured"))
+        (tmp / "pages-captured").mkdir()
+        pages = timed([sys.executable, str(wrapper), "--project", str(pages_project), "build", "--no-pdf", "--out",
+                       str(pages_project / "site")], pages_env, pages_project, log)
+        print(f"{'Site pages only (build --no-pdf), cold':40s} {pages.cpu:7.1f} s CPU {pages.wall:7.1f} s wall")
 
         plain, trees = plain_mkdocs(captured, tmp / "plain-site", env, log)
         if trees:
             print(f"{'Plain MkDocs, same pages':40s} {plain.cpu:7.1f} s CPU {plain.wall:7.1f} s wall"
                   f"   ({trees} mkdocs build runs)")
-            print(f"{'Build CPU / plain MkDocs CPU':40s} {full.cpu / plain.cpu:7.2f} x   (target <= 1.5 x)")
+            print(f"{'Build CPU / plain MkDocs CPU':40s} {full.cpu / plain.cpu:7.2f} x   with the PDF edition "
+                  f"(MkDocs makes none)")
+            print(f"{'Build CPU / plain MkDocs CPU':40s} {pages.cpu / plain.cpu:7.2f} x   site pages only "
+                  "(target <= 1.5 x)")
         else:
             print("Plain MkDocs: no generated pages captured (generator.build.run_mkdocs was not called)")
 

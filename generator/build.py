@@ -17,6 +17,7 @@ build leaves the previous folders untouched. Only this module knows MkDocs.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -75,20 +76,24 @@ class BuildReport:
 
 def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | None = None,
           editions: tuple[str, ...] = EDITIONS, jobs: int | None = None,
-          internal_dir: Path | None = None, cache: bool = True) -> BuildReport:
+          internal_dir: Path | None = None, cache: bool = True, pdf: bool = True) -> BuildReport:
     """Build every statement year, both editions.
 
     The public edition goes to ``out_dir`` (default ``site/``), the folder that is
     published; the internal edition to ``internal_dir`` (default: ``site-internal/``
     beside ``out_dir``), which must not be inside it. Only the folders of the
     editions built are replaced. ``cache``: reuse unchanged years and
-    suppression results from ``.build/cache/`` (``False``: a cold build).
+    suppression results from ``.build/cache/`` (``False``: a cold build). ``pdf``: write the PDF edition
+    of the editions ``authority.yml`` lists in ``pdf_editions`` (``False``: none, and no page links to one;
+    a quicker build of the site's pages).
     """
     started = time.perf_counter()
     project_dir = Path(project_dir).resolve()
     out_dirs = output_dirs(project_dir, out_dir, internal_dir)
 
     authority = load_authority(project_dir / "authority.yml")
+    if not pdf:
+        authority = dataclasses.replace(authority, pdf_editions=())
     dataset, problems = load_dataset(project_dir / "data", authority)
     problems += validate(dataset)
     raise_if_errors(problems, stage="data")
@@ -106,7 +111,7 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
                for edition in editions}
     # Frozen years: a year whose inputs are unchanged is copied from the cache, not rebuilt (freeze.py).
     cache_on, cache = cache, freeze.YearCache(project_dir)
-    code = freeze.code_fingerprint()
+    code = freeze.code_fingerprint() + f"|pdf={','.join(authority.pdf_editions)}"  # --no-pdf: other pages
     keys = {year: freeze.year_key(project_dir, year, sorted(dataset.years), list(authority.statement_years),
                                   tuple(editions), code) for year in years}
     frozen = {year: hit for year in years if cache_on and (hit := cache.get(keys[year], tuple(editions)))}
@@ -386,14 +391,18 @@ def write_pdf_edition(project_dir: Path, tree: DocsTree, site_dir: Path, authori
     the libraries it needs are not installed."""
     from . import pdf
 
+    if tree.edition not in getattr(authority, "pdf_editions", EDITIONS):
+        return []  # authority.yml's pdf_editions, or build --no-pdf
     if not tree.pdf:
         missing = pdf.missing_libraries()
         return [Problem("pdf-not-built", f"the PDF edition was not built: {' and '.join(missing)} not installed",
                         file=f"content/{tree.year}/", severity="warning",
                         hint="./run build installs the locked dependencies")] if missing else []
     site_url = edition_url(authority, tree.edition)
-    _, tree.pdf_size = pdf.write_pdf(site_dir, tree, authority, f"{site_url}{tree.site_path}/" if site_url else "",
-                                     site_settings(project_dir, "theme") / pdf.STYLESHEET)
+    printed = pdf.write_pdf(site_dir, tree, authority, f"{site_url}{tree.site_path}/" if site_url else "",
+                            site_settings(project_dir, "theme") / pdf.STYLESHEET)
+    tree.pdf_size = printed.size
+    tree.pdf_printed = printed if tree.edition == PUBLIC else None  # only the public edition is scanned
     return []
 
 

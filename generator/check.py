@@ -24,7 +24,10 @@ when the edition's docs tree is rendered (``withheld_needles``):
 
 Before matching, every file is decoded into plain text segments: gzip is
 unpacked, a ZIP's members are read one by one (their names too), a PDF's text
-and metadata are extracted (pypdf), JSON is parsed (its escapes undone) and
+and metadata are extracted (pypdf; for the PDF edition the build has just
+written, the text WeasyPrint laid out in it, ``pdf.printed_text``, tied to the
+file's exact bytes by their SHA-256: the same text without parsing the file
+back, see ``scan_file``), JSON is parsed (its escapes undone) and
 each string read as HTML,
 JavaScript string escapes are undone, HTML comments are unwrapped, attribute
 values (``content="..."``, ``aria-label``, ``href``) become segments of their
@@ -615,7 +618,17 @@ def own_search_entries(data: bytes) -> bytes:
     return json.dumps(index).encode("utf-8")
 
 
-def scan_file(path: Path, withheld: Withheld, data: bytes | None = None) -> list[Needle]:
+def scan_file(path: Path, withheld: Withheld, data: bytes | None = None,
+              printed: dict[str, list[str]] | None = None) -> list[Needle]:
+    """The needles in one file. ``printed``: the text of PDFs the build laid out itself (``pdf.Printed``),
+    by the SHA-256 of their bytes: a PDF with exactly those bytes is scanned in that text (everything it
+    shows or a text extractor reads: pages, running headers, chart labels, alternative texts,
+    metadata, bookmarks, link targets); any other PDF is read back with pypdf."""
+    if printed and path.suffix.lower() == ".pdf":
+        data = path.read_bytes() if data is None else data
+        text = printed.get(hashlib.sha256(data).hexdigest())
+        if text is not None:
+            return find_leaks(text, withheld)
     if path.name == "search_index.json":
         data = own_search_entries(path.read_bytes() if data is None else data)
     try:
@@ -631,8 +644,9 @@ def scan_file(path: Path, withheld: Withheld, data: bytes | None = None) -> list
 
 def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = None,
               skip: tuple[Path, ...] = (), stats: ScanStats | None = None,
-              cache: dict | None = None) -> list[Problem]:
-    """Every file under ``site_root`` that contains anything withheld: one problem per file and needle."""
+              cache: dict | None = None, printed: dict[str, list[str]] | None = None) -> list[Problem]:
+    """Every file under ``site_root`` that contains anything withheld: one problem per file and needle.
+    ``printed``: the laid-out text of the PDFs the build wrote (``scan_file``)."""
     if not isinstance(withheld, Withheld):  # a plain list of strings
         strings = list(withheld)
         withheld = Withheld()
@@ -653,10 +667,10 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
             data = path.read_bytes()
             key = (id(withheld), path.suffix, hashlib.sha1(data).digest())
             if key not in cache:
-                cache[key] = scan_file(path, withheld, data)
+                cache[key] = scan_file(path, withheld, data, printed)
             hits = cache[key]
         else:
-            hits = scan_file(path, withheld)
+            hits = scan_file(path, withheld, printed=printed)
         # The file's own name and folders (an image named after an officer).
         named = find_leaks([path.relative_to(site_root).as_posix()], withheld, bare_numbers=False)
         hits = list(dict.fromkeys([*hits, *named]))
@@ -760,6 +774,8 @@ def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
     root = staging
     everything = Withheld()
     cache: dict = {}
+    # The PDF editions as WeasyPrint laid them out (pdf.printed_text): scanned without parsing them back.
+    printed = {t.pdf_printed.digest: t.pdf_printed.text for t in public if getattr(t, "pdf_printed", None)}
     for tree in public:
         withheld = tree.withheld if isinstance(tree.withheld, Withheld) else None
         if withheld is not None:
@@ -768,15 +784,16 @@ def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
             continue  # reused byte for byte from a build whose checks passed
         year_root = root / tree.site_path
         problems += leak_scan(year_root, tree.withheld, f"public edition {tree.year}", relative_to=staging,
-                              stats=stats, cache=cache)
+                              stats=stats, cache=cache, printed=printed)
         problems += markup_check(year_root, f"public edition {tree.year}", staging)
         problems += config_check(tree, project_dir)
         problems += copied_files_check(tree)
     latest = public[-1]
     if (root / "latest").exists() and not getattr(latest, "frozen", False):
         problems += leak_scan(root / "latest", latest.withheld, f"public edition latest ({latest.year})",
-                              relative_to=staging, stats=stats, cache=cache)
+                              relative_to=staging, stats=stats, cache=cache, printed=printed)
         problems += markup_check(root / "latest", "public edition latest", staging)
     skip = tuple(root / str(t.year) for t in public) + (root / "latest",)
-    problems += leak_scan(root, everything, "public edition", relative_to=staging, skip=skip, stats=stats)
+    problems += leak_scan(root, everything, "public edition", relative_to=staging, skip=skip, stats=stats,
+                          printed=printed)
     return problems

@@ -18,7 +18,8 @@ def cmd_build(args) -> int:
     from .build import build
 
     report = build(_project(args), Path(args.out) if args.out else None, years=args.year or None,
-                   internal_dir=Path(args.internal_out) if args.internal_out else None, cache=not args.no_cache)
+                   internal_dir=Path(args.internal_out) if args.internal_out else None, cache=not args.no_cache,
+                   pdf=not args.no_pdf)
     print(report.summary())
     for line in summarise(report.warnings, show=lambda p: f"  warning: {p}"):
         print(line if line.startswith("  warning") else f"  {line}")
@@ -155,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="rebuild every year from scratch (by default a year whose inputs are unchanged is reused "
                         "from .build/cache/, byte for byte what a fresh build writes)")
+    b.add_argument("--no-pdf", action="store_true",
+                   help="build the pages without the PDF edition, for quick local builds (by default each edition "
+                        "pdf_editions in authority.yml lists gets a PDF: about 8 s CPU a year and edition); no page "
+                        "then links to a PDF, so publish a build made without this option")
     b.set_defaults(func=cmd_build)
 
     ba = sub.add_parser("build-all", help="build several projects in parallel, each into its own site/ and "

@@ -31,6 +31,8 @@ class Authority:
     forecast_window: int | None = None
     #: The council's own categories (age bands, placement types, service lines, routes ...), issue 10.
     categories: Categories = field(default_factory=Categories)
+    #: The editions that get a PDF of the whole statement (pdf.py): both by default; ``build --no-pdf``: none.
+    pdf_editions: tuple[str, ...] = ("public", "internal")
 
 
 REQUIRED = ("name", "short_name", "la_code", "statistical_neighbours", "statement_years")
@@ -38,7 +40,7 @@ REQUIRED = ("name", "short_name", "la_code", "statistical_neighbours", "statemen
 TEXT_SETTINGS = ("name", "short_name", "la_code", "statistical_neighbours", "site_url", "internal_site_url",
                  "repo_url")
 OPTIONAL = ("site_url", "internal_site_url", "repo_url", "suppression_threshold", "restricted_names", "contact",
-            "inflation", "forecast_window", "categories")
+            "inflation", "forecast_window", "categories", "pdf_editions")
 
 
 EXAMPLE = "name: Castlebridge Borough Council, then short_name:, la_code:, statistical_neighbours: and " \
@@ -109,6 +111,12 @@ def load_authority(path: Path) -> Authority:
         problems.append(Problem("config-forecast-window", "forecast_window must be a number of years from 2 to 10",
                                 file=name, line=at("forecast_window"), value=window,
                                 expected="e.g. 3, or leave it out to let the backtest choose"))
+    pdf_editions = raw.get("pdf_editions", ["public", "internal"])
+    if not isinstance(pdf_editions, list) or not set(map(str, pdf_editions)) <= {"public", "internal"}:
+        problems.append(Problem("config-pdf-editions", "pdf_editions must list the editions that get a PDF",
+                                file=name, line=at("pdf_editions"), value=pdf_editions,
+                                expected="[public, internal] (the default), [public], [internal] or []"))
+        pdf_editions = ["public", "internal"]
     categories, category_problems = read_categories(raw.get("categories"), name)
     problems += category_problems
     if problems:
@@ -124,4 +132,5 @@ def load_authority(path: Path) -> Authority:
         inflation=float(inflation) if isinstance(inflation, (int, float)) else 0.04,
         forecast_window=window,
         categories=categories,
+        pdf_editions=tuple(e for e in ("public", "internal") if e in map(str, pdf_editions)),
     )

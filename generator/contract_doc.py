@@ -41,7 +41,8 @@ with the population too, the two are checked.
 **Tables printed wide.** A table copied as printed, with categories across the top (age bands, years),
 is read with a note of the same name beside it, `<file>.yml`: `wide: {across: age_band, cells: placements}`
 says the headers are values of `age_band` and the figures fill `placements` (`table:` names the table when
-the file is named otherwise, as for a second printed table of the same rows). It is turned into the long
+the file is named otherwise, as for a second printed table of the same rows; a row of years across the top
+goes in `data/` itself, `across: year`, and fills the year folders). It is turned into the long
 table before it is checked; every problem names the row and the header as typed. See the analysts'
 guide, "Tables printed wide".
 
@@ -94,6 +95,13 @@ When the data is read:
   such as `childrenâ€™s` for `children’s` (`cell-garbled`);
 - the header row again inside the table, as when a table is pasted twice (`header-repeated`: the rows
   from there on are not read);
+- a table typed wide, with its note: a note whose settings do not fit the table (`wide-settings`, named by
+  the note and line); a caption above the headers (`wide-title`); a first column with no header when the
+  table has more than one column it could hold (`wide-down`); a header across the top that is not one
+  of the column's values (`wide-header-code`, `wide-header-year` ..., once, in row 1), or the same value
+  as another header (`column-repeated`); a figure given in two files of the same table
+  (`figure-repeated`, naming both cells); a CSV in `data/` itself with no note saying its years are across
+  the top (`file-not-read`, a warning: it is not read);
 - an unknown, repeated or missing column (`column-unknown`, `column-repeated`, `column-missing`);
   values in a column with no header, as when `1,234` is not quoted (`column-no-header`);
 - a cell that does not fit its column's type (`cell-integer`, `cell-money`, `cell-code`, `cell-month` ...);

@@ -42,6 +42,7 @@ class DocsTree:
     bundles: dict[str, str] = field(default_factory=dict)  # downloads/ files that are not one output's CSV
     pdf: str = ""  # the PDF edition's file name in downloads/all/ ("" when it cannot be built here)
     pdf_size: int = 0
+    pdf_printed: object = None  # public edition: the PDF's pdf.Printed (the leak scan reads its laid-out text)
     withheld: object = field(default_factory=list)  # public edition: a check.Withheld (what must not leak)
     warnings: list[Problem] = field(default_factory=list)  # figures shown x because their data is missing
     frozen: bool = False  # reused unchanged from an earlier build (checked when it was built)
@@ -313,7 +314,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     write_bundles(tree, downloads_dir, published_files, authority)
     from . import pdf
 
-    tree.pdf = "" if pdf.missing_libraries() else pdf.pdf_name(authority, year, edition)
+    wanted = edition in getattr(authority, "pdf_editions", (redact.PUBLIC, redact.INTERNAL))
+    tree.pdf = pdf.pdf_name(authority, year, edition) if wanted and not pdf.missing_libraries() else ""
 
     accuracy = ""
     if "backtest_errors" in allowed:

@@ -582,16 +582,22 @@ def _read_parts(name: str, table: Table, parts: list, categories: Categories,
                 problems: list[Problem]) -> tuple[pd.DataFrame | None, str]:
     """One table from its files: the file named for it, as typed or wide, and any wide files naming it (``wide.py``),
     joined by key. The frame, and the file problems without a row are named by."""
-    main = next((file for path, file, _ in parts if path.stem == name), parts[0][1])
+    main = next((file for path, file, _ in parts if path is not None and path.stem == name), parts[0][1])
     several = len(parts) > 1
     read = []
     for path, file, layout in parts:
-        rows, file_problems = csv_rows(path, table, file)
-        problems.extend(file_problems)
-        if rows is None:
-            continue
-        numbers = None
-        if layout is not None:
+        if path is None:  # a year's share of a file in data/ with years across the top, already long
+            rows, numbers = layout
+            layout = True
+        else:
+            rows, file_problems = csv_rows(path, table, file)
+            problems.extend(file_problems)
+            if rows is None:
+                continue
+            numbers = None
+        if layout is True:
+            pass
+        elif layout is not None:
             unpivoted = wide.unpivot(rows, layout, table, file, categories, problems)
             if unpivoted is None:
                 continue
@@ -634,14 +640,17 @@ def _top_keys(path: Path) -> list[str]:
 
 def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: set[str],
                  problems: list[Problem], files: dict[str, str], prefix: str,
-                 categories: Categories | None = None, declared: dict | None = None) -> dict[str, pd.DataFrame]:
+                 categories: Categories | None = None, declared: dict | None = None,
+                 spread: dict | None = None) -> dict[str, pd.DataFrame]:
+    """A folder's tables. ``spread``: this year's rows of files in ``data/`` with years across the top,
+    table -> [(file, (long rows, cells))] (``_years_across``)."""
     categories = categories or Categories()
     known = {t.name: t for t in tables}
     found: dict[str, pd.DataFrame] = {}
     present: set[str] = set()
     parts: dict[str, list] = {}  # table -> [(path, file, wide.Layout or None)], read once all are known
     notes: list = []  # wide files naming their table: (path, file, settings, note, line)
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
         file = _display(path, data_dir)
         if path.is_dir() or path.name.startswith(".") or path.name.startswith("~$"):
             continue
@@ -699,6 +708,10 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
             elif raw is not None:
                 continue
         parts.setdefault(path.stem, []).append((path, file, layout))
+    for name, shares in (spread or {}).items():
+        for file, rows_and_cells in shares:
+            parts.setdefault(name, []).append((None, file, rows_and_cells))
+            present.add(name)
     everything = {**known, **{name: d.table for name, d in (declared or {}).items()}}
     for path, file, raw, note, line in notes:
         if file in skip:
@@ -726,6 +739,48 @@ def _read_folder(folder: Path, tables: tuple[Table, ...], data_dir: Path, skip: 
     return found
 
 
+def _years_across(data_dir: Path, skip: set[str], categories: Categories,
+                  problems: list[Problem]) -> dict[int, dict[str, list]]:
+    """Files in ``data/`` itself with years across the top (``wide.py``, ``across: year``): each year's rows,
+    year -> table -> [(file, (long rows, cells))]. A CSV in ``data/`` without such a note is not read."""
+    tables = {t.name: t for t in YEAR_TABLES}
+    found: dict[int, dict[str, list]] = {}
+    for path in sorted(data_dir.glob("*")):
+        if path.suffix.lower() != ".csv" or not path.is_file():
+            continue
+        file = _display(path, data_dir)
+        if file in skip:
+            continue
+        note = declared_tables.schema_for(path, data_dir)
+        shown = _display(note, data_dir) if note is not None else None
+        raw, line, note_problems = wide.note_settings(note, shown) if note is not None else (None, None, [])
+        problems.extend(note_problems)
+        if raw is None:
+            problems.append(Problem(
+                "file-not-read", "a table in data/ itself is not read", file=file, severity="warning",
+                hint="put a year's tables in its folder (data/2026/); a row of years across the top goes here with "
+                     f"a note beside it, wide: with 'across: year' ({wide.GUIDE})"))
+            continue
+        if not raw:
+            continue
+        layout, layout_problems = wide.read_layout(raw, shown, line, path.stem, tables, years=True)
+        problems.extend(layout_problems)
+        if layout is None:
+            continue
+        if layout.across != wide.YEARS:
+            problems.append(Problem("wide-settings", "a table in data/ itself has years across the top; others go "
+                                    "in their year's folder", file=shown, line=line, value=layout.across,
+                                    expected="across: year", hint=wide.GUIDE))
+            continue
+        rows, file_problems = csv_rows(path, tables[layout.table], file)
+        problems.extend(file_problems)
+        if rows is None:
+            continue
+        for year, share in wide.unpivot_years(rows, layout, tables[layout.table], file, categories, problems).items():
+            found.setdefault(year, {}).setdefault(layout.table, []).append((file, share))
+    return found
+
+
 def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Problem]]:
     """Every year folder and the reference folder under ``data_dir``, with every problem found.
 
@@ -741,11 +796,15 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
     if not data_dir.is_dir():
         problems.append(Problem("data-missing", "the data folder is missing", file=str(data_dir)))
         return Dataset(years, reference, authority, files), problems
-    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    spread = _years_across(data_dir, skip, authority.categories, problems)
+    folders = {p.name: p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    folders.update({str(year): data_dir / str(year) for year in spread if str(year) not in folders})
+    for folder in (folders[name] for name in sorted(folders)):
         if YEAR_FOLDER.match(folder.name):
             declared[int(folder.name)] = {}
             years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name,
-                                                   authority.categories, declared[int(folder.name)])
+                                                   authority.categories, declared[int(folder.name)],
+                                                   spread.get(int(folder.name)))
         elif folder.name != "reference":
             hint = None
             with contextlib.suppress(CellError):

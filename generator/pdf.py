@@ -16,6 +16,18 @@ a 300 MB browser that only the tests need today.
 
 Links between pages become links inside the document; links to files (CSV downloads) and to other
 years point at the website (``site_url``), or are left as plain text when the edition has no address.
+
+Charts go in as images (``<img>`` with the chart's SVG as a data address, its summary as the alternative
+text), not as inline SVG: WeasyPrint draws an inline SVG as an image anyway, but would first compute
+CSS styles for each of its thousands of elements as if they were HTML (about 7% of a PDF's CPU);
+and a tagged figure needs the alternative text an inline SVG without ``<title>`` does not give it.
+
+The leak scan (check.py) reads the public PDF as WeasyPrint laid it out (``printed_text``) rather than
+parsing the written file back with pypdf (about 7 s CPU a PDF, as much as the layout itself): the text
+of every line box on every page (running headers and page numbers too), the text of every image drawn
+(an SVG chart's labels) and its alternative text, the document's metadata, its bookmarks, link targets
+and named destinations: everything the PDF can show a reader or a text extractor. That text is tied to
+the PDF's exact bytes (``Printed.digest``): a file that is not those bytes is read with pypdf.
 """
 from __future__ import annotations
 
@@ -23,6 +35,8 @@ import hashlib
 import html
 import posixpath
 import re
+from base64 import b64encode
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -40,6 +54,9 @@ _ID_ATTR = re.compile(r'\b(id|for)="([^"]*)"')
 _REF_ATTR = re.compile(r'\b(aria-labelledby|aria-describedby)="([^"]*)"')
 _HREF = re.compile(r'<a\b([^>]*?)\bhref="([^"]*)"([^>]*)>(.*?)</a>', re.S)
 _DOWNLOAD_PARAGRAPH = re.compile(r'<p class="figure-download">.*?</p>', re.S)
+_SVG = re.compile(r'<svg\b([^>]*)>.*?</svg>', re.S)
+_LABELLEDBY = re.compile(r'\baria-labelledby="([^"]*)"')
+_CLASS = re.compile(r'\bclass="([^"]*)"')
 
 
 #: What the PDF edition needs: WeasyPrint writes it, pypdf lets the leak scan read it back.
@@ -74,6 +91,7 @@ def _chapter_html(article: str, number: int, url: str, index: dict[str, int], si
     body = _HEADERLINK.sub("", article)
     body = _TAB_INPUT.sub("", _TAB_LABELS.sub("", body))
     body = _NARROW_SVG.sub("", body)
+    body = _chart_images(body)
     if not site_url:
         body = _DOWNLOAD_PARAGRAPH.sub("", body)
     body = _ID_ATTR.sub(lambda m: f'{m.group(1)}="{prefix}{m.group(2)}"', body)
@@ -102,6 +120,27 @@ def _chapter_html(article: str, number: int, url: str, index: dict[str, int], si
 
     body = _HREF.sub(link, body)
     return f'<section class="chapter" id="p{number}">\n{body}\n</section>'
+
+
+def _chart_images(body: str) -> str:
+    """Each inline chart SVG as an ``<img>`` of the same SVG (a data address): the same drawing, the
+    chart's summary (what ``aria-labelledby`` names) as its alternative text."""
+
+    def image(match: re.Match) -> str:
+        attributes = match.group(1)
+        alt = ""
+        if labelled := _LABELLEDBY.search(attributes):
+            for ref in labelled.group(1).split():
+                summary = re.search(rf'<([a-z0-9]+)\b[^>]*\bid="{re.escape(ref)}"[^>]*>(.*?)</\1>', body, re.S)
+                if summary:
+                    alt += " " + re.sub(r"<[^>]+>", "", summary.group(2))
+        alt = html.escape(" ".join(html.unescape(alt).split()))
+        classes = _CLASS.search(attributes)
+        source = b64encode(match.group(0).encode("utf-8")).decode("ascii")
+        return (f'<img class="{classes.group(1) if classes else "chart-svg"}" alt="{alt}" '
+                f'src="data:image/svg+xml;base64,{source}">')
+
+    return _SVG.sub(image, body)
 
 
 def document_html(site_dir: Path, tree, authority, site_url: str, css: str) -> str:
@@ -177,19 +216,96 @@ def _css_string(text: str) -> str:
     return html.unescape(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
-def write_pdf(site_dir: Path, tree, authority, site_url: str, stylesheet: Path) -> tuple[str, int]:
-    """Write the year's PDF into ``downloads/all/`` of its built site; returns (file name, size in bytes)."""
+@dataclass
+class Printed:
+    """A PDF as it was written: its file name, size, the SHA-256 of its bytes, and (``printed_text``)
+    the text WeasyPrint laid out in it, as the leak scan's segments."""
+
+    name: str
+    size: int
+    digest: str
+    text: list[str] = field(default_factory=list)
+
+
+def render(document: str, base_url: str) -> tuple[bytes, list[str]]:
+    """The PDF of an HTML document (tagged, no dates, a fixed identifier) and the text laid out in it."""
     import logging
 
     from weasyprint import HTML
 
-    document = document_html(site_dir, tree, authority, site_url, stylesheet.read_text(encoding="utf-8"))
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # warnings about unsupported CSS: not ours to fix
     identifier = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode()
-    data = HTML(string=document, base_url=str(site_dir)).write_pdf(
-        pdf_tags=True, pdf_identifier=identifier, custom_metadata=False)
+    laid_out = HTML(string=document, base_url=base_url).render(pdf_tags=True)
+    text = printed_text(laid_out)
+
+    def info(_, written) -> None:  # the document information dictionary as written (Producer too)
+        text[:0] = [str(getattr(value, "string", value)) for value in written.info.values()]
+
+    data = laid_out.write_pdf(pdf_tags=True, pdf_identifier=identifier, custom_metadata=False, finisher=info)
+    return data, text
+
+
+def printed_text(document) -> list[str]:
+    """Everything a laid-out WeasyPrint document puts in its PDF as text, as leak-scan segments.
+
+    The metadata (title, authors, description, keywords, generator); the body's text in reading order,
+    one segment across all pages (a phrase broken by a page is still one phrase: pypdf reads a page at
+    a time), its lines joined by spaces and the pieces of a line joined as drawn (``Hollo<em>way</em>``
+    is one word, as in the PDF); each page's margin boxes (running header, page number); the text and
+    attributes of each image drawn (an SVG chart's labels, which the PDF draws as text) and its
+    alternative text; each bookmark's label, each link's target and each named destination."""
+    from xml.etree import ElementTree
+
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.images import SVGImage
+
+    from .check import html_segments
+
+    metadata = document.metadata
+    segments = [metadata.title or "", *(metadata.authors or []), metadata.description or "",
+                *(metadata.keywords or []), metadata.generator or ""]
+    body: list[str] = []
+    extra: list[str] = []
+
+    def walk(box, out: list[str]) -> None:
+        if isinstance(box, boxes.TextBox):
+            out.append(box.text)
+        elif isinstance(box, boxes.ReplacedBox):
+            element = getattr(box, "element", None)
+            if element is not None and element.get("alt"):
+                extra.append(element.get("alt"))
+            image = getattr(box, "replacement", None)
+            if isinstance(image, SVGImage):
+                extra.extend(html_segments(ElementTree.tostring(image._svg.tree._etree_node, encoding="unicode")))
+        elif isinstance(box, boxes.LineBox):
+            line: list[str] = []
+            for child in box.children:
+                walk(child, line)
+            out.append(" " + "".join(line) + " ")
+        elif isinstance(box, boxes.ParentBox):
+            for child in box.children:
+                walk(child, out)
+
+    for page in document.pages:
+        for child in page._page_box.children:
+            if isinstance(child, boxes.MarginBox):
+                margin: list[str] = []
+                walk(child, margin)
+                segments.append("".join(margin))
+            else:
+                walk(child, body)
+        extra += [str(label) for _, label, _, _ in page.bookmarks]
+        extra += [str(target) for _, target, _, _ in page.links]
+        extra += list(page.anchors)
+    return [*segments, "".join(body), *extra]
+
+
+def write_pdf(site_dir: Path, tree, authority, site_url: str, stylesheet: Path) -> Printed:
+    """Write the year's PDF into ``downloads/all/`` of its built site."""
+    document = document_html(site_dir, tree, authority, site_url, stylesheet.read_text(encoding="utf-8"))
+    data, text = render(document, str(site_dir))
     name = pdf_name(authority, tree.year, tree.edition)
     target = site_dir / "downloads" / "all" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return name, len(data)
+    return Printed(name, len(data), hashlib.sha256(data).hexdigest(), text)

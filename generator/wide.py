@@ -17,6 +17,10 @@ accepts it: a code, a label, one of the council's own categories or aliases (``c
 the cells it adds up (``subtotals.py``), as in a long table. A blank cell is a figure not supplied
 (shown ``x``); ``fixed:`` gives other columns one value for every cell (``breakdown: age_band``).
 
+A row of years across the top (children looked after at 31 March, 2018 to 2022) fills the year
+folders: such a file and its note go in ``data/`` itself, beside the folders, with ``across: year``; each
+year's figures join that year's table (``unpivot_years``).
+
 One printed table fills one column. A second printed table of the same rows (weeks of care beside
 placements) is a second file with its own note naming the table it belongs to (``table:``); a long file
 of the same table may stand beside them. Their figures are joined by key: a figure given twice is an
@@ -71,8 +75,9 @@ def note_settings(path: Path, file: str) -> tuple[dict | None, int | None, list[
 
 
 def read_layout(raw: dict, note: str, line: int | None, default_table: str,
-                tables: dict[str, Table]) -> tuple[Layout | None, list[Problem]]:
-    """The note's ``wide:`` settings as a ``Layout`` for one of ``tables``, or None and every problem."""
+                tables: dict[str, Table], years: bool = False) -> tuple[Layout | None, list[Problem]]:
+    """The note's ``wide:`` settings as a ``Layout`` for one of ``tables``, or None and every problem.
+    ``years``: the file is in ``data/`` itself, where ``across: year`` means the year folders."""
     problems: list[Problem] = []
 
     def wrong(message: str, value=None, expected: str | None = None) -> None:
@@ -88,8 +93,14 @@ def read_layout(raw: dict, note: str, line: int | None, default_table: str,
         wrong(f"there is no table {name!r} for these figures to go in", name,
               "the name of a data-contract table, or of a table declared by a schema")
         return None, problems
-    columns = table.column_names
     across, cells = raw.get("across"), raw.get("cells")
+    if across == YEARS and YEARS not in table.column_names:
+        if not years:
+            wrong("years across the top fill the year folders: the file and its note go in data/, beside the "
+                  "year folders", across, "across: one of " + ", ".join(table.key))
+            return None, problems
+        table = by_year(table)
+    columns = table.column_names
     if across not in table.key:
         wrong("across must name the column the headers across the top are values of", across,
               "one of " + ", ".join(table.key))
@@ -110,6 +121,42 @@ def read_layout(raw: dict, note: str, line: int | None, default_table: str,
     if problems:
         return None, problems
     return Layout(note, name, across, cells, tuple(down), {k: str(v) for k, v in fixed.items()}), []
+
+
+YEARS = "year"
+
+
+def by_year(table: Table) -> Table:
+    """``table`` with the year folder as a key column, for a file whose years are across the top."""
+    from dataclasses import replace
+
+    from .contract import Column
+
+    year = Column(YEARS, "year", "The year ending 31 March: the year folder the figures go in")
+    return replace(table, columns=(*table.columns, year), key=(*table.key, YEARS))
+
+
+def unpivot_years(rows: list[list[str]], layout: Layout, table: Table, file: str, categories: Categories,
+                  problems: list[Problem]) -> dict[int, tuple[list[list[str]], list[CellRow]]]:
+    """A file in ``data/`` with years across the top (``across: year``), as each year folder's long rows: a
+    row of figures by year (children looked after at 31 March, 2018 to 2022) fills each year's table."""
+    from .load import CellError, parse_year
+
+    unpivoted = unpivot(rows, layout, by_year(table), file, categories, problems)
+    if unpivoted is None:
+        return {}
+    (header, *body), numbers = unpivoted
+    at = header.index(YEARS)
+    found: dict[int, tuple[list[list[str]], list[CellRow]]] = {}
+    for cells, number in zip(body, numbers):
+        try:
+            year = parse_year(cells[at])
+        except CellError:
+            continue  # reported as the header's
+        long_rows, cell_rows = found.setdefault(year, ([header[:at] + header[at + 1:]], []))
+        long_rows.append(cells[:at] + cells[at + 1:])
+        cell_rows.append(number)
+    return found
 
 
 def _down_count(header: list[str], layout: Layout, table: Table) -> int:

@@ -224,3 +224,39 @@ def test_a_caption_copied_above_the_headers_is_named(wide_bromley):
     [bad] = [p for p in problems if p.severity == "error"]
     assert (bad.code, bad.file, bad.row) == ("wide-title", "data/2022/placements_by_type_and_age.csv", 1)
     assert "delete the title row" in bad.hint
+
+
+def test_a_row_of_years_across_the_top_fills_the_year_folders(tmp_path):
+    # Bristol prints 645 children in care in 2010 and 695 in 2014, 77 per 10,000 in both.
+    project = Path(shutil.copytree(EXAMPLES_DIR / "bristol", tmp_path / "bristol"))
+    data = project / "data"
+    (data / "2010" / "looked_after.csv").unlink()
+    shutil.rmtree(data / "2014")
+    (data / "looked_after_by_year.csv").write_text(",2009-10,2013-14\nAll children looked after,645,695\n")
+    (data / "looked_after_by_year.yml").write_text(
+        "wide:\n  table: looked_after\n  across: year\n  cells: children\n  fixed: {breakdown: total}\n")
+    (data / "rate_by_year.csv").write_text("category,2010,2014\nall,77,77\n")
+    (data / "rate_by_year.yml").write_text(
+        "wide:\n  table: looked_after\n  across: year\n  cells: rate_per_10000\n  fixed: {breakdown: total}\n")
+    wide_data, problems = _load(project)
+    long_data, long_problems = _load(EXAMPLES_DIR / "bristol")
+    assert [p.code for p in problems] == [p.code for p in long_problems]
+    assert sorted(wide_data.years) == [2010, 2014, 2015]
+    trend = all_outputs()["looked_after_rate_trend"]
+    for name in ("looked_after_rate_trend", "looked_after_trend"):
+        output = all_outputs()[name]
+        pd.testing.assert_frame_equal(output.frame(wide_data.view(2015)), output.frame(long_data.view(2015)))
+    assert trend.frame(wide_data.view(2015)).values.tolist() == [["2010", "Bristol", 77], ["2014", "Bristol", 77]]
+    (data / "rate_by_year.csv").write_text("category,2010,2014\nall,77,seventy\n")
+    _, problems = _load(project)
+    [bad] = [p for p in problems if p.severity == "error"]
+    assert (bad.file, bad.row, bad.column, bad.value) == ("data/rate_by_year.csv", 2, "2014", "seventy")
+
+
+def test_a_table_in_data_itself_without_a_note_is_named_not_read(tmp_path):
+    project = Path(shutil.copytree(EXAMPLES_DIR / "bristol", tmp_path / "bristol"))
+    (project / "data" / "looked_after.csv").write_text("breakdown,category,children\ntotal,all,700\n")
+    _, problems = _load(project)
+    [unread] = [p for p in problems if p.code == "file-not-read"]
+    assert unread.file == "data/looked_after.csv" and unread.severity == "warning"
+    assert "data/2026/" in unread.hint

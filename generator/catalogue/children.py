@@ -465,7 +465,8 @@ OUTPUTS: tuple[Output, ...] = (
         lambda f: _series_trend_summary(f, "Area", "Rate per 10,000", "rate",
                                         "Children looked after per 10,000 children"),
         "Children looked after at 31 March divided by the ONS mid-year estimate of children aged 0 to 17, "
-        "times 10,000, rounded to a whole number; England and statistical neighbour rates as the DfE "
+        "times 10,000, rounded to a whole number (where the council gave no population figures for a year, "
+        "the rate it published, as printed); England and statistical neighbour rates as the DfE "
         "publishes them.",
         {"Rate per 10,000": "rate"},
     ),
