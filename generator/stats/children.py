@@ -12,6 +12,7 @@ projection, which reads future rows of the population reference table.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -601,6 +602,7 @@ def _t_within(t: float, df: int) -> float:
     return math.sin(theta) * total
 
 
+@functools.lru_cache(maxsize=256)
 def t_quantile(coverage: float, df: int) -> float:
     """The t with P(|T| < t) = ``coverage`` (bisection on ``_t_within``).
     Example: coverage 0.8 on 3 degrees of freedom gives 1.6377."""
