@@ -75,7 +75,7 @@ def write_pdf(site_dir, tree, *args, **kwargs):
     started = time.process_time()
     printed = _write_pdf(site_dir, tree, *args, **kwargs)
     with (CAPTURE / "pdf-cpu.txt").open("a") as log:
-        log.write(f"{tree.edition} {tree.year} {time.process_time() - started:.3f} {printed.size}\n")
+        log.write(f"{tree.edition} {tree.year} {time.process_time() - started:.3f} {printed.size}\\n")
     return printed
 
 

@@ -272,6 +272,8 @@ def meaning(name: str, year: int, context) -> Meaning | None:
             population = context.population_total(year)
             return Meaning("rounded", expr(("starts_and_ceases", year, movement, "all"), coef=10_000 / population)) \
                 if population else None
+        if len(rest) == 3 and rest[0] == "by_period" and rest[2] == "total":
+            return Meaning("count", expr(("starts_and_ceases_period", year, rest[1], movement, "all")))
         if len(rest) == 3 and rest[0] == detail:
             part = expr(("starts_and_ceases", year, movement, rest[1]))
             return Meaning("count", part) if rest[2] == "children" else \

@@ -521,7 +521,7 @@ def la_group(year: int, group: str, vocab: Vocabulary = DFE) -> Expr:
 NOT_ABOUT_CHILDREN = {
     "action_plan", "action_status", "fostering_capacity", "fostering_households_trend", "recruitment_funnel",
     "market_by_grade", "market_by_location", "provider_market", "spend_trend", "spend_with_providers",
-    "spend_lines", "published_unit_costs", "budget",
+    "spend_lines", "published_unit_costs", "budget", "recruitment_by_period",
 }
 #: Model outputs: forecasts of a simulation (not invertible by a reader) and what is computed from them.
 MODELLED = {
@@ -719,6 +719,35 @@ def read_starts_trend(r: Reader):
             r.rows[i] = {"label": str(year), "terms": expr(key), "year": year, "series": movement}
 
 
+def period_name(label: str, year: int) -> str | None:
+    """A period as the table labels it (``Q1 (April to June 2023)``, ``April to December 2023``) -> its name in
+    placeholders (``q1``, ``april_to_december``), so a table's cell and a sentence's figure are one unknown."""
+    from . import periods
+
+    text = re.sub(r"\s*\(.*\)$", "", label or "").strip()
+    try:
+        code = periods.parse(text, year)
+    except periods.PeriodError:
+        return None
+    return None if code is None else periods.name(code, year)
+
+
+def period_key(year: int, name: str, movement: str) -> Key:
+    """A part-year count of children starting or ceasing: an unknown of its own, never part of the year's (a child
+    who starts in two quarters is one start in the year), so no sum ties it to the year's figure."""
+    return ("starts_and_ceases_period", year, name, movement, "all")
+
+
+def read_starts_by_period(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        name = period_name(r.value(i, "Period"), r.table.year)
+        movement = _code(contract.MOVEMENTS, r.value(i, "Movement"))
+        if name and movement:
+            key = period_key(r.table.year, name, movement)
+            r.add(i, "Children", "count", expr(key))
+            r.rows[i] = {"label": r.value(i, "Period"), "terms": expr(key), "series": movement}
+
+
 def read_movement(movement: str, codes: dict, label_column: str):
     def reader(r: Reader):
         for i, _ in enumerate(r.table.rows):
@@ -726,6 +755,7 @@ def read_movement(movement: str, codes: dict, label_column: str):
             if code:
                 key = ("starts_and_ceases", r.table.year, movement, code)
                 r.add(i, "Children", "count", expr(key))
+                r.add(i, "Percentage", "percent", expr(key), expr(("starts_and_ceases", r.table.year, movement, "all")))
                 r.rows[i] = {"label": r.value(i, label_column), "terms": expr(key)}
         r.context.movement_total_rows(r.table.year, movement)
     return reader
@@ -1017,6 +1047,7 @@ READERS = {
     "uasc_trend": read_uasc_trend,
     "placement_mix_trend": read_placement_mix,
     "starts_and_ceases_trend": read_starts_trend,
+    "starts_and_ceases_by_period": read_starts_by_period,
     "started_by_need": read_movement("started", contract.CATEGORIES_OF_NEED, "Category of need"),
     "ceased_by_reason": read_movement("ceased", contract.REASONS_CEASED, "Reason"),
     "placements_by_type_and_age": read_placements,
@@ -1101,6 +1132,22 @@ def summary_series(r: Reader, text: str, m: Model, where: str) -> bool:
             if len(rows) != 1:
                 return False
             m.show(rows[0]["terms"], _num(value), 0, r.source, where)
+    return True
+
+
+def summary_periods(r: Reader, text: str, m: Model, where: str) -> bool:
+    """'...(not added up into the year's figure): <period>: A started, B ceased; <period>: ...'."""
+    body = text.split("figure): ", 1)[-1].rstrip(".")
+    for clause in body.split("; "):
+        label, _, figures = clause.rpartition(": ")
+        for part in figures.split(", "):
+            found = re.fullmatch(_NUMBER + r" (started|ceased)", part)
+            if not found:
+                return False
+            rows = [row for row in r.rows.values() if row.get("label") == label and row.get("series") == found.group(2)]
+            if len(rows) != 1:
+                return False
+            m.show(rows[0]["terms"], _num(found.group(1)), 0, r.source, where)
     return True
 
 
@@ -1225,6 +1272,7 @@ SUMMARIES = {
     "looked_after_trend": summary_trend,
     "uasc_trend": summary_trend,
     "starts_and_ceases_trend": summary_series,
+    "starts_and_ceases_by_period": summary_periods,
     "looked_after_by_placement_type": summary_ranking,
     "looked_after_by_provider": summary_ranking,
     "looked_after_by_legal_status": summary_ranking,
@@ -1790,6 +1838,9 @@ def describe(key: Key) -> str:
         _, year, movement, reason = key
         codes = {"all": "all", **contract.CATEGORIES_OF_NEED, **contract.REASONS_CEASED}
         return f"{year} children who {'started' if movement == 'started' else 'ceased'}: {codes.get(reason, reason)}"
+    if kind == "starts_and_ceases_period":
+        _, year, name, movement, _ = key
+        return f"{year} children who {'started' if movement == 'started' else 'ceased'} in {name.replace('_', ' ')}"
     if kind == "placements_by_type_and_age":
         _, year, t, a, column = key
         return (f"{year} {column.replace('_', ' ')}: {contract.PLACEMENT_TYPES.get(t, t)}, "

@@ -340,6 +340,11 @@ def replace_names(text: str, authority) -> str:
         elif _is_phone(entry):
             text = re.sub(phone_pattern(entry), email or team_phrase, text)
         else:
+            # Every form of a name holds its last word as written: a text without it (in any case) holds no
+            # form of the name, and the long pattern is not run over it (issue 14: pages with charts are long).
+            if not re.search(re.escape(entry.split()[-1]), text, flags=re.I):
+                continue
+
             def named(match, _team=team_phrase):
                 before = match.string[:match.start()].rstrip(" *_")
                 start = before == "" or before.endswith(("\n", ".", "!", "?", ":", "#", "|", ">", "-", '"'))

@@ -66,6 +66,9 @@ def test_bromley_routes_within_a_service_and_the_statement_truncations_not_repea
     # printed as 66%, a truncation: the site rounds, 67%.
     assert "Of 102 new placements bought from providers during the year, 68 (67%) came through" in page
     assert "(93% of agency fostering placements)" in page and "children's homes (19%)" in page
+    # Printed: 101 approved in-house foster carers at 31 March 2022, households only (issue 10: places not
+    # given are not needed, and show x wherever they would appear)
+    assert "At 31 March 2022 the council had 101 approved fostering households of its own" in page
     outcomes = text_of(bromley_site / "2022" / "sufficiency" / "outcomes" / "index.html")
     # Worked out from the 2021 figure (7%) typed from the 2021 statement: change(since=2021), issue 10.
     assert "10.7% of children had three or more placements in the year (up 3.7 percentage points since " \

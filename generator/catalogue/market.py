@@ -390,9 +390,9 @@ def summarise_fostering_capacity(frame: pd.DataFrame) -> str:
 
 
 def fostering_households_trend(view) -> pd.DataFrame:
-    rows = [(year_label(y), m.column_total(view.table("fostering_capacity", y), "households"))
+    rows = [(year_label(y), m.fostering_totals(view.table("fostering_capacity", y))["households"])
             for y in view.years if view.table("fostering_capacity", y) is not None]
-    return pd.DataFrame(rows, columns=["Year", "Households"])
+    return pd.DataFrame([r for r in rows if r[1] is not None], columns=["Year", "Households"])
 
 
 def summarise_fostering_households_trend(frame: pd.DataFrame) -> str:
@@ -412,6 +412,29 @@ def recruitment_funnel(view) -> pd.DataFrame:
     stages = m.recruitment_stages(table)
     return pd.DataFrame([(label(RECRUITMENT_STAGES, s), v) for s, v in stages.items()],
                         columns=["Stage", "Households"])
+
+
+def recruitment_by_period(view) -> pd.DataFrame:
+    """Households at each recruitment stage in each quarter or part year the council published (issue 10), each
+    labelled with its period; never added up into the year's."""
+    from .. import periods
+    from ..stats.children import periods_of
+
+    rows = []
+    for code, frame in periods_of(view.part_year("fostering_recruitment"), view.year):
+        for stage, value in m.recruitment_stages(frame).items():
+            if value is not None:
+                rows.append((periods.label(code, view.year), label(RECRUITMENT_STAGES, stage), value))
+    return pd.DataFrame(rows, columns=["Period", "Stage", "Households"])
+
+
+def summarise_recruitment_by_period(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "There are no recruitment figures for part of the year to show."
+    parts = [f"{period}: " + ", ".join(f"{_count(v)} {s[0].lower() + s[1:]}" for s, v in
+                                       zip(rows["Stage"], rows["Households"]))
+             for period, rows in frame.groupby("Period", sort=False)]
+    return "Foster carer recruitment in part of the year, as published: " + "; ".join(parts) + "."
 
 
 def summarise_recruitment_funnel(frame: pd.DataFrame) -> str:
@@ -668,6 +691,12 @@ OUTPUTS: tuple[Output, ...] = (
            "Households at each stage of recruitment during the year, and households deregistered. "
            "Stages are counted within the year, so a household may enquire in one year and be approved "
            "in the next.", {"Households": "count"}),
+    _output("recruitment_by_period", "Foster carer recruitment in part of the year", recruitment_by_period,
+           ("fostering_recruitment.stage", "fostering_recruitment.households", "fostering_recruitment.period"),
+           ChartStyle("grouped_bar", x="Period", y="Households", colour="Stage"), summarise_recruitment_by_period,
+           "Households at each stage of recruitment in each quarter or part of the year the council published, "
+           "each labelled with its period. Shown as published and never added up into the year's figures.",
+           {"Households": "count"}),
     _output("market_by_grade", "Registered places by provision type and Ofsted grade", market_by_grade,
            MARKET_SOURCES + ("provider_market.ofsted_grade",),
            ChartStyle("stacked_bar", x="Provision type", y="Places", colour="Ofsted grade", horizontal=True),

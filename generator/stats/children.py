@@ -12,6 +12,7 @@ projection, which reads future rows of the population reference table.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -258,10 +259,32 @@ def movement_counts(frame: pd.DataFrame | None, movement: str) -> dict[str, floa
     values = dict(zip(rows["reason"], rows["children"]))
     result = {code: _number(values[code]) if code in values else 0 for code in codes}
     total = _number(values.get("all"))
-    if total is None:
+    if total is None and all(_number(values[code]) is not None for code in codes if code in values):
+        # a row given only as a published percentage has no count: the reasons cannot be added up
         known = [v for v in result.values() if v is not None]
         total = sum(known) if known else None
     return {"all": total, **result}
+
+
+def movement_percentages(frame: pd.DataFrame | None, movement: str) -> dict[str, float]:
+    """The percentages the council published for a movement's reasons (``starts_and_ceases.percent``), by
+    reason; reasons without one are left out. Shown as given, never turned back into counts."""
+    if frame is None or "percent" not in frame.columns:
+        return {}
+    rows = frame[frame["movement"] == movement]
+    return {reason: _number(value) for reason, value in zip(rows["reason"], rows["percent"])
+            if _number(value) is not None}
+
+
+def periods_of(frame: pd.DataFrame | None, year: int) -> list[tuple[str, pd.DataFrame]]:
+    """(period, rows) for each quarter or part year of a flow table's part-year rows, in date order
+    (``periods.order``). Each period's rows stand alone: never added to another's or to the year's."""
+    from .. import periods
+
+    if frame is None or frame.empty or "period" not in frame.columns:
+        return []
+    found = {code: rows for code, rows in frame.groupby("period", sort=False)}
+    return [(code, found[code]) for code in sorted(found, key=lambda c: periods.order(c, year))]
 
 
 def grouped(counts: dict[str, float | None], groups: dict[str, tuple[str, ...]]) -> dict[str, float | None]:
@@ -579,6 +602,7 @@ def _t_within(t: float, df: int) -> float:
     return math.sin(theta) * total
 
 
+@functools.lru_cache(maxsize=256)
 def t_quantile(coverage: float, df: int) -> float:
     """The t with P(|T| < t) = ``coverage`` (bisection on ``_t_within``).
     Example: coverage 0.8 on 3 degrees of freedom gives 1.6377."""
