@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import contract
+from .categories import of as categories_of
 from .dataset import Dataset, YearView
 from .suppress import Bound, Sum, Suppression, suppress
 from .values import Change, Figure, Namespace
@@ -185,6 +186,10 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
                     for axis in model.two_way:
                         for key, rows in piece.groupby(axis, sort=True):
                             parts = tuple(cells[i] for i in rows.index if i in cells)
+                            if not parts:
+                                # No row has the figure (Bromley's children): nothing is published to add up,
+                                # and a margin of 0 would bound its weeks of care to 0 (an audit with no answer).
+                                continue
                             margin = ("margin", name, column, axis, str(key), *apart)
                             out.values[margin] = sum(out.values[p] for p in parts)
                             out.labels[margin] = f"{table.title}: all of {key}{within} ({column.replace('_', ' ')})"
@@ -196,15 +201,18 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
                                 if model.totals_known:
                                     out.known.add(margin)
                     grand = ("margin", name, column, "all", "all", *apart)
-                    out.values[grand] = sum(out.values[c] for c in part_cells)
-                    out.labels[grand] = f"{table.title}: total{within} ({column.replace('_', ' ')})"
-                    if is_count:
-                        out.counts.add(grand)
-                        out.costs[grand] = 2
-                        if model.totals_known:
-                            out.known.add(grand)
-                    for axis_margins in margins.values():
-                        out.sums.append(Sum(grand, tuple(axis_margins)))
+                    if part_cells:
+                        out.values[grand] = sum(out.values[c] for c in part_cells)
+                        out.labels[grand] = f"{table.title}: total{within} ({column.replace('_', ' ')})"
+                        if is_count:
+                            out.counts.add(grand)
+                            out.costs[grand] = 2
+                            if model.totals_known:
+                                out.known.add(grand)
+                        for axis_margins in margins.values():
+                            out.sums.append(Sum(grand, tuple(axis_margins)))
+                _council_group_sums(out, name, table, piece, cells, column, is_count, apart, within,
+                                    categories_of(frame))
                 unstructured = not (model.two_way or model.group_total or model.total_row)
                 if model.totals_known and is_count and part_cells and unstructured:
                     # A declared table of one key column with no total row: its total is taken as known.
@@ -268,6 +276,77 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
                             if most is not None:
                                 out.bounds.append(Bound(partner, margin, most))
     return out
+
+
+def council_groups(categories, dimension: str) -> dict[str, tuple[str, ...]]:
+    """Each group of a council's own categories of ``dimension`` (``categories.py``) -> its leaves: Bromley's
+    in-house fostering is its in-house long-term and short-term fostering. A sum of the same leaves is listed
+    once. A DfE category two or more of the council's lie within (its four foster placement types make the
+    DfE's foster placement with other foster carer) is not taken as one here: with them, secondary suppression
+    withheld sums the other sums already fix (Bromley at threshold 5), and the published audit finds nothing
+    narrowed through them."""
+    found: dict[tuple[str, ...], str] = {}
+    for group in categories.groups(dimension):
+        leaves = tuple(c for c in categories.leaves(dimension, group) if not categories.is_group(dimension, c))
+        found.setdefault(leaves, group)
+    return {group: leaves for leaves, group in found.items() if len(leaves) > 1}
+
+
+def _council_group_sums(out: _Cells, name: str, table: contract.Table, piece: pd.DataFrame, cells: dict,
+                        column: str, is_count: bool, apart: tuple, within: str, categories) -> None:
+    """The sums of a council's own groups of categories (issue 9), as published sums: a group's subtotal is
+    printed (a group row of its table, a group-subtotal measure in the narrative: "in-house fostering 175"),
+    so a reader may know it, for each value of the table's other key columns and, for a two-way table, over
+    the other axis too. Each is taken as published whether it is printed or not (the conservative reading),
+    so secondary suppression protects a small count against it as against any margin."""
+    from .categories import dimension_of
+
+    if not categories:
+        return
+    model = table.protection
+    codes = [k for k in table.key if k in piece.columns and table.column(k).type == "code"]
+    for k in codes:
+        others = [o for o in table.key if o != k and o in piece.columns]
+        buckets: dict[tuple, dict[str, list]] = {}
+        for index, row in zip(piece.index, piece.to_dict("records")):
+            dimension = dimension_of(table.column(k), row)
+            if dimension is None or index not in cells or not categories.local(dimension):
+                continue
+            bucket = (dimension, tuple(str(row[o]) for o in others))
+            buckets.setdefault(bucket, {}).setdefault(str(row[k]), []).append(cells[index])
+        overall: dict[tuple, list] = {}
+        for (dimension, other), by_code in sorted(buckets.items()):
+            for group, leaves in council_groups(categories, dimension).items():
+                parts = tuple(cell for leaf in leaves for cell in by_code.get(leaf, ()))
+                if not parts:
+                    continue
+                margin = ("margin", name, column, "group", k, dimension, group, other, *apart)
+                words = [categories.label(dimension, group), *(w for w in other if w != "nan")]
+                _group_sum(out, margin, parts, f"{table.title}: {', '.join(words)}{within} "
+                           f"({column.replace('_', ' ')})", is_count)
+                overall.setdefault((dimension, group), []).append(margin)
+        if model.two_way and k in model.two_way:
+            for (dimension, group), margins in sorted(overall.items()):
+                margin = ("margin", name, column, "group", k, dimension, group, ("all",), *apart)
+                _group_sum(out, margin, tuple(margins), f"{table.title}: {categories.label(dimension, group)}"
+                           f"{within} ({column.replace('_', ' ')})", is_count)
+                # ... which is also the sum of its members' own margins (their row totals)
+                rows = tuple(("margin", name, column, k, leaf, *apart) for leaf in council_groups(
+                    categories, dimension)[group])
+                rows = tuple(m for m in rows if m in out.values)
+                if rows:
+                    out.sums.append(Sum(margin, rows))
+
+
+def _group_sum(out: _Cells, margin: tuple, parts: tuple, label: str, is_count: bool) -> None:
+    """A sum a reader may know, as a two-way table's margins: withheld to protect a part only as a last resort
+    (cost 2), and then shown as ``c`` wherever it is printed (it moves in the perturbed copies)."""
+    out.values[margin] = sum(out.values[p] for p in parts)
+    out.labels[margin] = label
+    out.sums.append(Sum(margin, parts))
+    if is_count:
+        out.counts.add(margin)
+        out.costs[margin] = 2
 
 
 def _apart(frame: pd.DataFrame, columns: tuple[str, ...]):
@@ -493,6 +572,7 @@ def protection_key(tables: dict[str, pd.DataFrame], year: int, threshold: int, d
         frame = tables.get(name)
         if frame is not None:
             digest.update(name.encode() + b"\0" + repr(table.protection).encode() + b"\0"
+                          + repr(frame.attrs.get("categories")).encode() + b"\0"
                           + frame.to_csv(index=True).encode() + b"\0")
     return digest.hexdigest()
 

@@ -202,6 +202,9 @@ def audit(values: dict, sums: list[Sum], withheld: set, only: set | None = None,
         if (only is not None and cell not in only) or not is_count(cell):
             continue
         low, high = solve(index[cell], 1.0), solve(index[cell], -1.0)
+        if low is None:  # a least value always exists when the programme has an answer (every cell is >= 0)
+            raise ValueError(f"the audit of {cell!r} has no answer: the figures, sums and bounds contradict each "
+                             "other, so it would pass every withheld figure without checking it")
         low_value = math.ceil(low - 1e-6) if low is not None else 1.0
         high_value = math.floor(high + 1e-6) if high is not None else math.inf
         results.append(AuditResult(cell, values[cell], low_value, high_value))

@@ -111,3 +111,14 @@ def test_only_counts_are_suppressed_and_audited():
     result = suppress(values, sums, 5, counts={"a", "b", "total"})
     assert "weeks_a" not in result.primary  # 2 weeks of care is not a count of children
     assert {r.cell for r in result.audit} <= {"a", "b", "total"}
+
+
+def test_an_audit_with_no_answer_stops_rather_than_passing_everything():
+    # Weeks of care bounded by a count of 0 (Bromley's blank children column, added up to 0 before issue 9's
+    # fix): no values fit, and the solver's "no answer" had read as "anywhere from 1 up", passing every cell.
+    from generator.suppress import Bound
+    values = {"total": 40, "a": 3, "b": 37, "weeks_all": 950.0, "weeks_a": 900.0, "weeks_b": 50.0, "nobody": 0}
+    sums = [Sum("total", ("a", "b")), Sum("weeks_all", ("weeks_a", "weeks_b"))]
+    bounds = [Bound("weeks_a", "nobody", 52.3)]
+    with pytest.raises(ValueError, match="contradict"):
+        audit(values, sums, {"a", "b", "weeks_a"}, bounds=bounds, counts={"a", "b", "total"})
