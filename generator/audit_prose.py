@@ -247,6 +247,7 @@ class Meaning:
     den: tuple = ()           # percent / ratio denominator
     before: tuple = ()        # change: last year's figure
     scale: float = 1.0
+    slack: float = 0.0        # rounded: how far a printed total may be from its rows beyond its own rounding
 
 
 def _sum(keys) -> tuple:
@@ -271,13 +272,15 @@ def meaning(name: str, year: int, context) -> Meaning | None:
             population = context.population_total(year)
             return Meaning("rounded", expr(("starts_and_ceases", year, movement, "all"), coef=10_000 / population)) \
                 if population else None
+        if len(rest) == 3 and rest[0] == "by_period" and rest[2] == "total":
+            return Meaning("count", expr(("starts_and_ceases_period", year, rest[1], movement, "all")))
         if len(rest) == 3 and rest[0] == detail:
             part = expr(("starts_and_ceases", year, movement, rest[1]))
             return Meaning("count", part) if rest[2] == "children" else \
                 Meaning("percent", part, total) if rest[2] == "share" else None
         return None
     if head == "placements":
-        return _placements(rest, year)
+        return _placements(rest, year, context.vocab)
     if head == "stability" and len(rest) == 2:
         num = expr(("placement_stability", year, rest[0], "children"))
         den = expr(("placement_stability", year, rest[0], "cohort"))
@@ -298,11 +301,16 @@ def meaning(name: str, year: int, context) -> Meaning | None:
             return Meaning("projection", terms) if terms else None
         return None
     if head == "routes":
-        cells = [("commissioning_routes", year, s, r, "placements") for s in contract.SERVICES for r in contract.ROUTES]
+        vocab = context.vocab
+        cells = [("commissioning_routes", year, s, r, "placements")
+                 for s in vocab.leaves("service", contract.SERVICES) for r in vocab.leaves("route", contract.ROUTES)]
         if rest == ["total"]:
             return Meaning("count", _sum(cells))
         if len(rest) == 3 and rest[0] == "by_route":
-            part = _sum(c for c in cells if c[3] == rest[1])
+            routes = set(vocab.members("route", rest[1]) or ())
+            part = _sum(c for c in cells if c[3] in routes)
+            if not part:
+                return None
             return Meaning("count", part) if rest[2] == "placements" else \
                 Meaning("percent", part, _sum(cells)) if rest[2] == "share" else None
         return None
@@ -345,15 +353,22 @@ def _looked_after(rest: list, year: int, context) -> Meaning | None:
         return Meaning("rounded", expr(la(year, "total", "all"), coef=10_000 / population)) if population else None
     if len(rest) == 3 and rest[0] in contract.LOOKED_AFTER_BREAKDOWNS and rest[0] != "total":
         breakdown, code, leaf = rest
-        now, before = expr(la(year, breakdown, code)), expr(la(year - 1, breakdown, code))
-        whole = _sum(la(year, breakdown, c) for c in contract.LOOKED_AFTER_BREAKDOWNS[breakdown])
+        vocab = context.vocab
+        now = vocab.terms(breakdown, code, lambda c: la(year, breakdown, c))
+        before = vocab.terms(breakdown, code, lambda c: la(year - 1, breakdown, c))
+        if not now:
+            return None
+        # A council's own list need not cover every child: its shares are of all children looked after.
+        whole = la_total(year) if vocab.own(breakdown) else \
+            _sum(la(year, breakdown, c) for c in contract.LOOKED_AFTER_BREAKDOWNS[breakdown])
         return {"children": Meaning("count", now), "share": Meaning("percent", now, whole),
                 "change": Meaning("change", now, before=before)}.get(leaf)
     if len(rest) == 2 and rest[0] in ("fostering", "residential", "in_house", "external"):
         side, leaf = rest
         if side in ("fostering", "residential"):
-            now, before = la_group(year, side), la_group(year - 1, side)
-            whole = tuple(t for g in PLACEMENT_GROUPS for t in la_group(year, g))
+            vocab = context.vocab
+            now, before = la_group(year, side, vocab), la_group(year - 1, side, vocab)
+            whole = tuple(t for g in PLACEMENT_GROUPS for t in la_group(year, g, vocab))
         else:
             codes = IN_HOUSE if side == "in_house" else EXTERNAL
             now = _sum(la(year, "provider", c) for c in codes)
@@ -364,25 +379,35 @@ def _looked_after(rest: list, year: int, context) -> Meaning | None:
     return None
 
 
-def _placements(rest: list, year: int) -> Meaning | None:
-    cells = [("placements_by_type_and_age", year, t, a) for t in contract.PLACEMENT_TYPES for a in contract.AGE_BANDS]
+def _placements(rest: list, year: int, vocab) -> Meaning | None:
+    """Placements and weeks of care, in the council's own placement types and age bands where it has them
+    (a group's figure is its members'). A printed total of weeks of care stands when it is within half a
+    week a row of its rows (``subtotals.tolerance``: Bromley's 15,535 against its rows' 15,533)."""
+    types, ages = vocab.leaves("placement_type", contract.PLACEMENT_TYPES), vocab.leaves("age_band", contract.AGE_BANDS)
+    cells = [("placements_by_type_and_age", year, t, a) for t in types for a in ages]
 
     def column(name, which=cells):
         return _sum(c + (name,) for c in which)
+
+    def weeks(which=cells):
+        return Meaning("rounded", column("weeks_of_care", which), slack=0.5 * (len(which) + 1))
 
     if rest == ["total"]:
         return Meaning("count", column("placements"))
     if rest == ["children"]:
         return Meaning("count", column("children"))
     if rest == ["weeks_of_care"]:
-        return Meaning("rounded", column("weeks_of_care"))
+        return weeks()
     if rest == ["per_child"]:
         return Meaning("ratio", column("placements"), column("children"))
     if len(rest) == 3 and rest[0] in ("by_type", "by_age"):
-        index = 2 if rest[0] == "by_type" else 3
-        part = [c for c in cells if c[index] == rest[1]]
+        index, dimension = (2, "placement_type") if rest[0] == "by_type" else (3, "age_band")
+        leaves = set(vocab.members(dimension, rest[1]) or ())
+        part = [c for c in cells if c[index] in leaves]
+        if not part:
+            return None
         return {"placements": Meaning("count", column("placements", part)),
-                "weeks_of_care": Meaning("rounded", column("weeks_of_care", part)),
+                "weeks_of_care": weeks(part),
                 "share_of_weeks": Meaning("percent", column("weeks_of_care", part), column("weeks_of_care"))
                 }.get(rest[2])
     return None
@@ -395,6 +420,10 @@ def _placements(rest: list, year: int) -> Meaning | None:
 _CHANGE = re.compile(r"(up|down) ([\d,]+(?:\.\d+)?)(?: \((less than 1|[\d,.]+)%\))?")
 
 
+#: Symbols that print no figure and withhold none (GSS: x not available, z not applicable).
+NOT_AVAILABLE = {"x", "[x]", "z", "[z]", ".."}
+
+
 def is_withheld_text(text: str) -> bool:
     """A figure printed as c or in words ("a withheld share", "some"): no number is given."""
     t = text.strip().lower()
@@ -404,6 +433,8 @@ def is_withheld_text(text: str) -> bool:
 def apply_text(model: Model, m: Meaning, text: str, source: str, where: str) -> bool:
     """Add what a printed figure says. Returns False when the text is not a figure the audit can read."""
     text = text.strip()
+    if text.lower() in NOT_AVAILABLE:
+        return True  # not supplied (x) or not applicable (z): no figure, and nothing withheld
     if is_withheld_text(text):
         if m.kind in ("count", "percent") and m.terms and all(c == 1 for _, c in m.terms):
             model.withhold(m.terms, source, where, share=m.kind == "percent")
@@ -439,7 +470,7 @@ def apply_text(model: Model, m: Meaning, text: str, source: str, where: str) -> 
     if m.kind == "count":
         model.show(m.terms, value, 0, source, where)
     elif m.kind == "rounded":
-        model.show(m.terms, value, half, source, where)
+        model.show(m.terms, value, half + m.slack, source, where)
     elif m.kind == "percent":
         model.percent(m.terms, m.den, value, half, source, where)
     elif m.kind == "ratio":  # num / den rounds to value: (value - half) den <= num <= (value + half) den

@@ -44,6 +44,13 @@ What a reader knows, as linear constraints on whole numbers:
   with no printed total is taken to have a total a reader may know from
   elsewhere, so its only ``c`` is a finding.
 
+A council's own categories (``authority.yml``'s ``categories:``, passed as ``categories``) are read
+as its tables print them (``Vocabulary``): its labels, a label two categories share told apart by
+the order they are printed in, a group row as its members' sum (weeks of care within the rounding
+a printed subtotal may carry, ``subtotals.tolerance``), and its own list as at most the total (it
+need not cover every child). Published figures that contradict each other are problems whether or
+not a withheld figure depends on them (``Solver.check``).
+
 Not modelled (listed in ``Reading.not_modelled``, so nothing is skipped
 silently): forecasts from the simulation model (not invertible) and what is
 computed from them, and figures about carers, places, settings and actions
@@ -385,6 +392,102 @@ def _code(codes: dict[str, str], text: str) -> str | None:
     return None
 
 
+class Vocabulary:
+    """Each dimension's codes and labels as the site's tables print them: the data contract's, or a
+    council's own categories (``authority.yml``'s ``categories:``, ``categories.py``) where it declared them.
+
+    A council's category is a leaf (a row of its own), a group (its members' sum: Bromley's Fostering)
+    or, for a DfE category its own ones lie within, the sum of those (Bromley's four foster placement
+    types make up the DfE's foster placement with other foster carer). A DfE category that one of the
+    council's spans (0-4 years spans under 1 and 1 to 4) cannot be worked out: it is a figure of its own.
+    Figures are keyed by leaves, so a group's row and its members' rows are one figure, not two."""
+
+    def __init__(self, categories=None):
+        from .categories import Categories
+
+        self.categories = categories if categories is not None else Categories()
+
+    def own(self, dimension: str) -> bool:
+        return bool(self.categories.local(dimension))
+
+    def codes(self, dimension: str, base: dict | None = None) -> dict[str, str]:
+        """Code -> label: the council's own first, then the contract's (``base``: the contract's list for
+        this use, with any added "not known")."""
+        base = contract.DIMENSIONS.get(dimension, {}) if base is None else base
+        if not self.own(dimension):
+            return dict(base)
+        own = self.categories.codes(dimension)
+        return {**own, **{c: label for c, label in base.items() if c not in own}}
+
+    def _covered(self, dimension: str) -> set[str]:
+        return {d for c in self.categories.local(dimension).values() for d in c.dfe}
+
+    def leaves(self, dimension: str, base: dict | None = None) -> list[str]:
+        """The codes of rows that hold their own figure (no group, no DfE category made of the council's)."""
+        codes = self.codes(dimension, base)
+        if not self.own(dimension):
+            return list(codes)
+        local, groups, covered = self.categories.local(dimension), self.categories.groups(dimension), \
+            self._covered(dimension)
+        return [c for c in codes if c not in groups and (c in local or c not in covered)]
+
+    def members(self, dimension: str, code: str) -> tuple[str, ...] | None:
+        """The leaves a code's figure adds up; None when it cannot be worked out from them."""
+        if not self.own(dimension):
+            return (code,)
+        local, categories = self.categories.local(dimension), self.categories
+        if categories.is_group(dimension, code):
+            leaves = categories.leaves(dimension, code)
+            return tuple(leaf for leaf in leaves if not categories.is_group(dimension, leaf))
+        if code in local or code not in self._covered(dimension):
+            return (code,)
+        if any(code in c.dfe and len(c.dfe) > 1 for c in local.values()):
+            return None  # a category of the council's spans it
+        return tuple(c for c in self.leaves(dimension) if c in local and local[c].dfe == (code,))
+
+    def is_group(self, dimension: str, code: str) -> bool:
+        return self.own(dimension) and self.categories.is_group(dimension, code)
+
+    def match(self, dimension: str, text: str, base: dict | None = None) -> list[str]:
+        """Every code whose label, code or alias reads ``text``, in declaration order (a council may give
+        two categories one label: Bromley's group Other and its placement type Other)."""
+        wanted = _norm(text or "")
+        codes = self.codes(dimension, base)
+        found = [c for c, label in codes.items() if _norm(label) == wanted or _norm(c) == wanted]
+        if not found and self.own(dimension):
+            found = [c for alias, c in self.categories.aliases(dimension).items() if _norm(alias) == wanted
+                     and c in codes]
+        if not found and self.own(dimension):  # a chart in the DfE's categories keeps their labels
+            dfe = {**contract.DIMENSIONS.get(dimension, {}), **(base or {})}
+            found = [c for c, label in dfe.items() if _norm(label) == wanted]
+        return found
+
+    def code(self, dimension: str, text: str, base: dict | None = None, nth: int = 0) -> str | None:
+        """The code ``text`` reads as; ``nth``: its occurrence among rows that share every other name (a
+        table prints categories in declaration order, so the second Other is the second declared)."""
+        found = self.match(dimension, text, base)
+        return found[min(nth, len(found) - 1)] if found else None
+
+    def terms(self, dimension: str, code: str, key) -> Expr | None:
+        """A code's figure as the sum of its leaves' figures (``key(leaf)`` names each)."""
+        leaves = self.members(dimension, code)
+        if leaves is None:
+            return expr(key(code))
+        return tuple((key(leaf), 1.0) for leaf in leaves) if leaves else None
+
+    def placement_group(self, group: str) -> tuple[str, ...]:
+        """The leaves of a DfE placement group (``stats.children.PLACEMENT_GROUPS``)."""
+        out: list[str] = []
+        for t in PLACEMENT_GROUPS[group]:
+            leaves = self.members("placement_type", t)
+            out += [leaf for leaf in (leaves if leaves is not None else (t,)) if leaf not in out]
+        return tuple(out)
+
+
+#: The contract's codes only (a site built from them): what ``la_group`` and the prose fall back to.
+DFE = Vocabulary()
+
+
 CHARACTERISTICS = {"sex": "Sex", "ethnicity": "Ethnicity", "uasc": "Unaccompanied asylum-seeking"}
 FORECAST_GROUP_WORDS = {"all placements": "all", "fostering": "fostering", "residential": "residential",
                         "supported accommodation": "supported", "parents, adoption and other": "other"}
@@ -403,10 +506,10 @@ def la_total(year: int) -> Expr:
     return expr(la(year, "total", "all"))
 
 
-def la_group(year: int, group: str) -> Expr:
+def la_group(year: int, group: str, vocab: Vocabulary = DFE) -> Expr:
     if group == "all":
         return la_total(year)
-    return expr(*(la(year, "placement_type", t) for t in PLACEMENT_GROUPS[group]))
+    return expr(*(la(year, "placement_type", t) for t in vocab.placement_group(group)))
 
 
 # ---------------------------------------------------------------------------
@@ -418,7 +521,7 @@ def la_group(year: int, group: str) -> Expr:
 NOT_ABOUT_CHILDREN = {
     "action_plan", "action_status", "fostering_capacity", "fostering_households_trend", "recruitment_funnel",
     "market_by_grade", "market_by_location", "provider_market", "spend_trend", "spend_with_providers",
-    "spend_lines", "published_unit_costs", "budget",
+    "spend_lines", "published_unit_costs", "budget", "recruitment_by_period",
 }
 #: Model outputs: forecasts of a simulation (not invertible by a reader) and what is computed from them.
 MODELLED = {
@@ -490,17 +593,20 @@ def read_counts_by(breakdown: str, label_column: str, value_column: str = "Child
     codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
 
     def reader(r: Reader):
+        vocab = r.context.vocab
         seen: dict[int, set] = defaultdict(set)
         for i in range(len(r.table.rows)):
-            code = _code(codes, r.value(i, label_column))
+            code = vocab.code(breakdown, r.value(i, label_column), codes)
             year = _year_of(r.value(i, "Year")) if r.table.column("Year") is not None else r.table.year
-            if code is None or year is None:
+            terms = vocab.terms(breakdown, code, lambda c, y=year: la(y, breakdown, c)) if code else None
+            if not terms or year is None:
                 continue
             seen[year].add(code)
-            r.add(i, value_column, "count", expr(la(year, breakdown, code)))
-            r.rows[i] = {"label": r.value(i, label_column), "terms": expr(la(year, breakdown, code)),
-                         "year": year}
-        _absent_not_known(r, breakdown, seen)
+            r.add(i, value_column, "count", terms)
+            r.rows[i] = {"label": r.value(i, label_column), "terms": terms, "year": year,
+                         "group": len(terms) > 1 or vocab.is_group(breakdown, code)}
+        if not vocab.own(breakdown):
+            _absent_not_known(r, breakdown, seen)
     return reader
 
 
@@ -530,24 +636,29 @@ def read_characteristics(r: Reader):
                          None)
         if breakdown is None:
             continue
-        code = _code(contract.LOOKED_AFTER_BREAKDOWNS[breakdown], r.value(i, "Group"))
-        if code is None:
+        vocab, year = r.context.vocab, r.table.year
+        code = vocab.code(breakdown, r.value(i, "Group"), contract.LOOKED_AFTER_BREAKDOWNS[breakdown])
+        terms = vocab.terms(breakdown, code, lambda c, y=year, b=breakdown: la(y, b, c)) if code else None
+        if not terms:
             continue
-        year = r.table.year
         seen[breakdown].add(code)
-        r.add(i, "Children", "count", expr(la(year, breakdown, code)))
-        r.add(i, "Percentage", "percent", expr(la(year, breakdown, code)), la_total(year))
+        r.add(i, "Children", "count", terms)
+        r.add(i, "Percentage", "percent", terms, la_total(year))
     for breakdown, codes in seen.items():
-        _absent_not_known(r, breakdown, {r.table.year: codes})
+        if not r.context.vocab.own(breakdown):
+            _absent_not_known(r, breakdown, {r.table.year: codes})
 
 
 def read_distance(r: Reader):
     for i, _ in enumerate(r.table.rows):
         year, where = _year_of(r.value(i, "Year")), r.value(i, "Where placed")
         for breakdown in ("distance", "location"):
-            code = _code(contract.LOOKED_AFTER_BREAKDOWNS[breakdown], where)
-            if code is not None and year:
-                r.add(i, "Percentage", "percent", expr(la(year, breakdown, code)), la_total(year))
+            vocab = r.context.vocab
+            code = vocab.code(breakdown, where, contract.LOOKED_AFTER_BREAKDOWNS[breakdown])
+            terms = vocab.terms(breakdown, code, lambda c, y=year, b=breakdown: la(y, b, c)) if code and year \
+                else None
+            if terms:
+                r.add(i, "Percentage", "percent", terms, la_total(year))
                 break
 
 
@@ -561,11 +672,12 @@ def read_uasc_trend(r: Reader):
 
 def read_placement_mix(r: Reader):
     labels = {_norm(v): k for k, v in PLACEMENT_GROUP_LABELS.items()}
+    vocab = r.context.vocab
     for i, _ in enumerate(r.table.rows):
         year, group = _year_of(r.value(i, "Year")), labels.get(_norm(r.value(i, "Placement group")))
         if year and group:  # a share of the groups' sum (a placement type not known is in no group)
-            whole = tuple(t for g in PLACEMENT_GROUPS for t in la_group(year, g))
-            r.add(i, "Percentage", "percent", la_group(year, group), whole)
+            whole = tuple(t for g in PLACEMENT_GROUPS for t in la_group(year, g, vocab))
+            r.add(i, "Percentage", "percent", la_group(year, group, vocab), whole)
 
 
 def read_forecast_actuals(series_column: str, actual_series: tuple[str, ...], value_column: str = "Children"):
@@ -595,7 +707,7 @@ def read_backtest_table(r: Reader):
         year = _year_of(r.value(i, "For 31 March"))
         group = FORECAST_GROUP_WORDS.get(_norm(r.value(i, "Placement group")))
         if year and group:
-            r.add(i, "Actual", "count", la_group(year, group))
+            r.add(i, "Actual", "count", la_group(year, group, r.context.vocab))
 
 
 def read_starts_trend(r: Reader):
@@ -607,6 +719,35 @@ def read_starts_trend(r: Reader):
             r.rows[i] = {"label": str(year), "terms": expr(key), "year": year, "series": movement}
 
 
+def period_name(label: str, year: int) -> str | None:
+    """A period as the table labels it (``Q1 (April to June 2023)``, ``April to December 2023``) -> its name in
+    placeholders (``q1``, ``april_to_december``), so a table's cell and a sentence's figure are one unknown."""
+    from . import periods
+
+    text = re.sub(r"\s*\(.*\)$", "", label or "").strip()
+    try:
+        code = periods.parse(text, year)
+    except periods.PeriodError:
+        return None
+    return None if code is None else periods.name(code, year)
+
+
+def period_key(year: int, name: str, movement: str) -> Key:
+    """A part-year count of children starting or ceasing: an unknown of its own, never part of the year's (a child
+    who starts in two quarters is one start in the year), so no sum ties it to the year's figure."""
+    return ("starts_and_ceases_period", year, name, movement, "all")
+
+
+def read_starts_by_period(r: Reader):
+    for i, _ in enumerate(r.table.rows):
+        name = period_name(r.value(i, "Period"), r.table.year)
+        movement = _code(contract.MOVEMENTS, r.value(i, "Movement"))
+        if name and movement:
+            key = period_key(r.table.year, name, movement)
+            r.add(i, "Children", "count", expr(key))
+            r.rows[i] = {"label": r.value(i, "Period"), "terms": expr(key), "series": movement}
+
+
 def read_movement(movement: str, codes: dict, label_column: str):
     def reader(r: Reader):
         for i, _ in enumerate(r.table.rows):
@@ -614,52 +755,100 @@ def read_movement(movement: str, codes: dict, label_column: str):
             if code:
                 key = ("starts_and_ceases", r.table.year, movement, code)
                 r.add(i, "Children", "count", expr(key))
+                r.add(i, "Percentage", "percent", expr(key), expr(("starts_and_ceases", r.table.year, movement, "all")))
                 r.rows[i] = {"label": r.value(i, label_column), "terms": expr(key)}
         r.context.movement_total_rows(r.table.year, movement)
     return reader
 
 
 def read_placements(r: Reader):
-    year = r.table.year
+    """Placements, children and weeks of care by placement type and age band. A council's group row
+    (Bromley's Fostering) adds up its members: placements exactly; weeks of care within the rounding a
+    printed subtotal may carry (``subtotals.tolerance``: half a week a row, Bromley's 15,535 against its
+    rows' 15,533); children at least its largest member's and at most their sum (a child may have
+    placements of two types in the year), with every member's weeks at most 52.29 a child."""
+    year, vocab, model = r.table.year, r.context.vocab, r.context.model
+    seen: dict[tuple, int] = defaultdict(int)
+
+    def candidates(text):
+        return vocab.match("placement_type", text, contract.PLACEMENT_TYPES)
+
+    # A label two categories share (Bromley's group Other and its type Other) is told apart by the order the
+    # table prints them in (the council's); a table that prints no group row (a chart) has only the type.
+    labels = [r.value(i, "Placement type") for i in range(len(r.table.rows))]
+    with_groups = any(all(vocab.is_group("placement_type", c) for c in candidates(text)) and candidates(text)
+                      for text in labels)
     for i, _ in enumerate(r.table.rows):
-        t = _code(contract.PLACEMENT_TYPES, r.value(i, "Placement type"))
-        a = _code(contract.AGE_BANDS, r.value(i, "Age band"))
-        if t is None or a is None:
+        type_text, age_text = r.value(i, "Placement type"), r.value(i, "Age band")
+        nth = seen[(_norm(type_text or ""), _norm(age_text or ""))]
+        seen[(_norm(type_text or ""), _norm(age_text or ""))] += 1
+        found = candidates(type_text)
+        if not with_groups:
+            found = [c for c in found if not vocab.is_group("placement_type", c)] or found
+        t = found[min(nth, len(found) - 1)] if found else None
+        a = vocab.code("age_band", age_text, contract.AGE_BANDS)
+        types = vocab.members("placement_type", t) if t else None
+        ages = vocab.members("age_band", a) if a else None
+        if not types or not ages:
             continue
-        base = ("placements_by_type_and_age", year, t, a)
-        for column, name in (("Placements", "placements"), ("Children", "children")):
-            r.add(i, column, "count", expr(base + (name,)))
-        r.add(i, "Weeks of care", "rounded", expr(base + ("weeks_of_care",)), half=0.05)
-        r.rows[i] = {"label": (r.value(i, "Placement type"), r.value(i, "Age band")), "type": t, "age": a,
-                     "base": base}
+        cells = [("placements_by_type_and_age", year, leaf, band) for leaf in types for band in ages]
+        where = f"{r.table.where} (row {i + 1})"
+        r.add(i, "Placements", "count", tuple((c + ("placements",), 1.0) for c in cells))
+        weeks = tuple((c + ("weeks_of_care",), 1.0) for c in cells)
+        if len(cells) == 1:
+            r.add(i, "Children", "count", expr(cells[0] + ("children",)))
+            r.add(i, "Weeks of care", "rounded", weeks, half=0.05)
+        else:
+            children = ("placement_group_children", year, t, a)
+            r.add(i, "Children", "count", expr(children))
+            model.add(tuple((c + ("children",), 1.0) for c in cells) + ((children, -1.0),), 0, math.inf,
+                      "rule: a group's children are at most its members'", where)
+            for c in cells:
+                model.at_least(expr(children), expr(c + ("children",)), "rule: a group's children are at least "
+                               "each member's", where)
+            model.add(((children, MAX_WEEKS_PER_CHILD),) + tuple((k, -c) for k, c in weeks), 0, math.inf,
+                      "rule: weeks of care are at most 52.29 a child", where)
+            r.add(i, "Weeks of care", "rounded", weeks, half=0.05 + 0.5 * (len(cells) + 1))
+        r.rows[i] = {"label": (type_text, age_text), "type": t, "age": a, "cells": cells,
+                     "group": len(cells) > 1 or t not in vocab.leaves("placement_type", contract.PLACEMENT_TYPES)}
         r.context.placement_cell(year, t, a)
 
 
 def read_distance_bands(r: Reader):
     """This year's children by distance band, with each band's percentage of all children looked after."""
-    year = r.table.year
+    year, vocab = r.table.year, r.context.vocab
     codes = contract.LOOKED_AFTER_BREAKDOWNS["distance"]
     for i in range(len(r.table.rows)):
-        code = _code(codes, r.value(i, "Distance from home"))
-        if code is None:
+        code = vocab.code("distance", r.value(i, "Distance from home"), codes)
+        terms = vocab.terms("distance", code, lambda c: la(year, "distance", c)) if code else None
+        if not terms:
             continue
-        r.add(i, "Children", "count", expr(la(year, "distance", code)))
-        r.add(i, "Percentage", "percent", expr(la(year, "distance", code)), la_total(year))
+        r.add(i, "Children", "count", terms)
+        r.add(i, "Percentage", "percent", terms, la_total(year))
 
 
 def read_share_by_age(r: Reader):
-    """Each DfE placement group's placements within an age band, and its share of the band's placements."""
-    from .stats.children import PLACEMENT_GROUP_LABELS, PLACEMENT_GROUPS
-
-    year = r.table.year
-    groups = {label: group for group, label in PLACEMENT_GROUP_LABELS.items()}
+    """Each placement group's placements within an age band, and its share of the band's placements: the
+    DfE's groups, or a council's own (Bromley's Fostering, In-house fostering and Other)."""
+    year, vocab = r.table.year, r.context.vocab
+    groups = {_norm(label): group for group, label in PLACEMENT_GROUP_LABELS.items()}
+    all_types = vocab.leaves("placement_type", contract.PLACEMENT_TYPES)
     for i in range(len(r.table.rows)):
-        a = _code(contract.AGE_BANDS, r.value(i, "Age band"))
-        group = groups.get(r.value(i, "Placement group"))
-        if a is None or group is None:
+        a = vocab.code("age_band", r.value(i, "Age band"), contract.AGE_BANDS)
+        ages = vocab.members("age_band", a) if a else None
+        label = r.value(i, "Placement group")
+        own = [c for c in vocab.match("placement_type", label, contract.PLACEMENT_TYPES)
+               if vocab.is_group("placement_type", c)]
+        if own:
+            types = vocab.members("placement_type", own[0])
+        elif _norm(label or "") in groups:
+            types = vocab.placement_group(groups[_norm(label)])
+        else:
+            types = None
+        if not ages or not types:
             continue
-        cells = [("placements_by_type_and_age", year, t, a, "placements") for t in PLACEMENT_GROUPS[group]]
-        band = [("placements_by_type_and_age", year, t, a, "placements") for t in contract.PLACEMENT_TYPES]
+        cells = [("placements_by_type_and_age", year, t, b, "placements") for t in types for b in ages]
+        band = [("placements_by_type_and_age", year, t, b, "placements") for t in all_types for b in ages]
         r.add(i, "Placements", "count", expr(*cells))
         r.add(i, "Percentage", "percent", expr(*cells), expr(*band))
 
@@ -711,17 +900,29 @@ def read_projection(r: Reader):
 
 
 def read_grid(table_name: str, row_column: str, row_codes: dict, col_column: str, col_codes: dict,
-              value_column: str, measure: str, month_rows: bool = False):
+              value_column: str, measure: str, month_rows: bool = False, dimensions: tuple = (None, None)):
+    """A table of counts by two names. ``dimensions``: the contract dimensions of the row and column names,
+    whose codes a council may have declared its own (Bromley's routes: the Commissioning Alliance)."""
     def reader(r: Reader):
+        vocab = r.context.vocab
+
+        def leaves(dimension, codes, text):
+            if dimension is None:
+                code = _code(codes, text)
+                return (code,) if code else None
+            code = vocab.code(dimension, text, codes)
+            return vocab.members(dimension, code) if code else None
+
         for i, _ in enumerate(r.table.rows):
             text = r.value(i, row_column)
-            row_code = _month(text) if month_rows else _code(row_codes, text)
-            col_code = _code(col_codes, r.value(i, col_column))
-            if row_code is None or col_code is None:
+            row_leaves = ((_month(text),) if _month(text) else None) if month_rows else \
+                leaves(dimensions[0], row_codes, text)
+            col_leaves = leaves(dimensions[1], col_codes, r.value(i, col_column))
+            if not row_leaves or not col_leaves:
                 continue
-            key = (table_name, r.table.year, row_code, col_code, measure)
-            r.add(i, value_column, "count", expr(key))
-            r.rows[i] = {"row": text, "column": r.value(i, col_column), "terms": expr(key)}
+            terms = tuple(((table_name, r.table.year, a, b, measure), 1.0) for a in row_leaves for b in col_leaves)
+            r.add(i, value_column, "count", terms)
+            r.rows[i] = {"row": text, "column": r.value(i, col_column), "terms": terms}
     return reader
 
 
@@ -737,13 +938,17 @@ def read_spend(r: Reader):
 
     Spend = weekly cost × weeks of care: with the cost published, a withheld spend or weeks follows
     from the other, within the cost's rounding (two linear bounds)."""
-    year, model = r.table.year, r.context.model
+    year, model, vocab = r.table.year, r.context.model, r.context.vocab
+    services = vocab.leaves("service", contract.SERVICES)
+    sectors = vocab.leaves("sector", contract.PROVIDER_SECTOR)
     seen = set()
     for i, _ in enumerate(r.table.rows):
-        service = _code(contract.SERVICES, r.value(i, "Service"))
-        sector = _code(contract.PROVIDER_SECTOR, r.value(i, "Provided by"))
+        service = vocab.code("service", r.value(i, "Service"), contract.SERVICES)
+        sector = vocab.code("sector", r.value(i, "Provided by"), contract.PROVIDER_SECTOR)
+        if service not in services or sector not in sectors:
+            service = None  # a group of services (a council's own) or a category spanning: no row of its own
         if _norm(r.value(i, "Service")) == "all services":
-            cells = [("spend_by_service", year, s, p) for s in contract.SERVICES for p in contract.PROVIDER_SECTOR]
+            cells = [("spend_by_service", year, s, p) for s in services for p in sectors]
             r.add(i, "Spend", "rounded", tuple((c + ("spend",), 1.0) for c in cells), half=0.5)
             r.add(i, "Weeks of care", "rounded", tuple((c + ("weeks_of_care",), 1.0) for c in cells))
             continue
@@ -763,8 +968,8 @@ def read_spend(r: Reader):
             model.add(((spend, 1.0), (weeks, -(unit - half))), -0.5, math.inf, "rule: spend is cost times weeks", where)
     if r.table.name == "unit_costs_table" and r.table.column("Weeks of care") is not None:
         # Services and providers with nothing bought are left out of the table: 0.
-        for service in contract.SERVICES:
-            for sector in contract.PROVIDER_SECTOR:
+        for service in services:
+            for sector in sectors:
                 if (service, sector) not in seen:
                     for column in ("spend", "weeks_of_care"):
                         model.show(expr(("spend_by_service", year, service, sector, column)), 0, 0, r.source,
@@ -842,6 +1047,7 @@ READERS = {
     "uasc_trend": read_uasc_trend,
     "placement_mix_trend": read_placement_mix,
     "starts_and_ceases_trend": read_starts_trend,
+    "starts_and_ceases_by_period": read_starts_by_period,
     "started_by_need": read_movement("started", contract.CATEGORIES_OF_NEED, "Category of need"),
     "ceased_by_reason": read_movement("ceased", contract.REASONS_CEASED, "Reason"),
     "placements_by_type_and_age": read_placements,
@@ -856,7 +1062,7 @@ READERS = {
     "backtest": read_forecast_actuals("Series", ("actual",)),
     "backtest_table": read_backtest_table,
     "commissioning_routes": read_grid("commissioning_routes", "Service", contract.SERVICES, "Route", contract.ROUTES,
-                                      "New placements", "placements"),
+                                      "New placements", "placements", dimensions=("service", "route")),
     "unit_costs_table": read_spend,
     "unit_costs": read_spend,
     "spend_by_service": read_spend,
@@ -929,12 +1135,28 @@ def summary_series(r: Reader, text: str, m: Model, where: str) -> bool:
     return True
 
 
+def summary_periods(r: Reader, text: str, m: Model, where: str) -> bool:
+    """'...(not added up into the year's figure): <period>: A started, B ceased; <period>: ...'."""
+    body = text.split("figure): ", 1)[-1].rstrip(".")
+    for clause in body.split("; "):
+        label, _, figures = clause.rpartition(": ")
+        for part in figures.split(", "):
+            found = re.fullmatch(_NUMBER + r" (started|ceased)", part)
+            if not found:
+                return False
+            rows = [row for row in r.rows.values() if row.get("label") == label and row.get("series") == found.group(2)]
+            if len(rows) != 1:
+                return False
+            m.show(rows[0]["terms"], _num(found.group(1)), 0, r.source, where)
+    return True
+
+
 def summary_ranking(r: Reader, text: str, m: Model, where: str) -> bool:
     found = re.fullmatch(r"Of the " + _NUMBER + r" .+?, the largest group was (.+?) \(" + _NUMBER + r"\)"
                          r"(?:, followed by (.+) \(" + _NUMBER + r"\))?\.", text)
     if not found:
         return False
-    rows = list(r.rows.values())
+    rows = [row for row in r.rows.values() if not row.get("group")]  # a council's group rows add up others
     source = r.source
     m.show(_sum_terms(rows), _num(found.group(1)), 0, source, where)
     ranked = []
@@ -958,43 +1180,54 @@ def summary_by_age(r: Reader, text: str, m: Model, where: str) -> bool:
                          text)
     if not found:
         return False
-    year, band = int(found.group(1)), _code(contract.AGE_BANDS, found.group(2))
-    if band is None:
+    vocab = r.context.vocab
+    year = int(found.group(1))
+    band = vocab.code("age_band", found.group(2), contract.LOOKED_AFTER_BREAKDOWNS["age_band"])
+    terms = vocab.terms("age_band", band, lambda c: la(year, "age_band", c)) if band else None
+    if not terms:
         return False
     source = r.source
-    this_year = [row for row in r.rows.values() if row.get("year") == year]
+    this_year = [row for row in r.rows.values() if row.get("year") == year and not row.get("group")]
     top = [row for row in this_year if _norm(row["label"]) == _norm(found.group(2))]
-    m.show(expr(la(year, "age_band", band)), _num(found.group(3)), 0, source, where)
+    m.show(terms, _num(found.group(3)), 0, source, where)
     m.show(_sum_terms(this_year), _num(found.group(4)), 0, source, where)
     for row in this_year:
         if top and row is not top[0]:
             m.at_least(top[0]["terms"], row["terms"], source, where)
     if found.group(5):
-        m.show(expr(la(year - 1, "age_band", band)), _num(found.group(5)), 0, source, where)
+        m.show(vocab.terms("age_band", band, lambda c: la(year - 1, "age_band", c)), _num(found.group(5)), 0, source,
+               where)
     return True
 
 
 def summary_placements(r: Reader, text: str, m: Model, where: str) -> bool:
     found = re.match(_NUMBER + r" placements and " + _NUMBER + r" weeks of care", text)
     found_weeks = re.match(r"Of " + _NUMBER + r" weeks of care in the year, (.+) accounted for " + _NUMBER, text)
-    rows = list(r.rows.values())
-    source = r.source
+    # The sentence adds up the rows that hold their own figures, not a council's group rows too.
+    rows = [row for row in r.rows.values() if not row["group"]]
+    source, vocab = r.source, r.context.vocab
+
+    def column(name, part):
+        return tuple((c + (name,), 1.0) for row in part for c in row["cells"])
+
     if found:
-        m.show(tuple((row["base"] + ("placements",), 1.0) for row in rows), _num(found.group(1)), 0, source, where)
+        m.show(column("placements", rows), _num(found.group(1)), 0, source, where)
         weeks = found.group(2)
     elif found_weeks:
         weeks = found_weeks.group(1)
-        placement_type = _code(contract.PLACEMENT_TYPES, found_weeks.group(2))
-        part = [row for row in rows if row["type"] == placement_type]
+        code = vocab.code("placement_type", found_weeks.group(2), contract.PLACEMENT_TYPES)
+        leaves = set(vocab.members("placement_type", code) or ()) if code else set()
+        part = [row for row in rows if row["type"] in leaves]
+        if not part:
+            return False
         slack = 0.05 * (len(part) + 1)
-        m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in part),
-              _num(found_weeks.group(3)) - slack, _num(found_weeks.group(3)) + slack, source, where)
+        m.add(column("weeks_of_care", part), _num(found_weeks.group(3)) - slack, _num(found_weeks.group(3)) + slack,
+              source, where)
     else:
         return False
     # The sentence adds up the table's figures as shown (each rounded to 0.1 of a week).
     slack = 0.05 * (len(rows) + 1)
-    m.add(tuple((row["base"] + ("weeks_of_care",), 1.0) for row in rows), _num(weeks) - slack,
-          _num(weeks) + slack, source, where)
+    m.add(column("weeks_of_care", rows), _num(weeks) - slack, _num(weeks) + slack, source, where)
     return True
 
 
@@ -1039,6 +1272,7 @@ SUMMARIES = {
     "looked_after_trend": summary_trend,
     "uasc_trend": summary_trend,
     "starts_and_ceases_trend": summary_series,
+    "starts_and_ceases_by_period": summary_periods,
     "looked_after_by_placement_type": summary_ranking,
     "looked_after_by_provider": summary_ranking,
     "looked_after_by_legal_status": summary_ranking,
@@ -1074,10 +1308,11 @@ SUMMARIES = {
 class Context:
     """What the readers share: the model, the population, the years each statement covers."""
 
-    def __init__(self, edition: Edition, population: dict, model: Model):
+    def __init__(self, edition: Edition, population: dict, model: Model, vocab: Vocabulary = DFE):
         self.edition = edition
         self.population = population
         self.model = model
+        self.vocab = vocab
         self._done: set = set()
         #: (withheld count, where): the only c of a group whose total is not printed (``read_declared``).
         self.lone_withheld: list = []
@@ -1135,13 +1370,18 @@ class Context:
             self.model.at_least(den, num, "rule: a part is at most its whole", "contract")
 
 
-def add_structure(model: Model) -> None:
-    """The sums and inequalities the data contract declares, for every figure a table referred to."""
+def add_structure(model: Model, vocab: Vocabulary = DFE) -> None:
+    """The sums and inequalities the data contract declares, for every figure a table referred to.
+
+    A breakdown in the contract's categories adds up to the total (an added "not known" completes it); a
+    council's own list need not cover every child (Bristol's distance bands come to 96%): at most the total."""
     keys = list(model.vars)
     breakdowns = {(k[1], k[2]) for k in keys if k[0] == "looked_after" and k[2] != "total"}
     for year, breakdown in sorted(breakdowns):
-        codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
-        model.add(tuple((la(year, breakdown, c), 1.0) for c in codes) + ((la(year, "total", "all"), -1.0),), 0, 0,
+        codes = vocab.leaves(breakdown, contract.LOOKED_AFTER_BREAKDOWNS[breakdown])
+        model.add(tuple((la(year, breakdown, c), 1.0) for c in codes) + ((la(year, "total", "all"), -1.0),),
+                  -math.inf if vocab.own(breakdown) else 0, 0,
+                  "rule: a council's categories are at most the total" if vocab.own(breakdown) else
                   "rule: a breakdown adds up to the total", "contract: looked_after")
     movements = {(k[1], k[2]) for k in keys if k[0] == "starts_and_ceases"}
     for year, movement in sorted(movements):
@@ -1202,10 +1442,10 @@ class Reading:
 
 
 def read_model(edition: Edition, population: dict, withheld_minimum: int = 1,
-               content: Path | None = None) -> Reading:
+               content: Path | None = None, categories=None) -> Reading:
     model = Model(withheld_minimum)
     reading = Reading(model)
-    context = Context(edition, population, model)
+    context = Context(edition, population, model, Vocabulary(categories))
     for table in edition.tables:
         reader_fn = READERS.get(table.name)
         if reader_fn is None:
@@ -1238,7 +1478,7 @@ def read_model(edition: Edition, population: dict, withheld_minimum: int = 1,
         from .audit_prose import read_prose
 
         reading.prose = read_prose(edition, Path(content), model, context)
-    add_structure(model)
+    add_structure(model, context.vocab)
     reading.lone_withheld = context.lone_withheld
     return reading
 
@@ -1472,6 +1712,22 @@ class Solver:
                 models[root] = None
         return models[root]
 
+    def check(self, done: set) -> None:
+        """Figures that hold no withheld one can still contradict each other (a share of a total printed as
+        x in one table, another share of it in another): every component not solved for a withheld figure
+        is checked to have any values at all (its linear relaxation: a contradiction of whole numbers
+        alone is left to the components that are solved)."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        for root in sorted(set(self.components) - done, key=str):
+            keys, _position, a, low, high, lb, ub, _integrality = self._matrices(root)
+            result = milp(np.zeros(len(keys)), integrality=np.zeros(len(keys)), bounds=Bounds(lb, ub),
+                          constraints=LinearConstraint(a, low, high))
+            if result.status == 2:  # infeasible
+                where = sorted({self.rows[i][3].where for i in self.components[root]})
+                self.problems.append(Problem(f"published figures contradict each other: {'; '.join(where[:6])}",
+                                             self.sources(root)))
+
     def sources(self, root) -> list[str]:
         names = {self.rows[i][3].source for i in self.components.get(root, [])}
         keys = {k for i in self.components.get(root, []) for k, _ in self.rows[i][3].terms}
@@ -1582,6 +1838,9 @@ def describe(key: Key) -> str:
         _, year, movement, reason = key
         codes = {"all": "all", **contract.CATEGORIES_OF_NEED, **contract.REASONS_CEASED}
         return f"{year} children who {'started' if movement == 'started' else 'ceased'}: {codes.get(reason, reason)}"
+    if kind == "starts_and_ceases_period":
+        _, year, name, movement, _ = key
+        return f"{year} children who {'started' if movement == 'started' else 'ceased'} in {name.replace('_', ' ')}"
     if kind == "placements_by_type_and_age":
         _, year, t, a, column = key
         return (f"{year} {column.replace('_', ' ')}: {contract.PLACEMENT_TYPES.get(t, t)}, "
@@ -1609,13 +1868,15 @@ def describe(key: Key) -> str:
 
 def audit_edition(folder: Path, population: dict | Path | None = None, threshold: int = 5,
                   explain: bool = True, compare_lp: bool = False, withheld_minimum: int = 1,
-                  content: Path | None = None) -> Audit:
+                  content: Path | None = None, categories=None) -> Audit:
     """Audit one edition folder (year folders with ``downloads/`` and pages).
 
     ``population``: {(year, age_band): children} or the path of the population CSV
     (default: ``data/reference/population.csv`` of this project). ``content``: the
     narrative's Markdown (``content/``), to read what the sentences' figures mean
-    (``audit_prose``); without it sentences are not read."""
+    (``audit_prose``); without it sentences are not read. ``categories``: the council's own
+    categories (``authority.yml``'s ``categories:``, a ``categories.Categories``), the labels and
+    groups its tables print (``Vocabulary``); without them tables are read in the contract's."""
     import time
 
     started = time.perf_counter()
@@ -1625,7 +1886,7 @@ def audit_edition(folder: Path, population: dict | Path | None = None, threshold
     if isinstance(population, (str, Path)):
         population = read_population(Path(population)) if Path(population).exists() else {}
     edition = read_edition(folder)
-    reading = read_model(edition, population, withheld_minimum, content)
+    reading = read_model(edition, population, withheld_minimum, content, categories)
     model = reading.model
     solver = Solver(model)
     without: dict[str, Solver] = {}
@@ -1637,6 +1898,7 @@ def audit_edition(folder: Path, population: dict | Path | None = None, threshold
 
     targets = model.targets()
     intervals = [solver.interval(k) for k in targets]
+    solver.check({solver.component_of(k) for k in targets} - {None})
     findings = []
     for interval in intervals:
         if interval.width >= threshold:

@@ -85,8 +85,9 @@ def cmd_audit(args) -> int:
     project = _project(args)
     site = Path(args.site) if args.site else project / "site"
     threshold = args.threshold
+    authority = load_authority(project / "authority.yml") if (project / "authority.yml").is_file() else None
     if threshold is None:
-        threshold = load_authority(project / "authority.yml").suppression_threshold
+        threshold = authority.suppression_threshold
     population = Path(args.population) if args.population else project / "data" / "reference" / "population.csv"
     editions = edition_folders(site) if site.is_dir() else []
     internal = site.with_name(site.name + "-internal")
@@ -97,7 +98,8 @@ def cmd_audit(args) -> int:
         return 1
     failed = False
     for folder in editions:
-        result = audit_edition(folder, population, threshold, content=project / "content")
+        result = audit_edition(folder, population, threshold, content=project / "content",
+                               categories=authority.categories if authority else None)
         print(result.summary())
         failed = failed or bool(result.findings or result.problems)
     return 1 if failed else 0

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .periods import ACCEPTED as PERIODS_ACCEPTED
+
 # ---------------------------------------------------------------------------
 # Code lists (code -> label). Labels are what readers see on the site.
 # ---------------------------------------------------------------------------
@@ -317,6 +319,7 @@ COLUMN_TYPES = {
     "date": "a date, YYYY-MM-DD or DD/MM/YYYY",
     "month": "a month, YYYY-MM",
     "year": "a year ending 31 March, e.g. 2026 for April 2025 to March 2026",
+    "period": "the part of the year the row is for: " + PERIODS_ACCEPTED,
 }
 
 
@@ -362,6 +365,9 @@ class Protection:
     ``headline``: rows whose counts the statement is for (matched column by
     column; a column left out matches any code): secondary suppression
     withholds them only when nothing else protects the cell.
+    ``apart``: columns each of whose values is a table of its own (each period's
+    rows, the whole year's and each quarter's, add up to their own totals and
+    never to another period's: quarters of starts are not the year's starts).
     ``totals_known``: every group's total is taken as known to a reader, printed
     or not (a table a council declares, ``declared.py``: its totals are often
     published elsewhere, as all children by sex is the children looked after).
@@ -378,6 +384,7 @@ class Protection:
     part_of: tuple[str, str] | None = None
     bounds: tuple[tuple[str, str, float], ...] = ()
     headline: tuple[dict, ...] = ()
+    apart: tuple[str, ...] = ()
     totals_known: bool = False
 
 
@@ -438,6 +445,13 @@ def _published_percent(of: str) -> Column:
                   "(with the count too, it is checked against it)", unit="%", required=False)
 
 
+def _period() -> Column:
+    """The part of the year a row of a flow table is for (issue 10; ``generator/periods.py``): blank for the whole
+    year. Part-year rows are shown as given, each with its period, and never added up into the year's figure."""
+    return Column("period", "period", "The part of the year the row is for, when the statement publishes a "
+                  "quarter or part year: blank for the whole year ending 31 March", required=False)
+
+
 def _as_at() -> Column:
     return Column("as_at", "date", "The date the figure is for, when not 31 March of the year (a snapshot "
                   "published at another date)", required=False)
@@ -477,18 +491,22 @@ TABLES: tuple[Table, ...] = (
         "Children who started to be looked after during the year by category of need, and children "
         "who ceased to be looked after during the year by reason. A child who started (or ceased) "
         "more than once in the year is counted once, at their first start (last ceasing). Each "
-        "movement has a row with reason 'all', the total.",
+        "movement has a row with reason 'all', the total. Figures for a quarter or part of the year (the "
+        "period column) are shown as published, each with its period, and never added up into the year's: a "
+        "child who starts in two quarters is one start in the year.",
         (
             Column("movement", "code", "Started or ceased", codes=MOVEMENTS),
             Column("reason", "code", "Category of need (started) or reason ceased (ceased); 'all' for the total",
                    codes_by=("movement", {"started": {"all": "All", **CATEGORIES_OF_NEED},
                                           "ceased": {"all": "All", **REASONS_CEASED}})),
-            _count("children", "Children"),
+            _count("children", "Children", required=False),
+            _published_percent("of the children who started (or ceased) in the period, as the reason's share"),
+            _period(),
         ),
-        key=("movement", "reason"),
+        key=("movement", "reason", "period"),
         total_code=("reason", "all"),
         protection=Protection(counts=("children",), group_total=("movement", "reason", "all"),
-                              headline=({"reason": "all"},)),
+                              headline=({"reason": "all"},), apart=("period",)),
     ),
     Table(
         "placements_by_type_and_age",
@@ -627,14 +645,18 @@ TABLES: tuple[Table, ...] = (
         "In-house fostering capacity at 31 March",
         "The council's own fostering households and places at 31 March. Approved places are "
         "either occupied, vacant and available, or vacant but not available (for example a carer's "
-        "break, or a place held for a sibling).",
+        "break, or a place held for a sibling). Only households are needed: places a statement does not "
+        "give are left blank (or out) and show x, never 0; a statement that gives only the number of "
+        "households for all carers puts it on a Total row.",
         (
             Column("carer_type", "code", "Type of foster carer", codes=CARER_TYPES, dimension="carer_type"),
             Column("households", "integer", "Approved fostering households", unit="households"),
-            Column("approved_places", "integer", "Approved places", unit="places"),
-            Column("occupied", "integer", "Places occupied", unit="places"),
-            Column("vacant_available", "integer", "Vacant places available for a new child", unit="places"),
-            Column("vacant_not_available", "integer", "Vacant places not available", unit="places"),
+            Column("approved_places", "integer", "Approved places", unit="places", required=False),
+            Column("occupied", "integer", "Places occupied", unit="places", required=False),
+            Column("vacant_available", "integer", "Vacant places available for a new child", unit="places",
+                   required=False),
+            Column("vacant_not_available", "integer", "Vacant places not available", unit="places",
+                   required=False),
         ),
         key=("carer_type",),
         source="fostering service",
@@ -643,12 +665,15 @@ TABLES: tuple[Table, ...] = (
         "fostering_recruitment",
         "Foster carer recruitment",
         "The recruitment funnel for the year: enquiries, initial visits, assessments started, "
-        "households approved; and households that stopped fostering (deregistered).",
+        "households approved; and households that stopped fostering (deregistered). Figures for a quarter or "
+        "part of the year (the period column) are shown as published, each with its period, and never added up "
+        "into the year's.",
         (
             Column("stage", "code", "Stage", codes=RECRUITMENT_STAGES),
             Column("households", "integer", "Households at this stage in the year", unit="households"),
+            _period(),
         ),
-        key=("stage",),
+        key=("stage", "period"),
         source="fostering service",
     ),
     Table(
@@ -861,6 +886,8 @@ TABLES = TABLES + FORECAST_TABLES
 TABLES = tuple(replace(t, required=False) for t in TABLES)
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+#: Flow tables with a ``period`` column (issue 10): rows for a quarter or part year beside the year's.
+PERIOD_TABLES = tuple(t.name for t in TABLES if any(c.type == "period" for c in t.columns))
 YEAR_TABLES = tuple(t for t in TABLES if t.scope == "year")
 REFERENCE_TABLES = tuple(t for t in TABLES if t.scope == "reference")
 

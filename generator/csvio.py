@@ -17,6 +17,8 @@ from .contract import TABLES_BY_NAME, codes_for
 def _sort_key(table, frame: pd.DataFrame) -> pd.DataFrame:
     keys = []
     for name in table.key:
+        if name not in frame.columns:  # an optional key column left out (the whole year's period)
+            continue
         column = table.column(name)
         if column.type == "code":
             order = {code: i for i, code in enumerate(codes_for(table, column) or {})}

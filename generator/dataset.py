@@ -6,11 +6,13 @@ rebuilds the same whatever years are added after it.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .config import Authority
+from .contract import PERIOD_TABLES
 
 #: Reference tables whose future rows a year may use (projections of population).
 FORWARD_LOOKING_REFERENCE = ("population",)
@@ -27,7 +29,22 @@ class YearView:
     declared: dict = field(default_factory=dict)
 
     def table(self, name: str, year: int | None = None) -> pd.DataFrame | None:
-        """A year's table (this year's by default), or None if that year lacks it."""
+        """A year's table (this year's by default), or None if that year lacks it.
+
+        Only rows for the whole year: a flow table's rows for a quarter or part of the year (its ``period``
+        column, issue 10) are read with ``part_year``, so no measure of the year ever adds them in."""
+        frame = self._raw(name, year)
+        return whole_year(frame) if name in PERIOD_TABLES else frame
+
+    def part_year(self, name: str, year: int | None = None) -> pd.DataFrame | None:
+        """A year's rows for quarters and part years (a non-blank ``period``), or None if there are none."""
+        frame = self._raw(name, year)
+        if frame is None or name not in PERIOD_TABLES or "period" not in frame.columns:
+            return None
+        rows = frame[frame["period"].notna()]
+        return rows if len(rows) else None
+
+    def _raw(self, name: str, year: int | None) -> pd.DataFrame | None:
         if year is None:
             year = self.year
         if year > self.year:
@@ -54,6 +71,27 @@ class YearView:
                 frame = frame[frame["year"] <= year].reset_index(drop=True)
             reference[name] = frame
         return YearView(year, history[year], history, reference, self.authority)
+
+
+#: id(frame) -> (a weak reference to the frame, its whole-year rows): worked out once a frame, and the same frame
+#: each time (the disclosure stage compares tables by identity to see what its perturbed copies moved).
+_WHOLE_YEAR: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
+
+
+def whole_year(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The rows of ``frame`` for the whole year (a blank ``period``); the frame itself if it has no others."""
+    if frame is None or "period" not in frame.columns:
+        return frame
+    known = _WHOLE_YEAR.get(id(frame))
+    if known is not None and known[0]() is frame:
+        return known[1]
+    blank = frame["period"].isna()
+    rows = frame if blank.all() else frame[blank]
+    if rows is not frame:
+        for key in [k for k, (ref, _) in _WHOLE_YEAR.items() if ref() is None]:
+            del _WHOLE_YEAR[key]
+        _WHOLE_YEAR[id(frame)] = (weakref.ref(frame), rows)
+    return rows
 
 
 @dataclass

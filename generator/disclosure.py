@@ -101,7 +101,10 @@ def _row_label(table: contract.Table, row, key: tuple[str, ...], column: str) ->
     """A reader's name for a cell: "Children looked after at 31 March: placed for adoption"."""
     words = []
     for k in key:
-        if k not in row or k == "breakdown":
+        if k not in row or k == "breakdown" or (k == "period" and not isinstance(row[k], str)):
+            continue
+        if k == "period":
+            words.append(row[k])
             continue
         codes = contract.codes_for(table, table.column(k), dict(row)) or {}
         words.append(codes.get(str(row[k]), str(row[k])))
@@ -152,72 +155,77 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
                     out.costs[cell] = 2 if headline else 0 if least else 1
                     if headline:
                         out.headline[cell] = out.labels[cell]
-            if model.total_row:
-                group, code, total_group, total_code = model.total_row
-                totals = frame.index[(frame[group] == total_group) & (frame[code] == total_code)]
-                if len(totals) and totals[0] in cells:
-                    total_cell = cells[totals[0]]
-                    for _, rows in frame[frame[group] != total_group].groupby(group, sort=True):
-                        parts = tuple(cells[i] for i in rows.index if i in cells)
-                        if parts:
-                            out.sums.append(Sum(total_cell, parts))
-            if model.group_total:
-                group, code, total_code = model.group_total
-                # No group column (a declared table of one key column): the whole table is the one group.
-                groups = frame.groupby(group, sort=True) if group else [(None, frame)]
-                for _, rows in groups:
-                    total_rows = rows.index[rows[code].astype(str) == str(total_code)]
-                    if len(total_rows) and total_rows[0] in cells:
-                        parts = tuple(cells[i] for i in rows.index if i in cells and i != total_rows[0])
-                        out.sums.append(Sum(cells[total_rows[0]], parts))
-                        if model.totals_known and is_count:
-                            out.known.add(cells[total_rows[0]])
-            if model.two_way:
-                margins = {}
-                for axis in model.two_way:
-                    for key, rows in frame.groupby(axis, sort=True):
-                        parts = tuple(cells[i] for i in rows.index if i in cells)
-                        margin = ("margin", name, column, axis, str(key))
-                        out.values[margin] = sum(out.values[p] for p in parts)
-                        out.labels[margin] = f"{table.title}: all of {key} ({column.replace('_', ' ')})"
-                        margins.setdefault(axis, []).append(margin)
-                        out.sums.append(Sum(margin, parts))
-                        if is_count:
-                            out.counts.add(margin)
-                            out.costs[margin] = 2  # totals a reader sees: the last resort
-                            if model.totals_known:
-                                out.known.add(margin)
-                grand = ("margin", name, column, "all", "all")
-                out.values[grand] = sum(out.values[c] for c in cells.values())
-                out.labels[grand] = f"{table.title}: total ({column.replace('_', ' ')})"
-                if is_count:
+            # Each part (``Protection.apart``: each period of a flow table) adds up on its own.
+            for apart, piece in _apart(frame, model.apart):
+                within = f" ({', '.join(a for a in apart if a)})" if any(apart) else ""
+                part_cells = tuple(cells[i] for i in piece.index if i in cells)
+                if model.total_row:
+                    group, code, total_group, total_code = model.total_row
+                    totals = piece.index[(piece[group] == total_group) & (piece[code] == total_code)]
+                    if len(totals) and totals[0] in cells:
+                        total_cell = cells[totals[0]]
+                        for _, rows in piece[piece[group] != total_group].groupby(group, sort=True):
+                            parts = tuple(cells[i] for i in rows.index if i in cells)
+                            if parts:
+                                out.sums.append(Sum(total_cell, parts))
+                if model.group_total:
+                    group, code, total_code = model.group_total
+                    # No group column (a declared table of one key column): the whole table is the one group.
+                    groups = piece.groupby(group, sort=True) if group else [(None, piece)]
+                    for _, rows in groups:
+                        total_rows = rows.index[rows[code].astype(str) == str(total_code)]
+                        if len(total_rows) and total_rows[0] in cells:
+                            parts = tuple(cells[i] for i in rows.index if i in cells and i != total_rows[0])
+                            if parts:  # a total printed alone (a quarter's starts) adds nothing up
+                                out.sums.append(Sum(cells[total_rows[0]], parts))
+                            if model.totals_known and is_count:
+                                out.known.add(cells[total_rows[0]])
+                if model.two_way:
+                    margins = {}
+                    for axis in model.two_way:
+                        for key, rows in piece.groupby(axis, sort=True):
+                            parts = tuple(cells[i] for i in rows.index if i in cells)
+                            margin = ("margin", name, column, axis, str(key), *apart)
+                            out.values[margin] = sum(out.values[p] for p in parts)
+                            out.labels[margin] = f"{table.title}: all of {key}{within} ({column.replace('_', ' ')})"
+                            margins.setdefault(axis, []).append(margin)
+                            out.sums.append(Sum(margin, parts))
+                            if is_count:
+                                out.counts.add(margin)
+                                out.costs[margin] = 2  # totals a reader sees: the last resort
+                                if model.totals_known:
+                                    out.known.add(margin)
+                    grand = ("margin", name, column, "all", "all", *apart)
+                    out.values[grand] = sum(out.values[c] for c in part_cells)
+                    out.labels[grand] = f"{table.title}: total{within} ({column.replace('_', ' ')})"
+                    if is_count:
+                        out.counts.add(grand)
+                        out.costs[grand] = 2
+                        if model.totals_known:
+                            out.known.add(grand)
+                    for axis_margins in margins.values():
+                        out.sums.append(Sum(grand, tuple(axis_margins)))
+                unstructured = not (model.two_way or model.group_total or model.total_row)
+                if model.totals_known and is_count and part_cells and unstructured:
+                    # A declared table of one key column with no total row: its total is taken as known.
+                    grand = ("margin", name, column, "all", "all", *apart)
+                    out.values[grand] = sum(out.values[c] for c in part_cells)
+                    out.labels[grand] = f"{table.title}: total{within} ({column.replace('_', ' ')})"
                     out.counts.add(grand)
                     out.costs[grand] = 2
-                    if model.totals_known:
-                        out.known.add(grand)
-                for axis_margins in margins.values():
-                    out.sums.append(Sum(grand, tuple(axis_margins)))
-            unstructured = not (model.two_way or model.group_total or model.total_row)
-            if model.totals_known and is_count and cells and unstructured:
-                # A declared table of one key column with no total row: its total is taken as known.
-                grand = ("margin", name, column, "all", "all")
-                out.values[grand] = sum(out.values[c] for c in cells.values())
-                out.labels[grand] = f"{table.title}: total ({column.replace('_', ' ')})"
-                out.counts.add(grand)
-                out.costs[grand] = 2
-                out.known.add(grand)
-                out.sums.append(Sum(grand, tuple(cells.values())))
-            if model.part_of and column == model.part_of[1]:
-                numerator, denominator = model.part_of
-                for index in frame.index:
-                    top, bottom = (name, int(index), numerator), (name, int(index), denominator)
-                    if top in out.values and bottom in out.values:
-                        rest = ("margin", name, "complement", int(index))
-                        out.values[rest] = out.values[bottom] - out.values[top]
-                        out.labels[rest] = out.labels[top] + " (those not meeting the measure)"
-                        out.counts.add(rest)
-                        out.costs[rest] = out.costs.get(top, 1)
-                        out.sums.append(Sum(bottom, (top, rest)))
+                    out.known.add(grand)
+                    out.sums.append(Sum(grand, part_cells))
+                if model.part_of and column == model.part_of[1]:
+                    numerator, denominator = model.part_of
+                    for index in piece.index:
+                        top, bottom = (name, int(index), numerator), (name, int(index), denominator)
+                        if top in out.values and bottom in out.values:
+                            rest = ("margin", name, "complement", int(index))
+                            out.values[rest] = out.values[bottom] - out.values[top]
+                            out.labels[rest] = out.labels[top] + " (those not meeting the measure)"
+                            out.counts.add(rest)
+                            out.costs[rest] = out.costs.get(top, 1)
+                            out.sums.append(Sum(bottom, (top, rest)))
         # A printed total or group row whose rows lack the figure (Bromley's 453 children) is
         # published as printed: a count of its own, withheld when small.
         for position, (_, record) in enumerate(frame.attrs.get("totals") or []):
@@ -260,6 +268,18 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
                             if most is not None:
                                 out.bounds.append(Bound(partner, margin, most))
     return out
+
+
+def _apart(frame: pd.DataFrame, columns: tuple[str, ...]):
+    """(key, rows) for each value of the ``apart`` columns (a blank value, the whole year, is one too): rows that
+    add up only among themselves. The whole frame, key (), when there are none."""
+    columns = [c for c in columns if c in frame.columns]
+    if not columns:
+        yield (), frame
+        return
+    for key, rows in frame.groupby(columns, sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        yield tuple("" if isinstance(k, float) and math.isnan(k) else str(k) for k in key), rows
 
 
 def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int,

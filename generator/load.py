@@ -18,6 +18,7 @@ number cells typed with a per cent sign (``"percent_signs"``).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import csv
 import difflib
 import io
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import declared as declared_tables, inputs, wide
+from . import declared as declared_tables, inputs, periods, wide
 from .categories import Categories
 from .config import Authority
 from .contract import (
@@ -259,6 +260,24 @@ def parse_code(text: str, codes: dict[str, str], aliases: dict[str, str] | None 
     raise CellError()
 
 
+#: The year ending 31 March of the year folder being read (``load_dataset``): a ``period`` cell is read within it.
+FOLDER_YEAR: contextvars.ContextVar[int | None] = contextvars.ContextVar("folder_year", default=None)
+
+
+def parse_period(text: str, year: int | None) -> str | None:
+    """A period within the year (``periods.parse``): ``Q1``, ``2023-04-01 to 2023-12-31``, or None (the whole
+    year); outside a year folder only the stored forms are read."""
+    try:
+        if year is None:
+            if text in periods.QUARTERS or re.fullmatch(r"\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}", text):
+                return text
+            raise periods.PeriodError(f"not a period: {text!r}")
+        return periods.parse(text, year)
+    except periods.PeriodError as err:
+        raise CellError(f"{err}; write one of: {', '.join(periods.EXAMPLE_FORMS)}, or leave it blank for the "
+                        "whole year") from None
+
+
 def parse_cell(text: str, column: Column, codes: dict[str, str] | None, aliases: dict[str, str] | None = None,
                dimension: str | None = None):
     if column.type in ("integer", "number", "money", "percent"):
@@ -271,6 +290,8 @@ def parse_cell(text: str, column: Column, codes: dict[str, str] | None, aliases:
         return parse_date(text)
     if column.type == "year":
         return parse_year(text)
+    if column.type == "period":
+        return parse_period(text, FOLDER_YEAR.get())
     return text
 
 
@@ -482,7 +503,8 @@ def _encoding_problem(text: str, file: str, row: int, column: str) -> Problem | 
 
 CELL_MESSAGES = {"integer": "not a whole number", "number": "not a number", "money": "not an amount in pounds",
                  "percent": "not a percentage", "code": "unknown code", "date": "not a date",
-                 "month": "not a month", "year": "not a year", "text": "not text"}
+                 "month": "not a month", "year": "not a year", "text": "not text",
+                 "period": "not a period of the year"}
 
 
 def excel_column(position: int) -> str:
@@ -802,9 +824,13 @@ def load_dataset(data_dir: Path, authority: Authority) -> tuple[Dataset, list[Pr
     for folder in (folders[name] for name in sorted(folders)):
         if YEAR_FOLDER.match(folder.name):
             declared[int(folder.name)] = {}
-            years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files, folder.name,
-                                                   authority.categories, declared[int(folder.name)],
-                                                   spread.get(int(folder.name)))
+            reading = FOLDER_YEAR.set(int(folder.name))
+            try:
+                years[int(folder.name)] = _read_folder(folder, YEAR_TABLES, data_dir, skip, problems, files,
+                                                       folder.name, authority.categories, declared[int(folder.name)],
+                                                       spread.get(int(folder.name)))
+            finally:
+                FOLDER_YEAR.reset(reading)
         elif folder.name != "reference":
             hint = None
             with contextlib.suppress(CellError):

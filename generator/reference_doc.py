@@ -457,6 +457,42 @@ Symbols: `c` withheld to protect children's privacy (1 to the suppression thresh
 `x` not available; `z` not applicable; `low` a percentage that rounds to 0 but is not 0.
 """  # noqa: E501 (Jinja examples a writer copies whole)
 
+PERIODS = """\
+## Quarters and part years
+
+When a council publishes figures for part of the year (a `period` in `starts_and_ceases.csv` or
+`fostering_recruitment.csv`: `Q1`, `Apr-Jun 2023`, `April to December`, ...), each period has names
+of its own. A part-year figure is shown exactly as published, with its period, and is never added
+up into a figure for the year: a child who starts in two quarters is one start in the year, so the
+quarters do not add up to the year. The names above (`started.total`, `recruitment.enquiries` ...)
+read only the rows for the whole year; a council that published only quarters has no figure for the
+year, and those names show `x`.
+
+| Name | Kind | Meaning |
+| --- | --- | --- |
+| `started.by_period.<period>.total` | count | children who started to be looked after in the period |
+| `started.by_period.<period>.by_need.<need>.children` | count | of them, by category of need (where published) |
+| `ceased.by_period.<period>.total` | count | children who ceased to be looked after in the period |
+| `ceased.by_period.<period>.by_reason.<reason>.children` | count | of them, by reason (where published) |
+| `recruitment.by_period.<period>.<stage>` | count | households at the stage in the period (`x` if not published) |
+| `started.by_period.<period>.label` (also `ceased`, `recruitment`) | text | the period in words: `Q1 (April to June 2023)`, `April to December 2023` |
+
+- `<period>`: `q1`, `q2`, `q3`, `q4` for a quarter of the financial year (Q1 is April to June); for a
+  part year of whole months, its first and last month, `april_to_december` (one month: `april`);
+  otherwise its first and last day, `from_2023_04_01_to_2023_12_15`.
+
+For a statement that published April to December (the example authority publishes no part years, so
+this example is rendered by `tests/test_periods.py` rather than here):
+
+```text
+From {{ started.by_period.april_to_december.label }}, {{ started.by_period.april_to_december.total }} children started to be looked after.
+{{ table("starts_and_ceases_by_period") }}
+```
+
+A small part-year count of children is withheld like any other (`c`); each period's rows are
+protected on their own.
+"""  # noqa: E501 (Jinja examples a writer copies whole)
+
 RESTRICTED = """\
 ## Restricted blocks
 
@@ -542,6 +578,7 @@ def placeholders_markdown(context: Namespace, outputs: dict | None = None, year:
         if used:
             lines.append("")
     lines.append(FIGURE_PARTS)
+    lines.append(PERIODS)
     lines += ["## Filters", "",
               "A filter changes how a value is written: `{{ looked_after.rate | per10k }}`. "
               "Some take a setting in brackets: `{{ stability.short_term.percent | percent(1) }}`.", "",

@@ -68,8 +68,10 @@ class Sheet:
 
     @property
     def keys_complete(self) -> bool:
-        """Every key cell has a value; if not, rows are unplaced and sums are not checked (no cascades)."""
-        return not self.frame.empty and bool(self.frame[list(self.table.key)].notna().all().all())
+        """Every required key cell has a value; if not, rows are unplaced and sums are not checked (no cascades).
+        An optional key cell left blank is a value of its own (a blank ``period`` is the whole year)."""
+        required = [k for k in self.table.key if self.table.column(k).required]
+        return not self.frame.empty and bool(self.frame[required].notna().all().all())
 
 
 def _missing(value) -> bool:
@@ -83,7 +85,8 @@ def n(value) -> str:
 
 
 def _key_text(table: Table, record: dict) -> str:
-    return ", ".join(f"{k} {record[k]!r}" for k in table.key)
+    return ", ".join(f"{k} {record[k]!r}" if not (k == "period" and record[k] is None) else "the whole year"
+                     for k in table.key)
 
 
 # ---------------------------------------------------------------------------
@@ -98,6 +101,22 @@ def required_cells(sheet: Sheet) -> Iterator[Problem]:
             if column.required and record[column.name] is None and (number, column.name) not in unreadable:
                 yield Problem("cell-missing", "this cell is empty", file=sheet.file, row=number,
                               column=column.name, expected=COLUMN_TYPES[column.type])
+
+
+def count_or_percent(sheet: Sheet) -> Iterator[Problem]:
+    """A row of a table that takes a published percentage in place of its count has one or the other
+    (``count-or-percent-missing``): a row with neither says nothing."""
+    table = sheet.table
+    if "percent" not in table.column_names or table.protection is None:
+        return
+    counts = [c for c in table.protection.counts if c in table.column_names]
+    unreadable = sheet.unreadable
+    for number, record in sheet.rows():
+        names = (*counts, "percent")
+        if all(record[c] is None for c in names) and not any((number, c) in unreadable for c in names):
+            yield Problem("count-or-percent-missing", "this row has neither a count nor a percentage",
+                          file=sheet.file, row=number, column=counts[0],
+                          expected=f"the count in {' or '.join(counts)}, or the percentage as published in percent")
 
 
 def minimums(sheet: Sheet) -> Iterator[Problem]:
@@ -115,9 +134,10 @@ def minimums(sheet: Sheet) -> Iterator[Problem]:
 def duplicate_keys(sheet: Sheet) -> Iterator[Problem]:
     """No two rows have the same key; both rows are named (``duplicate-key``)."""
     seen: dict[tuple, int] = {}
+    placed = [k for k in sheet.table.key if k != "period"]  # a blank period is the whole year, a key of its own
     for number, record in sheet.rows():
         key = tuple(record[k] for k in sheet.table.key)
-        if any(v is None for v in key):
+        if any(record[k] is None for k in placed) or (number, "period") in sheet.unreadable:
             continue
         if key in seen:
             yield Problem("duplicate-key",
@@ -140,9 +160,12 @@ def totals(sheet: Sheet) -> Iterator[Problem]:
     for number, record in sheet.rows():
         by_group.setdefault(tuple(record[g] for g in groups), []).append((number, record))
     for group, rows in by_group.items():
-        where = " and ".join(f"{g} {v!r}" for g, v in zip(groups, group)) or "the table"
+        where = " and ".join(f"{g} {v!r}" for g, v in zip(groups, group) if not (g == "period" and v is None)) \
+            or "the table"
         total_rows = [(r, rec) for r, rec in rows if rec[column] == code]
         others = [rec for r, rec in rows if rec[column] != code]
+        if not total_rows and not any(rec[c] is not None for rec in others for c in counts):
+            continue  # only percentages as published: nothing to add up
         if not total_rows:
             yield Problem("total-missing", f"there is no total row ({column} {code!r}) for {where}",
                           file=sheet.file, column=column, expected=f"a row with {column} {code!r}")
@@ -212,7 +235,7 @@ def _shown(code) -> str:
 
 def empty_table(sheet: Sheet) -> Iterator[Problem]:
     """A table has at least one row (``table-empty``, a warning)."""
-    if sheet.frame.empty:
+    if sheet.frame.empty and not sheet.frame.attrs.get("totals"):  # a Total row alone is a figure (issue 10)
         yield Problem("table-empty", "the table has a header but no rows", file=sheet.file,
                       severity="warning")
 
@@ -222,13 +245,17 @@ def complete_codes(sheet: Sheet) -> Iterator[Problem]:
     column = COMPLETE.get(sheet.table.name)
     if column is None or sheet.frame.empty:
         return
-    present = {record[column] for _, record in sheet.rows()}
-    for code in sheet.table.column(column).codes or {}:
-        if code not in present:
-            yield Problem("row-missing", f"there is no row for {column} {code!r}", file=sheet.file,
-                          column=column,
-                          hint="its figures show x (not available); add the row, with 0 if there were none",
-                          severity="warning")
+    by_period: dict = {}
+    for _, record in sheet.rows():
+        by_period.setdefault(record.get("period"), set()).add(record[column])
+    for period, present in by_period.items():
+        within = "" if period is None else f" in period {period!r}"
+        for code in sheet.table.column(column).codes or {}:
+            if code not in present:
+                yield Problem("row-missing", f"there is no row for {column} {code!r}{within}", file=sheet.file,
+                              column=column,
+                              hint="its figures show x (not available); add the row, with 0 if there were none",
+                              severity="warning")
 
 
 def placements_within_definition(sheet: Sheet) -> Iterator[Problem]:
@@ -346,7 +373,7 @@ def rate_on_total_row(sheet: Sheet) -> Iterator[Problem]:
 
 
 TABLE_CHECKS: tuple[Callable[[Sheet], Iterator[Problem]], ...] = (
-    empty_table, required_cells, minimums, duplicate_keys, totals, subtotals, complete_codes,
+    empty_table, required_cells, count_or_percent, minimums, duplicate_keys, totals, subtotals, complete_codes,
     placements_within_definition, percent_scale, scenario_levers, rate_on_total_row)
 
 
@@ -432,8 +459,15 @@ def recruitment_funnel(year: int, sheets: dict[str, Sheet]) -> Iterator[Problem]
     sheet = sheets.get("fostering_recruitment")
     if sheet is None:
         return
-    stages = {r["stage"]: (number, r["households"]) for number, r in sheet.rows()}
+    by_period: dict = {}
+    for number, r in sheet.rows():
+        by_period.setdefault(r.get("period"), {})[r["stage"]] = (number, r["households"])
     funnel = ("enquiries", "initial_visits", "assessments_started", "approvals")
+    for stages in by_period.values():
+        yield from _funnel_order(sheet, stages, funnel)
+
+
+def _funnel_order(sheet: Sheet, stages: dict, funnel: tuple) -> Iterator[Problem]:
     for before, after in zip(funnel, funnel[1:]):
         if before in stages and after in stages and None not in (stages[before][1], stages[after][1]) \
                 and stages[after][1] > stages[before][1]:

@@ -65,6 +65,13 @@ def make_smallbury() -> Dataset:
         [("childrens_home", "age_10_to_15", 8, 12, 300.5), ("foster_other", "age_10_to_15", 30, 40, 1300.0),
          ("foster_other", "age_5_to_9", 12, 14, 600.0)],
         columns=["placement_type", "age_band", "children", "placements", "weeks_of_care"])
+    # Issue 10: published percentages (the council's 8% and 12.5% agree with 4 of 50 and 5 of 40) and a quarter's
+    # figures beside the year's (Q1: 12 started, 9 ceased; never added into the year's 50 and 40).
+    moves = years[2026]["starts_and_ceases"]
+    moves = moves.assign(percent=[None, None, 8.0, None, None, 12.5], period=None)
+    quarter = pd.DataFrame([("started", "all", 12, None, "Q1"), ("ceased", "all", 9, None, "Q1")],
+                           columns=["movement", "reason", "children", "percent", "period"])
+    years[2026]["starts_and_ceases"] = pd.concat([moves, quarter], ignore_index=True)
     pop_bands = (1000, 4000, 5000, 8000, 4000)  # 22,000 children every year
     population = pd.DataFrame([(y, b, n) for y in range(2024, 2030) for b, n in zip(BANDS, pop_bands)],
                               columns=["year", "age_band", "population"])

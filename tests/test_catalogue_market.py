@@ -15,7 +15,8 @@ from generator.values import KINDS
 
 NAMES = ("spend_by_service", "spend_trend", "unit_costs", "unit_costs_table", "spend_lines", "published_unit_costs",
          "budget", "spend_with_providers",
-         "fostering_capacity", "fostering_households_trend", "recruitment_funnel", "market_by_grade",
+         "fostering_capacity", "fostering_households_trend", "recruitment_funnel", "recruitment_by_period",
+         "market_by_grade",
          "market_by_location", "provider_market", "commissioning_routes", "referrals_by_month", "action_plan",
          "action_status", "places_needed")
 TABLES = {"unit_costs_table", "spend_lines", "published_unit_costs", "budget", "spend_with_providers",
@@ -38,6 +39,10 @@ OUTPUTS = {o.name: o for o in catalogue.OUTPUTS}
 @pytest.fixture(scope="module")
 def frames():
     view = make_view()
+    # Issue 10: a quarter's recruitment beside the year's (never added into it).
+    year = view.history[2026]["fostering_recruitment"].assign(period=None)
+    quarter = pd.DataFrame([("enquiries", 50, "Q1"), ("approvals", 4, "Q1")], columns=["stage", "households", "period"])
+    view.history[2026]["fostering_recruitment"] = pd.concat([year, quarter], ignore_index=True)
     return {name: output.frame(view) for name, output in OUTPUTS.items()}
 
 

@@ -66,6 +66,9 @@ def test_bromley_routes_within_a_service_and_the_statement_truncations_not_repea
     # printed as 66%, a truncation: the site rounds, 67%.
     assert "Of 102 new placements bought from providers during the year, 68 (67%) came through" in page
     assert "(93% of agency fostering placements)" in page and "children's homes (19%)" in page
+    # Printed: 101 approved in-house foster carers at 31 March 2022, households only (issue 10: places not
+    # given are not needed, and show x wherever they would appear)
+    assert "At 31 March 2022 the council had 101 approved fostering households of its own" in page
     outcomes = text_of(bromley_site / "2022" / "sufficiency" / "outcomes" / "index.html")
     # Worked out from the 2021 figure (7%) typed from the 2021 statement: change(since=2021), issue 10.
     assert "10.7% of children had three or more placements in the year (up 3.7 percentage points since " \
@@ -168,3 +171,77 @@ def test_declared_tables_are_on_the_page_in_their_download_and_in_the_zip(bromle
     assert ["Girls", "England", "45"] in rows_of(bristol_site, 2015, "national_comparison")
     methods = (bristol_site / "2015" / "methods" / "index.html").read_text()
     assert "<code>care_leavers_by_category</code>" in methods
+
+
+# --- The independent audit of what was published, reading the councils' own categories --------------------
+
+
+def _audit(name: str, folder: Path, threshold: int = 0):
+    from generator.audit_published import audit_edition
+
+    project = EXAMPLES_DIR / name
+    return audit_edition(folder, project / "data" / "reference" / "population.csv", threshold,
+                         content=project / "content",
+                         categories=load_authority(project / "authority.yml").categories)
+
+
+def _copy_edition(site: Path, year: int, target: Path) -> Path:
+    """The year's pages and downloads (not the assets, drawings and bundles the audit does not read)."""
+    import shutil
+
+    shutil.copytree(site / str(year), target / str(year),
+                    ignore=shutil.ignore_patterns("assets", "search", "all", "*.pdf", "*.png", "*.svg", "*.js"))
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, (path, old)
+    path.write_text(text.replace(old, new))
+
+
+def test_the_published_audit_reads_both_councils_sites_in_their_own_categories(bromley_site, bristol_site):
+    from conftest import internal_of
+
+    for name, site in (("bromley", bromley_site), ("bristol", bristol_site)):
+        for folder in (site, internal_of(site)):
+            audit = _audit(name, folder)
+            assert [p.text for p in audit.problems] == [], folder
+            assert audit.findings == [] and audit.reading.unread_tables == [], folder
+            assert audit.reading.unread_summaries == [] and audit.reading.prose.unmatched == [], folder
+    # Read in Bromley's own types, groups and bands: its foster carers' 175 placements are its two in-house
+    # placement types' rows added up.
+    shown = _audit("bromley", bromley_site).reading.model.shown_figures
+    [in_house] = [key for key, values in shown.items() if "for placements.by_type.in_house_fostering" in
+                  " ".join(where for _, where in values)]
+    assert {v for v, _ in shown[in_house]} == {175.0}
+    assert {k[2] for k, _ in in_house[1]} == {"in_house_long_term", "in_house_short_term"}
+
+
+def test_the_published_audit_catches_a_figure_changed_in_a_council_site(bromley_site, bristol_site, tmp_path):
+    bromley = _copy_edition(bromley_site, 2022, tmp_path / "bromley")
+    _edit(bromley / "2022" / "downloads" / "placements_by_type_and_age.csv",
+          "Connect person - long term,5-9 years,5,x,215", "Connect person - long term,5-9 years,6,x,215")
+    problems = [p.text for p in _audit("bromley", bromley).problems]
+    assert any("placements_by_type_and_age" in p for p in problems), problems
+    # Bristol's share placed more than 20 miles away, printed 13% beside its 85 children, changed to 50%.
+    bristol = _copy_edition(bristol_site, 2015, tmp_path / "bristol")
+    _edit(bristol / "2015" / "downloads" / "distance_from_home.csv", "Over 20 miles from home,13", "Over 20 miles "
+          "from home,50")
+    problems = [p.text for p in _audit("bristol", bristol).problems]
+    assert any("contradict" in p and "distance_from_home.csv" in p for p in problems), problems
+
+
+def test_the_published_audit_finds_a_withheld_count_its_councils_group_row_gives_away(bromley_site, tmp_path):
+    # Had Bromley withheld one small count (c) but printed its Fostering row, a reader could take it back:
+    # the audit works on a council's own groups as on the DfE's.
+    site = _copy_edition(bromley_site, 2022, tmp_path)
+    _edit(site / "2022" / "downloads" / "placements_by_type_and_age.csv",
+          "Connect person - long term,0-4 years,4,x,163", "Connect person - long term,0-4 years,c,x,163")
+    _edit(site / "2022" / "sufficiency" / "placements" / "index.html",
+          '<th scope="row">Connect person - long term</th><td>0-4 years</td><td class="num">4</td>',
+          '<th scope="row">Connect person - long term</th><td>0-4 years</td><td class="num">c</td>')
+    audit = _audit("bromley", site, threshold=5)
+    [finding] = [f for f in audit.findings if f.key == ("placements_by_type_and_age", 2022, "connected_long_term",
+                                                        "age_0_to_4", "placements")]
+    assert (finding.low, finding.high) == (4, 4) and audit.problems == []

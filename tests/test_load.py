@@ -133,9 +133,9 @@ def test_an_unknown_column_suggests_the_nearest_and_a_missing_one_is_named(data)
     dataset, problems = load(data)
     assert messages(problems) == [
         "data/2026/fostering_recruitment.csv, row 1, column 'houshold': unknown column; "
-        "expected the columns stage, households. Hint: did you mean 'households'?",
+        "expected the columns stage, households, period. Hint: did you mean 'households'?",
         "data/2026/fostering_recruitment.csv, row 1: the column 'households' is missing; "
-        "expected the columns stage, households"]
+        "expected the columns stage, households, period"]
     assert "fostering_recruitment" not in dataset.years[2026]
 
 

@@ -184,11 +184,23 @@ DISTANCE_SERIES = (("distance", "within_20_miles"), ("distance", "over_20_miles"
 
 
 def distance_from_home(view) -> pd.DataFrame:
+    """The DfE's distance and location categories, each a percentage of the children in the breakdown. A
+    council's own bands (Bristol's) are worked into the DfE's; where one of the DfE's cannot be worked out
+    (the council's bands leave it as x), the others are a percentage of all children looked after, or as the
+    council published them, never of the known ones alone (which would count its bands and groups together
+    and give 50% for Bristol's printed 13%)."""
     rows = []
     for year in _years(view, "looked_after"):
         frame = view.table("looked_after", year)
         for breakdown, code in DISTANCE_SERIES:
-            pct = stats.shares(stats.looked_after_breakdown(frame, breakdown))[code]
+            counts = stats.looked_after_breakdown(frame, breakdown)
+            dfe = {c: counts.get(c) for c in contract.LOOKED_AFTER_BREAKDOWNS[breakdown]}
+            if all(v is not None for v in dfe.values()):
+                pct = stats.shares(dfe)[code]
+            else:
+                pct = stats.breakdown_shares(frame, breakdown, dfe).get(code)
+                if pct is None:
+                    pct = stats.looked_after_percentages(frame, breakdown).get(code)
             if pct is not None:
                 rows.append((str(year), contract.LOOKED_AFTER_BREAKDOWNS[breakdown][code], _round(pct)))
     return _frame(rows, ["Year", "Where placed", "Percentage"])
@@ -233,10 +245,45 @@ def starts_and_ceases_trend(view) -> pd.DataFrame:
 
 
 def _movement_frame(view, movement: str, label: str) -> pd.DataFrame:
-    counts = stats.movement_counts(view.table("starts_and_ceases"), movement)
+    """Children by reason; with a Percentage column when the council published percentages (each reason's
+    share as published, else worked out from the counts), a reason given only as a percentage included."""
+    table = view.table("starts_and_ceases")
+    counts = stats.movement_counts(table, movement)
+    published = stats.movement_percentages(table, movement)
     codes = contract.CATEGORIES_OF_NEED if movement == "started" else contract.REASONS_CEASED
-    rows = [(codes[c], _round(v)) for c, v in counts.items() if c != "all" and v is not None]
-    return _frame(rows, [label, "Children"])
+    if not any(c != "all" for c in published):
+        rows = [(codes[c], _round(v)) for c, v in counts.items() if c != "all" and v is not None]
+        return _frame(rows, [label, "Children"])
+    rows = []
+    for c, v in counts.items():
+        share = published.get(c, stats.share(v, counts["all"]))
+        if c != "all" and (v is not None or c in published):
+            rows.append((codes[c], None if v is None else _round(v), share))
+    return _frame(rows, [label, "Children", "Percentage"])
+
+
+def starts_and_ceases_by_period(view) -> pd.DataFrame:
+    """Children starting and ceasing in each quarter or part year the council published (issue 10), each row
+    labelled with its period; never added up into a figure for the year."""
+    from .. import periods
+
+    rows = []
+    for code, frame in stats.periods_of(view.part_year("starts_and_ceases"), view.year):
+        for movement, name in contract.MOVEMENTS.items():
+            value = stats.movement_counts(frame, movement)["all"]
+            if value is not None:
+                rows.append((periods.label(code, view.year), name, _round(value)))
+    return _frame(rows, ["Period", "Movement", "Children"])
+
+
+def _periods_summary(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "No figures for part of the year were published for this year."
+    parts = [f"{period}: " + ", ".join(f"{_fmt(v)} {m.split(' ')[0].lower()}" for m, v in
+                                       zip(rows["Movement"], rows["Children"]))
+             for period, rows in frame.groupby("Period", sort=False)]
+    return ("Children starting and ceasing to be looked after in part of the year, as published (not added up "
+            "into the year's figure): " + "; ".join(parts) + ".")
 
 
 def started_by_need(view) -> pd.DataFrame:
@@ -550,18 +597,27 @@ OUTPUTS: tuple[Output, ...] = (
         {"Children": "count"},
     ),
     Output(
+        "starts_and_ceases_by_period", "Children starting and ceasing to be looked after in part of the year",
+        starts_and_ceases_by_period, MOVES, ChartStyle("grouped_bar", "Period", "Children", colour="Movement"),
+        _periods_summary,
+        "Children who started and who ceased to be looked after in each quarter or part of the year the council "
+        "published, each labelled with its period. Shown as published and never added up: a child who starts "
+        "in two quarters is counted in each, but once in the year.",
+        {"Children": "count"},
+    ),
+    Output(
         "started_by_need", "Children starting to be looked after by category of need", started_by_need, MOVES,
         ChartStyle("bar", "Category of need", "Children", horizontal=True),
         lambda f: _ranking_summary(f, "Category of need", "Children", "children who started to be looked after"),
         "Children who started to be looked after in the year by their category of need at the start.",
-        {"Children": "count"},
+        {"Children": "count", "Percentage": "percent"},
     ),
     Output(
         "ceased_by_reason", "Children ceasing to be looked after by reason", ceased_by_reason, MOVES,
         ChartStyle("bar", "Reason", "Children", horizontal=True),
         lambda f: _ranking_summary(f, "Reason", "Children", "children who ceased to be looked after"),
         "Children who ceased to be looked after in the year by the reason their episode of care ended.",
-        {"Children": "count"},
+        {"Children": "count", "Percentage": "percent"},
     ),
     Output(
         "weeks_of_care_by_type_and_age", "Weeks of care by placement type and age band",

@@ -295,16 +295,21 @@ def summarise_unit_costs(frame: pd.DataFrame) -> str:
 def unit_costs_table(view) -> pd.DataFrame:
     costs = _unit_cost_rows(view)
     costs = costs[(costs["spend"].fillna(0) != 0) | (costs["weeks_of_care"].fillna(0) != 0)]  # nothing bought
+    table = view.table("spend_by_service")
+    services, sectors = _codes(table, "service", SERVICES), _codes(table, "sector", PROVIDER_SECTOR)
     frame = pd.DataFrame({
-        "Service": [label(SERVICES, s) for s in costs["service"]],
-        "Provided by": [label(PROVIDER_SECTOR, p) for p in costs["sector"]],
+        "Service": [label(services, s) for s in costs["service"]],  # the council's own service lines too
+        "Provided by": [label(sectors, p) for p in costs["sector"]],
         "Spend": costs["spend"].to_list(),
         "Weeks of care": costs["weeks_of_care"].to_list(),
         "Average weekly cost": costs["unit_cost"].to_list(),
     })
     if frame.empty:
         return frame
-    spend, weeks = float(costs["spend"].sum()), float(costs["weeks_of_care"].sum())
+    # A total of figures none of which was supplied is not supplied either (x), never 0 (Bristol gives spend
+    # without weeks of care).
+    spend = float(costs["spend"].sum()) if costs["spend"].notna().any() else None
+    weeks = float(costs["weeks_of_care"].sum()) if costs["weeks_of_care"].notna().any() else None
     total = pd.DataFrame([{"Service": "All services", "Provided by": "All providers", "Spend": spend,
                            "Weeks of care": weeks, "Average weekly cost": m.unit_cost(spend, weeks)}])
     return pd.concat([frame, total], ignore_index=True)
@@ -314,6 +319,8 @@ def summarise_unit_costs_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "There is no spend to show for this year."
     total = frame.iloc[-1]
+    if pd.isna(total["Weeks of care"]):
+        return f"Spend came to {_money(total['Spend'])}; weeks of care were not supplied, so there is no average."
     return (f"Spend of {_money(total['Spend'])} bought {format_value(total['Weeks of care'], 'weeks', 0)} "
             f"weeks of care, an average of {_money(total['Average weekly cost'])} a week.")
 
@@ -383,9 +390,9 @@ def summarise_fostering_capacity(frame: pd.DataFrame) -> str:
 
 
 def fostering_households_trend(view) -> pd.DataFrame:
-    rows = [(year_label(y), m.column_total(view.table("fostering_capacity", y), "households"))
+    rows = [(year_label(y), m.fostering_totals(view.table("fostering_capacity", y))["households"])
             for y in view.years if view.table("fostering_capacity", y) is not None]
-    return pd.DataFrame(rows, columns=["Year", "Households"])
+    return pd.DataFrame([r for r in rows if r[1] is not None], columns=["Year", "Households"])
 
 
 def summarise_fostering_households_trend(frame: pd.DataFrame) -> str:
@@ -405,6 +412,29 @@ def recruitment_funnel(view) -> pd.DataFrame:
     stages = m.recruitment_stages(table)
     return pd.DataFrame([(label(RECRUITMENT_STAGES, s), v) for s, v in stages.items()],
                         columns=["Stage", "Households"])
+
+
+def recruitment_by_period(view) -> pd.DataFrame:
+    """Households at each recruitment stage in each quarter or part year the council published (issue 10), each
+    labelled with its period; never added up into the year's."""
+    from .. import periods
+    from ..stats.children import periods_of
+
+    rows = []
+    for code, frame in periods_of(view.part_year("fostering_recruitment"), view.year):
+        for stage, value in m.recruitment_stages(frame).items():
+            if value is not None:
+                rows.append((periods.label(code, view.year), label(RECRUITMENT_STAGES, stage), value))
+    return pd.DataFrame(rows, columns=["Period", "Stage", "Households"])
+
+
+def summarise_recruitment_by_period(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "There are no recruitment figures for part of the year to show."
+    parts = [f"{period}: " + ", ".join(f"{_count(v)} {s[0].lower() + s[1:]}" for s, v in
+                                       zip(rows["Stage"], rows["Households"]))
+             for period, rows in frame.groupby("Period", sort=False)]
+    return "Foster carer recruitment in part of the year, as published: " + "; ".join(parts) + "."
 
 
 def summarise_recruitment_funnel(frame: pd.DataFrame) -> str:
@@ -661,6 +691,12 @@ OUTPUTS: tuple[Output, ...] = (
            "Households at each stage of recruitment during the year, and households deregistered. "
            "Stages are counted within the year, so a household may enquire in one year and be approved "
            "in the next.", {"Households": "count"}),
+    _output("recruitment_by_period", "Foster carer recruitment in part of the year", recruitment_by_period,
+           ("fostering_recruitment.stage", "fostering_recruitment.households", "fostering_recruitment.period"),
+           ChartStyle("grouped_bar", x="Period", y="Households", colour="Stage"), summarise_recruitment_by_period,
+           "Households at each stage of recruitment in each quarter or part of the year the council published, "
+           "each labelled with its period. Shown as published and never added up into the year's figures.",
+           {"Households": "count"}),
     _output("market_by_grade", "Registered places by provision type and Ofsted grade", market_by_grade,
            MARKET_SOURCES + ("provider_market.ofsted_grade",),
            ChartStyle("stacked_bar", x="Provision type", y="Places", colour="Ofsted grade", horizontal=True),

@@ -62,8 +62,8 @@ def places_per_household(view: YearView) -> tuple[float, float]:
     if frame is None or frame.empty:
         return 1.5, 0.85
     row = frame[frame["carer_type"] == "mainstream"]
-    if row.empty or not row["households"].iloc[0]:
-        return 1.5, 0.85
+    if row.empty or not row["households"].iloc[0] or row[["approved_places", "occupied"]].isna().any(axis=None):
+        return 1.5, 0.85  # places not given (issue 10): the usual ratios
     places = float(row["approved_places"].iloc[0]) / float(row["households"].iloc[0])
     occupancy = float(row["occupied"].iloc[0]) / float(row["approved_places"].iloc[0]) \
         if row["approved_places"].iloc[0] else 0.85

@@ -40,7 +40,9 @@ def capacity(view: YearView) -> dict[str, dict[str, float | None]]:
     foster = view.table("fostering_capacity")
     if foster is not None and not foster.empty:
         usable = foster[foster["carer_type"] != "short_breaks"]
-        out["fostering"]["in_house"] = float((usable["approved_places"] - usable["vacant_not_available"]).sum())
+        free = usable["approved_places"] - usable["vacant_not_available"]
+        if len(free) and not free.isna().any():  # places not given (issue 10): not known, never 0
+            out["fostering"]["in_house"] = float(free.sum())
     contracted = view.table("contracted_capacity")
     if contracted is not None and not contracted.empty:
         c = contracted.copy()

@@ -259,10 +259,32 @@ def movement_counts(frame: pd.DataFrame | None, movement: str) -> dict[str, floa
     values = dict(zip(rows["reason"], rows["children"]))
     result = {code: _number(values[code]) if code in values else 0 for code in codes}
     total = _number(values.get("all"))
-    if total is None:
+    if total is None and all(_number(values[code]) is not None for code in codes if code in values):
+        # a row given only as a published percentage has no count: the reasons cannot be added up
         known = [v for v in result.values() if v is not None]
         total = sum(known) if known else None
     return {"all": total, **result}
+
+
+def movement_percentages(frame: pd.DataFrame | None, movement: str) -> dict[str, float]:
+    """The percentages the council published for a movement's reasons (``starts_and_ceases.percent``), by
+    reason; reasons without one are left out. Shown as given, never turned back into counts."""
+    if frame is None or "percent" not in frame.columns:
+        return {}
+    rows = frame[frame["movement"] == movement]
+    return {reason: _number(value) for reason, value in zip(rows["reason"], rows["percent"])
+            if _number(value) is not None}
+
+
+def periods_of(frame: pd.DataFrame | None, year: int) -> list[tuple[str, pd.DataFrame]]:
+    """(period, rows) for each quarter or part year of a flow table's part-year rows, in date order
+    (``periods.order``). Each period's rows stand alone: never added to another's or to the year's."""
+    from .. import periods
+
+    if frame is None or frame.empty or "period" not in frame.columns:
+        return []
+    found = {code: rows for code, rows in frame.groupby("period", sort=False)}
+    return [(code, found[code]) for code in sorted(found, key=lambda c: periods.order(c, year))]
 
 
 def grouped(counts: dict[str, float | None], groups: dict[str, tuple[str, ...]]) -> dict[str, float | None]:

@@ -12,7 +12,7 @@ One addition to ARCHITECTURE.md's list: ``projection.<year_n>.by_age.<age_band>`
 """
 from __future__ import annotations
 
-from .. import contract
+from .. import contract, periods
 from ..values import Change, Figure, Namespace
 from . import children as stats
 
@@ -74,6 +74,15 @@ def _as_published(figure: Figure, measure: dict) -> Figure:
     return Figure(value, figure.kind, figure.symbol, figure.sensitive, figure.sources, decimals)
 
 
+def _share_as_published(part, whole, published) -> Figure:
+    """A reason's share of the movement: from the counts, or the percentage the council published when it gave
+    no count (with its printed decimals, ``_as_published``)."""
+    computed = stats.share(part, whole)
+    if computed is not None or published is None:
+        return pct(computed, MOVES)
+    return _as_published(pct(published, MOVES), {})
+
+
 def _category(now, before, whole_share, sources=LA) -> Namespace:
     children = count(now, sources)
     return Namespace(children=children, share=pct(whole_share, sources),
@@ -127,8 +136,26 @@ def _movement(view, previous, movement, detail) -> Namespace:
     total = count(now["all"], MOVES)
     ns = Namespace(total=total, change=Change(total, count(before["all"], MOVES)))
     parts = {code: v for code, v in now.items() if code != "all"}
-    ns[detail] = Namespace({code: Namespace(children=count(v, MOVES), share=pct(stats.share(v, now["all"]), MOVES))
-                            for code, v in parts.items()})
+    published = stats.movement_percentages(view.table("starts_and_ceases"), movement)
+    ns[detail] = Namespace({
+        code: Namespace(children=count(v, MOVES), share=_share_as_published(v, now["all"], published.get(code)))
+        for code, v in parts.items()})
+    ns["by_period"] = movement_by_period(view, movement, detail)
+    return ns
+
+
+def movement_by_period(view, movement: str, detail: str) -> Namespace:
+    """``started.by_period.<period>.total .label .<detail>.<code>.children`` (issue 10): the quarters and part
+    years the council published, each as given; never added up into the year's figure (``periods.py``)."""
+    ns = Namespace()
+    for code, rows in stats.periods_of(view.part_year("starts_and_ceases"), view.year):
+        counts = stats.movement_counts(rows, movement)
+        if all(v is None for v in counts.values()):
+            continue
+        ns[periods.name(code, view.year)] = Namespace(
+            total=count(counts["all"], MOVES), label=periods.label(code, view.year),
+            **{detail: Namespace({c: Namespace(children=count(v, MOVES)) for c, v in counts.items()
+                                  if c != "all" and v is not None and c in set(rows["reason"])})})
     return ns
 
 

@@ -193,12 +193,29 @@ def fostering_totals(fostering_capacity: pd.DataFrame | None, carer_type: str | 
     """Households and places at 31 March, for one carer type or all.
 
     Returns a dict of the contract's capacity columns (None when the table is
-    absent). Example: mainstream 40 households, 70 places, 60 occupied; family
+    absent, the carer type has no row, or a row leaves the column blank: issue 10).
+    Example: mainstream 40 households, 70 places, 60 occupied; family
     and friends 20 households, 25 places, 25 occupied: all carers 60
     households, 95 places, 85 occupied.
     """
+    from .. import subtotals
+
     where = {} if carer_type is None else {"carer_type": carer_type}
-    return {name: column_total(fostering_capacity, name, **where) for name in CAPACITY_COLUMNS}
+    result = {}
+    for name in CAPACITY_COLUMNS:
+        if fostering_capacity is None or name not in fostering_capacity.columns:
+            result[name] = None
+            continue
+        rows = fostering_capacity if carer_type is None else \
+            fostering_capacity[fostering_capacity["carer_type"] == carer_type]
+        # Issue 10: a column a statement does not give is x, never 0, and never the sum of the rows that have it.
+        known = pd.to_numeric(rows[name], errors="coerce")
+        total = None if known.isna().any() or rows.empty else \
+            column_total(fostering_capacity, name, **where)
+        # A statement's printed total (a Total row: "101 approved fostering households") stands where the rows
+        # do not give the figure.
+        result[name] = subtotals.printed(fostering_capacity, {}, name, total) if carer_type is None else total
+    return result
 
 
 def occupancy(occupied, approved_places):

@@ -235,7 +235,23 @@ def recruitment_namespace(view) -> Namespace:
         stage: Namespace(households=result[stage],
                          share_of_enquiries=small_share(stages[stage], stages["enquiries"], *src))
         for stage in RECRUITMENT_STAGES})
+    result["by_period"] = recruitment_by_period(view, src)
     return result
+
+
+def recruitment_by_period(view, src) -> Namespace:
+    """``recruitment.by_period.<period>.<stage> .label`` (issue 10): households at each stage in each quarter or
+    part year the council published, as given; never added up into the year's (a stage not given is x)."""
+    from .. import periods
+    from .children import periods_of
+
+    ns = Namespace()
+    for code, rows in periods_of(view.part_year("fostering_recruitment"), view.year):
+        stages = m.recruitment_stages(rows)
+        ns[periods.name(code, view.year)] = Namespace(
+            label=periods.label(code, view.year),
+            **{stage: figure(stages[stage], "count", *src) for stage in RECRUITMENT_STAGES})
+    return ns
 
 
 def market_namespace(view) -> Namespace:
