@@ -933,6 +933,10 @@ def _month(text: str) -> str | None:
     return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
 
 
+#: The provider of a spend line the council did not state (catalogue.market prints "Not stated").
+NOT_STATED = "not_stated"
+
+
 def read_spend(r: Reader):
     """Spend, weeks of care and average weekly cost by service and provider (money and weeks, not children).
 
@@ -945,10 +949,12 @@ def read_spend(r: Reader):
     for i, _ in enumerate(r.table.rows):
         service = vocab.code("service", r.value(i, "Service"), contract.SERVICES)
         sector = vocab.code("sector", r.value(i, "Provided by"), contract.PROVIDER_SECTOR)
-        if service not in services or sector not in sectors:
+        if _norm(r.value(i, "Provided by")) == "not stated":
+            sector = NOT_STATED  # a line whose provider the council did not give: still part of the total
+        if service not in services or sector not in sectors + [NOT_STATED]:
             service = None  # a group of services (a council's own) or a category spanning: no row of its own
         if _norm(r.value(i, "Service")) == "all services":
-            cells = [("spend_by_service", year, s, p) for s in services for p in sectors]
+            cells = [("spend_by_service", year, s, p) for s in services for p in sectors + [NOT_STATED]]
             r.add(i, "Spend", "rounded", tuple((c + ("spend",), 1.0) for c in cells), half=0.5)
             r.add(i, "Weeks of care", "rounded", tuple((c + ("weeks_of_care",), 1.0) for c in cells))
             continue

@@ -246,6 +246,9 @@ def _context():
     Never a plain fork of this process: a forked copy of a process that runs threads (a browser driver in
     the tests, the chart renderer's runtime) can deadlock."""
     import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: fresh interpreters
+        return multiprocessing.get_context("spawn")
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
@@ -290,13 +293,15 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
 
         if self.jobs <= 1:
             return map
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context())
+        self.context = _context()
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self.context)
         return self.pool.map
 
     def __exit__(self, *exc):
         if self.pool is not None:
             self.pool.shutdown()
-            _stop_fork_server()
+            if self.context.get_start_method() == "forkserver":
+                _stop_fork_server()
 
 
 def run_jobs(job: YearJob, tasks: list[int], pool_map=map) -> list[YearResult]:

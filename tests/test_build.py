@@ -167,9 +167,10 @@ def test_mistyped_placeholder_names_file_line_and_fix(tmp_path):
 
 
 def test_one_csv_value_changes_every_place_it_appears_and_nothing_else(tmp_path):
+    # the site's pages and downloads; the PDF edition is made from these pages (tests/test_pdf.py)
     project = copy_project(tmp_path / "project")
     first = tmp_path / "first"
-    build(project, first, years=[2026], editions=(PUBLIC,))
+    build(project, first, years=[2026], editions=(PUBLIC,), pdf=False)
     path = project / "data" / "2026" / "fostering_recruitment.csv"
     rows = [line.split(",") for line in path.read_text().splitlines()]
     enquiries_row = next(r for r in rows if r[0] == "enquiries")
@@ -178,7 +179,7 @@ def test_one_csv_value_changes_every_place_it_appears_and_nothing_else(tmp_path)
     enquiries_row[1] = str(new)
     path.write_text("\n".join(",".join(r) for r in rows) + "\n")
     second = tmp_path / "second"
-    build(project, second, years=[2026], editions=(PUBLIC,))
+    build(project, second, years=[2026], editions=(PUBLIC,), pdf=False)
 
     files = all_files(first / "2026")
     assert files == all_files(second / "2026")
@@ -199,15 +200,15 @@ def test_an_unchanged_year_is_reused_byte_for_byte_and_an_edited_one_rebuilt(tmp
     # Issue 14: frozen years. The reused output must be what a cold build writes.
     project = copy_project(tmp_path / "project")
     cold, warm, edited = tmp_path / "cold", tmp_path / "warm", tmp_path / "edited"
-    first = build(project, cold, years=[2025, 2026], editions=(PUBLIC,))
+    first = build(project, cold, years=[2025, 2026], editions=(PUBLIC,), pdf=False)
     assert first.reused == []
-    second = build(project, warm, years=[2025, 2026], editions=(PUBLIC,))
+    second = build(project, warm, years=[2025, 2026], editions=(PUBLIC,), pdf=False)
     assert second.reused == [2025, 2026]
     different = [f for f in all_files(cold) if not filecmp.cmp(cold / f, warm / f, shallow=False)]
     assert all_files(cold) == all_files(warm) and different == []
     page = project / "content" / "2026" / "index.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added after publication.\n", encoding="utf-8")
-    third = build(project, edited, years=[2025, 2026], editions=(PUBLIC,))
+    third = build(project, edited, years=[2025, 2026], editions=(PUBLIC,), pdf=False)
     assert third.reused == [2025]
     assert "A sentence added after publication." in (edited / "2026" / "index.html").read_text(encoding="utf-8")
     same_2025 = [f for f in all_files(cold / "2025") if not filecmp.cmp(cold / "2025" / f, edited / "2025" / f,

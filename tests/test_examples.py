@@ -95,6 +95,11 @@ def test_bristol_spend_lines_as_published_and_its_total_slip_flagged_not_repeate
         if path.suffix in (".html", ".csv", ".json"):
             text = path.read_text(errors="replace")
             assert "24,533,794" not in text and "24533794" not in text, path
+    # the unit-costs table keeps the lines whose provider is not stated (parent and child, secure units):
+    # its total is the same £24,553,794, not £800,200 short
+    costs = rows_of(bristol_site, 2015, "unit_costs_table")
+    assert ["Secure units", "Not stated", "152510"] in [r[:3] for r in costs]
+    assert costs[-1][:3] == ["All services", "All providers", "24553794"]
     slips = [str(p) for p in problems_of("bristol") if p.code == "subtotal-mismatch"]
     assert slips == [
         "data/2015/spend_by_service.csv, row 11, column 'spend': the total row says 24,533,794 but the 9 rows it "

@@ -299,7 +299,7 @@ def unit_costs_table(view) -> pd.DataFrame:
     services, sectors = _codes(table, "service", SERVICES), _codes(table, "sector", PROVIDER_SECTOR)
     frame = pd.DataFrame({
         "Service": [label(services, s) for s in costs["service"]],  # the council's own service lines too
-        "Provided by": [label(sectors, p) for p in costs["sector"]],
+        "Provided by": [label(sectors, p) if isinstance(p, str) else "Not stated" for p in costs["sector"]],
         "Spend": costs["spend"].to_list(),
         "Weeks of care": costs["weeks_of_care"].to_list(),
         "Average weekly cost": costs["unit_cost"].to_list(),

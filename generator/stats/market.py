@@ -118,7 +118,9 @@ def unit_costs(spend_by_service: pd.DataFrame | None) -> pd.DataFrame:
     frame = spend_by_service.copy()
     for name in ("children", "weeks_of_care", "spend"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce")
-    frame = frame.groupby(["service", "sector"], sort=False, as_index=False)[
+    # dropna=False: a line whose sector is not stated is still spend (Bristol's secure units); dropping
+    # it would make the total short of the council's own lines
+    frame = frame.groupby(["service", "sector"], sort=False, as_index=False, dropna=False)[
         ["children", "weeks_of_care", "spend"]].sum(min_count=1)
     frame["unit_cost"] = [ratio(s, w) for s, w in zip(frame["spend"], frame["weeks_of_care"])]
     frame["unit_cost"] = pd.to_numeric(frame["unit_cost"], errors="coerce")
