@@ -16,10 +16,11 @@ the whole pipeline and every check.
 """
 from __future__ import annotations
 
+
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import freeze
@@ -79,7 +80,8 @@ class LiveSite:
         from .load import load_dataset
         from .validate import validate
 
-        authority = load_authority(self.project / "authority.yml")
+        # The preview writes no PDF edition (build does), so its pages link to none.
+        authority = replace(load_authority(self.project / "authority.yml"), pdf_editions=())
         dataset, problems = load_dataset(self.project / "data", authority)
         problems += validate(dataset)
         raise_if_errors(problems, stage="data")

@@ -31,6 +31,8 @@ def test_a_saved_page_is_rerendered_alone_and_a_data_edit_rebuilds_the_year(tmp_
     assert state.error is None
     saved = (site / "2026" / "sufficiency" / "index.html").read_text("utf-8")
     assert "A sentence saved in the preview." in saved
+    # the preview writes no PDF edition, so no page links to one
+    assert not [p for p in site.rglob("*.html") if ".pdf" in p.read_text("utf-8")]
     assert other.stat().st_mtime_ns == other_before  # only the saved page was rendered again
     assert not UNTITLED.search(saved)  # the pages not rendered again keep their titles in its navigation
     search = json.loads((site / "2026" / "search" / "search_index.json").read_text("utf-8"))["docs"]
