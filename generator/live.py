@@ -16,7 +16,6 @@ the whole pipeline and every check.
 """
 from __future__ import annotations
 
-
 import json
 import os
 import shutil
