@@ -1,6 +1,8 @@
 """Shared fixtures: the example site is built once per test session."""
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -63,3 +65,10 @@ def bristol_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def bromley_site(tmp_path_factory) -> Path:
     return _build_example("bromley", tmp_path_factory)
+
+
+def text_of(page: Path) -> str:
+    """A built page's article as a reader reads it: words only (charts left out), spaces collapsed."""
+    article = re.search(r"<article.*?</article>", page.read_text(encoding="utf-8"), re.S).group(0)
+    article = re.sub(r"<svg.*?</svg>", " ", article, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article))).strip()

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
-from conftest import EXAMPLES_DIR
+from conftest import EXAMPLES_DIR, text_of
 
 from generator.config import load_authority
 from generator.load import load_dataset
 from generator.validate import validate
-
-
-def text_of(page: Path) -> str:
-    html = page.read_text()
-    article = re.search(r"<article.*?</article>", html, re.S).group(0)
-    article = re.sub(r"<svg.*?</svg>", " ", article, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article)).replace("&amp;", "&").replace("&#x27;", "'")
 
 
 def rows_of(site: Path, year: int, name: str) -> list[list[str]]:

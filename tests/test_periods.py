@@ -4,10 +4,10 @@ period, and never added up into a figure for the year the council did not publis
 starts twice in a year once, so quarters of starts do not add up to the year)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
+from conftest import text_of
 
 from generator import periods
 from generator.build import build
@@ -171,13 +171,6 @@ def quarters_site(tmp_path_factory) -> Path:
     project = write_project(tmp_path_factory.mktemp("quarters"))
     build(project, project / "site", jobs=1)
     return project / "site"
-
-
-def text_of(page: Path) -> str:
-    html = page.read_text()
-    article = re.search(r"<article.*?</article>", html, re.S).group(0)
-    article = re.sub(r"<svg.*?</svg>", " ", article, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article)).strip()
 
 
 def test_quarters_show_labelled_and_no_annual_figure_is_invented(quarters_site):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 import pytest
+from conftest import text_of
 
 from generator.build import build
 
@@ -57,13 +57,6 @@ def smallest_site(tmp_path_factory) -> Path:
     project = write_smallest_project(tmp_path_factory.mktemp("smallest"))
     build(project, project / "site", jobs=1)
     return project / "site"
-
-
-def text_of(page: Path) -> str:
-    html = page.read_text()
-    article = re.search(r"<article.*?</article>", html, re.S).group(0)
-    article = re.sub(r"<svg.*?</svg>", " ", article, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article)).strip()
 
 
 def test_the_total_shows_and_every_figure_not_supplied_is_x_with_the_symbol_explained(smallest_site):
