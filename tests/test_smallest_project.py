@@ -97,7 +97,8 @@ def next_steps_site(tmp_path_factory) -> Path:
         ",0-4 years,5-9 years,Totals\nChildren's homes,7,9,16\nTotal,,,16\n")
     (data / "placements_by_type_and_age.yml").write_text("wide:\n  across: age_band\n  cells: placements\n")
     (project / "content" / "2024" / "index.md").write_text(
-        "Of mixed ethnicity: {{ looked_after.ethnicity.mixed.share }}.\n\n{{ table(\"placements_by_type_and_age\") }}\n")
+        "Of mixed ethnicity: {{ looked_after.ethnicity.mixed.share }}.\n\n"
+        "{{ table(\"placements_by_type_and_age\") }}\n")
     build(project, project / "site", jobs=1)
     return project / "site"
 
