@@ -89,16 +89,19 @@ def next_steps_site(tmp_path_factory) -> Path:
     the council's own age bands (placements only, no weeks of care), and ethnicity given only as percentages."""
     project = write_smallest_project(tmp_path_factory.mktemp("next_steps"))
     with (project / "authority.yml").open("a") as f:
-        f.write("categories:\n  age_band:\n    age_0_to_4: {label: 0-4 years, dfe: [under_1, age_1_to_4]}\n")
+        f.write("categories:\n  age_band:\n    age_0_to_4: {label: 0-4 years, dfe: [under_1, age_1_to_4]}\n"
+                "    age_10_to_13: {label: 10-13 years, dfe: age_10_to_15}\n"
+                "    age_14_to_17: {label: 14-17 years, dfe: [age_10_to_15, age_16_and_over]}\n")
     data = project / "data" / "2024"
     (data / "looked_after.csv").write_text(
-        "breakdown,category,children,percent\ntotal,all,168,\nethnicity,White,,71%\nethnicity,Mixed,,10.7%\n")
+        "breakdown,category,children,percent\ntotal,all,168,\nethnicity,White,,71%\nethnicity,Mixed,,10.7%\n"
+        "age_band,10-13 years,50,\nage_band,0-4 years,30,\nage_band,5-9 years,40,\nage_band,14-17 years,48,\n")
     (data / "placements_by_type_and_age.csv").write_text(
         ",0-4 years,5-9 years,Totals\nChildren's homes,7,9,16\nTotal,,,16\n")
     (data / "placements_by_type_and_age.yml").write_text("wide:\n  across: age_band\n  cells: placements\n")
     (project / "content" / "2024" / "index.md").write_text(
         "Of mixed ethnicity: {{ looked_after.ethnicity.mixed.share }}.\n\n"
-        "{{ table(\"placements_by_type_and_age\") }}\n")
+        "{{ table(\"placements_by_type_and_age\") }}\n\n{{ chart(\"looked_after_by_age\") }}\n")
     build(project, project / "site", jobs=1)
     return project / "site"
 
@@ -112,3 +115,11 @@ def test_a_table_of_placements_without_weeks_of_care_builds(next_steps_site):
 
 def test_a_published_percentage_keeps_its_decimals(next_steps_site):
     assert "Of mixed ethnicity: 10.7%." in text_of(next_steps_site / "2024" / "index.html")
+
+
+def test_children_by_the_councils_own_age_bands_are_drawn_once_each_in_age_order(next_steps_site):
+    rows = list(csv.reader(io.StringIO((next_steps_site / "2024" / "downloads" / "looked_after_by_age.csv")
+                                       .read_text())))
+    # 10 to 15 is not drawn beside 10-13 years (it would count those 50 twice, and cannot be worked out).
+    assert rows == [["Age band", "Year", "Children"], ["0-4 years", "2024", "30"], ["5 to 9", "2024", "40"],
+                    ["10-13 years", "2024", "50"], ["14-17 years", "2024", "48"]]

@@ -102,10 +102,42 @@ def _series_trend_summary(frame: pd.DataFrame, series: str, column: str, kind: s
     return f"{what}: " + "; ".join(clauses) + "."
 
 
+def _breakdown_labels(frame, breakdown: str) -> dict[str, str]:
+    """Each category of a ``looked_after`` breakdown -> its label: the DfE's, and the council's own as declared
+    (``categories.py``; a DfE category the council relabelled reads as the council writes it)."""
+    return {**contract.LOOKED_AFTER_BREAKDOWNS[breakdown], **categories.of(frame).codes(breakdown)}
+
+
+def _drawn_categories(frame, breakdown: str, counts: dict) -> dict:
+    """The categories a chart of one breakdown draws, each child once: the council's own (not its groups, which
+    add up their members), and the DfE's that none of its own lies within or spans (a DfE band worked out from
+    the council's, 10 to 15 from 10-12 and 13-15, would count those children twice)."""
+    local = categories.of(frame)
+    own = local.local(breakdown)
+    if not own:
+        return counts
+    groups = set(local.groups(breakdown))
+    covered = {dfe for category in own.values() for dfe in category.dfe}
+    drawn = [code for code in counts
+             if code not in groups and (code in own or code not in covered)]
+    # In the DfE's order, each of the council's categories where its first DfE category is (0-4 years, 5 to 9,
+    # 10-13 years, 14-17 years), not the council's all before the DfE's.
+    dfe = list(contract.LOOKED_AFTER_BREAKDOWNS[breakdown])
+
+    def place(code: str) -> int:
+        if code in dfe:
+            return dfe.index(code)
+        spans = [dfe.index(d) for d in own[code].dfe if d in dfe] if code in own else []
+        return min(spans) if spans else len(dfe)
+
+    return {code: counts[code] for code in sorted(drawn, key=place)}
+
+
 def _breakdown_frame(view, breakdown: str, label: str, year: int | None = None) -> pd.DataFrame:
-    counts = stats.looked_after_breakdown(view.table("looked_after", year), breakdown)
-    codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
-    rows = [(codes[c], _round(v)) for c, v in counts.items() if contract.drawn(breakdown, c, v)]
+    frame = view.table("looked_after", year)
+    counts = _drawn_categories(frame, breakdown, stats.looked_after_breakdown(frame, breakdown))
+    codes = _breakdown_labels(frame, breakdown)
+    rows = [(codes.get(c, c), _round(v)) for c, v in counts.items() if contract.drawn(breakdown, c, v)]
     return _frame(rows, [label, "Children"])
 
 
@@ -135,9 +167,11 @@ def looked_after_by_age(view) -> pd.DataFrame:
     for year in (view.year - 1, view.year):
         if year not in view.history or view.table("looked_after", year) is None:
             continue
-        counts = stats.looked_after_breakdown(view.table("looked_after", year), "age_band")
-        codes = contract.LOOKED_AFTER_BREAKDOWNS["age_band"]
-        rows += [(codes[c], str(year), _round(v)) for c, v in counts.items() if contract.drawn("age_band", c, v)]
+        frame = view.table("looked_after", year)
+        counts = _drawn_categories(frame, "age_band", stats.looked_after_breakdown(frame, "age_band"))
+        codes = _breakdown_labels(frame, "age_band")
+        rows += [(codes.get(c, c), str(year), _round(v)) for c, v in counts.items()
+                 if contract.drawn("age_band", c, v)]
     return _frame(rows, ["Age band", "Year", "Children"])
 
 
@@ -171,11 +205,11 @@ def looked_after_characteristics(view) -> pd.DataFrame:
     frame = view.table("looked_after")
     rows = []
     for breakdown, title in CHARACTERISTICS.items():
-        counts = stats.looked_after_breakdown(frame, breakdown)
-        codes = contract.LOOKED_AFTER_BREAKDOWNS[breakdown]
+        counts = _drawn_categories(frame, breakdown, stats.looked_after_breakdown(frame, breakdown))
+        codes = _breakdown_labels(frame, breakdown)
         for code, pct in stats.shares(counts).items():
             if contract.drawn(breakdown, code, counts[code]):
-                rows.append((title, codes[code], _round(counts[code]), _round(pct)))
+                rows.append((title, codes.get(code, code), _round(counts[code]), _round(pct)))
     return _frame(rows, ["Characteristic", "Group", "Children", "Percentage"])
 
 
