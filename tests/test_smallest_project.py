@@ -81,3 +81,34 @@ def test_both_editions_and_the_downloads_are_built(smallest_site):
         assert (edition_root / "2024" / "need" / "index.html").is_file()
     rows = list(csv.reader(io.StringIO((smallest_site / "2024" / "downloads" / "looked_after_trend.csv").read_text())))
     assert rows == [["Year", "Children looked after"], ["2024", "168"]]
+
+
+@pytest.fixture(scope="module")
+def next_steps_site(tmp_path_factory) -> Path:
+    """The guide's next steps on the smallest project (docs/analysts.md): a placements table typed wide with
+    the council's own age bands (placements only, no weeks of care), and ethnicity given only as percentages."""
+    project = write_smallest_project(tmp_path_factory.mktemp("next_steps"))
+    with (project / "authority.yml").open("a") as f:
+        f.write("categories:\n  age_band:\n    age_0_to_4: {label: 0-4 years, dfe: [under_1, age_1_to_4]}\n")
+    data = project / "data" / "2024"
+    (data / "looked_after.csv").write_text(
+        "breakdown,category,children,percent\ntotal,all,168,\nethnicity,White,,71%\nethnicity,Mixed,,10.7%\n")
+    (data / "placements_by_type_and_age.csv").write_text(
+        ",0-4 years,5-9 years,Totals\nChildren's homes,7,9,16\nTotal,,,16\n")
+    (data / "placements_by_type_and_age.yml").write_text("wide:\n  across: age_band\n  cells: placements\n")
+    (project / "content" / "2024" / "index.md").write_text(
+        "Of mixed ethnicity: {{ looked_after.ethnicity.mixed.share }}.\n\n"
+        "{{ table(\"placements_by_type_and_age\") }}\n")
+    build(project, project / "site", jobs=1)
+    return project / "site"
+
+
+def test_a_table_of_placements_without_weeks_of_care_builds(next_steps_site):
+    home = text_of(next_steps_site / "2024" / "index.html")
+    assert "Children's homes 0-4 years 7 x x" in home
+    weeks = (next_steps_site / "2024" / "downloads" / "weeks_of_care_by_type_and_age.csv").read_text()
+    assert weeks.splitlines()[0] == "Placement type,Age band,Weeks of care"
+
+
+def test_a_published_percentage_keeps_its_decimals(next_steps_site):
+    assert "Of mixed ethnicity: 10.7%." in text_of(next_steps_site / "2024" / "index.html")

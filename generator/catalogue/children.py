@@ -456,7 +456,8 @@ def summary_characteristics(frame: pd.DataFrame) -> str:
 
 
 def summary_weeks(frame: pd.DataFrame) -> str:
-    if frame.empty:
+    frame = frame.dropna(subset=["Weeks of care"])  # a table of placements alone gives no weeks
+    if frame.empty or not frame["Weeks of care"].sum():
         return NO_DATA
     by_type = frame.groupby("Placement type", sort=False)["Weeks of care"].sum().sort_values(ascending=False)
     total = frame["Weeks of care"].sum()

@@ -83,9 +83,10 @@ def _share_as_published(part, whole, published) -> Figure:
     return _as_published(pct(published, MOVES), {})
 
 
-def _category(now, before, whole_share, sources=LA) -> Namespace:
+def _category(now, before, whole_share, sources=LA, published=False) -> Namespace:
     children = count(now, sources)
-    return Namespace(children=children, share=pct(whole_share, sources),
+    share = _as_published(pct(whole_share, sources), {}) if published else pct(whole_share, sources)
+    return Namespace(children=children, share=share,
                      change=Change(children, count(before, sources)))
 
 
@@ -110,11 +111,14 @@ def looked_after(view, previous) -> Namespace:
         now = stats.looked_after_breakdown(this_frame, breakdown)
         before = stats.looked_after_breakdown(last_frame, breakdown)
         shares = stats.breakdown_shares(this_frame, breakdown, now)
-        # A percentage the council published stands where no count was supplied (issue 10).
-        for code, published in stats.looked_after_percentages(this_frame, breakdown).items():
-            if shares.get(code) is None:
-                shares[code] = published
-        ns[breakdown] = Namespace({code: _category(now[code], before.get(code), shares.get(code)) for code in now})
+        # A percentage the council published stands where no count was supplied (issue 10), with its decimals.
+        published = set()
+        for code, percent in stats.looked_after_percentages(this_frame, breakdown).items():
+            if shares.get(code) is None and percent is not None:
+                shares[code] = percent
+                published.add(code)
+        ns[breakdown] = Namespace({code: _category(now[code], before.get(code), shares.get(code),
+                                                   published=code in published) for code in now})
 
     types_now = stats.looked_after_breakdown(this_frame, "placement_type")
     types_before = stats.looked_after_breakdown(last_frame, "placement_type")
