@@ -378,8 +378,10 @@ def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int,
                           bounds=cells.bounds, counts=cells.counts, eligible=eligible)
     except SuppressionFailed as exc:
         tables_named = sorted({c[1] if c[0] in ("margin", "printed") else c[0] for c in cells.known})
+        named = [cells.labels[c] for c in exc.cells if c in cells.labels]
+        what = "; ".join(named) + ": nothing left to withhold" if named and len(named) == len(exc.cells) else exc
         raise BuildError([Problem(
-            "suppression-failed", f"small counts of {year} cannot be protected: {exc}", file=f"data/{year}",
+            "suppression-failed", f"small counts of {year} cannot be protected: {what}", file=f"data/{year}",
             hint=("a reader is taken to know the totals of " + ", ".join(tables_named) + " (declared tables), so a "
                   "group whose total is small cannot hide its small counts: merge small categories into 'other' "
                   "or leave the table out") if tables_named else None)], stage="data") from exc

@@ -607,6 +607,7 @@ def _read_parts(name: str, table: Table, parts: list, categories: Categories,
     main = next((file for path, file, _ in parts if path is not None and path.stem == name), parts[0][1])
     several = len(parts) > 1
     read = []
+    reported = len(problems)
     for path, file, layout in parts:
         if path is None:  # a year's share of a file in data/ with years across the top, already long
             rows, numbers = layout
@@ -634,7 +635,10 @@ def _read_parts(name: str, table: Table, parts: list, categories: Categories,
             read.append(records)
     if not read:
         return None, main
-    return wide.combine(read, table, problems).frame(table, main, categories), main
+    frame = wide.combine(read, table, problems).frame(table, main, categories)
+    if any(p.code.startswith("wide-header") for p in problems[reported:]):
+        frame.attrs["header_refused"] = True  # a column of figures was not read: its sums are not checked
+    return frame, main
 
 
 def _layout_part(path: Path, file: str, data_dir: Path, problems: list[Problem], notes: list) -> bool:

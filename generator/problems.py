@@ -101,6 +101,9 @@ class BuildError(Exception):
         self.stage = stage
         super().__init__(self.report())
 
+    def __reduce__(self):  # raised in a worker process, it comes back whole (not as a broken process pool)
+        return BuildError, (self.problems, self.stage)
+
     def report(self, limit: int = 10) -> str:
         n = len(self.problems)
         if n == 1 and self.problems[0].file is None:  # e.g. a busy port: one line

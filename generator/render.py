@@ -333,7 +333,9 @@ def make_undefined(context: Namespace, global_names: list[str]):
             path = _path_of(parent, context) or ""
             candidates = list(parent) if isinstance(parent, dict) else []
         full = f"{path}.{name}" if path else name
-        near = [f"{path}.{n}" if path else n for n in _nearest(name, candidates)]
+        # No name alike (percent for share): a figure's few names are all offered.
+        near = _nearest(name, candidates) or (candidates if path and len(candidates) <= 6 else [])
+        near = [f"{path}.{n}" if path else n for n in near]
         raise UnknownName(f"unknown name {full!r}{_named_by_a_file(path, context)}", near)
 
     namespace = {"_fail_with_undefined_error": fail}

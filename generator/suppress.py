@@ -85,7 +85,9 @@ class Suppression:
 
 
 class SuppressionFailed(Exception):
-    pass
+    def __init__(self, message: str, cells: tuple = ()):
+        super().__init__(message)
+        self.cells = tuple(cells)  # the small counts that could not be protected, for a reader's message
 
 
 def primary_cells(values: dict, threshold: int, counts=None) -> set:
@@ -369,7 +371,8 @@ def suppress(values: dict, sums: list[Sum], threshold: int = 5, max_rounds: int 
                     added.add(choice)
             if not added:
                 cells_text = ", ".join(f"{r.cell} (range {r.low:g} to {r.high:g})" for r in weak)
-                raise SuppressionFailed(f"cannot protect {cells_text}: nothing left to withhold")
+                raise SuppressionFailed(f"cannot protect {cells_text}: nothing left to withhold",
+                                        cells=[r.cell for r in weak])
             hidden |= added
         else:
             raise SuppressionFailed("secondary suppression did not settle")

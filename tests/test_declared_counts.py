@@ -164,6 +164,26 @@ def test_a_small_group_whose_total_a_reader_knows_stops_the_build_with_the_reaso
     assert "merge small categories" in problem.hint
 
 
+def test_the_build_in_worker_processes_stops_with_the_same_reason(tmp_path):
+    """The same small group, built in two worker processes (the default on a machine with two cores or more):
+    the reason comes back to the analyst, not a broken process pool."""
+    from test_smallest_project import write_smallest_project
+
+    from generator.build import build
+
+    project = write_smallest_project(tmp_path / "project")
+    year = project / "data" / "2024"
+    (year / "by_route.csv").write_text("route,children\nnts,2\nspontaneous,4\n", "utf-8")
+    (year / "by_route.yml").write_text(BY_ROUTE.replace("adds_up: total row\ntotal_row: {route: all}\n",
+                                                        "adds_up: none\n").replace(", all: All routes", ""), "utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(project, project / "site", jobs=2)
+    message = str(caught.value)
+    assert "merge small categories" in message
+    assert "cannot be protected: Unaccompanied children by route: " in message  # the cells as a reader names them
+    assert "'by_route', 0" not in message
+
+
 # ---------------------------------------------------------------------------
 # A built project that withholds counts: the public and internal editions, and the audit
 # ---------------------------------------------------------------------------

@@ -65,6 +65,12 @@ def test_unknown_top_level_and_nested_names():
         "{{ looked_after.age_band.age_10_to_16.children }}")
 
 
+def test_an_unknown_name_with_no_name_alike_is_offered_the_figures_few_names():
+    assert error("{{ looked_after.age_band.age_10_to_15.percent }}").endswith(
+        "Hint: did you mean 'looked_after.age_band.age_10_to_15.children' or "
+        "'looked_after.age_band.age_10_to_15.share'?")
+
+
 def test_unknown_name_inside_a_condition_is_an_error_not_false():
     assert "line 2: unknown name 'looked_after.totl'" in error("x\n{% if looked_after.totl > 300 %}many{% endif %}")
 

@@ -109,6 +109,18 @@ def test_a_header_that_is_no_category_is_named_once_in_row_1(wide_bromley):
     assert "categories: age_band" in bad.hint
 
 
+def test_a_refused_header_is_not_followed_by_a_warning_for_every_total_it_would_have_added_to(tmp_path):
+    from test_smallest_project import write_smallest_project
+
+    project = write_smallest_project(tmp_path / "project")
+    folder = project / "data" / "2024"
+    (folder / "placements_by_type_and_age.csv").write_text(
+        ",1 to 4,5-9 years,10-31 years,Totals\nChildren's homes,1,9,12,22\nSecure,0,1,2,3\nTotal,,,,25\n")
+    (folder / "placements_by_type_and_age.yml").write_text("wide:\n  across: age_band\n  cells: placements\n")
+    _, problems = _load(project)
+    assert [(p.row, p.column, p.value) for p in problems] == [(1, "10-31 years", "10-31 years")]
+
+
 def test_a_printed_total_column_is_checked_and_named_as_typed(wide_bromley):
     folder = wide_bromley / "data" / "2022"
     text = (folder / "placements_by_type_and_age.csv").read_text()
