@@ -304,11 +304,14 @@ def meaning(name: str, year: int, context) -> Meaning | None:
         vocab = context.vocab
         cells = [("commissioning_routes", year, s, r, "placements")
                  for s in vocab.leaves("service", contract.SERVICES) for r in vocab.leaves("route", contract.ROUTES)]
+        if len(rest) > 2 and rest[0] == "by_period":  # a quarter's or part year's own cells (issue 10)
+            cells = [("commissioning_routes_period", year, rest[1], *c[2:]) for c in cells]
+            rest = rest[2:]
         if rest == ["total"]:
             return Meaning("count", _sum(cells))
         if len(rest) == 3 and rest[0] == "by_route":
             routes = set(vocab.members("route", rest[1]) or ())
-            part = _sum(c for c in cells if c[3] in routes)
+            part = _sum(c for c in cells if c[-2] in routes)
             if not part:
                 return None
             return Meaning("count", part) if rest[2] == "placements" else \

@@ -926,6 +926,24 @@ def read_grid(table_name: str, row_column: str, row_codes: dict, col_column: str
     return reader
 
 
+def read_routes_by_period(r: Reader):
+    """New placements by service and route in each quarter or part year (issue 10): unknowns of their own, keyed
+    by period (``commissioning_routes_period``), never part of the year's (each period adds up on its own)."""
+    vocab = r.context.vocab
+    for i, _ in enumerate(r.table.rows):
+        name = period_name(r.value(i, "Period"), r.table.year)
+        service = vocab.code("service", r.value(i, "Service"), contract.SERVICES)
+        route = vocab.code("route", r.value(i, "Route"), contract.ROUTES)
+        if not (name and service and route):
+            continue
+        terms = tuple((("commissioning_routes_period", r.table.year, name, a, b, "placements"), 1.0)
+                      for a in vocab.members("service", service) or () for b in vocab.members("route", route) or ())
+        if not terms:
+            continue
+        r.add(i, "New placements", "count", terms)
+        r.rows[i] = {"label": r.value(i, "Period"), "terms": terms}
+
+
 def _month(text: str) -> str | None:
     m = re.fullmatch(r"\s*([A-Za-z]+)\s+(\d{4})\s*", str(text))
     if not m or m.group(1).lower() not in MONTHS:
@@ -1069,6 +1087,7 @@ READERS = {
     "backtest_table": read_backtest_table,
     "commissioning_routes": read_grid("commissioning_routes", "Service", contract.SERVICES, "Route", contract.ROUTES,
                                       "New placements", "placements", dimensions=("service", "route")),
+    "routes_by_period": read_routes_by_period,
     "unit_costs_table": read_spend,
     "unit_costs": read_spend,
     "spend_by_service": read_spend,
@@ -1269,6 +1288,18 @@ def summary_referrals(r, text, m, where):
                            r"(?P<group>.+) with (?P<part>[\d,]+)\.", "row")
 
 
+def summary_routes_by_period(r: Reader, text: str, m: Model, where: str) -> bool:
+    """'New placements in part of the year, as published (...): <period>: N; <period>: N.': each period's total."""
+    body = text.split("figure): ", 1)[-1].rstrip(".")
+    for clause in body.split("; "):
+        label, _, figure = clause.rpartition(": ")
+        rows = [row for row in r.rows.values() if row.get("label") == label]
+        if not rows or not re.fullmatch(_NUMBER, figure):
+            return False
+        m.show(_sum_terms(rows), _num(figure), 0, r.source, where)
+    return True
+
+
 def summary_restates(r, text, m, where):
     """Summaries that repeat figures of their own table (rates, percentages, forecasts): nothing new."""
     return True
@@ -1288,6 +1319,7 @@ SUMMARIES = {
     "placements_by_type_and_age": summary_placements,
     "weeks_of_care_by_type_and_age": summary_placements,
     "commissioning_routes": summary_routes,
+    "routes_by_period": summary_routes_by_period,
     "referrals_by_month": summary_referrals,
     "looked_after_rate_trend": summary_restates,
     "stability_trend": summary_restates,
@@ -1857,6 +1889,9 @@ def describe(key: Key) -> str:
         _, year, service, sector, column = key
         return (f"{year} {column.replace('_', ' ')}: {contract.SERVICES.get(service, service)}, "
                 f"{contract.PROVIDER_SECTOR.get(sector, sector)}")
+    if kind == "commissioning_routes_period":
+        _, year, name, service, route, measure = key
+        return f"{year} new placements in {name.replace('_', ' ')}: {service}, {route} ({measure})"
     if kind in ("commissioning_routes", "referrals"):
         _, year, row, column, measure = key
         return f"{year} {kind.replace('_', ' ')}: {row}, {column} ({measure})"

@@ -694,15 +694,18 @@ TABLES: tuple[Table, ...] = (
     Table(
         "commissioning_routes",
         "New placements by commissioning route",
-        "Placements made during the year by service and how they were bought.",
+        "Placements made during the year by service and how they were bought. Figures for a quarter or part "
+        "of the year (the period column) are shown as published, each with its period, and never added up into "
+        "the year's.",
         (
             Column("service", "code", "Service", codes=SERVICES, dimension="service"),
             Column("route", "code", "Commissioning route", codes=ROUTES, dimension="route"),
             Column("placements", "integer", "New placements made in the year", unit="placements"),
+            _period(),
         ),
-        key=("service", "route"),
+        key=("service", "route", "period"),
         source="commissioning",
-        protection=Protection(counts=("placements",), two_way=("service", "route")),
+        protection=Protection(counts=("placements",), two_way=("service", "route"), apart=("period",)),
     ),
     Table(
         "referrals",

@@ -460,13 +460,13 @@ Symbols: `c` withheld to protect children's privacy (1 to the suppression thresh
 PERIODS = """\
 ## Quarters and part years
 
-When a council publishes figures for part of the year (a `period` in `starts_and_ceases.csv` or
-`fostering_recruitment.csv`: `Q1`, `Apr-Jun 2023`, `April to December`, ...), each period has names
-of its own. A part-year figure is shown exactly as published, with its period, and is never added
-up into a figure for the year: a child who starts in two quarters is one start in the year, so the
-quarters do not add up to the year. The names above (`started.total`, `recruitment.enquiries` ...)
-read only the rows for the whole year; a council that published only quarters has no figure for the
-year, and those names show `x`.
+When a council publishes figures for part of the year (a `period` in `starts_and_ceases.csv`,
+`fostering_recruitment.csv` or `commissioning_routes.csv`: `Q1`, `Apr-Jun 2023`, `April to
+December`, ...), each period has names of its own. A part-year figure is shown exactly as published,
+with its period, and is never added up into a figure for the year: a child who starts in two quarters
+is one start in the year, so the quarters do not add up to the year. The names above
+(`started.total`, `recruitment.enquiries`, `routes.total` ...) read only the rows for the whole year;
+a council that published only quarters has no figure for the year, and those names show `x`.
 
 | Name | Kind | Meaning |
 | --- | --- | --- |
@@ -475,7 +475,10 @@ year, and those names show `x`.
 | `ceased.by_period.<period>.total` | count | children who ceased to be looked after in the period |
 | `ceased.by_period.<period>.by_reason.<reason>.children` | count | of them, by reason (where published) |
 | `recruitment.by_period.<period>.<stage>` | count | households at the stage in the period (`x` if not published) |
-| `started.by_period.<period>.label` (also `ceased`, `recruitment`) | text | the period in words: `Q1 (April to June 2023)`, `April to December 2023` |
+| `routes.by_period.<period>.total` | count | new placements made in the period |
+| `routes.by_period.<period>.by_route.<route>.placements` | count | of them, by commissioning route (`.share`: percentage of the period's) |
+| `routes.by_period.<period>.by_service.<service>.placements` | count | of them, by service (and `.by_route.<route>.placements .share` within it) |
+| `started.by_period.<period>.label` (also `ceased`, `recruitment`, `routes`) | text | the period in words: `Q1 (April to June 2023)`, `April to December 2023` |
 
 - `<period>`: `q1`, `q2`, `q3`, `q4` for a quarter of the financial year (Q1 is April to June); for a
   part year of whole months, its first and last month, `april_to_december` (one month: `april`);
@@ -490,7 +493,7 @@ From {{ started.by_period.april_to_december.label }}, {{ started.by_period.april
 ```
 
 A small part-year count of children is withheld like any other (`c`); each period's rows are
-protected on their own.
+protected on their own (new placements with their own service and route totals for the period).
 """  # noqa: E501 (Jinja examples a writer copies whole)
 
 RESTRICTED = """\

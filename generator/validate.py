@@ -85,8 +85,9 @@ def n(value) -> str:
 
 
 def _key_text(table: Table, record: dict) -> str:
-    return ", ".join(f"{k} {record[k]!r}" if not (k == "period" and record[k] is None) else "the whole year"
-                     for k in table.key)
+    """The row's key in words; a blank period (the whole year, and every row of a file without the column) is
+    left out, so a file that never heard of periods reads as before."""
+    return ", ".join(f"{k} {record[k]!r}" for k in table.key if not (k == "period" and record[k] is None))
 
 
 # ---------------------------------------------------------------------------

@@ -17,10 +17,11 @@ NAMES = ("spend_by_service", "spend_trend", "unit_costs", "unit_costs_table", "s
          "budget", "spend_with_providers",
          "fostering_capacity", "fostering_households_trend", "recruitment_funnel", "recruitment_by_period",
          "market_by_grade",
-         "market_by_location", "provider_market", "commissioning_routes", "referrals_by_month", "action_plan",
+         "market_by_location", "provider_market", "commissioning_routes", "routes_by_period",
+         "referrals_by_month", "action_plan",
          "action_status", "places_needed")
 TABLES = {"unit_costs_table", "spend_lines", "published_unit_costs", "budget", "spend_with_providers",
-          "provider_market", "action_plan", "places_needed"}
+          "provider_market", "routes_by_period", "action_plan", "places_needed"}
 
 
 def test_spend_lines_and_published_unit_costs_are_shown_as_given(frames):
@@ -43,6 +44,11 @@ def frames():
     year = view.history[2026]["fostering_recruitment"].assign(period=None)
     quarter = pd.DataFrame([("enquiries", 50, "Q1"), ("approvals", 4, "Q1")], columns=["stage", "households", "period"])
     view.history[2026]["fostering_recruitment"] = pd.concat([year, quarter], ignore_index=True)
+    # and a quarter's new placements beside the year's (the year's 100 stay 100)
+    year = view.history[2026]["commissioning_routes"].assign(period=None)
+    quarter = pd.DataFrame([("fostering", "spot", 7, "Q2"), ("childrens_home", "framework", 5, "Q2")],
+                           columns=["service", "route", "placements", "period"])
+    view.history[2026]["commissioning_routes"] = pd.concat([year, quarter], ignore_index=True)
     return {name: output.frame(view) for name, output in OUTPUTS.items()}
 
 
@@ -189,6 +195,18 @@ def test_commissioning_routes(frames):
     assert summary("commissioning_routes", frames) == (
         "Of 100 new placements, 40 (40%) were made through framework (regional or sub-regional), the most "
         "of any route.")
+
+
+def test_routes_in_part_of_the_year_are_shown_labelled_and_not_added_into_the_year(frames):
+    frame = frames["routes_by_period"]
+    assert set(frame["Period"]) == {"Q2 (July to September 2025)"}
+    shown = {(r["Service"], r["Route"]): r["New placements"] for r in frame.to_dict("records")}
+    assert shown == {("Fostering", "Framework (regional or sub-regional)"): 0, ("Fostering", "Spot purchase"): 7,
+                     ("Children's homes", "Framework (regional or sub-regional)"): 5,
+                     ("Children's homes", "Spot purchase"): 0}  # the quarter's own grid, zeros filled
+    assert summary("routes_by_period", frames) == (
+        "New placements in part of the year, as published (not added up into the year's figure): "
+        "Q2 (July to September 2025): 12.")
 
 
 def test_referrals_by_month(frames):

@@ -267,3 +267,89 @@ def test_the_audit_reads_the_part_year_figures_and_finds_every_withheld_one_prot
     withheld = [i for i in audit.withheld if i.key[0] == "starts_and_ceases_period"]
     assert [i.key for i in withheld] == [("starts_and_ceases_period", 2024, "q1", "ceased", "all")]
     assert audit.findings == []
+
+
+# ---------------------------------------------------------------------------
+# New placements by commissioning route in part of the year (two-way margins within each period)
+
+#: The year's rows (blank period) and Q1's; Q1's 3 fostering spot placements are small. Q1's rows are a two-way
+#: table of their own: its service and route totals (fostering 12, spot 10, all 27) are never the year's.
+ROUTES = """\
+service,route,placements,period
+fostering,framework,40,
+fostering,spot,20,
+childrens_home,framework,12,
+childrens_home,spot,15,
+fostering,framework,9,Q1
+fostering,spot,3,Q1
+childrens_home,framework,8,Q1
+childrens_home,spot,7,Q1
+"""
+ROUTES_HOME = """\
+# Testshire
+
+In the year we made {{ routes.total }} new placements, {{ routes.by_route.spot.placements }} by spot purchase.
+In {{ routes.by_period.q1.label }} we made {{ routes.by_period.q1.total }} new placements.
+
+{{ table("routes_by_period") }}
+
+{{ table("commissioning_routes") }}
+"""
+
+
+def write_routes_project(root: Path) -> Path:
+    project = write_project(root)
+    (project / "data" / "2024" / "commissioning_routes.csv").write_text(ROUTES)
+    (project / "content" / "2024" / "index.md").write_text(ROUTES_HOME)
+    return project
+
+
+def test_a_quarters_routes_add_up_on_their_own_and_its_small_count_is_protected_within_the_quarter(tmp_path):
+    dataset, problems = problems_of(write_routes_project(tmp_path))
+    assert not [p for p in problems if p.severity == "error"]
+    frame = dataset.years[2024]["commissioning_routes"]
+    cells = _cells_and_sums(dataset.years[2024])
+    periods_of_cell = {c: str(frame.loc[c[1], "period"]) for c in cells.values
+                       if c[0] == "commissioning_routes"}
+    for s in cells.sums:  # a margin of Q1's adds only Q1's cells; the year's only the year's
+        found = {periods_of_cell[c] for c in (s.total, *s.parts) if c in periods_of_cell}
+        assert len(found) <= 1
+    q1_grand = ("margin", "commissioning_routes", "placements", "all", "all", "Q1")
+    assert cells.values[q1_grand] == 27
+    protection = protect_year(dataset.years[2024], 2024, 5)
+    withheld = {(frame.loc[i, "period"], frame.loc[i, "service"], frame.loc[i, "route"])
+                for name, i, _ in protection.withheld_data_cells if name == "commissioning_routes"}
+    assert ("Q1", "fostering", "spot") in withheld
+    assert len(withheld) >= 2 and all(period == "Q1" for period, _, _ in withheld)  # a partner, in Q1 only
+
+
+@pytest.fixture(scope="module")
+def routes_site(tmp_path_factory) -> Path:
+    project = write_routes_project(tmp_path_factory.mktemp("routes"))
+    build(project, project / "site", jobs=1)
+    return project / "site"
+
+
+def test_a_quarters_routes_show_labelled_beside_the_years_and_are_never_added_in(routes_site):
+    home = text_of(routes_site / "2024" / "index.html")
+    assert "In the year we made 87 new placements, 35 by spot purchase." in home  # the year's rows only
+    assert "Period Service Route New placements Q1 (April to June 2023) Fostering Framework" in home
+    assert "Q1 (April to June 2023) Fostering Spot purchase c" in home
+    for invented in ("114", "45"):  # the year's and Q1's placements added; spot in the year and Q1 added
+        assert f" {invented} " not in f" {home} "
+    csv_text = (routes_site / "2024" / "downloads" / "routes_by_period.csv").read_text()
+    assert csv_text.splitlines()[0] == "Period,Service,Route,New placements"
+    assert "Q1 (April to June 2023),Fostering,Spot purchase,c" in csv_text
+
+
+def test_the_audit_reads_a_quarters_routes_and_finds_its_withheld_cells_protected(routes_site, tmp_path):
+    from generator.audit_published import audit_edition
+
+    project = routes_site.parent
+    audit = audit_edition(routes_site, tmp_path / "population.csv", 5, content=project / "content")
+    assert not [w for w in audit.reading.unread_tables if "routes_by_period" in w]
+    assert not [s for s in audit.reading.unread_summaries if "part of the year" in s]
+    withheld = {i.key for i in audit.withheld if i.key[0] == "commissioning_routes_period"}
+    assert ("commissioning_routes_period", 2024, "q1", "fostering", "spot", "placements") in withheld
+    assert len(withheld) >= 2  # the small count and its partner within the quarter
+    assert audit.findings == []

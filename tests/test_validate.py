@@ -258,7 +258,8 @@ def test_every_problem_is_reported_at_once(data):
 
 
 def test_frames_built_in_memory_without_row_numbers_are_numbered_from_row_2():
-    frame = pd.DataFrame({"service": ["fostering", "fostering"], "route": ["spot", "spot"], "placements": [1, 2]})
+    frame = pd.DataFrame({"service": ["fostering", "fostering"], "route": ["spot", "spot"], "placements": [1, 2],
+                          "period": [None, None]})
     dataset = Dataset({2026: {"commissioning_routes": frame}}, {}, AUTHORITY)
     problems = validate(dataset)
     assert [(p.code, p.file, p.row) for p in problems] == [
@@ -274,11 +275,11 @@ def test_a_mistyped_category_is_reported_once_not_again_as_a_breakdown_that_does
 
 
 def test_a_frame_built_in_code_without_a_contract_column_is_a_problem_not_an_exception():
-    frame = pd.DataFrame({"service": ["fostering"], "placements": [1]})
+    frame = pd.DataFrame({"service": ["fostering"], "placements": [1], "period": [None]})
     problems = validate(Dataset({2026: {"commissioning_routes": frame}}, {}, AUTHORITY))
     assert [str(p) for p in problems] == [
         "data/2026/commissioning_routes.csv: the column 'route' is missing; expected the columns service, route, "
-        "placements"]
+        "placements, period"]
 
 
 def test_a_printed_variance_that_is_not_outturn_minus_budget_is_a_warning(data):

@@ -533,6 +533,28 @@ def summarise_commissioning_routes(frame: pd.DataFrame) -> str:
             f"were made through {by_route.idxmax()[0].lower() + by_route.idxmax()[1:]}, the most of any route.")
 
 
+def routes_by_period(view) -> pd.DataFrame:
+    """New placements by service and route in each quarter or part year the council published (issue 10), each
+    row labelled with its period; never added up into the year's (``commissioning_routes`` is the whole year's)."""
+    from .. import periods
+    from ..stats.children import periods_of
+
+    rows = []
+    for code, frame in periods_of(view.part_year("commissioning_routes"), view.year):
+        services, routes = _codes(frame, "service", SERVICES), _codes(frame, "route", ROUTES)
+        for s, r, v in _grid(frame, "service", SERVICES, "route", ROUTES, "placements"):
+            rows.append((periods.label(code, view.year), label(services, s), label(routes, r), v))
+    return pd.DataFrame(rows, columns=["Period", "Service", "Route", "New placements"])
+
+
+def summarise_routes_by_period(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "There are no new placements for part of the year to show."
+    totals = frame.assign(_v=_numbers(frame["New placements"])).groupby("Period", sort=False)["_v"].sum()
+    return ("New placements in part of the year, as published (not added up into the year's figure): "
+            + "; ".join(f"{period}: {_count(total)}" for period, total in totals.items()) + ".")
+
+
 def referrals_by_month(view) -> pd.DataFrame:
     months = m.referrals_by_month(view.table("referrals"))
     rows = []
@@ -718,6 +740,11 @@ OUTPUTS: tuple[Output, ...] = (
            ChartStyle("stacked_bar", x="Service", y="New placements", colour="Route", horizontal=True),
            summarise_commissioning_routes, "Placements made during the year by service and how they were bought.",
            {"New placements": "count"}),
+    _output("routes_by_period", "New placements by service and commissioning route in part of the year",
+           routes_by_period, ROUTE_SOURCES + ("commissioning_routes.period",), None, summarise_routes_by_period,
+           "New placements by service and how they were bought in each quarter or part of the year the council "
+           "published, each labelled with its period. Shown as published and never added up into the year's "
+           "figures.", {"New placements": "count"}),
     _output("referrals_by_month", "Placement referrals by month and outcome", referrals_by_month,
            ("referrals.month", "referrals.outcome", "referrals.referrals"),
            ChartStyle("stacked_bar", x="Month", y="Referrals", colour="Outcome"), summarise_referrals_by_month,

@@ -303,8 +303,28 @@ def _placements_by(table, column: str, where=None) -> dict:
 def routes_namespace(view) -> Namespace:
     """``routes.total``, ``routes.by_route.<code>.placements .share`` and, within each service,
     ``routes.by_service.<service>.placements`` and ``.by_route.<route>.placements .share`` (a route's share
-    of that service's new placements: Bromley's "93% of IFA placements via the Alliance")."""
-    table = view.table("commissioning_routes")
+    of that service's new placements: Bromley's "93% of IFA placements via the Alliance"). Only the whole
+    year's rows; ``routes.by_period.<period>`` (the same names, and ``.label``) holds each quarter or part year
+    the council published, as given and never added up into the year's (issue 10)."""
+    result = _routes_of(view.table("commissioning_routes"))
+    result["by_period"] = routes_by_period(view)
+    return result
+
+
+def routes_by_period(view) -> Namespace:
+    """``routes.by_period.<period>.label .total .by_route.<code>.placements .share .by_service...`` (issue 10)."""
+    from .. import periods
+    from .children import periods_of
+
+    ns = Namespace()
+    for code, rows in periods_of(view.part_year("commissioning_routes"), view.year):
+        ns[periods.name(code, view.year)] = _routes_of(rows)
+        ns[periods.name(code, view.year)]["label"] = periods.label(code, view.year)
+    return ns
+
+
+def _routes_of(table) -> Namespace:
+    """The route names (``total``, ``by_route``, ``by_service``) of one period's rows of commissioning_routes."""
     src = ("commissioning_routes.route", "commissioning_routes.placements")
     local = categories.of(table)
     total = m.column_total(table, "placements")
