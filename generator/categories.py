@@ -172,7 +172,16 @@ def read_categories(raw, file: str = "authority.yml") -> tuple[Categories, list[
             categories.append(Category(code, str(entry["label"]), dfe, _strings(entry.get("group")),
                                        _strings(entry.get("aliases"))))
         declared = {c.code for c in categories}
+        named_groups = {group for category in categories for group in category.groups}
         for category in categories:
+            if dimension == "age_band" and not category.dfe and category.code not in set(dfe_codes) | named_groups:
+                # Every child's age is in one of the DfE's bands: without dfe the DfE bands would be worked out
+                # as if none of this band's children were in them (16 and over: 0 beside a 14-17 years of 48).
+                problems.append(Problem("config-category-dfe", f"{where}: {category.code!r} does not say which DfE "
+                                        "age band it lies within or spans", file=file,
+                                        expected="dfe: the DfE band it lies within, or the bands it spans",
+                                        hint=f"e.g. {category.code}: {{label: {category.label}, dfe: "
+                                             "[age_10_to_15, age_16_and_over]}"))
             for group in category.groups:
                 if group not in declared:
                     problems.append(Problem("config-category-group", f"{where}: {category.code!r} is in the "

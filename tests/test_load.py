@@ -308,3 +308,17 @@ def test_an_age_band_of_the_councils_own_and_a_financial_year_as_a_month_are_nam
         "2011/12 is a financial year: write the month it is due, e.g. 2012-03 for its last month",
         "it is not one of the DfE's bands; if this is one of your own categories, declare it once in "
         "authority.yml under categories: age_band, with its label as you write it and the DfE category it maps to"]
+
+
+def test_an_own_age_band_that_says_no_dfe_band_is_refused_naming_it():
+    # Every child's age is in a DfE band: left out, 16 and over would read 0 beside 14-17 years.
+    from generator.categories import read_categories
+
+    _, problems = read_categories({"age_band": {
+        "age_0_to_4": {"label": "0-4 years", "dfe": ["under_1", "age_1_to_4"]},
+        "age_5_to_9": "5-9 years",  # a DfE band relabelled: fine
+        "age_14_to_17": "14-17 years"}})
+    [problem] = problems
+    assert (problem.file, problem.code) == ("authority.yml", "config-category-dfe")
+    assert "'age_14_to_17' does not say which DfE age band" in problem.message
+    assert "dfe: [age_10_to_15, age_16_and_over]" in problem.hint
