@@ -97,7 +97,7 @@ def next_steps_site(tmp_path_factory) -> Path:
         "breakdown,category,children,percent\ntotal,all,168,\nethnicity,White,,71%\nethnicity,Mixed,,10.7%\n"
         "age_band,10-13 years,50,\nage_band,0-4 years,30,\nage_band,5-9 years,40,\nage_band,14-17 years,48,\n")
     (data / "placements_by_type_and_age.csv").write_text(
-        ",0-4 years,5-9 years,Totals\nChildren's homes,7,9,16\nTotal,,,16\n")
+        ",0-4 years,10-13 years,5-9 years,Totals\nChildren's homes,7,8,9,24\nTotal,,,,24\n")
     (data / "placements_by_type_and_age.yml").write_text("wide:\n  across: age_band\n  cells: placements\n")
     (project / "content" / "2024" / "index.md").write_text(
         "Of mixed ethnicity: {{ looked_after.ethnicity.mixed.share }}.\n\n"
@@ -108,7 +108,7 @@ def next_steps_site(tmp_path_factory) -> Path:
 
 def test_a_table_of_placements_without_weeks_of_care_builds(next_steps_site):
     home = text_of(next_steps_site / "2024" / "index.html")
-    assert "Children's homes 0-4 years 7 x x" in home
+    assert "Children's homes 0-4 years 7 x x Children's homes 5 to 9 9 x x Children's homes 10-13 years 8 x x" in home
     weeks = (next_steps_site / "2024" / "downloads" / "weeks_of_care_by_type_and_age.csv").read_text()
     assert weeks.splitlines()[0] == "Placement type,Age band,Weeks of care"
 

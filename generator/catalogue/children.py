@@ -120,17 +120,19 @@ def _drawn_categories(frame, breakdown: str, counts: dict) -> dict:
     covered = {dfe for category in own.values() for dfe in category.dfe}
     drawn = [code for code in counts
              if code not in groups and (code in own or code not in covered)]
-    # In the DfE's order, each of the council's categories where its first DfE category is (0-4 years, 5 to 9,
-    # 10-13 years, 14-17 years), not the council's all before the DfE's.
-    dfe = list(contract.LOOKED_AFTER_BREAKDOWNS[breakdown])
+    return {code: counts[code] for code in _in_dfe_order(drawn, own, list(contract.LOOKED_AFTER_BREAKDOWNS[breakdown]))}
 
+
+def _in_dfe_order(codes, own: dict, dfe: list[str]) -> list[str]:
+    """``codes`` in the DfE's order, each of the council's categories where its first DfE category is (0-4 years,
+    5 to 9, 10-13 years, 14-17 years), not the council's all before the DfE's; ties keep their order."""
     def place(code: str) -> int:
         if code in dfe:
             return dfe.index(code)
         spans = [dfe.index(d) for d in own[code].dfe if d in dfe] if code in own else []
         return min(spans) if spans else len(dfe)
 
-    return {code: counts[code] for code in sorted(drawn, key=place)}
+    return sorted(codes, key=place)
 
 
 def _breakdown_frame(view, breakdown: str, label: str, year: int | None = None) -> pd.DataFrame:
@@ -336,6 +338,7 @@ def _placement_rows(view) -> list[dict]:
         return []
     local = categories.of(frame)
     types, ages = local.codes("placement_type"), local.codes("age_band")
+    ages = {code: ages[code] for code in _in_dfe_order(ages, local.local("age_band"), list(contract.AGE_BANDS))}
     used_types, used_ages = set(frame["placement_type"]), set(frame["age_band"])
     groups = local.groups("placement_type")
     cells = {(r["placement_type"], r["age_band"]): r for r in frame.to_dict("records")}
