@@ -149,7 +149,7 @@ def parse(text: str, year: int) -> str | None:
         given_year, text = found, "year"
     if given_year is not None and given_year != year:
         raise PeriodError(f"this period is in the year ending 31 March {given_year}, not {year}, the year of the "
-                          "folder")
+                          f"folder (its rows belong in data/{given_year}/)")
     if text in _WHOLE_WORDS:
         return None
     text = re.sub(r"^quarter ?([1-4])$", r"q\1", text)

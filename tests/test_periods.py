@@ -114,7 +114,8 @@ def test_a_period_that_cannot_be_read_or_is_outside_the_year_is_refused_naming_t
     assert first.startswith("data/2024/starts_and_ceases.csv, row 2, column 'period': not a period of the year "
                             "(found 'Q5'); expected the part of the year the row is for: blank for the whole year")
     assert "Hint: not a period: 'Q5'; write one of: Q1, Q1 2023-24, Apr-Jun 2023, April to December 2023" in first
-    assert "the year ending 31 March 2023, not 2024, the year of the folder" in str(found[1])
+    assert "the year ending 31 March 2023, not 2024, the year of the folder (its rows belong in data/2023/)" in str(
+        found[1])
     assert "not inside the year ending 31 March 2024" in str(found[2])
 
 
