@@ -15,6 +15,14 @@
    last year, a summary sentence, a CSV cell. This needs no bookkeeping in the
    statistics: the dependency is observed, not declared.
 
+3. **Shares published without their counts.** A council may type a breakdown's
+   shares as published (``percent``) with no count beside them; nothing moves such
+   a row. Where the group's total is known, a share whose count could be from 1 to
+   the threshold (the printed percentage give or take half its last decimal, times
+   the total) is withheld, and so is every other share of its group given without a
+   count (they and 100% would give it back): ``percent_only_withheld``. They are
+   blanked in every perturbed copy, so they show as ``c`` wherever they appear.
+
 Each year of history is protected by its own data alone, so a figure reads
 the same in every later statement that shows it.
 """
@@ -60,6 +68,8 @@ class YearProtection:
     headline: dict = field(default_factory=dict)  # headline cell -> a reader's label for it
     labels: dict = field(default_factory=dict)  # data cell -> a reader's description
     counts: set = field(default_factory=set)  # cells that count children (weeks of care are not)
+    #: Shares published without counts that are withheld: ("percent", table, row index) -> a reader's label.
+    percents: dict = field(default_factory=dict)
 
     @property
     def withheld_data_cells(self) -> list[tuple[str, int, str]]:
@@ -361,6 +371,76 @@ def _apart(frame: pd.DataFrame, columns: tuple[str, ...]):
         yield tuple("" if isinstance(k, float) and math.isnan(k) else str(k) for k in key), rows
 
 
+def _number(value) -> float | None:
+    """A frame cell as a float; None when blank."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _half_step(percent: float) -> float:
+    """Half the last printed decimal of a published percentage: 2 (or 2.0: the wider reading) is 1.5 to 2.5,
+    10.7 is 10.65 to 10.75."""
+    digits = f"{percent:.6f}".rstrip("0").split(".")[1]
+    return 0.5 * 10 ** -len(digits)
+
+
+def _percent_groups(piece: pd.DataFrame, model: contract.Protection):
+    """(total count or None, the group's other rows) for each group of one ``apart`` part of a table."""
+    if model.total_row:
+        group, code, total_group, total_code = model.total_row
+        totals = piece.index[(piece[group].astype(str) == total_group) & (piece[code].astype(str) == total_code)]
+        total = _number(piece.at[totals[0], model.counts[0]]) if len(totals) else None
+        for _, rows in piece[piece[group].astype(str) != total_group].groupby(group, sort=True):
+            yield total, rows
+    elif model.group_total:
+        group, code, total_code = model.group_total
+        for _, rows in (piece.groupby(group, sort=True) if group else [(None, piece)]):
+            totals = rows.index[rows[code].astype(str) == str(total_code)]
+            total = _number(rows.at[totals[0], model.counts[0]]) if len(totals) else None
+            yield total, rows.drop(index=totals)
+
+
+def percent_only_withheld(tables: dict[str, pd.DataFrame], threshold: int,
+                          declared: dict | None = None) -> dict[tuple, str]:
+    """The shares a council published without their counts (``percent`` with the count blank) that are withheld:
+    ("percent", table, row index) -> a reader's label. Nothing when the threshold is 0.
+
+    For each group of a table (a breakdown of children looked after, a movement of starts and ceases; each
+    ``Protection.apart`` part on its own) whose total count is given, a share is a small count when its count
+    could be from 1 to the threshold: the printed percentage give or take half its last decimal, times the
+    total, over 100 (2% of 168 children is 2.5 to 4.2 children). A share whose count can only be 0 is not
+    small. If any share of a group is small, it and every other share of the group given without a count are
+    withheld: those and 100% would give it back. Rows with counts are protected by suppression as counts."""
+    found: dict[tuple, str] = {}
+    if threshold <= 0:
+        return found
+    for name, table in protected_tables(declared).items():
+        model = table.protection
+        frame = tables.get(name)
+        if (frame is None or frame.empty or "percent" not in frame.columns or not model.counts
+                or model.counts[0] not in frame.columns or not (model.total_row or model.group_total)):
+            continue
+        count = model.counts[0]
+        for _, piece in _apart(frame, model.apart):
+            for total, rows in _percent_groups(piece, model):
+                if total is None:
+                    continue
+                only = [(i, _number(rows.at[i, "percent"])) for i in rows.index
+                        if _number(rows.at[i, count]) is None and _number(rows.at[i, "percent"]) is not None]
+                small = any((p + _half_step(p)) * total / 100 >= 1
+                            and (p - _half_step(p)) * total / 100 <= threshold for _, p in only)
+                if small:
+                    for index, _ in only:
+                        found[("percent", name, int(index))] = _row_label(
+                            table, frame.loc[index], table.key, count) + " (percentage as published)"
+    return found
+
+
 def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int,
                  declared: dict | None = None) -> YearProtection:
     """Suppression for one year's tables (its own data only), with the perturbations that test it.
@@ -389,6 +469,9 @@ def protect_year(tables: dict[str, pd.DataFrame], year: int, threshold: int,
                                 counts=cells.counts)
     protection.shifts = null_space_shifts(cells.values, cells.sums, result.withheld, cells.stored, seed=year,
                                           counts=cells.counts)
+    protection.percents = percent_only_withheld(tables, threshold, declared)
+    for shift in protection.shifts:  # blanked in every copy (``perturbed_tables``): shown as c everywhere
+        shift.update({cell: 0.0 for cell in sorted(protection.percents, key=str)})
     return protection
 
 
@@ -500,18 +583,23 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
     and a printed total or group row (``frame.attrs["totals"]``) is blanked, in every column, where a
     row it adds up moves. The statistics then work them out from the moved counts, so a figure drawn
     from a printed percentage, rate or total of withheld children differs between the copies and is
-    withheld too (a rate with the population gives the count away).
+    withheld too (a rate with the population gives the count away). A share published without its
+    count that is withheld (``("percent", table, row index)``: ``percent_only_withheld``) is blanked.
     """
     import copy
 
     # A table nothing moves in is the true one, shared (issue 14: copying every table of every year was
     # a good part of the preview's rebuild).
-    touched = {key[1] if key[0] == "printed" else key[0] for key in shifts}
+    touched = {key[1] if key[0] in ("printed", "percent") else key[0] for key in shifts}
     shifted = {name: frame.copy() if name in touched else frame for name, frame in tables.items()}
     moved: dict[str, set] = {}
     printed_shifts: dict[str, dict] = {}
     by_column: dict[tuple[str, str], list] = {}
+    shares: dict[str, set] = {}
     for key, amount in sorted(shifts.items(), key=lambda item: str(item[0])):
+        if key[0] == "percent":  # a share published without its count, withheld (``percent_only_withheld``)
+            shares.setdefault(key[1], set()).add(key[2])
+            continue
         if key[0] == "printed":  # a printed total standing alone: ("printed", table, position, column)
             _, name, position, column = key
             printed_shifts.setdefault(name, {})[(position, column)] = amount
@@ -527,6 +615,10 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
             position = frame.index.get_loc(index)
             values[position] = float(values[position]) + amount
         frame[column] = values
+    for name, rows in sorted(shares.items()):
+        frame = shifted[name]
+        frame["percent"] = frame["percent"].astype("float64")
+        frame.loc[sorted(rows), "percent"] = math.nan
     for name in sorted(set(moved) | set(printed_shifts)):
         rows = moved.get(name, set())
         frame, original = shifted[name], tables[name]
@@ -891,6 +983,12 @@ def suppression_summary(protections: list[YearProtection]) -> str:
             f"leavers' outcomes, children starting and ceasing) only when nothing else protects a small figure. "
             f"Where a small count's weeks of care would narrow it (a child can have at most "
             f"{contract.MAX_WEEKS_A_YEAR} weeks of care in a year), they are withheld with it.")
+    shares = sum(len(p.percents) for p in protections)
+    if shares:
+        text += (f" {shares} percentages published without their counts were withheld: where a breakdown's total "
+                 f"is given, a share whose count could be from 1 to the threshold (the percentage give or take "
+                 f"half its last decimal, times the total) is withheld, with every other share of that breakdown "
+                 f"given without a count, because they and 100% would give it back.")
     if audited:
         text += (f" An audit solved, for each of the {audited} withheld counts, the smallest and largest "
                  f"whole number it could be given every published figure, its weeks of care and every sum; the "
