@@ -238,6 +238,12 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
         nav=list(statement["nav"]) + [{GENERATED_PAGES[path]: path} for path in NAV_PAGES],
         published=release.published, release=release,
     )
+    if statement.get("published") is None:  # the date is shown on every page: never made up silently
+        tree.warnings.append(Problem(
+            "published-date-missing", f"no publication date: every page says 'Published "
+            f"{releases.long_date(release.published)}' (30 September of the statement's year)",
+            file=f"content/{year}/statement.yml", column="published", severity="warning",
+            hint="add the day the statement is published, e.g. published: 2026-10-14"))
     if edition == redact.PUBLIC:
         tree.description = replace_names(tree.description, authority)
         tree.site_name = replace_names(tree.site_name, authority)

@@ -220,7 +220,9 @@ def unpivot(rows: list[list[str]], layout: Layout, table: Table, file: str, cate
             expected="the first column to hold " + " or ".join(free) + " (its header blank or naming it)",
             hint=GUIDE))
         return None
-    typed = {name: header[position] or excel_column(position) for position, name in enumerate(names, start=labels)}
+    # a blank header is named as Excel shows the column, with what it holds: column 'A (placement_type)'
+    typed = {name: header[position] or f"{excel_column(position)} ({name})"
+             for position, name in enumerate(names, start=labels)}
     # Each header across the top is read once, as a value of ``across``; one that is not is reported once.
     across_column = table.column(layout.across)
     fixed_record = dict(layout.fixed)

@@ -123,3 +123,16 @@ def test_children_by_the_councils_own_age_bands_are_drawn_once_each_in_age_order
     # 10 to 15 is not drawn beside 10-13 years (it would count those 50 twice, and cannot be worked out).
     assert rows == [["Age band", "Year", "Children"], ["0-4 years", "2024", "30"], ["5 to 9", "2024", "40"],
                     ["10-13 years", "2024", "50"], ["14-17 years", "2024", "48"]]
+
+
+def test_a_statement_without_a_publication_date_says_which_date_the_site_shows(tmp_path):
+    project = write_smallest_project(tmp_path / "project")
+    statement = project / "content" / "2024" / "statement.yml"
+    statement.write_text(STATEMENT.replace("published: 2024-10-01\n", ""))
+    report = build(project, project / "site", jobs=1, pdf=False)
+    missing = [p for p in report.warnings if p.code == "published-date-missing"]
+    assert [str(p) for p in missing] == [
+        "content/2024/statement.yml, column 'published': no publication date: every page says 'Published "
+        "30 September 2024' (30 September of the statement's year). Hint: add the day the statement is "
+        "published, e.g. published: 2026-10-14"]
+    assert "30 September 2024" in (project / "site" / "2024" / "index.html").read_text(encoding="utf-8")

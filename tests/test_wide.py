@@ -223,7 +223,7 @@ def test_a_bad_label_down_the_side_is_reported_once_in_its_column(wide_bromley):
     _, problems = _load(wide_bromley)
     [bad] = [p for p in problems if p.severity == "error"]
     assert (bad.file, bad.row, bad.column, bad.value) == (
-        "data/2022/placements_by_type_and_age.csv", 20, "A", "Semi indep flats")
+        "data/2022/placements_by_type_and_age.csv", 20, "A (placement_type)", "Semi indep flats")
     assert "did you mean 'semi_independent'" in bad.hint
 
 
