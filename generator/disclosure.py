@@ -415,15 +415,34 @@ def percent_only_withheld(tables: dict[str, pd.DataFrame], threshold: int,
     could be from 1 to the threshold: the printed percentage give or take half its last decimal, times the
     total, over 100 (2% of 168 children is 2.5 to 4.2 children). A share whose count can only be 0 is not
     small. If any share of a group is small, it and every other share of the group given without a count are
-    withheld: those and 100% would give it back. Rows with counts are protected by suppression as counts."""
+    withheld: those and 100% would give it back. A measure of a cohort (``part_of``: stability, care leavers)
+    given as a share of its printed cohort is withheld where its count, or the cohort less its count, could be
+    from 1 to the threshold (10% of 30 children is 2.85 to 3.15). Rows with counts are protected by suppression
+    as counts."""
     found: dict[tuple, str] = {}
     if threshold <= 0:
         return found
     for name, table in protected_tables(declared).items():
         model = table.protection
         frame = tables.get(name)
-        if (frame is None or frame.empty or "percent" not in frame.columns or not model.counts
-                or model.counts[0] not in frame.columns or not (model.total_row or model.group_total)):
+        if frame is None or frame.empty or "percent" not in frame.columns or not model.counts:
+            continue
+        if model.part_of and all(c in frame.columns for c in model.part_of):
+            # A measure of a cohort (stability, care leavers): the share and the printed cohort give the
+            # count away, and its complement (the cohort less the count) too.
+            numerator, denominator = model.part_of
+            for index in frame.index:
+                share, cohort = _number(frame.at[index, "percent"]), _number(frame.at[index, denominator])
+                if _number(frame.at[index, numerator]) is not None or share is None or cohort is None:
+                    continue
+                half = _half_step(share)
+                low, high = (share - half) * cohort / 100, (share + half) * cohort / 100
+                ranges = ((low, high), (cohort - high, cohort - low))  # the count, and the rest of the cohort
+                if any(top >= 1 and bottom <= threshold for bottom, top in ranges):
+                    found[("percent", name, int(index))] = _row_label(
+                        table, frame.loc[index], table.key, numerator) + " (percentage as published)"
+            continue
+        if model.counts[0] not in frame.columns or not (model.total_row or model.group_total):
             continue
         count = model.counts[0]
         for _, piece in _apart(frame, model.apart):

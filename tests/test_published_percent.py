@@ -100,3 +100,16 @@ def test_a_share_of_starts_is_judged_against_its_own_period_and_movement():
     withheld = percent_only_withheld({"starts_and_ceases": frame}, 5)
     # 3% of 150 is 3.75 to 5.25; 50% of Q1's 20 is 9.9 to 10.1; ceased has no total.
     assert sorted(k[2] for k in withheld) == [1, 2]
+
+
+def test_a_measure_given_as_a_share_of_its_cohort_is_withheld_where_it_or_its_complement_is_small():
+    nan = float("nan")
+    frame = pd.DataFrame([("short_term", nan, 30, 10.0), ("long_term", nan, 40, 70.0)],
+                         columns=["measure", "children", "cohort", "percent"])
+    # 10% of 30 is 2.85 to 3.15 children; 70% of 40 is 27.8 to 28.2, and the 40 less them 11.8 to 12.2
+    assert sorted(k[2] for k in percent_only_withheld({"placement_stability": frame}, 5)) == [0]
+    frame.loc[1, "percent"] = 92.0  # 36.6 to 37.0 with it, so 3.0 to 3.4 without: the complement is small
+    assert sorted(k[2] for k in percent_only_withheld({"placement_stability": frame}, 5)) == [0, 1]
+    frame.loc[0, "children"] = 3  # a count: protected by suppression as a count, not here
+    assert sorted(k[2] for k in percent_only_withheld({"placement_stability": frame}, 5)) == [1]
+    assert percent_only_withheld({"placement_stability": frame}, 0) == {}
