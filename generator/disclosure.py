@@ -20,7 +20,9 @@
    a row. Where the group's total is known, a share whose count could be from 1 to
    the threshold (the printed percentage give or take half its last decimal, times
    the total) is withheld, and so is every other share of its group given without a
-   count (they and 100% would give it back): ``percent_only_withheld``. They are
+   count (they and 100% would give it back); a measure of a cohort (stability, care
+   leavers) given as a share of its printed cohort is withheld where its count, or the
+   rest of the cohort, could be that small: ``percent_only_withheld``. They are
    blanked in every perturbed copy, so they show as ``c`` wherever they appear.
 
 Each year of history is protected by its own data alone, so a figure reads
@@ -1007,7 +1009,8 @@ def suppression_summary(protections: list[YearProtection]) -> str:
         text += (f" {shares} percentages published without their counts were withheld: where a breakdown's total "
                  f"is given, a share whose count could be from 1 to the threshold (the percentage give or take "
                  f"half its last decimal, times the total) is withheld, with every other share of that breakdown "
-                 f"given without a count, because they and 100% would give it back.")
+                 f"given without a count, because they and 100% would give it back; a measure given as a share "
+                 f"of its cohort is withheld where its count, or the rest of the cohort, could be that small.")
     if audited:
         text += (f" An audit solved, for each of the {audited} withheld counts, the smallest and largest "
                  f"whole number it could be given every published figure, its weeks of care and every sum; the "
