@@ -143,6 +143,8 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
             write_versions(staging[edition], [t for t in trees if t.edition == edition])
         problems = check.check_site(staging[PUBLIC], trees, authority) if PUBLIC in staging else []
         raise_if_errors(problems, stage="check")
+        if PUBLIC in staging:
+            raise_if_errors(published_audit(project_dir, staging[PUBLIC], authority), stage="audit")
     except BaseException:
         for folder in staging.values():
             shutil.rmtree(folder, ignore_errors=True)  # nothing half-built is left behind
@@ -162,6 +164,29 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
                        seconds=time.perf_counter() - started,
                        warnings=warnings + [p for p in problems if p.severity == "warning"],
                        reused=sorted(frozen))
+
+
+def published_audit(project_dir: Path, site: Path, authority) -> list[Problem]:
+    """The independent audit (``audit_published``) of the public edition before anything is published, where
+    the council has its own categories: the site then prints sums the generator's suppression does not model
+    (a DfE category made of several of the council's), which a reader could use to narrow a withheld figure.
+    Every withheld figure narrower than the threshold stops the build. Without own categories the suppression's
+    own audit covers every relation the site prints (and the example builds pay nothing)."""
+    if authority.suppression_threshold <= 0 or not authority.categories.dimensions:
+        return []
+    from .audit_published import audit_edition, edition_folders
+
+    problems = []
+    for folder in edition_folders(site):
+        result = audit_edition(folder, project_dir / "data" / "reference" / "population.csv",
+                               authority.suppression_threshold, explain=False, content=project_dir / "content",
+                               categories=authority.categories)
+        problems += [Problem("published-audit", f"a withheld figure can be worked out too closely from what the "
+                             f"site prints: {finding}", file="authority.yml", column="categories",
+                             hint="tell the team that maintains the generator (a relation the suppression does not "
+                                  "know); meanwhile merge the small categories into 'other' or leave the table out")
+                     for finding in result.findings]
+    return problems
 
 
 def output_dirs(project_dir: Path, out_dir: Path | None, internal_dir: Path | None) -> dict[str, Path]:
