@@ -181,7 +181,13 @@ def _check_clean(visit, expect_status=200):
     assert not problems, f"{visit.url}:\n" + "\n".join(problems)
 
 
+#: Transitions still running (Material fades search results in): axe would measure colours half-way.
+_SETTLED = ("() => document.getAnimations().every(a => a.playState !== 'running' || "
+            "(a.effect && a.effect.getTiming().iterations === Infinity))")
+
+
 def _check_axe(browser, visit):
+    visit.page.wait_for_function(_SETTLED, timeout=5000)
     violations = browser.axe(visit.page)
     assert not violations, format_violations(violations, visit.url)
 
@@ -425,9 +431,10 @@ def test_search_finds_earlier_years_and_ranks_the_narrative_first(built_site, ba
     page.locator(".md-search__input").fill("")
     page.keyboard.type("kitchen")  # said only in an earlier year's narrative
     # the previous query's results stay on screen until the new ones replace them
-    # the previous query's results stay on screen until the new ones replace them
-    page.wait_for_function("() => { const links = [...document.querySelectorAll('.md-search-result__item a')];"
-                           " return links.length && links.every(a => !a.href.includes('h=fostering')); }")
+    # the previous query's results (and those of "k", "ki" ... as it is typed) stay on screen until the
+    # results of the whole word replace them
+    page.wait_for_function("() => [...document.querySelectorAll('.md-search-result__item a')]"
+                           ".some(a => a.href.includes('h=kitchen'))")
     link = page.locator(".md-search-result__item a").first
     href = link.get_attribute("href")
     assert re.search(r"/\d{4}/", href) and f"/{built_site.latest}/" not in href, href
