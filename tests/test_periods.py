@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import text_of
+from test_smallest_project import AUTHORITY
 
 from generator import periods
 from generator.build import build
@@ -16,13 +17,6 @@ from generator.disclosure import _cells_and_sums, protect_year
 from generator.load import load_dataset
 from generator.validate import validate
 
-AUTHORITY = """\
-name: Testshire County Council
-short_name: Testshire
-la_code: E10000000
-statistical_neighbours: ten similar county councils
-statement_years: [2024]
-"""
 STATEMENT = """\
 title: Testshire sufficiency statement
 published: 2024-10-01
@@ -170,7 +164,7 @@ def test_each_period_adds_up_on_its_own_so_a_quarters_small_count_is_protected_w
 @pytest.fixture(scope="module")
 def quarters_site(tmp_path_factory) -> Path:
     project = write_project(tmp_path_factory.mktemp("quarters"))
-    build(project, project / "site", jobs=1)
+    build(project, project / "site", jobs=1, pdf=False)  # the pages are under test, not the PDF
     return project / "site"
 
 
@@ -327,7 +321,7 @@ def test_a_quarters_routes_add_up_on_their_own_and_its_small_count_is_protected_
 @pytest.fixture(scope="module")
 def routes_site(tmp_path_factory) -> Path:
     project = write_routes_project(tmp_path_factory.mktemp("routes"))
-    build(project, project / "site", jobs=1)
+    build(project, project / "site", jobs=1, pdf=False)  # the pages are under test, not the PDF
     return project / "site"
 
 
