@@ -10,7 +10,13 @@ Prints, measured on this machine in one run (issue 14's figures):
 2. the site's pages only (``build --no-pdf``), from cold caches too, in a second copy;
 3. plain MkDocs (``mkdocs build``) of exactly the pages the full build generated, one run per
    year and edition: CPU and wall time, and the ratio of each build's CPU to it (with and
-   without the PDF edition: MkDocs makes no PDF, so the honest comparison is both);
+   without the PDF edition: MkDocs makes no PDF, so the honest comparison is both). The
+   captured docs trees are the Markdown of the pages as published, every chart's drawings
+   and every table inline (what a person would write to get those pages): the build sets
+   them aside from Python-Markdown only inside its own MkDocs run (``generator/raw_html.py``),
+   never in the docs tree, and the capture refuses a tree holding a set-aside token. So plain
+   MkDocs pays for parsing them, and the comparison is our build, with that saving, against
+   plain MkDocs of the full pages;
 4. a rebuild with nothing changed (the caches the first build left are kept);
 5. preview latency: from saving a prose edit (``content/``) and a data edit (``data/``)
    until the preview server reports the rebuilt site (its version counter moves) and,
@@ -129,6 +135,12 @@ def plain_mkdocs(captured: Path, out: Path, env: dict, log: Path) -> tuple[Timin
     total = Timing(0.0, 0.0)
     trees = sorted(p for p in captured.iterdir() if (p / "mkdocs.yml").is_file())
     for tree in trees:
+        # The pages as published: nothing set aside in the Markdown (generator/raw_html.py works inside
+        # our MkDocs run only), so plain MkDocs parses every drawing and table a reader gets.
+        aside = [p for p in (tree / "docs").rglob("*.md") if "x-aside" in p.read_text(encoding="utf-8").lower()]
+        if aside:
+            sys.exit(f"captured docs tree {tree.name} holds set-aside tokens (not the pages as published): "
+                     f"{', '.join(p.name for p in aside[:5])}")
         config = yaml.safe_load((tree / "mkdocs.yml").read_text(encoding="utf-8"))
         config["docs_dir"] = str(tree / "docs")
         config["site_dir"] = str(out / tree.name)

@@ -39,6 +39,7 @@ from .disclosure import EarlierYears, Protector, protected_context, suppression_
 from .docs_tree import DocsTree, render_docs_tree
 from .load import load_dataset
 from .problems import BuildError, Problem, raise_if_errors
+from .raw_html import SetAsideExtension
 from .redact import EDITION_NAMES, EDITIONS, INTERNAL, PUBLIC
 from .validate import validate
 
@@ -480,6 +481,43 @@ class _TemplateCode(jinja2.BytecodeCache):
 _THEME_CODE = _TemplateCode()
 
 
+#: The files of each installed theme folder (Material's, MkDocs' own) MkDocs copies into a site, listed once per
+#: process (issue 14: Material's folder holds some 14,000 icons MkDocs walks and filters out on every run). The
+#: project's own theme folder (``custom_dir``) is listed on every run: the preview sees a file added to it.
+_THEME_FILES: dict[tuple, list[str]] = {}
+
+
+def _theme_files(folder: str) -> list[str]:
+    """A theme folder's files as Jinja's ``FileSystemLoader.list_templates`` names them."""
+    names = []
+    for path, _, files in os.walk(folder):
+        for name in files:
+            names.append(os.path.join(path, name)[len(folder):].strip(os.path.sep).replace(os.path.sep, "/"))
+    return [name[2:] if name[:2] == "./" else name for name in names]
+
+
+def _listed_once(env, theme):
+    """``env.list_templates`` as MkDocs calls it for the theme's static files (a filter, no extensions), with the
+    installed theme folders' answers kept for the process; the same names, in the same order."""
+    plain = env.list_templates
+
+    def list_templates(extensions=None, filter_func=None):
+        if extensions is not None or filter_func is None or not isinstance(env.loader, jinja2.FileSystemLoader):
+            return plain(extensions=extensions, filter_func=filter_func)
+        names: set[str] = set()
+        for folder in env.loader.searchpath:
+            if folder == theme.custom_dir:
+                names.update(name for name in _theme_files(folder) if filter_func(name))
+                continue
+            key = (folder, filter_func.__code__, tuple(sorted(theme.static_templates)))
+            if key not in _THEME_FILES:
+                _THEME_FILES[key] = [name for name in _theme_files(folder) if filter_func(name)]
+            names.update(_THEME_FILES[key])
+        return sorted(names)
+
+    return list_templates
+
+
 def _theme_templates_compiled_once() -> None:
     from mkdocs.theme import Theme
 
@@ -490,6 +528,7 @@ def _theme_templates_compiled_once() -> None:
     def get_env(self):
         env = plain(self)
         env.bytecode_cache = _THEME_CODE
+        env.list_templates = _listed_once(env, self)
         return env
 
     get_env.compiled_once = True
@@ -519,6 +558,44 @@ def _title_recorder(titles: dict[str, str]):
             return context
 
     return TitleRecorder()
+
+
+def add_set_aside(loaded) -> None:
+    """Set the charts' drawings and the tables aside from Python-Markdown in this MkDocs run (``raw_html``):
+    ``raw_html.SetAsideExtension`` replaces them with tokens, and a plugin puts them back: the tables before
+    the search plugin indexes the page, the SVG drawings in the final HTML (so the search index does not
+    hold their text). A page whose tokens did not come through Markdown verbatim is converted again with
+    nothing set aside. The pages come out as MkDocs alone would write them."""
+    from mkdocs.plugins import BasePlugin
+
+    from .raw_html import put_back
+
+    extension = SetAsideExtension()
+
+    class SetAside(BasePlugin):
+        def on_page_markdown(self, markdown, page, config, files):
+            extension.key = page.file.src_uri
+            extension.pages.pop(extension.key, None)
+            return markdown
+
+        def on_page_content(self, html, page, config, files):
+            extension.key = None
+            aside = extension.pages.get(page.file.src_uri)
+            if aside is None or not aside.fragments:
+                return html
+            if not aside.came_through(html):
+                del extension.pages[page.file.src_uri]
+                page.render(config, files)  # nothing set aside this time
+                return page.content
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | aside.anchors()
+            return put_back(html, aside.tokens(before_search=True))
+
+        def on_post_page(self, output, page, config):
+            aside = extension.pages.pop(page.file.src_uri, None)
+            return put_back(output, aside.tokens(before_search=False)) if aside is not None else output
+
+    loaded["markdown_extensions"].append(extension)
+    loaded.plugins["sufficiency-set-aside"] = SetAside()
 
 
 def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dirty: bool = False,
@@ -552,6 +629,7 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dir
     logger.addHandler(collector)
     try:
         loaded = load_config(config_file=str(config_path))
+        add_set_aside(loaded)
         if titles is not None:
             loaded.plugins["sufficiency-page-titles"] = _title_recorder(titles)
         mkdocs_build(loaded, dirty=dirty)
