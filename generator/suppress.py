@@ -219,7 +219,7 @@ def _programme(a_eq, b_eq, a_ub, b_ub, variable_bounds):
 
     One HiGHS model for all of an audit's programmes, only the objective changing between solves (issue
     14: ``linprog`` set the model up again for each of thousands of solves), through scipy's bundled HiGHS
-    bindings (as ``audit_published`` uses them); ``linprog`` (the same solver) when they are missing.
+    bindings (as ``generator.audit`` uses them); ``linprog`` (the same solver) when they are missing.
     """
     n = len(variable_bounds)
     try:
