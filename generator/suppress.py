@@ -36,7 +36,6 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
 
 
 @dataclass(frozen=True)
@@ -228,6 +227,8 @@ def _programme(a_eq, b_eq, a_ub, b_ub, variable_bounds):
         h = None
     if h is None:
         def solve_with_linprog(column: int, sign: float) -> float | None:
+            from scipy.optimize import linprog
+
             objective = np.zeros(n)
             objective[column] = sign
             found = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=variable_bounds,
