@@ -191,7 +191,7 @@ def _lower_first(title: str) -> str:
 
 
 #: Closes a chart's summary when some of its figures are withheld (the audit reads such a sentence as
-#: telling nothing about the withheld ones: audit_published.NEUTRAL_SUMMARY).
+#: telling nothing about the withheld ones: audit.summaries.NEUTRAL_SUMMARY).
 WITHHELD_CLAUSE = "some figures are withheld"
 
 
