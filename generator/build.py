@@ -168,14 +168,14 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
 
 
 def published_audit(project_dir: Path, site: Path, authority) -> list[Problem]:
-    """The independent audit (``audit_published``) of the public edition before anything is published, where
+    """The independent audit (``generator.audit``) of the public edition before anything is published, where
     the council has its own categories: the site then prints sums the generator's suppression does not model
     (a DfE category made of several of the council's), which a reader could use to narrow a withheld figure.
     Every withheld figure narrower than the threshold stops the build. Without own categories the suppression's
     own audit covers every relation the site prints (and the example builds pay nothing)."""
     if authority.suppression_threshold <= 0 or not authority.categories.dimensions:
         return []
-    from .audit_published import audit_edition, edition_folders
+    from .audit import audit_edition, edition_folders
 
     problems = []
     for folder in edition_folders(site):

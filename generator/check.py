@@ -38,6 +38,7 @@ phrase.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import html
@@ -566,14 +567,20 @@ def find_leaks(segments: list[str], withheld: Withheld, bare_numbers: bool = Tru
 
     ``bare_numbers=False`` (code: JavaScript, CSS, source maps, full of numbers) looks for money
     values only with their pound sign.
+
+    A phrase is found where its words follow one another in the file's words; only a phrase whose
+    every word is among the file's words can be, so the others are not searched for.
     """
     found: dict[Needle, None] = {}
     tokens = words(" ¶ ".join(segments))
     if withheld.phrases:
-        haystack = " " + " ".join(tokens) + " "
+        present = set(tokens)
+        haystack = None
         for key, needle in withheld.phrases.items():
-            if f" {key} " in haystack:
-                found.setdefault(needle)
+            if all(word in present for word in key.split()):
+                haystack = haystack or " " + " ".join(tokens) + " "
+                if f" {key} " in haystack:
+                    found.setdefault(needle)
     if withheld.shingles and len(tokens) >= SHINGLE:
         shingles = withheld.shingles
         firsts = {gram[0] for gram in shingles}
@@ -584,9 +591,8 @@ def find_leaks(segments: list[str], withheld: Withheld, bare_numbers: bool = Tru
     if withheld.patterns or withheld.money:
         text = "\n".join(segments)
         lowered = text.lower()
-        digits = _NOT_DIGIT.sub("", text)
         for pattern, needle, hint in withheld.patterns:
-            if needle not in found and (hint in digits or hint in lowered) and pattern.search(text):
+            if needle not in found and (hint in lowered or _in_digits(hint, text)) and pattern.search(text):
                 found.setdefault(needle)
         if withheld.money:
             for match in _NUMBER.finditer(text):
@@ -597,12 +603,29 @@ def find_leaks(segments: list[str], withheld: Withheld, bare_numbers: bool = Tru
     return list(found)
 
 
-_NOT_DIGIT = re.compile(r"[\s\-.()/\u00a0+]")
+#: What a phone number may have between its digits (and what ``_in_digits`` skips).
+_SEPARATORS = r"[\s\-.()/\u00a0+]"
+_NOT_DIGIT = re.compile(_SEPARATORS)
+
+
+def _in_digits(hint: str, text: str) -> bool:
+    """Whether ``hint`` is in ``text`` once every separator (space, dash, dot, bracket, slash, plus) is
+    taken out (a phone number written with spaces): ``hint in _NOT_DIGIT.sub("", text)``, searched as the
+    hint's characters with any separators between them instead of building that text."""
+    return _spread(hint).search(text) is not None
+
+
+@functools.cache
+def _spread(hint: str) -> re.Pattern:
+    if _NOT_DIGIT.search(hint):  # a separator in the hint: never in a text without them
+        return re.compile(r"(?!)")
+    return re.compile(f"{_SEPARATORS}*".join(re.escape(c) for c in hint))
 
 
 #: A number as the site shows it (£1,234,567 or 1,234,567) or as a CSV has it (1234567.5);
-#: not part of a longer number, a word, a colour (#123456) or a decimal.
-_NUMBER = re.compile(r"(?<![\w.#£])(£\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|,\d)")
+#: not part of a longer number, a word, a colour (#123456) or a decimal. (It starts with £ or a digit: said
+#: first, so that the look-behind is tried only there.)
+_NUMBER = re.compile(r"(?=[£\d])(?<![\w.#£])(£\s*)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|,\d)")
 
 
 def own_search_entries(data: bytes) -> bytes:
@@ -665,7 +688,7 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
             stats.bytes += path.stat().st_size
         if cache is not None:  # latest/ is a copy of a year: a file with the same bytes is scanned once
             data = path.read_bytes()
-            key = (id(withheld), path.suffix, hashlib.sha1(data).digest())
+            key = (id(withheld), path.name, hashlib.sha1(data).digest())
             if key not in cache:
                 cache[key] = scan_file(path, withheld, data, printed)
             hits = cache[key]
@@ -681,6 +704,28 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
     if stats is not None:
         stats.seconds += time.perf_counter() - started
     return problems
+
+
+def clear_shared_files(folders: list[tuple[Path, Withheld]], everything: Withheld, cache: dict,
+                       printed: dict[str, list[str]] | None = None) -> None:
+    """Files with the same name and bytes in several folders scanned with different needles (the theme's
+    scripts and styles in every year's folder) are scanned once, for all the needles together
+    (``everything``, which holds each folder's). Where nothing is found, nothing can be found for any
+    folder's needles alone: each file is recorded as clean for each of them in ``leak_scan``'s ``cache``.
+    Where something is found, each folder's own scan finds and reports it."""
+    if len(folders) < 2 or not all(isinstance(withheld, Withheld) for _, withheld in folders):
+        return
+    copies: dict[tuple[str, bytes], list[tuple[Path, Withheld]]] = {}
+    for folder, withheld in folders:
+        for path in sorted(folder.rglob("*")) if folder.exists() else ():
+            if path.is_file():
+                copies.setdefault((path.name, hashlib.sha1(path.read_bytes()).digest()), []).append((path, withheld))
+    for (name, digest), files in copies.items():
+        if len({id(withheld) for _, withheld in files}) < 2:
+            continue
+        if not scan_file(files[0][0], everything, printed=printed):
+            for _, withheld in files:
+                cache[(id(withheld), name, digest)] = []
 
 
 # ---------------------------------------------------------------------------
@@ -773,13 +818,18 @@ def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
         return problems
     root = staging
     everything = Withheld()
+    for tree in public:
+        if isinstance(tree.withheld, Withheld):
+            everything = everything.merge(tree.withheld)
     cache: dict = {}
     # The PDF editions as WeasyPrint laid them out (pdf.printed_text): scanned without parsing them back.
     printed = {t.pdf_printed.digest: t.pdf_printed.text for t in public if getattr(t, "pdf_printed", None)}
+    latest = public[-1]
+    scanned = [(root / t.site_path, t.withheld) for t in public if not getattr(t, "frozen", False)]
+    if (root / "latest").exists() and not getattr(latest, "frozen", False):
+        scanned.append((root / "latest", latest.withheld))
+    clear_shared_files(scanned, everything, cache, printed)
     for tree in public:
-        withheld = tree.withheld if isinstance(tree.withheld, Withheld) else None
-        if withheld is not None:
-            everything = everything.merge(withheld)
         if getattr(tree, "frozen", False):
             continue  # reused byte for byte from a build whose checks passed
         year_root = root / tree.site_path
@@ -788,7 +838,6 @@ def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
         problems += markup_check(year_root, f"public edition {tree.year}", staging)
         problems += config_check(tree, project_dir)
         problems += copied_files_check(tree)
-    latest = public[-1]
     if (root / "latest").exists() and not getattr(latest, "frozen", False):
         problems += leak_scan(root / "latest", latest.withheld, f"public edition latest ({latest.year})",
                               relative_to=staging, stats=stats, cache=cache, printed=printed)

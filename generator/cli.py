@@ -79,7 +79,7 @@ def cmd_new_year(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from .audit_published import audit_edition, edition_folders
+    from .audit import audit_edition, edition_folders
     from .config import load_authority
 
     project = _project(args)

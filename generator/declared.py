@@ -22,7 +22,7 @@ rule for what a reader knows is conservative: every group's total is taken as kn
 children by sex is the children looked after). A total is therefore never withheld to protect a part,
 and where the CSV has no total rows the site prints them (``Total``) while counts are withheld, so the
 published table shows every relation the suppression assumed and the independent audit
-(``audit_published``) reads them. England, regional and comparator figures and unit costs are not
+(``generator.audit``) reads them. England, regional and comparator figures and unit costs are not
 counts of this council's children.
 """
 from __future__ import annotations

@@ -119,7 +119,7 @@ def _row_label(table: contract.Table, row, key: tuple[str, ...], column: str) ->
         if k == "period":
             words.append(row[k])
             continue
-        codes = contract.codes_for(table, table.column(k), dict(row)) or {}
+        codes = contract.codes_for(table, table.column(k), row) or {}
         words.append(codes.get(str(row[k]), str(row[k])))
     label = f"{table.title}: {', '.join(w[0].lower() + w[1:] if w[:2] != w[:2].upper() else w for w in words)}"
     if column not in ("children",):
@@ -146,16 +146,17 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
             continue
         code_columns = [c for c in table.key if c in frame.columns]
         by_row: dict = {}
+        records = frame.to_dict("records")  # each row's cells by column, read once (not a row of the frame a cell)
         for column in (*model.counts, *model.linked):
             if column not in frame.columns:
                 continue
             is_count = column in model.counts
             cells = {}
-            for index, value in frame[column].items():
+            for position, (index, value) in enumerate(frame[column].items()):
                 if value is None or (isinstance(value, float) and math.isnan(value)):
                     continue
                 cell = (name, int(index), column)
-                row = frame.loc[index]
+                row = records[position]
                 out.values[cell] = int(round(float(value))) if is_count else float(value)
                 out.stored.add(cell)
                 cells[index] = cell

@@ -258,7 +258,8 @@ def hidden_markup(text: str, source_name: str, skip_lines: set[int] = frozenset(
 
 _MD_LINK = re.compile(r"\]\(\s*<?(?P<url>[^)\s>]+)")
 _MD_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(?P<url>[^\s>]+)", re.M)
-_HTML_URL = re.compile(r"""(?<![\w-])(?:src|href|srcset|data|poster|xlink:href)\s*=\s*"""
+#: (It starts with the first letter of one of the attributes: said first, so that the look-behind is tried only there.)
+_HTML_URL = re.compile(r"""(?=[shdpx])(?<![\w-])(?:src|href|srcset|data|poster|xlink:href)\s*=\s*"""
                        r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+))""", re.I)
 
 

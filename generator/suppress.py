@@ -36,7 +36,6 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
 
 
 @dataclass(frozen=True)
@@ -219,7 +218,7 @@ def _programme(a_eq, b_eq, a_ub, b_ub, variable_bounds):
 
     One HiGHS model for all of an audit's programmes, only the objective changing between solves (issue
     14: ``linprog`` set the model up again for each of thousands of solves), through scipy's bundled HiGHS
-    bindings (as ``audit_published`` uses them); ``linprog`` (the same solver) when they are missing.
+    bindings (as ``generator.audit`` uses them); ``linprog`` (the same solver) when they are missing.
     """
     n = len(variable_bounds)
     try:
@@ -228,6 +227,8 @@ def _programme(a_eq, b_eq, a_ub, b_ub, variable_bounds):
         h = None
     if h is None:
         def solve_with_linprog(column: int, sign: float) -> float | None:
+            from scipy.optimize import linprog
+
             objective = np.zeros(n)
             objective[column] = sign
             found = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=variable_bounds,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.audit_published import audit_edition
+from generator.audit import audit_edition
 from generator.config import Authority
 from generator.contract import Protection
 from generator.declared import outputs

@@ -174,7 +174,7 @@ def test_declared_tables_are_on_the_page_in_their_download_and_in_the_zip(bromle
 
 
 def _audit(name: str, folder: Path, threshold: int = 0):
-    from generator.audit_published import audit_edition
+    from generator.audit import audit_edition
 
     project = EXAMPLES_DIR / name
     return audit_edition(folder, project / "data" / "reference" / "population.csv", threshold,

@@ -271,6 +271,25 @@ def test_an_internal_edition_page_in_the_public_site_is_caught(public_copy):
                for p in problems), problems
 
 
+def test_a_file_every_year_shares_is_scanned_for_each_years_own_needles(tmp_path):
+    """The same script in two years' folders (the theme's, scanned once for both years' needles): a name
+    only 2025 withholds is reported in 2025's copy, not in 2026's; a clean copy is clean in both."""
+    from types import SimpleNamespace as Tree
+
+    site = tmp_path / "site"
+    for year in ("2025", "2026"):
+        (site / year / "assets").mkdir(parents=True)
+        (site / year / "assets" / "bundle.js").write_text("var who = 'Daniel Okafor';", encoding="utf-8")
+        (site / year / "assets" / "clean.js").write_text("var who = 'nobody';", encoding="utf-8")
+    older, newer = Withheld(), names_only()
+    older.add_phrase("Daniel Okafor", Needle("named person", "Daniel Okafor", "authority.yml"))
+    trees = [Tree(edition="public", year=int(year), site_path=year, withheld=withheld, docs_dir=tmp_path / year)
+             for year, withheld in (("2025", older), ("2026", newer))]
+    problems = check.check_site(site, trees, None)
+    assert [(p.file, "Daniel Okafor" in p.message) for p in problems if p.code == "leak"] == [
+        ("2025/assets/bundle.js", True)]
+
+
 # --- the other checks of the public edition -----------------------------------------------
 
 def test_copied_files_other_than_images_are_refused(tmp_path):

@@ -252,7 +252,7 @@ def test_fostering_capacity_with_households_only_shows_places_as_x(tmp_path, cap
 
 
 def test_the_audit_reads_the_part_year_figures_and_finds_every_withheld_one_protected(quarters_site, tmp_path):
-    from generator.audit_published import audit_edition
+    from generator.audit import audit_edition
 
     project = quarters_site.parent
     population = tmp_path / "population.csv"  # the project has none: no rates to read
@@ -338,7 +338,7 @@ def test_a_quarters_routes_show_labelled_beside_the_years_and_are_never_added_in
 
 
 def test_the_audit_reads_a_quarters_routes_and_finds_its_withheld_cells_protected(routes_site, tmp_path):
-    from generator.audit_published import audit_edition
+    from generator.audit import audit_edition
 
     project = routes_site.parent
     audit = audit_edition(routes_site, tmp_path / "population.csv", 5, content=project / "content")

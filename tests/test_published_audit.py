@@ -1,6 +1,6 @@
 """The independent audit of what a build published (issue 9, item 3).
 
-The audit (``generator/audit_published.py``) reads only the published files of
+The audit (``generator/audit/``) reads only the published files of
 an edition and solves, for every figure shown as ``c``, its smallest and
 largest value with integer programmes. These tests run it on every year of
 the example (both editions, the shared ``example_site`` build), on a built
@@ -21,7 +21,7 @@ import pytest
 import yaml
 from conftest import PROJECT_DIR, copy_project
 
-from generator.audit_published import LONE_IN_GROUP, audit_edition, edition_folders, year_folders
+from generator.audit import LONE_IN_GROUP, audit_edition, edition_folders, year_folders
 
 THRESHOLD = 5
 STATEMENT_YEARS = yaml.safe_load((PROJECT_DIR / "authority.yml").read_text(encoding="utf-8"))["statement_years"]
@@ -482,7 +482,7 @@ def test_a_standard_suppression_pattern_leaks_through_weeks_of_care():
     """Tau-Argus' audit passes its pattern (children's homes 5 to 9: 0 to 11), but it does not know the
     published weeks of care: 211 and 235 weeks need at least 5 children each, and the two add up to 11,
     so each is 5 or 6. The audit must find it, and only with the weeks rule."""
-    from generator.audit_published import Model, Solver, add_structure
+    from generator.audit import Model, Solver, add_structure
 
     model = Model()
     key = ("placements_by_type_and_age", 2026)

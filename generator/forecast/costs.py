@@ -91,28 +91,33 @@ def projected_spend(view: YearView, fc: Forecast, carers_added: dict[int, float]
     before = before or now
     inflation = getattr(view.authority, "inflation", 0.04)
     places, occupancy = places_per_household(view)
+    # Each group's statement-year weeks, in-house share of them and unit cost by sector (the same every year).
+    base_weeks, share_in, base_unit = {}, {}, {}
+    for group in M.GROUPS:
+        b = base[base["placement_group"] == group].set_index("sector")
+        base_weeks[group] = float(b["weeks_of_care"].sum())
+        share_in[group] = float(b.loc["in_house", "weeks_of_care"]) / base_weeks[group] if base_weeks[group] else 0.0
+        for sector in SECTORS:
+            unit = b.loc[sector, "unit_cost"]
+            if pd.isna(unit):
+                unit = b["unit_cost"].dropna().mean() if b["unit_cost"].notna().any() else 0.0
+            base_unit[(group, sector)] = float(unit)
     rows = []
     previous = {g: now[g] for g in M.GROUPS}
     for k, year in enumerate(fc.years, start=1):
         extra_weeks = (carers_added or {}).get(year, 0.0) * places * occupancy * WEEKS_A_YEAR
         for group in M.GROUPS:
-            b = base[base["placement_group"] == group].set_index("sector")
-            base_weeks = float(b["weeks_of_care"].sum())
             average_then = (now[group] + before[group]) / 2 * WEEKS_A_YEAR
-            factor = base_weeks / average_then if average_then else 0.0
+            factor = base_weeks[group] / average_then if average_then else 0.0
             current = fc.value(year, group)
             weeks = factor * (previous[group] + current) / 2 * WEEKS_A_YEAR
-            share_in = float(b.loc["in_house", "weeks_of_care"]) / base_weeks if base_weeks else 0.0
-            split = {"in_house": weeks * share_in, "external": weeks * (1 - share_in)}
+            split = {"in_house": weeks * share_in[group], "external": weeks * (1 - share_in[group])}
             if group == "fostering" and extra_weeks:
                 moved = min(extra_weeks, split["external"])
                 split["in_house"] += moved
                 split["external"] -= moved
             for sector in SECTORS:
-                unit = b.loc[sector, "unit_cost"]
-                if pd.isna(unit):
-                    unit = b["unit_cost"].dropna().mean() if b["unit_cost"].notna().any() else 0.0
-                unit = float(unit) * (1 + inflation) ** k
+                unit = base_unit[(group, sector)] * (1 + inflation) ** k
                 rows.append((year, group, sector, split[sector], unit, split[sector] * unit))
             previous[group] = current
     return pd.DataFrame(rows, columns=["year", "placement_group", "sector", "weeks_of_care", "unit_cost", "spend"])

@@ -28,8 +28,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from . import contract, inputs
-from .audit_published import PLACEMENT_GROUPS, Model, expr, la, la_group, la_total, page_text, parse_number
+from .. import contract, inputs
+from ..stats.children import PLACEMENT_GROUPS
+from .common import expr
+from .model import Model
+from .published import page_text, parse_number
+from .vocabulary import la, la_group, la_total
 
 BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd"}
 SKIP_TAGS = {"figure", "table", "svg", "script", "style", "nav", "template"}
