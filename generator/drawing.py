@@ -293,6 +293,7 @@ class _Chart:
         self.plot_height = NARROW_HEIGHT if narrow else HEIGHT
         self.angle = SLANT  # of slanted category labels
         self.upright_values = False  # value labels turned to read upwards (vertical bars, crowded)
+        self.offsets: dict[str, float] = {}  # grouped bars: each series' shift from its category's centre
         x_title = style.x_title if style.x_title is not None else style.x
         y_title = style.y_title if style.y_title is not None else style.y
         # Horizontal charts: the labels say what they are; a rotated title would crowd them.
@@ -584,7 +585,6 @@ class _Chart:
         else:
             self.offsets = {}
             thickness = band.width
-        self.thickness = thickness
         if self.mark == "stacked_bar" and self.series:
             order = {s: i for i, s in enumerate(self.series)}
             # Horizontal: the first series nearest zero (reading left to right as the legend does);
@@ -665,7 +665,7 @@ class _Chart:
             for r in prep.withheld:
                 if r["x"] not in where:
                     continue
-                centre = where[r["x"]] + getattr(self, "offsets", {}).get(r.get("s"), 0.0)
+                centre = where[r["x"]] + self.offsets.get(r.get("s"), 0.0)
                 if self.horizontal:
                     texts.append(_text(left + zero + 4, centre, r["symbol"], baseline="middle", bold=True))
                 else:
