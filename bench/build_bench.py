@@ -17,7 +17,7 @@ Prints, measured on this machine in one run (issue 14's figures):
    for the prose edit, until the page it serves shows the new sentence.
 
 Everything runs on a copy of the example project in a temporary folder, with its own
-chart cache (``SUFFICIENCY_CACHE``) and ``XDG_CACHE_HOME``, so the repository and the
+caches (``SUFFICIENCY_CACHE``, ``XDG_CACHE_HOME``), so the repository and the
 user's caches are not touched and "cold" means cold. Not a test: it prints figures.
 
     python bench/build_bench.py                 # everything (about 3 to 5 minutes on 2 cores)

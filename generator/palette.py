@@ -29,7 +29,7 @@ COLOURS: tuple[str, ...] = (
     "#B58840",  # ochre
 )
 
-# Vega strokeDash arrays, one a series (solid first).
+# Dash patterns (SVG stroke-dasharray), one a series (solid first).
 DASHES: tuple[tuple[int, ...], ...] = (
     (),
     (8, 4),
@@ -41,7 +41,7 @@ DASHES: tuple[tuple[int, ...], ...] = (
     (6, 2, 2, 2, 2, 2),
 )
 
-# Vega point shapes, one a series.
+# Point shapes (drawing.shape_path), one a series.
 SHAPES: tuple[str, ...] = (
     "circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left",
     "triangle-right",
