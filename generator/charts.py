@@ -63,10 +63,6 @@ from .values import Figure, format_value
 __all__ = ["RenderedOutput", "render_chart", "chart_svg", "generic_summary"]
 
 MARKS = ("bar", "grouped_bar", "stacked_bar", "line")
-WIDTH, HEIGHT = drawing.WIDTH, drawing.HEIGHT
-NARROW_WIDTH, NARROW_HEIGHT = drawing.NARROW_WIDTH, drawing.NARROW_HEIGHT
-FONT = drawing.FONT
-FONT_SIZE = drawing.FONT_SIZE
 MARK_NAMES = {
     "bar": "Bar chart",
     "grouped_bar": "Grouped bar chart",
@@ -164,7 +160,7 @@ def _drawing(prep: _Prepared, *, figure_id: str, labelledby: str | None, describ
             f'width="{drawing._n(width)}" height="{drawing._n(height)}" preserveAspectRatio="xMidYMid meet" '
             f'role="img" aria-labelledby="{labelledby or f"{figure_id}-summary"}"{described} focusable="false">')
     return (f'{root}<rect width="{drawing._n(width)}" height="{drawing._n(height)}" fill="{palette.BACKGROUND}"/>'
-            f'<g font-family="{FONT}" font-size="{FONT_SIZE}" fill="{palette.TEXT}">{inner}</g></svg>')
+            f'<g font-family="{drawing.FONT}" font-size="{drawing.FONT_SIZE}" fill="{palette.TEXT}">{inner}</g></svg>')
 
 
 def chart_svg(output, frame: pd.DataFrame, *, figure_id: str, labelledby: str | None = None,

@@ -227,6 +227,12 @@ def _widest(lines, size: float = FONT_SIZE, bold: bool = False) -> float:
     return max((text_width(line, size, bold) for line in lines), default=0.0)
 
 
+def _rules(name: str, lines: list[str], colour: str, texts: list[str] | None = None) -> str:
+    """A group of 1 px lines (one path) in ``colour``, then its labels (which must not inherit a stroke)."""
+    path = f'<path d="{"".join(lines)}" stroke="{colour}" fill="none"/>' if lines else ""
+    return f'<g class="{name}">{path}{"".join(texts or [])}</g>'
+
+
 # --- point shapes -------------------------------------------------------------
 
 def _polygon(cx: float, cy: float, points) -> str:
@@ -286,6 +292,8 @@ class _Chart:
         self.width = NARROW_WIDTH if narrow else WIDTH
         self.plot_height = NARROW_HEIGHT if narrow else HEIGHT
         self.angle = SLANT  # of slanted category labels
+        self.upright_values = False  # value labels turned to read upwards (vertical bars, crowded)
+        self.offsets: dict[str, float] = {}  # grouped bars: each series' shift from its category's centre
         x_title = style.x_title if style.x_title is not None else style.x
         y_title = style.y_title if style.y_title is not None else style.y
         # Horizontal charts: the labels say what they are; a rotated title would crowd them.
@@ -363,6 +371,11 @@ class _Chart:
     def _render_vertical(self, prep, plot_top: float) -> tuple[str, float, float]:
         pad = PADDING
         n = max(len(prep.categories), 1)
+        # Value labels wider than a bar's slot stand upright, so that neighbours never run together.
+        rows = self._value_label_rows()
+        slot = (self.width - 70) / n
+        self.upright_values = bool(rows) and max(text_width(r["text"], VALUE_FONT_SIZE) for r in rows) > slot - 6
+        self._fit_value_labels(self.plot_height)
         tick_width = _widest(self.tick_labels)
         left = pad["left"] + (FONT_SIZE + 8 if self.value_title else 0) + tick_width + 7
         right = pad["right"]
@@ -438,18 +451,17 @@ class _Chart:
         return [s + band.width / 2 for s in band.starts][:len(self.prep.categories)]
 
     def _grid_and_value_axis_vertical(self, left: float, top: float, width: float) -> str:
-        grid, axis = [], []
+        grid, rules, axis = [], [f"M{_n(left + 0.5)},{_n(top)}v{_n(self.plot_height)}"], []
         for value, label in zip(self.ticks, self.tick_labels):
             y = top + self.plot_height - self._value(value, self.plot_height)
-            grid.append(f'<path d="M{_n(left)},{_n(y + 0.5)}h{_n(width)}"/>')
-            axis.append(f'<path d="M{_n(left - 5)},{_n(y + 0.5)}h5"/>')
+            grid.append(f"M{_n(left)},{_n(y + 0.5)}h{_n(width)}")
+            rules.append(f"M{_n(left - 5)},{_n(y + 0.5)}h5")
             axis.append(_text(left - 7, y, label, anchor="end", baseline="middle"))
-        axis.insert(0, f'<path d="M{_n(left + 0.5)},{_n(top)}v{_n(self.plot_height)}"/>')
         if self.value_title:
             axis.append(_text(PADDING["left"], top + self.plot_height / 2, self.value_title, anchor="middle",
                               baseline="top", bold=True, rotate=-90))
-        return (f'<g class="chart-grid" stroke="{palette.GRID}">' + "".join(grid) + "</g>"
-                f'<g class="chart-value-axis" stroke="{palette.SECONDARY_TEXT}">' + "".join(axis) + "</g>")
+        return _rules("chart-grid", grid, palette.GRID) + _rules("chart-value-axis", rules, palette.SECONDARY_TEXT,
+                                                                  axis)
 
     def _render_horizontal(self, prep, plot_top: float) -> tuple[str, float, float]:
         pad = PADDING
@@ -465,6 +477,7 @@ class _Chart:
         value_labels = self._value_label_rows()
         for _ in range(3):  # value labels beyond the bars' ends may need more room on the right
             plot_width = self.width - left - right
+            self._fit_value_labels(plot_width)
             reach = 0.0
             for r in value_labels:
                 if r["y"] >= 0:
@@ -479,20 +492,19 @@ class _Chart:
         height = plot_bottom + 7 + FONT_SIZE + 6 + (FONT_SIZE + 6 if self.value_title else 0) + pad["bottom"]
 
         parts: list[str] = [self.legend]
-        grid, axis = [], []
+        grid, rules, axis = [], [f"M{_n(left)},{_n(plot_bottom + 0.5)}h{_n(plot_width)}"], []
         positions = [left + self._value(v, plot_width) for v in self.ticks]
         shown = self._spaced(positions)
         for label, x, show in zip(self.tick_labels, positions, shown):
-            grid.append(f'<path d="M{_n(x + 0.5)},{_n(plot_top)}v{_n(plot_height)}"/>')
-            axis.append(f'<path d="M{_n(x + 0.5)},{_n(plot_bottom)}v5"/>')
+            grid.append(f"M{_n(x + 0.5)},{_n(plot_top)}v{_n(plot_height)}")
+            rules.append(f"M{_n(x + 0.5)},{_n(plot_bottom)}v5")
             if show:
                 axis.append(_text(x, plot_bottom + 7, label, anchor="middle", baseline="top"))
-        axis.insert(0, f'<path d="M{_n(left)},{_n(plot_bottom + 0.5)}h{_n(plot_width)}"/>')
         if self.value_title:
             axis.append(_text(left + plot_width / 2, plot_bottom + 7 + FONT_SIZE + 6, self.value_title,
                               anchor="middle", baseline="top", bold=True))
-        parts.append(f'<g class="chart-grid" stroke="{palette.GRID}">' + "".join(grid) + "</g>")
-        parts.append(f'<g class="chart-value-axis" stroke="{palette.SECONDARY_TEXT}">' + "".join(axis) + "</g>")
+        parts.append(_rules("chart-grid", grid, palette.GRID))
+        parts.append(_rules("chart-value-axis", rules, palette.SECONDARY_TEXT, axis))
         self.plot_height = plot_height
         bands = _Band(n, plot_height)
         centres = [plot_top + s + bands.width / 2 for s in bands.starts][:len(prep.categories)]
@@ -504,6 +516,31 @@ class _Chart:
         parts.append('<g class="chart-category-axis">' + "".join(cat_axis) + "</g>")
         parts.append(self._later_labels(prep, centres, left, plot_top, plot_width, []))
         return "".join(parts), self.width, math.ceil(height)
+
+    def _fit_value_labels(self, length: float) -> None:
+        """Widen the value axis (to the next nice number) until the label beyond every bar's end stays
+        inside the plot: below a negative bar, off the category labels; above a positive one (vertical
+        bars; horizontal ones make room on the right instead)."""
+        rows = self._value_label_rows()
+        for _ in range(12):
+            def room(r):
+                if r["y"] < 0:
+                    return self._value(r["y"], length) - self._value(self.low, length)
+                return length - self._value(r["y"], length)
+            def needed(r):
+                if self.horizontal or self.upright_values:
+                    return 6 + text_width(r["text"], VALUE_FONT_SIZE)
+                return 5 + VALUE_FONT_SIZE
+            low_fits = all(room(r) >= needed(r) for r in rows if r["y"] < 0)
+            top_fits = self.horizontal or all(room(r) >= needed(r) for r in rows if r["y"] >= 0)
+            if low_fits and top_fits:
+                return
+            if not low_fits:
+                self.low = -_nice(-self.low * 1.0001)
+            if not top_fits:
+                self.top = _nice(self.top * 1.0001)
+            self.ticks = _ticks(self.low, self.top, 3 if self.narrow and self.horizontal else 5)
+            self.tick_labels = [axis_label(t, self.prep.kind, self.top) for t in self.ticks]
 
     def _spaced(self, positions: list[float]) -> list[bool]:
         """Which value-axis labels along a horizontal axis to show: every other one while they collide."""
@@ -548,7 +585,6 @@ class _Chart:
         else:
             self.offsets = {}
             thickness = band.width
-        self.thickness = thickness
         if self.mark == "stacked_bar" and self.series:
             order = {s: i for i, s in enumerate(self.series)}
             # Horizontal: the first series nearest zero (reading left to right as the legend does);
@@ -614,6 +650,10 @@ class _Chart:
                     texts.append(_text(left + end + (-4 if negative else 4), centre, r["text"],
                                        anchor="end" if negative else "start", baseline="middle",
                                        size=VALUE_FONT_SIZE))
+                elif self.upright_values:
+                    texts.append(_text(centre, top + length - end + (3 if negative else -3), r["text"],
+                                       anchor="end" if negative else "start", baseline="middle",
+                                       size=VALUE_FONT_SIZE, rotate=-90))
                 else:
                     texts.append(_text(centre, top + length - end + (3 if negative else -3), r["text"],
                                        anchor="middle", baseline="top" if negative else "bottom",
@@ -625,7 +665,7 @@ class _Chart:
             for r in prep.withheld:
                 if r["x"] not in where:
                     continue
-                centre = where[r["x"]] + getattr(self, "offsets", {}).get(r.get("s"), 0.0)
+                centre = where[r["x"]] + self.offsets.get(r.get("s"), 0.0)
                 if self.horizontal:
                     texts.append(_text(left + zero + 4, centre, r["symbol"], baseline="middle", bold=True))
                 else:

@@ -260,11 +260,16 @@ def _withheld_cases():
 
 
 def _check_drawing(svg: str, categories, where) -> None:
-    """Every category named in full, every label inside the drawing, no two category labels on each other."""
+    """Every category named in full, every label inside the drawing, no two labels on each other."""
     width, height = _view_box(svg)
-    for label in _texts(svg):
+    texts = _texts(svg)
+    for label in texts:
         x0, y0, x1, y1 = label["box"]
         assert x0 >= -1 and y0 >= -1 and x1 <= width + 1 and y1 <= height + 1, (where, label)
+    level = [label for label in texts if label["angle"] in (0, -90)]  # boxes exact when level or upright
+    for i, a in enumerate(level):
+        for b in level[i + 1:]:
+            assert not _overlap(a["box"], b["box"]), (where, a["text"], b["text"])
     axis = _texts(svg, "category-axis")
     assert [" ".join(label["text"].split()) for label in axis][:len(categories)] == \
         [" ".join(str(c).split()) for c in categories], where
@@ -327,6 +332,23 @@ def test_bar_lengths_are_proportional_to_their_values():
             # all standing on one baseline
             ends = {round(b["x"], 1) for b in bars} if horizontal else {round(b["y"] + b["height"], 1) for b in bars}
             assert len(ends) == 1
+
+
+def test_crowded_value_labels_stand_upright_and_never_touch():
+    frame = pd.DataFrame({"Year": [str(y) for y in range(2017, 2027)],
+                          "Children looked after": [1234 + 97 * i for i in range(10)]})
+    output = _output("big", ChartStyle("bar", "Year", "Children looked after"), {"Children looked after": "count"})
+    wide = chart_svg(output, frame, figure_id="f")
+    narrow = chart_svg(output, frame, figure_id="f", narrow=True)
+    assert {label["angle"] for label in _texts(wide, "value-labels")} == {0}
+    assert {label["angle"] for label in _texts(narrow, "value-labels")} == {-90}
+    for svg in (wide, narrow):
+        _check_drawing(svg, list(frame["Year"]), "crowded")
+        labels, bars = _texts(svg, "value-labels"), _bars(svg)
+        assert [label["text"] for label in labels] == [f"{v:,}" for v in frame["Children looked after"]]
+        for label, bar in zip(labels, bars):  # each just above its bar, within its width
+            assert bar["y"] - 8 < label["box"][3] <= bar["y"]
+            assert bar["x"] <= label["box"][0] and label["box"][2] <= bar["x"] + bar["width"]
 
 
 def test_value_axis_labels_read_as_the_figures_do():

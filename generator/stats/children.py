@@ -482,9 +482,18 @@ def benchmark_values(benchmarks) -> dict[tuple[str, int, str], float]:
         return benchmarks
     if benchmarks is None or benchmarks.empty:
         return {}
-    return {(m, int(y), a): _number(v) for m, y, a, v in
-            zip(benchmarks["measure"], benchmarks["year"], benchmarks["area"], benchmarks["value"])
-            if not pd.isna(v)}
+    return dict(_benchmark_index(benchmarks))
+
+
+def _benchmark_index(benchmarks: pd.DataFrame) -> dict[tuple[str, int, str], float]:
+    """``benchmark_values`` of a table, worked out once a table (``frame_memo``: every figure of the context and
+    the catalogue asks for one); read, never changed."""
+    memo = frame_memo(benchmarks)
+    if "benchmark_values" not in memo:
+        memo["benchmark_values"] = {(m, int(y), a): _number(v) for m, y, a, v in
+                                    zip(benchmarks["measure"], benchmarks["year"], benchmarks["area"],
+                                        benchmarks["value"]) if not pd.isna(v)}
+    return memo["benchmark_values"]
 
 
 def benchmark(benchmarks, measure: str, year: int, area: str):
@@ -495,6 +504,8 @@ def benchmark(benchmarks, measure: str, year: int, area: str):
     is used, never an earlier year's as a stand-in; None when not published.
     ``benchmarks`` is the table or ``benchmark_values`` of it.
     """
+    if isinstance(benchmarks, pd.DataFrame) and not benchmarks.empty:
+        return _benchmark_index(benchmarks).get((measure, year, area))
     return benchmark_values(benchmarks).get((measure, year, area))
 
 
