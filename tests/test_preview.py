@@ -64,4 +64,7 @@ def test_a_saved_page_is_rerendered_alone_and_a_data_edit_rebuilds_the_year(tmp_
     # Only the data changed: every page is rendered again, and MkDocs rebuilds the pages whose text changed.
     after = fostering.read_text("utf-8")
     assert after != fostering_before and not UNTITLED.search(after)
+    # its charts' drawings put back after the dirty build's Markdown (raw_html.py), none left set aside
+    assert after.count("chart-svg--wide") == after.count('<figure class="chart-figure"') > 0
+    assert "x-aside" not in after.lower()
     assert glossary.stat().st_mtime_ns == glossary_before

@@ -41,3 +41,26 @@ def test_technical_pages_rank_below_the_narrative_and_the_contract_is_not_in_the
     assert 'href="../../data-contract/"' not in menu and 'href="../../methods/"' in menu
     downloads = (example_site / "2026" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"For analysts.*?<a href=\"../data-contract/\">data contract</a>", downloads, re.S)
+
+
+def test_charts_are_in_their_pages_and_searched_by_their_words_not_their_drawings(example_site):
+    """Each chart keeps both its drawings in the page (set aside from Markdown and put back: no token left),
+    and the search index holds its title, summary and data table, not the drawings' tick labels and figures
+    (issue 14: they repeated the table as a run of digits)."""
+    docs = [d for d in _index(example_site, 2026) if not d["location"].startswith("../")]
+    charts = 0
+    for page in sorted((example_site / "2026").rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "x-aside" not in text.lower(), page
+        figures = text.count('<figure class="chart-figure"')
+        assert text.count("chart-svg--wide") == text.count("chart-svg--narrow") == figures, page
+        if not figures:
+            continue
+        charts += figures
+        location = page.parent.relative_to(example_site / "2026").as_posix() + "/"
+        searched = " ".join(d["text"] for d in docs if d["location"].split("#")[0] == location.removeprefix("./"))
+        assert searched.count("(data table)") >= figures, page
+        for drawing in re.findall(r"<svg\b.*?</svg>", text, re.S):
+            drawn = "".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", drawing))
+            assert len(drawn) < 12 or drawn not in searched, (page, drawn)
+    assert charts >= 30
