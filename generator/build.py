@@ -33,7 +33,7 @@ import yaml
 from . import check, freeze
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
-from .context import build_context
+from .context import parts as context_parts
 from .declared import outputs as declared_outputs
 from .disclosure import EarlierYears, Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
@@ -228,7 +228,7 @@ class YearJob:
         try:
             protector = self.protector
             view, perturbed = protector.views(year)
-            context = protected_context(build_context, view, perturbed)
+            context = protected_context(context_parts(), view, perturbed)
             note = suppression_summary([protector.year(y) for y in view.years])
         except BuildError as exc:
             return YearResult([], exc.problems)
