@@ -263,7 +263,7 @@ WORKER_MODULES = ("__main__", "generator.build", "generator.catalogue", "generat
                   "generator.context", "generator.disclosure", "generator.docs_tree", "generator.forecast.outlook",
                   "generator.pdf", "generator.render", "generator.suppress", "markdown", "mkdocs.commands.build",
                   "mkdocs.config", "material.plugins.search.plugin", "pymdownx.details", "pymdownx.superfences",
-                  "pymdownx.tabbed", "scipy.optimize")
+                  "pymdownx.tabbed", "generator.highs")
 
 
 def _context():
