@@ -218,14 +218,13 @@ def _programme(a_eq, b_eq, a_ub, b_ub, variable_bounds):
 
     One HiGHS model for all of an audit's programmes, only the objective changing between solves (issue
     14: ``linprog`` set the model up again for each of thousands of solves), through scipy's bundled HiGHS
-    bindings (as ``generator.audit`` uses them); ``linprog`` (the same solver) when they are missing.
+    bindings (as ``generator.audit`` uses them), loaded without the rest of scipy.optimize (``highs``);
+    ``linprog`` (the same solver) when they are missing.
     """
+    from .highs import core as h
+
     n = len(variable_bounds)
-    try:
-        from scipy.optimize._highspy import _core as h
-    except ImportError:  # pragma: no cover - scipy without its HiGHS bindings
-        h = None
-    if h is None:
+    if h is None:  # pragma: no cover - scipy without its HiGHS bindings
         def solve_with_linprog(column: int, sign: float) -> float | None:
             from scipy.optimize import linprog
 
