@@ -33,7 +33,7 @@ import yaml
 from . import check, freeze
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
-from .context import build_context
+from .context import parts as context_parts
 from .declared import outputs as declared_outputs
 from .disclosure import EarlierYears, Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
@@ -228,7 +228,7 @@ class YearJob:
         try:
             protector = self.protector
             view, perturbed = protector.views(year)
-            context = protected_context(build_context, view, perturbed)
+            context = protected_context(context_parts(), view, perturbed)
             note = suppression_summary([protector.year(y) for y in view.years])
         except BuildError as exc:
             return YearResult([], exc.problems)
@@ -461,8 +461,8 @@ def release_for_theme(tree: DocsTree, authority) -> dict:
 
 
 class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
+    def __init__(self, level: int = logging.WARNING):
+        super().__init__(level)
         self.messages: list[str] = []
 
     def emit(self, record):
@@ -568,6 +568,96 @@ def _title_recorder(titles: dict[str, str]):
     return TitleRecorder()
 
 
+@dataclass
+class _Converted:
+    """One page's Markdown conversion (what ``mkdocs.structure.pages.Page.render`` sets), with the files its links
+    looked up and what it set aside."""
+
+    content: str
+    toc: object
+    title: str | None
+    anchors: set
+    links_to_anchors: dict | None  # target page's src_uri -> {anchor: link as written}, if MkDocs kept them
+    lookups: dict  # path looked up -> (src_uri, url, inclusion) of the file found, or None
+    aside: object  # raw_html.SetAside of the conversion, or None
+
+
+#: Conversions of the pages of the last MkDocs runs of this process (issue 14): the two editions of a year are
+#: built one after the other and most of their pages have the same Markdown.
+_CONVERTED: dict[tuple, _Converted] = {}
+
+
+def _file_seen(file) -> tuple | None:
+    return None if file is None else (file.src_uri, file.url, file.inclusion)
+
+
+def _conversions_shared() -> None:
+    """A page whose Markdown was converted in an earlier MkDocs run of this process is not converted again when
+    everything its conversion read is the same: its Markdown, its address, the Markdown extensions and their
+    settings, MkDocs' link checks, the log level, and every file its links looked up (found at the same address,
+    or not found). A conversion that logged anything is never reused (its messages would not be said again).
+    Only in our runs (``add_set_aside``), only with the MkDocs version this was written for."""
+    import mkdocs
+    from mkdocs.structure.pages import Page
+
+    if getattr(Page.render, "shared", False) or not mkdocs.__version__.startswith("1.6."):
+        return
+    plain = Page.render
+
+    def render(self, config, files):
+        ours = [e for e in config["markdown_extensions"] if isinstance(e, SetAsideExtension)]
+        others = [e for e in config["markdown_extensions"] if not isinstance(e, SetAsideExtension)]
+        if len(ours) != 1 or not all(isinstance(e, str) for e in others) or self.markdown is None:
+            return plain(self, config, files)
+        extension = ours[0]
+        logger = logging.getLogger("mkdocs")
+        key = (self.markdown, self.file.src_uri, self.file.url, self.file.inclusion, extension.key is not None,
+               repr(others), repr(config["mdx_configs"]), repr(config.validation), config.use_directory_urls,
+               logger.getEffectiveLevel(), logging.getLogger("MARKDOWN").getEffectiveLevel())
+        done = _CONVERTED.get(key)
+        if done is not None and all(_file_seen(files.get_file_from_path(path)) == seen
+                                    for path, seen in done.lookups.items()):
+            self.content, self.toc, self._title_from_render = done.content, done.toc, done.title
+            self.present_anchor_ids = set(done.anchors)
+            if done.links_to_anchors is not None:
+                self.links_to_anchors = {files.get_file_from_path(uri): dict(anchors)
+                                         for uri, anchors in done.links_to_anchors.items()}
+            if done.aside is not None:
+                extension.pages[extension.key] = done.aside
+            return None
+        lookups: dict = {}
+        look_up = files.get_file_from_path
+
+        def recorded(path):
+            found = look_up(path)
+            lookups[path] = _file_seen(found)
+            return found
+
+        said = _Collect(logging.NOTSET)
+        files.get_file_from_path = recorded
+        logger.addHandler(said)
+        logging.getLogger("MARKDOWN").addHandler(said)
+        try:
+            plain(self, config, files)
+        finally:
+            del files.get_file_from_path
+            logger.removeHandler(said)
+            logging.getLogger("MARKDOWN").removeHandler(said)
+        if said.messages:
+            return None
+        if len(_CONVERTED) >= 256:
+            _CONVERTED.clear()
+        links = getattr(self, "links_to_anchors", None)
+        _CONVERTED[key] = _Converted(
+            self.content, self.toc, self._title_from_render, set(self.present_anchor_ids or ()),
+            None if links is None else {file.src_uri: dict(anchors) for file, anchors in links.items()},
+            lookups, extension.pages.get(extension.key) if extension.key is not None else None)
+        return None
+
+    render.shared = True
+    Page.render = render
+
+
 def add_set_aside(loaded) -> None:
     """Set the charts' drawings and the tables aside from Python-Markdown in this MkDocs run (``raw_html``):
     ``raw_html.SetAsideExtension`` replaces them with tokens, and a plugin puts them back: the tables before
@@ -604,6 +694,7 @@ def add_set_aside(loaded) -> None:
 
     loaded["markdown_extensions"].append(extension)
     loaded.plugins["sufficiency-set-aside"] = SetAside()
+    _conversions_shared()
 
 
 def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dirty: bool = False,

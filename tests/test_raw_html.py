@@ -100,8 +100,10 @@ def _build(folder: Path, set_aside: bool, monkeypatch) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator import build as generator_build
     from generator.build import add_set_aside
 
+    generator_build._CONVERTED.clear()  # each test's build converts its pages itself
     base = yaml.safe_load((PROJECT_DIR / "mkdocs.yml").read_text(encoding="utf-8"))
     docs = folder / "docs"
     docs.mkdir(parents=True)
@@ -197,3 +199,42 @@ def test_links_to_ids_inside_what_was_set_aside_are_checked_as_before(tmp_path, 
     monkeypatch.setattr(raw_html.SetAside, "anchors", lambda self: set())
     with pytest.raises(Abort):
         _build(tmp_path / "no-anchors", True, monkeypatch)
+
+
+def test_a_page_converted_in_an_earlier_run_is_reused_only_if_everything_it_read_is_the_same(tmp_path, monkeypatch):
+    """Our MkDocs runs share the conversion of a page whose Markdown, address and linked files are unchanged (the
+    two editions of a year): the same pages, without converting them again; a page whose link no longer finds
+    its file is converted again (and strict MkDocs stops on the broken link)."""
+    import markdown
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    from generator.build import add_set_aside
+
+    first = _build(tmp_path / "first", True, monkeypatch)
+    conversions = []
+    plain_convert = markdown.Markdown.convert
+    monkeypatch.setattr(markdown.Markdown, "convert",
+                        lambda md, text: conversions.append(text) or plain_convert(md, text))
+
+    def again(name: str, drop: tuple[str, ...] = ()) -> Path:
+        folder = tmp_path / name
+        (folder / "docs").mkdir(parents=True)
+        for page, text in PAGES.items():
+            if page not in drop:
+                (folder / "docs" / page).write_text(text, encoding="utf-8")
+        config = yaml.safe_load((tmp_path / "first" / "mkdocs.yml").read_text(encoding="utf-8"))
+        config.update(docs_dir=str(folder / "docs"), site_dir=str(folder / "site"))
+        (folder / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+        loaded = load_config(config_file=str(folder / "mkdocs.yml"))
+        add_set_aside(loaded)
+        build(loaded)
+        return folder / "site"
+
+    second = again("second")
+    assert _files(second) == _files(first)
+    assert conversions == []  # every page's conversion was reused
+    with pytest.raises(Abort):
+        again("third", drop=("other.md",))  # index.md links to other.md: converted again, the link is broken
+    assert any("other.md#table-other" in text for text in conversions)
