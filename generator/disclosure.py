@@ -535,7 +535,7 @@ def integer_null_space(rows: list[dict], columns: int) -> list[list[int]]:
         for col, row in pivots:
             vector[col] = -row.get(free, Fraction(0))
         scale = lcm(*(v.denominator for v in vector))
-        basis.append([int(v * scale) for v in vector])
+        basis.append([v.numerator * (scale // v.denominator) for v in vector])  # int(v * scale), exactly
     return basis
 
 
