@@ -33,7 +33,7 @@ import yaml
 from . import check, freeze
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
-from .context import build_context
+from .context import parts as context_parts
 from .declared import outputs as declared_outputs
 from .disclosure import EarlierYears, Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
@@ -228,7 +228,7 @@ class YearJob:
         try:
             protector = self.protector
             view, perturbed = protector.views(year)
-            context = protected_context(build_context, view, perturbed)
+            context = protected_context(context_parts(), view, perturbed)
             note = suppression_summary([protector.year(y) for y in view.years])
         except BuildError as exc:
             return YearResult([], exc.problems)
@@ -258,12 +258,20 @@ def _workers(jobs: int | None, tasks: int) -> int:
 
 
 #: Imported once, by the fork server, before it forks any worker (issue 14): with "spawn" every worker
-#: paid for them again. ``__main__`` first, as multiprocessing does by default.
-WORKER_MODULES = ("__main__", "generator.build", "generator.catalogue", "generator.charts", "generator.check",
-                  "generator.context", "generator.disclosure", "generator.docs_tree", "generator.forecast.outlook",
-                  "generator.pdf", "generator.render", "generator.suppress", "markdown", "mkdocs.commands.build",
-                  "mkdocs.config", "material.plugins.search.plugin", "pymdownx.details", "pymdownx.superfences",
-                  "pymdownx.tabbed", "generator.highs")
+#: paid for them again. ``__main__`` first, as multiprocessing does by default. Everything a year's job
+#: imports, the modules it imports only when first needed included (the catalogue's domain modules, the
+#: context's parts, the Markdown extensions and MkDocs config defaults of the generator's mkdocs.yml): each
+#: worker otherwise imports them itself. A name that cannot be imported is skipped by the fork server.
+WORKER_MODULES = ("__main__", "generator.build", "generator.catalogue", "generator.catalogue.children",
+                  "generator.catalogue.forecast", "generator.catalogue.market", "generator.charts", "generator.check",
+                  "generator.context", "generator.contract_doc", "generator.disclosure", "generator.docs_tree",
+                  "generator.downloads", "generator.forecast.context", "generator.forecast.outlook", "generator.highs",
+                  "generator.pdf", "generator.render", "generator.stats.children_context",
+                  "generator.stats.market_context", "generator.suppress", "markdown", "markdown.extensions.abbr",
+                  "markdown.extensions.admonition", "markdown.extensions.def_list", "markdown.extensions.md_in_html",
+                  "markdown.extensions.tables", "material.plugins.search.plugin", "material.templates",
+                  "mkdocs.commands.build", "mkdocs.config", "mkdocs.config.defaults", "pymdownx.details",
+                  "pymdownx.highlight", "pymdownx.superfences", "pymdownx.tabbed")
 
 
 def _context():

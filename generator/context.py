@@ -2,28 +2,57 @@
 ``{{ ... }}``. Built from the stats functions; see ARCHITECTURE.md for the list."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from .values import Figure, Namespace
 
 
 def build_context(view) -> Namespace:
     """All names for one statement year (only that year's and earlier data)."""
-    from .forecast import context as forecast_context
-    from .stats import children_context, market_context
+    context = Namespace()
+    for part in parts():
+        names = part(view)
+        overlap = set(names) & set(context)
+        if overlap:
+            raise ValueError(f"names defined twice in the context: {sorted(overlap)}")
+        context.update(names)
+    return context
 
+
+def _statement(view) -> dict:
+    """The statement's own names: the authority, the year and its period."""
     year = view.year
-    context = Namespace(
+    return dict(
         authority=Namespace(name=view.authority.name, short_name=view.authority.short_name),
         year=Figure(year, "year"),
         previous_year=Figure(year - 1, "year"),
         year_label=f"{year - 1} to {year}",
         period=f"1 April {year - 1} to 31 March {year}",
     )
-    for part in (children_context.build(view), market_context.build(view), forecast_context.build(view)):
-        overlap = set(part) & set(context)
-        if overlap:
-            raise ValueError(f"names defined twice in the context: {sorted(overlap)}")
-        context.update(part)
-    return context
+
+
+@dataclass(frozen=True)
+class Part:
+    """One top-level name and how it is built from a view: ``view -> {name: value}``."""
+
+    name: str
+    make: Callable
+
+    def __call__(self, view) -> dict:
+        return {self.name: self.make(view)}
+
+
+def parts() -> tuple:
+    """The builders of every name, in the order of the namespace: the statement's, then each name of the
+    children's, the market's and the forecast's statistics on its own, so that disclosure control
+    (``disclosure.protected_context``) works again on a perturbed copy only the names that read a table the
+    copy moved."""
+    from .forecast import context as forecast_context
+    from .stats import children_context, market_context
+
+    return (_statement, *(Part(name, make) for module in (children_context, market_context, forecast_context)
+                          for name, make in module.NAMES.items()))
 
 
 def measure_parts() -> tuple:

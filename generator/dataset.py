@@ -7,6 +7,8 @@ rebuilds the same whatever years are added after it.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,15 +20,160 @@ from .contract import PERIOD_TABLES
 FORWARD_LOOKING_REFERENCE = ("population",)
 
 
-@dataclass
+#: What the computations running now read of a view's data (``reading``), innermost last.
+_RECORDS: list[set] = []
+
+#: Recorded when a computation reads a view's data by a way not recorded (an attribute of the view not in
+#: ``YearView.RECORDED``, a cache entry stored while nothing was recorded): it counts as reading everything.
+EVERYTHING = ("everything",)
+
+#: Recorded when a computation reads the view's declared tables (``YearView.declared``).
+DECLARED = ("declared",)
+
+
+@contextmanager
+def reading():
+    """Record what the computation run inside reads of any view's data, as a set of keys: ``(year, table
+    name)`` for each table read (``table``, ``part_year``, ``tables``, ``history``, ``earlier``: every way a
+    view hands out a table), ``DECLARED``, and ``EVERYTHING`` for a read by any other way (fail safe). A
+    result taken from a view's ``cache`` counts as reading what working it out read. The reference tables,
+    the authority and the year are not recorded: a perturbed copy shares them with its view
+    (``disclosure.untouched`` checks that it does). Records nest: a read counts in every one open."""
+    found: set = set()
+    _RECORDS.append(found)
+    try:
+        yield found
+    finally:
+        _RECORDS.pop()
+
+
+def record(keys) -> None:
+    for found in _RECORDS:
+        found.update(keys)
+
+
+class _RecordedTables(Mapping):
+    """One year's tables (``YearView.tables``, ``YearView.history[year]``) while a computation is recorded:
+    a table read is recorded; the names alone are not (a perturbed copy has the same tables)."""
+
+    def __init__(self, year: int, tables):
+        self._year, self._tables = year, tables
+
+    def __getitem__(self, name):
+        record(((self._year, name),))
+        return self._tables[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self._tables
+
+    def __iter__(self):
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+
+class _RecordedHistory(Mapping):
+    """``YearView.history`` while a computation is recorded: each year's tables as ``_RecordedTables``."""
+
+    def __init__(self, history):
+        self._history = history
+
+    def __getitem__(self, year):
+        return _RecordedTables(year, self._history[year])
+
+    def __contains__(self, year) -> bool:
+        return year in self._history
+
+    def __iter__(self):
+        return iter(self._history)
+
+    def __len__(self) -> int:
+        return len(self._history)
+
+
+class ViewCache:
+    """Results worked out from one view (the forecast's), kept on it (``YearView.cache``), each with what
+    working it out read (``reading``): the reads of the innermost record open when it was stored (a
+    computation's record holds the reads of everything it called so far, so at least the result's own),
+    or ``EVERYTHING`` when nothing was recorded. A result taken from here counts as reading those again, so
+    what a computation read is known however much of it came from the cache. Only the methods below."""
+
+    def __init__(self):
+        self._entries: dict = {}
+
+    def __contains__(self, key) -> bool:
+        return key in self._entries
+
+    def __getitem__(self, key):
+        value, reads = self._entries[key]
+        record(reads)
+        return value
+
+    def get(self, key, default=None):
+        return self[key] if key in self._entries else default
+
+    def __setitem__(self, key, value) -> None:
+        self._entries[key] = (value, frozenset(_RECORDS[-1]) if _RECORDS else frozenset((EVERYTHING,)))
+
+
 class YearView:
-    year: int
-    tables: dict[str, pd.DataFrame]
-    history: dict[int, dict[str, pd.DataFrame]]
-    reference: dict[str, pd.DataFrame]
-    authority: Authority
-    #: This year's declared tables (``declared.Declared`` by name): tables beyond the contract, each with its schema.
-    declared: dict = field(default_factory=dict)
+    """One statement year's data: that year's tables and earlier years', never later ones.
+
+    ``tables``: this year's tables; ``history``: every year <= ``year``, this one included;
+    ``reference``: the reference tables (rows up to the year, population's later rows too);
+    ``declared``: this year's declared tables (``declared.Declared`` by name), tables beyond the contract.
+
+    While a computation is recorded (``reading``) the view records what it hands out; an attribute not in
+    ``RECORDED`` (a field added later, ``__dict__``) counts as reading everything, so a computation that
+    reads the data by a way nobody recorded is never taken as independent of it (``disclosure.untouched``).
+    """
+
+    #: The attributes a recorded computation may read: each records what it hands out, or hands out what
+    #: a perturbed copy shares with its view (year, reference, authority).
+    RECORDED = frozenset({
+        "year", "reference", "authority", "table", "part_year", "years", "earlier", "history", "tables",
+        "declared", "cache", "_raw", "_year_tables", "_history", "_declared", "_cache", "__class__",
+        "RECORDED"})
+
+    def __init__(self, year: int, tables: dict[str, pd.DataFrame], history: dict[int, dict[str, pd.DataFrame]],
+                 reference: dict[str, pd.DataFrame], authority: Authority, declared: dict | None = None):
+        self.year = year
+        self._year_tables = tables
+        self._history = history
+        self.reference = reference
+        self.authority = authority
+        self._declared = {} if declared is None else declared
+        self._cache = ViewCache()
+
+    def __getattribute__(self, name):
+        if _RECORDS and name not in YearView.RECORDED:
+            record((EVERYTHING,))
+        return object.__getattribute__(self, name)
+
+    def __repr__(self) -> str:
+        return f"YearView(year={self.year}, years={sorted(self._history)})"
+
+    @property
+    def tables(self):
+        """This year's tables (name -> frame)."""
+        return _RecordedTables(self.year, self._year_tables) if _RECORDS else self._year_tables
+
+    @property
+    def history(self):
+        """Every year's tables up to this one (year -> name -> frame)."""
+        return _RecordedHistory(self._history) if _RECORDS else self._history
+
+    @property
+    def declared(self) -> dict:
+        """This year's declared tables (``declared.Declared`` by name)."""
+        record((DECLARED,))
+        return self._declared
+
+    @property
+    def cache(self) -> ViewCache:
+        """Results worked out from this view (``ViewCache``)."""
+        return self._cache
 
     def table(self, name: str, year: int | None = None) -> pd.DataFrame | None:
         """A year's table (this year's by default), or None if that year lacks it.
@@ -49,12 +196,13 @@ class YearView:
             year = self.year
         if year > self.year:
             raise ValueError(f"the {self.year} statement cannot use {year} data")
-        return self.history.get(year, {}).get(name)
+        record(((year, name),))
+        return self._history.get(year, {}).get(name)
 
     @property
     def years(self) -> list[int]:
         """Years with data, up to and including this one, oldest first."""
-        return sorted(self.history)
+        return sorted(self._history)
 
     def earlier(self, year: int) -> YearView | None:
         """The view of an earlier year of data, as that year's own statement sees it (its tables and the years
@@ -62,9 +210,9 @@ class YearView:
         earlier view is the copy that year's statement is protected with: each year is perturbed on its own."""
         if year > self.year:
             raise ValueError(f"the {self.year} statement cannot use {year} data")
-        if year not in self.history:
+        if year not in self._history:
             return None
-        history = {y: t for y, t in self.history.items() if y <= year}
+        history = {y: t for y, t in self._history.items() if y <= year}
         reference = {}
         for name, frame in self.reference.items():
             if "year" in frame.columns and name not in FORWARD_LOOKING_REFERENCE:

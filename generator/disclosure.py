@@ -38,7 +38,7 @@ import pandas as pd
 
 from . import contract
 from .categories import of as categories_of
-from .dataset import Dataset, YearView
+from .dataset import DECLARED, EVERYTHING, Dataset, YearView, reading
 from .suppress import Bound, Sum, Suppression, suppress
 from .values import Change, Figure, Namespace
 
@@ -535,7 +535,7 @@ def integer_null_space(rows: list[dict], columns: int) -> list[list[int]]:
         for col, row in pivots:
             vector[col] = -row.get(free, Fraction(0))
         scale = lcm(*(v.denominator for v in vector))
-        basis.append([int(v * scale) for v in vector])
+        basis.append([v.numerator * (scale // v.denominator) for v in vector])  # int(v * scale), exactly
     return basis
 
 
@@ -912,20 +912,61 @@ def summary_text(output, true_frame: pd.DataFrame, perturbed_frames: list[pd.Dat
 MODELLED_NAMES = ("forecast", "scenario", "projected_spend", "gap")
 
 
-def unmoved(view: YearView, copies: list[YearView]) -> bool:
-    """True when the copies moved nothing (no year of the view has a withheld cell): each copy holds the
-    very tables of the true view (``perturbed_tables`` shares a table it moves nothing in), so whatever
-    is computed on a copy is what is computed on the true view, and is not computed again (issue 14)."""
-    return all(copy.history.get(year, {}).get(name) is frame
-               for copy in copies for year, tables in view.history.items() for name, frame in tables.items())
+def untouched(reads: set, view: YearView, copy: YearView) -> bool:
+    """True when ``copy`` moved nothing of what a computation on ``view`` read (``dataset.reading``): every
+    table it read is the very table of the view (``perturbed_tables`` shares a table it moves nothing in),
+    and it read nothing by a way not recorded. The computation then gives on the copy what it gave on the
+    view (it reads its data only through the view), so it is not made again (issue 14)."""
+    if EVERYTHING in reads or copy.year != view.year or copy.reference is not view.reference \
+            or copy.authority is not view.authority:
+        return False
+    mine, theirs = view._history, copy._history
+    for key in reads:
+        if key == DECLARED:
+            if copy._declared is not view._declared:
+                return False
+            continue
+        year, name = key
+        if mine.get(year, {}).get(name) is not theirs.get(year, {}).get(name):
+            return False
+    return True
+
+
+def on_copies(compute, view: YearView, copies: list[YearView]):
+    """(``compute(view)``, its result on each copy): on a copy that moved nothing it read (``untouched``),
+    the true result itself; on the others, worked out again."""
+    with reading() as reads:
+        true = compute(view)
+    return true, [true if untouched(reads, view, copy) else compute(copy) for copy in copies]
 
 
 def protected_context(build_context, view: YearView, copies: list[YearView]):
-    """The template names with every figure that depends on a withheld count shown as ``c``."""
-    true = build_context(view)
-    masked = mask_context(true, [true] * len(copies) if unmoved(view, copies) else [build_context(c) for c in copies])
+    """The template names with every figure that depends on a withheld count shown as ``c``.
+
+    ``build_context``: one builder of top-level names (``view -> dict``) or several (``context.parts``),
+    each compared on its own: a copy works again only the builders that read a table it moved
+    (``on_copies``). With the transition model, its estimates (``MODELLED_NAMES``) are published as they
+    are, so they are not worked out on the copies."""
+    builders = (build_context,) if callable(build_context) else tuple(build_context)
+    true = Namespace()
+    parts = []
+    for build in builders:
+        with reading() as reads:
+            part = build(view)
+        overlap = set(part) & set(true)
+        if overlap:
+            raise ValueError(f"names defined twice in the context: {sorted(overlap)}")
+        true.update(part)
+        parts.append((build, part, reads))
     forecast = true.get("forecast")
-    if isinstance(forecast, dict) and forecast.get("method_code") == "transition":
+    modelled = isinstance(forecast, dict) and forecast.get("method_code") == "transition"
+    perturbed = [Namespace() for _ in copies]
+    for build, part, reads in parts:
+        kept = modelled and all(name in MODELLED_NAMES for name in part)
+        for copy, names in zip(copies, perturbed):
+            names.update(part if kept or untouched(reads, view, copy) else build(copy))
+    masked = mask_context(true, perturbed)
+    if modelled:
         for name in MODELLED_NAMES:
             if name in true:
                 masked[name] = true[name]
@@ -980,8 +1021,7 @@ _PART_HOLDING: dict[str, int] = {}
 
 def protected_output(output, view: YearView, copies: list[YearView]):
     """An output's frame for publication, and the output with a safe summary."""
-    true_frame = output.frame(view)
-    perturbed_frames = [true_frame] * len(copies) if unmoved(view, copies) else [output.frame(c) for c in copies]
+    true_frame, perturbed_frames = on_copies(output.frame, view, copies)
     masked = mask_frame(true_frame, perturbed_frames, output.units, keep=true_frame.attrs.get("modelled_cells", ()))
     text = summary_text(output, true_frame, perturbed_frames)
     safe = replace(output, summary=(lambda frame, _t=text: _t)) if output.summary is not None else output

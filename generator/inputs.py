@@ -212,15 +212,23 @@ _SHAPES = {"MappingNode": "settings", "SequenceNode": "a list", "ScalarNode": "a
 
 
 def parse_yaml(text: str, name: str, example: str, stage: str = "input", first_line: int = 1) -> YamlFile:
-    """``text`` (a settings file or front matter) as a mapping; BuildError with the line at fault."""
+    """``text`` (a settings file or front matter) as a mapping; BuildError with the line at fault.
+
+    Parsed once: the document's nodes (each key's line), then the values built from them, as
+    ``yaml.safe_load`` builds them. The top-level keys are noted before the values are built (building
+    them takes a ``<<`` merge's entries out of the mapping)."""
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) if node is not None else {}
+        node = loader.get_single_node()
+        keys = [key for key, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+        data = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         raise BuildError(Problem("yaml-invalid", f"not valid settings: {_yaml_reason(exc)}", file=name,
                                  line=mark.line + first_line if mark else None, hint=_yaml_hint(exc, text, mark)),
                          stage=stage) from None
+    finally:
+        loader.dispose()
     if node is None:
         return YamlFile(name, {})
     if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
@@ -232,7 +240,7 @@ def parse_yaml(text: str, name: str, example: str, stage: str = "input", first_l
                                  file=name, line=node.start_mark.line + first_line, value=found,
                                  expected=example, hint=hint), stage=stage)
     lines: dict[str, int] = {}
-    for key, _ in node.value:
+    for key in keys:
         if not isinstance(key, yaml.ScalarNode):
             continue
         line = key.start_mark.line + first_line

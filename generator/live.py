@@ -64,7 +64,7 @@ class LiveSite:
     def build(self, years: list[int] | None = None) -> list[int]:
         """Build (again) every year whose inputs changed; returns the years rebuilt."""
         from .build import (
-            build_context,
+            context_parts,
             protected_context,
             render_docs_tree,
             run_mkdocs,
@@ -103,7 +103,7 @@ class LiveSite:
             before = _files(work / INTERNAL / str(year) / "docs") if dirty else {}
             shutil.rmtree(work / INTERNAL / str(year), ignore_errors=True)
             view, perturbed = protector.views(year)
-            context = protected_context(build_context, view, perturbed)
+            context = protected_context(context_parts(), view, perturbed)
             note = suppression_summary([protector.year(y) for y in view.years])
             keep: list = []
             try:

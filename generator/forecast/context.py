@@ -216,6 +216,15 @@ def _gap(o) -> Namespace:
 
 def build(view) -> dict:
     """Top-level names for the forecast of ``view.year``."""
-    o = outlook(view)
-    return {"forecast": _forecast(o), "backtest": _backtest(o), "scenario": _scenarios(o),
-            "projected_spend": _spend(o), "gap": _gap(o)}
+    return {name: make(view) for name, make in NAMES.items()}
+
+
+#: Each top-level name and how it is built from a view, on its own (``context.parts``): each from the
+#: view's ``outlook``, worked out once a view.
+NAMES = {
+    "forecast": lambda view: _forecast(outlook(view)),
+    "backtest": lambda view: _backtest(outlook(view)),
+    "scenario": lambda view: _scenarios(outlook(view)),
+    "projected_spend": lambda view: _spend(outlook(view)),
+    "gap": lambda view: _gap(outlook(view)),
+}

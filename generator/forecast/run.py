@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..dataset import YearView
+from ..dataset import ViewCache, YearView, reading, record
 from ..stats import children as stats
 from . import model as M
 from .trend import trend_forecast
@@ -84,11 +84,9 @@ class Forecast:
         return float("nan") if cell is None else float(cell[("children", "low", "high").index(what)])
 
 
-def _cache(view) -> dict:
-    cache = view.__dict__.get("_forecast_cache")
-    if cache is None:
-        cache = view.__dict__["_forecast_cache"] = {}
-    return cache
+def _cache(view) -> ViewCache:
+    """The view's results (``dataset.ViewCache``: each remembers what working it out read)."""
+    return view.cache
 
 
 def population(view: YearView) -> dict[tuple[int, str], float]:
@@ -244,8 +242,9 @@ def _simulate(rates: M.Rates, start, years, exposure, levers, simulations) -> np
 #: every table nothing moves in (``disclosure.perturbed_tables``), and the transition model reads only the
 #: flows, the children by age and placement and the population (and the window setting, the levers): where
 #: a copy moves none of them, its forecast is the true view's, and is not made again. Keyed by the tables'
-#: identities, which are kept alive with the entry so that no other table can take their place.
-_TRANSITIONS: dict[tuple, tuple[tuple, Forecast]] = {}
+#: identities, which are kept alive with the entry so that no other table can take their place; each entry
+#: keeps what making it read (``dataset.reading``), read again when it is taken.
+_TRANSITIONS: dict[tuple, tuple[tuple, Forecast, frozenset]] = {}
 
 
 def _transition_key(view: YearView, origin: int, levers, simulations: int) -> tuple[tuple, tuple]:
@@ -277,18 +276,21 @@ def forecast(view: YearView, origin: int | None = None, levers: M.Levers | None 
     shared_key, shared_inputs = _transition_key(view, origin, levers, simulations) \
         if method in (None, "transition") else (None, ())
     if shared_key in _TRANSITIONS:
-        result = _TRANSITIONS[shared_key][1]
+        _, result, used = _TRANSITIONS[shared_key]
+        record(used)
         cache[cache_key] = result
         return result
-    inputs = transition_inputs(view, origin) if method in (None, "transition") else None
+    with reading() as used:
+        inputs = transition_inputs(view, origin) if method in (None, "transition") else None
+        if inputs is not None:
+            rates, start = inputs
+            samples = _simulate(rates, start, years, future_exposure(view, years), levers, simulations)
+            result = Forecast(origin, years, "transition", M.summarise(samples, years), rates.window, samples,
+                              choose_window(view, origin)[1])
     if inputs is not None:
-        rates, start = inputs
-        samples = _simulate(rates, start, years, future_exposure(view, years), levers, simulations)
-        result = Forecast(origin, years, "transition", M.summarise(samples, years), rates.window, samples,
-                          choose_window(view, origin)[1])
         if len(_TRANSITIONS) > 512:
             _TRANSITIONS.clear()
-        _TRANSITIONS[shared_key] = (shared_inputs, result)
+        _TRANSITIONS[shared_key] = (shared_inputs, result, frozenset(used))
     elif method in (None, "trend"):
         frame = trend_forecast(view, origin, HORIZON)
         if frame is not None:

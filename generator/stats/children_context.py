@@ -38,17 +38,7 @@ def rate(value, sources) -> Figure:
 
 def build(view) -> dict:
     """Top-level namespace entries for the children's statistics of ``view.year``."""
-    previous = view.year - 1
-    return {
-        "looked_after": looked_after(view, previous),
-        "started": started(view, previous),
-        "ceased": ceased(view, previous),
-        "placements": placements(view),
-        "stability": stability(view, previous),
-        "care_leavers": care_leavers(view),
-        "projection": projection(view),
-        "benchmarks": benchmarks(view),
-    }
+    return {name: make(view) for name, make in NAMES.items()}
 
 
 def _table(view, name, year):
@@ -263,3 +253,16 @@ def benchmarks(view) -> Namespace:
     return Namespace({
         key: Namespace({measure: _bench(view, measure, area) for measure in contract.BENCHMARK_MEASURES})
         for key, area in (("england", "england"), ("neighbours", "statistical_neighbours"))})
+
+
+#: Each top-level name and how it is built from a view, on its own (``context.parts``).
+NAMES = {
+    "looked_after": lambda view: looked_after(view, view.year - 1),
+    "started": lambda view: started(view, view.year - 1),
+    "ceased": lambda view: ceased(view, view.year - 1),
+    "placements": placements,
+    "stability": lambda view: stability(view, view.year - 1),
+    "care_leavers": care_leavers,
+    "projection": projection,
+    "benchmarks": benchmarks,
+}

@@ -383,15 +383,19 @@ def actions_namespace(view) -> Namespace:
 
 def build(view) -> dict:
     """The market side of the template namespace for one statement year."""
-    return {
-        "spend": spend_namespace(view),
-        "unit_costs": unit_costs_namespace(view),
-        "budget": budget_namespace(view),
-        "providers": providers_namespace(view),
-        "fostering": fostering_namespace(view),
-        "recruitment": recruitment_namespace(view),
-        "market": market_namespace(view),
-        "routes": routes_namespace(view),
-        "referrals": referrals_namespace(view),
-        "actions": actions_namespace(view),
-    }
+    return {name: make(view) for name, make in NAMES.items()}
+
+
+#: Each top-level name and how it is built from a view, on its own (``context.parts``).
+NAMES = {
+    "spend": spend_namespace,
+    "unit_costs": unit_costs_namespace,
+    "budget": budget_namespace,
+    "providers": providers_namespace,
+    "fostering": fostering_namespace,
+    "recruitment": recruitment_namespace,
+    "market": market_namespace,
+    "routes": routes_namespace,
+    "referrals": referrals_namespace,
+    "actions": actions_namespace,
+}
