@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import contract
+from .attrs import attr
 from .problems import Problem
 
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -267,7 +268,7 @@ def _spanned(categories: Categories, dimension: str, code: str) -> tuple[str, ..
 
 def of(frame) -> Categories:
     """The council's categories a loaded table was read with (``load`` records them on every frame)."""
-    found = getattr(frame, "attrs", {}).get("categories") if frame is not None else None
+    found = attr(frame, "categories") if hasattr(frame, "attrs") else None if frame is not None else None
     return found if isinstance(found, Categories) else Categories()
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .attrs import attr
 from .catalogue.base import ChartStyle, Output
 from .contract import COLUMN_TYPES, Column, Protection, Table, reads_as_total
 from .problems import BuildError, Problem
@@ -254,7 +255,7 @@ def check_rows(declared: Declared, frame: pd.DataFrame, file: str) -> list[Probl
     if protection is None:
         return []
     problems = []
-    rows = list(frame.attrs.get("rows") or [])
+    rows = list(attr(frame, "rows") or [])
     if protection.group_total is not None:
         return _check_total_rows(protection, frame, file, rows)
     for name in declared.table.key:

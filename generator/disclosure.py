@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import contract
+from .attrs import attr
 from .categories import of as categories_of
 from .dataset import DECLARED, EVERYTHING, Dataset, YearView, reading
 from .suppress import Bound, Sum, Suppression, suppress
@@ -249,7 +250,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
                             out.sums.append(Sum(bottom, (top, rest)))
         # A printed total or group row whose rows lack the figure (Bromley's 453 children) is
         # published as printed: a count of its own, withheld when small.
-        for position, (_, record) in enumerate(frame.attrs.get("totals") or []):
+        for position, (_, record) in enumerate(attr(frame, "totals") or []):
             for column in model.counts:
                 value = record.get(column)
                 if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value):
@@ -648,7 +649,7 @@ def perturbed_tables(tables: dict[str, pd.DataFrame], shifts: dict) -> dict[str,
             if printed_column in frame.columns and rows:
                 frame[printed_column] = frame[printed_column].astype("float64")
                 frame.loc[sorted(rows), printed_column] = math.nan
-        printed = original.attrs.get("totals")
+        printed = attr(original, "totals")
         if not printed:
             continue
         from .load import Unchanging
@@ -688,7 +689,7 @@ def protection_key(tables: dict[str, pd.DataFrame], year: int, threshold: int, d
         frame = tables.get(name)
         if frame is not None:
             digest.update(name.encode() + b"\0" + repr(table.protection).encode() + b"\0"
-                          + repr(frame.attrs.get("categories")).encode() + b"\0"
+                          + repr(attr(frame, "categories")).encode() + b"\0"
                           + frame.to_csv(index=True).encode() + b"\0")
     return digest.hexdigest()
 

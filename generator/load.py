@@ -9,7 +9,8 @@ its label, in any case, with spaces, hyphens and underscores interchangeable.
 
 Whatever cannot be read becomes a ``Problem`` naming the file, the spreadsheet
 row (header row 1, first data row 2), the column, the value and what was
-expected; nothing here raises. Each frame remembers, in ``frame.attrs``, the
+expected; nothing here raises. Each frame remembers, in ``frame.attrs`` (one ``attrs.Loaded``, read with
+``attrs.attr``), the
 spreadsheet row of each of its rows (``"rows"``), the cells it could not
 read (``"unreadable"``: ``(row, column)`` pairs), so ``validate`` can name rows
 and does not report an unreadable cell a second time as missing, and the
@@ -30,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import declared as declared_tables, inputs, periods, wide
+from .attrs import Loaded
 from .categories import Categories
 from .config import Authority
 from .contract import (
@@ -344,7 +346,7 @@ def read_table(path: Path, table: Table, file: str,
 
     Rows for a total (a key cell such as ``Total`` or ``All ages``) or for one of the council's groups
     (``Fostering``, when its placement types are declared in that group) are not figures of their own:
-    they are kept apart in ``frame.attrs["totals"]`` as ``(row, record)`` for ``validate`` to check
+    they are kept apart in ``attr(frame, "totals")`` as ``(row, record)`` for ``validate`` to check
     against the rows they add up."""
     categories = categories or Categories()
     rows, problems = csv_rows(path, table, file)
@@ -368,10 +370,10 @@ class Records:
     def frame(self, table: Table, file: str, categories: Categories) -> pd.DataFrame:
         data: dict[str, list] = {c.name: [r[c.name] for _, r in self.rows] for c in table.columns}
         frame = _frame(table, data)
-        frame.attrs.update(file=file, table=table.name, rows=Unchanging([n for n, _ in self.rows]),
-                           unreadable=UnchangingSet(self.unreadable),
-                           percent_signs=UnchangingSet(self.percent_signs), totals=Unchanging(self.totals),
-                           categories=categories)
+        frame.attrs["loaded"] = Loaded(file=file, table=table.name, rows=Unchanging([n for n, _ in self.rows]),
+                                       unreadable=UnchangingSet(self.unreadable),
+                                       percent_signs=UnchangingSet(self.percent_signs),
+                                       totals=Unchanging(self.totals), categories=categories)
         return frame
 
 

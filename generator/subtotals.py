@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .attrs import attr
 from .categories import dimension_of, of as categories_of
 from .contract import TABLES_BY_NAME
 
@@ -19,8 +20,8 @@ TOTAL = "__total__"
 
 
 def _table(frame: pd.DataFrame):
-    file = frame.attrs.get("file", "")
-    name = frame.attrs.get("table") or file.rsplit("/", 1)[-1].removesuffix(".csv")
+    file = attr(frame, "file", "")
+    name = attr(frame, "table") or file.rsplit("/", 1)[-1].removesuffix(".csv")
     return TABLES_BY_NAME.get(name)
 
 
@@ -28,7 +29,7 @@ def records(frame: pd.DataFrame | None) -> list[tuple[int, dict]]:
     """The table's total and group rows as ``(spreadsheet row, record)``."""
     if frame is None:
         return []
-    return list(frame.attrs.get("totals") or [])
+    return list(attr(frame, "totals") or [])
 
 
 def covered(frame: pd.DataFrame, total: dict, table=None) -> list[dict]:

@@ -7,8 +7,8 @@ definition are errors; checks that real data can fail for reasons of timing
 (the recruitment funnel) are warnings.
 
 Rows are named as spreadsheet rows (header row 1): ``load`` records each frame
-row's spreadsheet row in ``frame.attrs["rows"]``. Cells ``load`` could not
-read (``frame.attrs["unreadable"]``) were reported there and are not reported
+row's spreadsheet row in ``attr(frame, "rows")`` (``attrs.py``). Cells ``load`` could not
+read (``attr(frame, "unreadable")``) were reported there and are not reported
 again as missing; a sum with a missing cell in it is not checked.
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from .attrs import attr
 from .contract import AGE_BANDS, COLUMN_TYPES, LOOKED_AFTER_BREAKDOWNS, TABLES_BY_NAME, Table
 from .dataset import Dataset
 from .problems import Problem
@@ -44,7 +45,7 @@ class Sheet:
 
     @property
     def numbers(self) -> list[int]:
-        rows = self.frame.attrs.get("rows")
+        rows = attr(self.frame, "rows")
         return list(rows) if rows is not None and len(rows) == len(self.frame) else list(
             range(2, len(self.frame) + 2))
 
@@ -60,11 +61,11 @@ class Sheet:
     @property
     def percent_signs(self) -> set:
         """(row, column) of the number cells typed with a % sign (``load.read_table``)."""
-        return set(self.frame.attrs.get("percent_signs", ()))
+        return set(attr(self.frame, "percent_signs", ()))
 
     @property
     def unreadable(self) -> set:
-        return set(self.frame.attrs.get("unreadable", ()))
+        return set(attr(self.frame, "unreadable", ()))
 
     @property
     def keys_complete(self) -> bool:
@@ -195,7 +196,7 @@ def subtotals(sheet: Sheet) -> Iterator[Problem]:
     from . import subtotals as printed
 
     table = sheet.table
-    if sheet.frame.attrs.get("header_refused"):
+    if attr(sheet.frame, "header_refused"):
         return  # a wide table's column was refused (reported): its totals would disagree only for want of it
     codes = [k for k in table.key if table.column(k).type == "code"]
     numeric = [c for c in table.columns if c.type in ("integer", "number", "money")]
@@ -238,7 +239,7 @@ def _shown(code) -> str:
 
 def empty_table(sheet: Sheet) -> Iterator[Problem]:
     """A table has at least one row (``table-empty``, a warning)."""
-    if sheet.frame.empty and not sheet.frame.attrs.get("totals"):  # a Total row alone is a figure (issue 10)
+    if sheet.frame.empty and not attr(sheet.frame, "totals"):  # a Total row alone is a figure (issue 10)
         yield Problem("table-empty", "the table has a header but no rows", file=sheet.file,
                       severity="warning")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.attrs import attr
 from generator.config import Authority
 from generator.contract import Column
 from generator.load import check_no_child_level, load_dataset, parse_cell
@@ -88,7 +89,7 @@ def test_spaces_blank_rows_and_blank_columns_from_excel_are_ignored(data):
     assert problems == []
     frame = dataset.years[2026]["starts_and_ceases"]
     assert frame["reason"].tolist() == ["all", "abuse_or_neglect", "disability", "all", "returned_home", "adopted"]
-    assert frame.attrs["rows"] == [2, 3, 5, 6, 7, 8]
+    assert attr(frame, "rows") == [2, 3, 5, 6, 7, 8]
 
 
 @pytest.mark.parametrize("typed", ["10 to 15", "age_10_to_15", "AGE-10-TO-15", "  Age 10  to 15 ", "age 10_to-15"])
@@ -279,7 +280,7 @@ def test_a_councils_own_categories_and_common_spellings_are_understood(data):
     frame = dataset.years[2026]["placements_by_type_and_age"]
     assert list(frame["age_band"]) == ["age_0_to_4", "age_10_to_12", "age_16_and_over", "age_5_to_9"]
     assert set(frame["placement_type"]) == {"foster_other"}
-    assert len(frame.attrs["totals"]) == 1  # the Totals row: kept apart, checked, never added in
+    assert len(attr(frame, "totals")) == 1  # the Totals row: kept apart, checked, never added in
     assert list(dataset.years[2026]["commissioning_routes"]["service"]) == ["fostering"]
 
 

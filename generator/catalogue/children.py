@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import categories, contract
+from ..attrs import attr
 from ..stats import children as stats
 from ..stats.measures import Measure
 from ..values import format_value
@@ -254,7 +255,7 @@ def looked_after_by_distance(view) -> pd.DataFrame:
             shares[code] = published
     local = categories.of(frame)
     listed = set() if frame is None else set(frame.loc[frame["breakdown"] == "distance", "category"])
-    listed |= {r["category"] for _, r in (frame.attrs.get("totals") or []) if r.get("breakdown") == "distance"} \
+    listed |= {r["category"] for _, r in (attr(frame, "totals") or []) if r.get("breakdown") == "distance"} \
         if frame is not None else set()
     own = bool(local.local("distance"))
     rows = [(local.label("distance", code), _round(counts.get(code)), _round(shares.get(code)))

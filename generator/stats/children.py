@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import categories, contract, subtotals
+from ..attrs import attr
 
 # ---------------------------------------------------------------------------
 # Groupings of contract codes
@@ -223,7 +224,7 @@ def looked_after_percentages(frame: pd.DataFrame | None, breakdown: str) -> dict
     if frame is None or "percent" not in frame.columns:
         return {}
     found = {}
-    records = [r for _, r in frame.attrs.get("totals") or []]
+    records = [r for _, r in attr(frame, "totals") or []]
     rows = frame[frame["breakdown"] == breakdown]
     records += rows.to_dict("records")
     for record in records:
