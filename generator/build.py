@@ -658,6 +658,36 @@ def _conversions_shared() -> None:
     Page.render = render
 
 
+#: Search entries of the pages of the last MkDocs runs of this process, by what Material's search reads of a page.
+_SEARCHED: dict[tuple, tuple] = {}
+
+
+def _entries_shared(search) -> None:
+    """Material's search index entries of a page whose conversion was shared (``_conversions_shared``: the same
+    table of contents) and whose HTML, address, title and front matter are the same are those of the earlier
+    run, not worked out again (the two editions of a year)."""
+    index = getattr(search, "search_index", None)
+    if index is None or getattr(index.add_entry_from_context, "shared", False):
+        return
+    plain = index.add_entry_from_context
+
+    def add_entry_from_context(page):
+        key = (page.content, page.url, page.title, repr(page.meta))
+        done = _SEARCHED.get(key)
+        if done is not None and done[0] is page.toc:
+            index.entries += [{**entry, **({"tags": list(entry["tags"])} if "tags" in entry else {})}
+                              for entry in done[1]]
+            return
+        before = len(index.entries)
+        plain(page)
+        if len(_SEARCHED) >= 256:
+            _SEARCHED.clear()
+        _SEARCHED[key] = (page.toc, [dict(entry) for entry in index.entries[before:]])
+
+    add_entry_from_context.shared = True
+    index.add_entry_from_context = add_entry_from_context
+
+
 def add_set_aside(loaded) -> None:
     """Set the charts' drawings and the tables aside from Python-Markdown in this MkDocs run (``raw_html``):
     ``raw_html.SetAsideExtension`` replaces them with tokens, and a plugin puts them back: the tables before
@@ -671,6 +701,12 @@ def add_set_aside(loaded) -> None:
     extension = SetAsideExtension()
 
     class SetAside(BasePlugin):
+        def on_config(self, config):
+            for plugin in config.plugins.values():
+                if type(plugin).__module__ == "material.plugins.search.plugin":
+                    _entries_shared(plugin)
+            return config
+
         def on_page_markdown(self, markdown, page, config, files):
             extension.key = page.file.src_uri
             extension.pages.pop(extension.key, None)

@@ -103,7 +103,8 @@ def _build(folder: Path, set_aside: bool, monkeypatch) -> Path:
     from generator import build as generator_build
     from generator.build import add_set_aside
 
-    generator_build._CONVERTED.clear()  # each test's build converts its pages itself
+    generator_build._CONVERTED.clear()  # each test's build converts and indexes its pages itself
+    generator_build._SEARCHED.clear()
     base = yaml.safe_load((PROJECT_DIR / "mkdocs.yml").read_text(encoding="utf-8"))
     docs = folder / "docs"
     docs.mkdir(parents=True)
@@ -202,9 +203,10 @@ def test_links_to_ids_inside_what_was_set_aside_are_checked_as_before(tmp_path, 
 
 
 def test_a_page_converted_in_an_earlier_run_is_reused_only_if_everything_it_read_is_the_same(tmp_path, monkeypatch):
-    """Our MkDocs runs share the conversion of a page whose Markdown, address and linked files are unchanged (the
-    two editions of a year): the same pages, without converting them again; a page whose link no longer finds
-    its file is converted again (and strict MkDocs stops on the broken link)."""
+    """Our MkDocs runs share the conversion (and the search entries) of a page whose Markdown, address and linked
+    files are unchanged (the two editions of a year): the same pages and search index, without converting or
+    indexing them again; a page whose link no longer finds its file is converted again (and strict MkDocs
+    stops on the broken link)."""
     import markdown
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -213,10 +215,13 @@ def test_a_page_converted_in_an_earlier_run_is_reused_only_if_everything_it_read
     from generator.build import add_set_aside
 
     first = _build(tmp_path / "first", True, monkeypatch)
-    conversions = []
+    conversions, searched = [], []
     plain_convert = markdown.Markdown.convert
     monkeypatch.setattr(markdown.Markdown, "convert",
                         lambda md, text: conversions.append(text) or plain_convert(md, text))
+    from material.plugins.search.plugin import Parser
+    plain_feed = Parser.feed
+    monkeypatch.setattr(Parser, "feed", lambda parser, text: searched.append(text) or plain_feed(parser, text))
 
     def again(name: str, drop: tuple[str, ...] = ()) -> Path:
         folder = tmp_path / name
@@ -234,7 +239,7 @@ def test_a_page_converted_in_an_earlier_run_is_reused_only_if_everything_it_read
 
     second = again("second")
     assert _files(second) == _files(first)
-    assert conversions == []  # every page's conversion was reused
+    assert conversions == [] and searched == []  # every page's conversion and search entries were reused
     with pytest.raises(Abort):
         again("third", drop=("other.md",))  # index.md links to other.md: converted again, the link is broken
     assert any("other.md#table-other" in text for text in conversions)
