@@ -768,7 +768,13 @@ class Protector:
 # ---------------------------------------------------------------------------
 
 
+#: Types whose every value is the same as itself by ``_same`` (a float NaN included).
+_ALWAYS_ITSELF = (str, int, float, bool, type(None))
+
+
 def _same(a, b) -> bool:
+    if a is b and (type(a) in _ALWAYS_ITSELF or type(a) is Figure and type(a.value) in _ALWAYS_ITSELF):
+        return True  # a copy that reused the true result (``on_copies``): nothing to compare
     if isinstance(a, Figure) and isinstance(b, Figure):
         return a.symbol == b.symbol and _same(a.value, b.value)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
