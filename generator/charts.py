@@ -114,12 +114,15 @@ class _Prepared:
         if added:
             self.categories = [c for c in self.categories if c != added]
             self.series = [s for s in self.series if s != added]
-        for _, row in frame.iterrows():
-            raw = row[style.y]
+        # Each row's cells as ``frame.iterrows()`` gives them (from ``frame.values``: one dtype for the whole
+        # frame), without making a Series of each row.
+        at = [frame.columns.get_loc(column) for column in (style.x, style.y, style.colour or style.x)]
+        for row in frame.values:
+            x, raw, colour = (row[i] for i in at)
             number = cell_number(raw)
-            record = {"x": label_text(row[style.x])}
+            record = {"x": label_text(x)}
             if style.colour:
-                record["s"] = label_text(row[style.colour])
+                record["s"] = label_text(colour)
             if added and added in (record["x"], record.get("s")):
                 continue
             if number is None:

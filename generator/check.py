@@ -129,8 +129,8 @@ def html_segments(text: str, urls: bool = True) -> list[str]:
     ``urls``: undo %-escapes too (not in code, where % is an operator)."""
     text = _unescape(text, urls)  # entities first: &lt;!-- ... --&gt; is a comment once decoded
     text = _COMMENT.sub(lambda m: " " + m.group(1) + " ", text)
-    attributes = [a or b for tag in _TAG.findall(text) for name, a, b in _ATTR.findall(tag)
-                  if name.lower() not in _GEOMETRY]
+    attributes = [a or b for tag in _TAG.findall(text) if "=" in tag for name, a, b in _ATTR.findall(tag)
+                  if name.lower() not in _GEOMETRY]  # a tag without "=" has no attribute value
     visible = _TAG.sub(" ", text)
     return [visible, *(html.unescape(a) for a in attributes if a.strip())]
 
@@ -577,7 +577,7 @@ def find_leaks(segments: list[str], withheld: Withheld, bare_numbers: bool = Tru
         present = set(tokens)
         haystack = None
         for key, needle in withheld.phrases.items():
-            if all(word in present for word in key.split()):
+            if present.issuperset(_phrase_words(key)):
                 haystack = haystack or " " + " ".join(tokens) + " "
                 if f" {key} " in haystack:
                     found.setdefault(needle)
@@ -601,6 +601,12 @@ def find_leaks(segments: list[str], withheld: Withheld, bare_numbers: bool = Tru
                 if needle is not None and (match.group(1) or (bare_numbers and value >= RAW_FLOOR)):
                     found.setdefault(needle)
     return list(found)
+
+
+@functools.cache
+def _phrase_words(key: str) -> frozenset[str]:
+    """The words of a needle's phrase (``find_leaks`` looks for it only in a file that has all of them)."""
+    return frozenset(key.split())
 
 
 #: What a phone number may have between its digits (and what ``_in_digits`` skips).

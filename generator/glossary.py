@@ -9,6 +9,7 @@ links to it, with the plural too ("care leavers"). A commissioner writes nothing
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -134,7 +135,16 @@ def _link_line(line: str, terms: list[Term], linked: set[str], href: str) -> str
     return "".join(pieces)
 
 
+@functools.cache
+def _any_term(patterns: tuple[re.Pattern, ...]) -> re.Pattern:
+    """One pattern matching where any of the terms' patterns does (a text none of them is in is left as it is
+    after one search, not one a term)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.I)
+
+
 def _link_text(text: str, terms: list[Term], linked: set[str], href: str) -> str:
+    if not _any_term(tuple(term.pattern for term in terms)).search(text):
+        return text
     found = []  # (start, end, term): the earliest, then the longest, of the terms not linked yet
     for term in terms:
         if term.anchor in linked:

@@ -22,6 +22,7 @@ import contextlib
 import contextvars
 import csv
 import difflib
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ def header_name(cell: str) -> str:
     return re.sub(r"[\s\-]+", "_", cell.strip().lower()).strip("_")
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function of the text, asked of the same labels row after row
 def code_key(text: str) -> str:
     """What two spellings of a code or label share: case, spaces, - and _ and apostrophes ignored."""
     text = text.strip().lower().replace("\u2019", "'").replace("'", "")
@@ -213,6 +215,7 @@ def parse_year(text: str) -> int:
     raise CellError("write the year ending 31 March as four digits, e.g. 2026")
 
 
+@functools.lru_cache(maxsize=65536)  # as code_key
 def spelling_key(text: str) -> str:
     """What statements' spellings of a category share (issue 10): ``'0-4 years'`` -> ``'0 to 4'``,
     ``'16+ years'`` -> ``'16 and over'``, ``"Children's homes"`` -> ``'childrens homes'``, ``'IFA'`` -> ``'ifa'``."""

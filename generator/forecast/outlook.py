@@ -4,11 +4,9 @@
 on the same origins, the other method's and the no-change benchmark's), each
 scenario's forecast, projected spend (baseline and scenarios) and the gap
 tables, so the template names and the catalogue's outputs show the same
-figures. Cached on the view.
+figures. Each is worked out once a view, when first asked for, and kept in the view's cache.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -23,17 +21,86 @@ INPUTS = {
 }
 
 
-@dataclass
 class Outlook:
-    view: YearView
-    baseline: Forecast | None
-    backtest: pd.DataFrame
-    errors: pd.DataFrame
-    comparison: dict[str, pd.DataFrame] = field(default_factory=dict)   # method -> errors, every method
-    backtests: dict[str, pd.DataFrame] = field(default_factory=dict)    # method -> backtest, same origins
-    scenarios: list[tuple[Scenario, Forecast]] = field(default_factory=list)
-    spend: dict[str, pd.DataFrame | None] = field(default_factory=dict)  # "baseline" or scenario slug -> spend
-    gaps: dict[str, pd.DataFrame] = field(default_factory=dict)          # "baseline" or scenario slug -> gap
+    """The forecast's results for one view, each worked out when first asked for and kept in the view's
+    cache (``dataset.ViewCache``), so that what each reads is known on its own (``dataset.reading``): a
+    perturbed copy that moved nothing the baseline forecast reads shows its figures without working out the
+    backtests (``disclosure.on_copies``).
+
+    ``baseline``: the forecast; ``backtest``/``errors``: its backtest and errors; ``backtests``/``comparison``:
+    every method's (transition, trend, no change) on the same origins; ``scenarios``: each scenario's
+    forecast (transition only); ``spend``/``gaps``: projected spend and the gap tables, "baseline" then each
+    scenario's slug."""
+
+    def __init__(self, view: YearView):
+        self.view = view
+
+    def _kept(self, key: str, compute):
+        cache = _cache(self.view)
+        if ("outlook", key) not in cache:
+            cache[("outlook", key)] = compute()
+        return cache[("outlook", key)]
+
+    @property
+    def baseline(self) -> Forecast | None:
+        return forecast(self.view)
+
+    @property
+    def backtest(self) -> pd.DataFrame:
+        return backtest(self.view) if self.baseline else pd.DataFrame()
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self._kept("errors", lambda: errors(self.backtest) if self.baseline else errors(pd.DataFrame()))
+
+    @property
+    def backtests(self) -> dict[str, pd.DataFrame]:
+        return self._methods()[0]
+
+    @property
+    def comparison(self) -> dict[str, pd.DataFrame]:
+        return self._methods()[1]
+
+    def _methods(self) -> tuple[dict, dict]:
+        def compute():
+            backtests, comparison = {}, {}
+            for method in ("transition", "trend", "no_change"):
+                backtests[method] = backtest(self.view, method) if self.baseline else pd.DataFrame()
+                comparison[method] = errors(backtests[method])
+            return backtests, comparison
+        return self._kept("methods", compute)
+
+    @property
+    def scenarios(self) -> list[tuple[Scenario, Forecast]]:
+        def compute():
+            base = self.baseline
+            if base is None or base.method != "transition":
+                return []
+            return [(scenario, forecast(self.view, levers=scenario.levers, key=f"scenario:{scenario.slug}"))
+                    for scenario in scenarios(self.view, base.years)]
+        return self._kept("scenarios", compute)
+
+    @property
+    def spend(self) -> dict[str, pd.DataFrame | None]:
+        def compute():
+            base = self.baseline
+            if base is None:
+                return {}
+            return {"baseline": costs.projected_spend(self.view, base),
+                    **{scenario.slug: costs.projected_spend(self.view, fc, scenario.carers_added)
+                       for scenario, fc in self.scenarios}}
+        return self._kept("spend", compute)
+
+    @property
+    def gaps(self) -> dict[str, pd.DataFrame]:
+        def compute():
+            base = self.baseline
+            if base is None:
+                return {}
+            return {"baseline": gap.gap_table(self.view, base),
+                    **{scenario.slug: gap.gap_table(self.view, fc, scenario.carers_added)
+                       for scenario, fc in self.scenarios}}
+        return self._kept("gaps", compute)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -41,23 +108,5 @@ class Outlook:
 
 
 def outlook(view: YearView) -> Outlook:
-    cache = _cache(view)
-    if "outlook" in cache:
-        return cache["outlook"]
-    base = forecast(view)
-    bt = backtest(view) if base else pd.DataFrame()
-    result = Outlook(view, base, bt, errors(bt) if base else errors(pd.DataFrame()))
-    for method in ("transition", "trend", "no_change"):
-        result.backtests[method] = backtest(view, method) if base else pd.DataFrame()
-        result.comparison[method] = errors(result.backtests[method])
-    if base is not None:
-        result.spend["baseline"] = costs.projected_spend(view, base)
-        result.gaps["baseline"] = gap.gap_table(view, base)
-        if base.method == "transition":
-            for scenario in scenarios(view, base.years):
-                fc = forecast(view, levers=scenario.levers, key=f"scenario:{scenario.slug}")
-                result.scenarios.append((scenario, fc))
-                result.spend[scenario.slug] = costs.projected_spend(view, fc, scenario.carers_added)
-                result.gaps[scenario.slug] = gap.gap_table(view, fc, scenario.carers_added)
-    cache["outlook"] = result
-    return result
+    """The view's ``Outlook`` (its results are worked out when asked for)."""
+    return Outlook(view)

@@ -454,8 +454,19 @@ def placements_by_age_and_type(frame: pd.DataFrame | None) -> dict[str, dict[str
 
     The measure Bromley prints as "fostering's share within each age band": fostering 93 of the 134
     placements of 0-4 year olds is 69%. Bands and types are every code of their dimension, the council's
-    own with their groups and the DfE's worked out from them.
+    own with their groups and the DfE's worked out from them. Worked out once a table (``frame_memo``); each
+    call returns its own dicts.
     """
+    if frame is None:
+        return _placements_by_age_and_type(frame)
+    memo = frame_memo(frame)
+    if "placements_by_age_and_type" not in memo:
+        memo["placements_by_age_and_type"] = _placements_by_age_and_type(frame)
+    return {band: {code: dict(row) for code, row in by_type.items()}
+            for band, by_type in memo["placements_by_age_and_type"].items()}
+
+
+def _placements_by_age_and_type(frame: pd.DataFrame | None) -> dict[str, dict[str, dict]]:
     local = categories.of(frame)
     bands = placements_by(frame, "age_band", local)
     out: dict[str, dict[str, dict]] = {}
