@@ -811,8 +811,8 @@ def mask_context(true, perturbed: list):
     return _withhold(true)
 
 
-def _is_numeric_column(series: pd.Series) -> bool:
-    return any(isinstance(v, (int, float, Figure)) and not isinstance(v, bool) for v in series)
+def _is_numeric_column(cells: list) -> bool:
+    return any(isinstance(v, (int, float, Figure)) and not isinstance(v, bool) for v in cells)
 
 
 def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | None = None,
@@ -831,12 +831,12 @@ def mask_frame(true: pd.DataFrame, perturbed: list[pd.DataFrame], units: dict | 
     perturbed = [other for other in perturbed if not identical_frames(true, other)]
     out = true.copy().astype(object)
     out.attrs = dict(true.attrs)
-    numeric = [c for c in true.columns if _is_numeric_column(true[c])]
-    keys = [c for c in true.columns if c not in numeric]
     true_columns = _columns(true)
+    numeric = [c for c in true.columns if _is_numeric_column(true_columns[c])]
+    keys = [c for c in true.columns if c not in numeric]
     for other in perturbed:
-        aligned = _align(true, other, keys)
-        other_columns = _columns(other) if aligned is not None else {}
+        other_columns = _columns(other) if list(true.columns) == list(other.columns) else {}
+        aligned = _align(true, other, keys, true_columns, other_columns)
         for column in true.columns:
             mine, theirs = true_columns[column], other_columns.get(column)
             for position in range(len(true)):
@@ -868,17 +868,21 @@ def identical_frames(a: pd.DataFrame, b: pd.DataFrame) -> bool:
 
 
 def _columns(frame: pd.DataFrame) -> dict:
-    """Each column's cells as a list, as a row read with ``iloc`` gives them (numbers as Python numbers)."""
-    return {column: frame.iloc[:, j].to_numpy(dtype=object).tolist() for j, column in enumerate(frame.columns)}
+    """Each column's cells as a list, as a row read with ``iloc`` gives them (numbers as Python numbers), read
+    from the frame as one array of objects (issue 14: a column at a time through ``iloc`` cost more)."""
+    if frame.columns.has_duplicates:  # a name read twice: its last column, as a column at a time gave it
+        return {column: frame.iloc[:, j].to_numpy(dtype=object).tolist() for j, column in enumerate(frame.columns)}
+    cells = frame.to_numpy(dtype=object)
+    return {column: cells[:, j].tolist() for j, column in enumerate(frame.columns)}
 
 
-def _align(true: pd.DataFrame, other: pd.DataFrame, keys: list[str]):
-    """For each row of ``true``, the position of the matching row of ``other`` (or None)."""
+def _align(true: pd.DataFrame, other: pd.DataFrame, keys: list[str], mine: dict, theirs: dict):
+    """For each row of ``true``, the position of the matching row of ``other`` (or None); ``mine`` and
+    ``theirs``: their columns' cells (``_columns``)."""
     if list(true.columns) != list(other.columns):
         return None
     if not keys:
         return list(range(len(true))) if len(true) == len(other) else None
-    mine, theirs = _columns(true[keys]), _columns(other[keys])
 
     def key_of(columns, i):
         return tuple(str(columns[k][i]) for k in keys)
