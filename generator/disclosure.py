@@ -706,6 +706,7 @@ class Protector:
         self.threshold = threshold
         self.cache_dir = cache_dir
         self.years: dict[int, YearProtection] = {}
+        self._perturbed: dict[tuple[int, int], dict] = {}  # (year of data, copy) -> that year's moved tables
 
     def _cache_path(self, year: int) -> Path | None:
         if self.cache_dir is None:
@@ -747,11 +748,17 @@ class Protector:
                 partial.replace(path)
 
     def views(self, year: int) -> tuple[YearView, list[YearView]]:
-        """The true view of ``year`` and its perturbed copies."""
+        """The true view of ``year`` and its perturbed copies. Each year of data is perturbed on its own, so
+        its moved tables are made once and are the same tables in every statement's copies (as its true
+        tables are): what is worked out from them once a table (``stats.children.frame_memo``) is too."""
         view = self.dataset.view(year)
         copies = []
         for copy in range(len(PERTURBATIONS)):
-            history = {y: perturbed_tables(t, self.year(y).shifts[copy]) for y, t in view.history.items()}
+            history = {}
+            for y, tables in view.history.items():
+                if (y, copy) not in self._perturbed:
+                    self._perturbed[(y, copy)] = perturbed_tables(tables, self.year(y).shifts[copy])
+                history[y] = self._perturbed[(y, copy)]
             copies.append(YearView(year, history[year], history, view.reference, view.authority))
         return view, copies
 

@@ -9,7 +9,6 @@ links to it, with the plural too ("care leavers"). A commissioner writes nothing
 """
 from __future__ import annotations
 
-import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -28,6 +27,9 @@ class Term:
     name: str            # as the glossary writes it: "Independent fostering agency (IFA)"
     anchor: str          # "term-independent-fostering-agency"
     pattern: re.Pattern  # its names as running text may write them
+    #: The first word of each of its names, lower-cased, when all are ASCII (else none): any match of
+    #: ``pattern`` in ASCII text holds one of them.
+    hints: tuple[str, ...] = ()
 
 
 def _slug(text: str) -> str:
@@ -63,7 +65,8 @@ def terms_of(glossary_markdown: str) -> list[Term]:
             name = match.group("term").strip()
             forms = sorted(_forms(name), key=len, reverse=True)
             pattern = re.compile("|".join(_form_pattern(f) for f in forms), re.I)
-            terms.append(Term(name, _slug(_forms(name)[0]), pattern))
+            hints = tuple(form.split()[0].lower() for form in forms)
+            terms.append(Term(name, _slug(_forms(name)[0]), pattern, hints if all(map(str.isascii, hints)) else ()))
     return terms
 
 
@@ -135,19 +138,15 @@ def _link_line(line: str, terms: list[Term], linked: set[str], href: str) -> str
     return "".join(pieces)
 
 
-@functools.cache
-def _any_term(patterns: tuple[re.Pattern, ...]) -> re.Pattern:
-    """One pattern matching where any of the terms' patterns does (a text none of them is in is left as it is
-    after one search, not one a term)."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.I)
-
-
 def _link_text(text: str, terms: list[Term], linked: set[str], href: str) -> str:
-    if not _any_term(tuple(term.pattern for term in terms)).search(text):
-        return text
+    # Running text in plain ASCII (nearly all of it) holds a term only where it holds, lower-cased, the first
+    # word of one of the term's forms (``Term.hints``): the others are not searched for.
+    lowered = text.lower() if text.isascii() else None
     found = []  # (start, end, term): the earliest, then the longest, of the terms not linked yet
     for term in terms:
         if term.anchor in linked:
+            continue
+        if lowered is not None and term.hints and not any(hint in lowered for hint in term.hints):
             continue
         match = term.pattern.search(text)
         if match:
