@@ -13,7 +13,12 @@
    the same (the null space of the published sums). Anything that changes depends on a
    withheld cell and is shown as ``c``: a rate, a percentage, a change on
    last year, a summary sentence, a CSV cell. This needs no bookkeeping in the
-   statistics: the dependency is observed, not declared.
+   statistics: the dependency is observed, not declared. Each template name and
+   each output is worked out on a copy only if the true computation read a table
+   the copy moved (``dataset.reading`` records every table a computation reads
+   through its view, the view's cached results included; a read by any other way
+   counts as reading everything): otherwise the copy's result is the true one
+   (``on_copies``), which is what working it out again would give.
 
 3. **Shares published without their counts.** A council may type a breakdown's
    shares as published (``percent``) with no count beside them; nothing moves such
