@@ -585,6 +585,13 @@ class _Converted:
 #: Conversions of the pages of the last MkDocs runs of this process (issue 14): the two editions of a year are
 #: built one after the other and most of their pages have the same Markdown.
 _CONVERTED: dict[tuple, _Converted] = {}
+#: Pages kept: more than a year's two editions have (the oldest goes first), few enough for a long preview.
+_KEPT_PAGES = 96
+
+
+def _keep_room(kept: dict) -> None:
+    while len(kept) >= _KEPT_PAGES:
+        del kept[next(iter(kept))]
 
 
 def _file_seen(file) -> tuple | None:
@@ -645,8 +652,7 @@ def _conversions_shared() -> None:
             logging.getLogger("MARKDOWN").removeHandler(said)
         if said.messages:
             return None
-        if len(_CONVERTED) >= 256:
-            _CONVERTED.clear()
+        _keep_room(_CONVERTED)
         links = getattr(self, "links_to_anchors", None)
         _CONVERTED[key] = _Converted(
             self.content, self.toc, self._title_from_render, set(self.present_anchor_ids or ()),
@@ -680,8 +686,7 @@ def _entries_shared(search) -> None:
             return
         before = len(index.entries)
         plain(page)
-        if len(_SEARCHED) >= 256:
-            _SEARCHED.clear()
+        _keep_room(_SEARCHED)
         _SEARCHED[key] = (page.toc, [dict(entry) for entry in index.entries[before:]])
 
     add_entry_from_context.shared = True

@@ -13,7 +13,12 @@
    the same (the null space of the published sums). Anything that changes depends on a
    withheld cell and is shown as ``c``: a rate, a percentage, a change on
    last year, a summary sentence, a CSV cell. This needs no bookkeeping in the
-   statistics: the dependency is observed, not declared.
+   statistics: the dependency is observed, not declared. Each template name and
+   each output is worked out on a copy only if the true computation read a table
+   the copy moved (``dataset.reading`` records every table a computation reads
+   through its view, the view's cached results included; a read by any other way
+   counts as reading everything): otherwise the copy's result is the true one
+   (``on_copies``), which is what working it out again would give.
 
 3. **Shares published without their counts.** A council may type a breakdown's
    shares as published (``percent``) with no count beside them; nothing moves such
@@ -706,6 +711,7 @@ class Protector:
         self.threshold = threshold
         self.cache_dir = cache_dir
         self.years: dict[int, YearProtection] = {}
+        self._perturbed: dict[tuple[int, int], dict] = {}  # (year of data, copy) -> that year's moved tables
 
     def _cache_path(self, year: int) -> Path | None:
         if self.cache_dir is None:
@@ -747,11 +753,17 @@ class Protector:
                 partial.replace(path)
 
     def views(self, year: int) -> tuple[YearView, list[YearView]]:
-        """The true view of ``year`` and its perturbed copies."""
+        """The true view of ``year`` and its perturbed copies. Each year of data is perturbed on its own, so
+        its moved tables are made once and are the same tables in every statement's copies (as its true
+        tables are): what is worked out from them once a table (``stats.children.frame_memo``) is too."""
         view = self.dataset.view(year)
         copies = []
         for copy in range(len(PERTURBATIONS)):
-            history = {y: perturbed_tables(t, self.year(y).shifts[copy]) for y, t in view.history.items()}
+            history = {}
+            for y, tables in view.history.items():
+                if (y, copy) not in self._perturbed:
+                    self._perturbed[(y, copy)] = perturbed_tables(tables, self.year(y).shifts[copy])
+                history[y] = self._perturbed[(y, copy)]
             copies.append(YearView(year, history[year], history, view.reference, view.authority))
         return view, copies
 
@@ -761,7 +773,13 @@ class Protector:
 # ---------------------------------------------------------------------------
 
 
+#: Types whose every value is the same as itself by ``_same`` (a float NaN included).
+_ALWAYS_ITSELF = (str, int, float, bool, type(None))
+
+
 def _same(a, b) -> bool:
+    if a is b and (type(a) in _ALWAYS_ITSELF or type(a) is Figure and type(a.value) in _ALWAYS_ITSELF):
+        return True  # a copy that reused the true result (``on_copies``): nothing to compare
     if isinstance(a, Figure) and isinstance(b, Figure):
         return a.symbol == b.symbol and _same(a.value, b.value)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):

@@ -323,17 +323,34 @@ def in_house_external(provider_counts: dict[str, float | None]) -> dict[str, flo
     }
 
 
+def _first_row(frame: pd.DataFrame, keys: dict) -> dict | None:
+    """The first row (as a record) whose ``keys`` columns equal the values given, or None. The table's rows
+    are indexed by those columns once a table (``frame_memo``; issue 14: a filter a question cost more)."""
+    columns = tuple(keys)
+    if not all(isinstance(value, str) for value in keys.values()):
+        rows = frame
+        for column, value in keys.items():
+            rows = rows[rows[column] == value]
+        return None if rows.empty else rows.iloc[0].to_dict()
+    memo = frame_memo(frame)
+    if ("first_row", columns) not in memo:
+        index: dict = {}
+        for record in frame.to_dict("records"):
+            cells = tuple(record[column] for column in columns)
+            if all(isinstance(cell, str) for cell in cells):  # only text equals a text key
+                index.setdefault(cells, record)
+        memo[("first_row", columns)] = index
+    return memo[("first_row", columns)].get(tuple(keys.values()))
+
+
 def numerator_and_cohort(frame: pd.DataFrame | None, **keys) -> tuple:
     """(children, cohort) of the row matching ``keys`` in a table with a
     numerator ('children') and a denominator ('cohort'); (None, None) if absent."""
     if frame is None:
         return None, None
-    rows = frame
-    for column, value in keys.items():
-        rows = rows[rows[column] == value]
-    if rows.empty:
+    row = _first_row(frame, keys)
+    if row is None:
         return None, None
-    row = rows.iloc[0]
     return _number(row["children"]), _number(row["cohort"])
 
 
@@ -341,10 +358,8 @@ def published_percent(frame: pd.DataFrame | None, **keys):
     """The percentage the council published for the row matching ``keys`` (its ``percent`` column), or None."""
     if frame is None or "percent" not in frame.columns:
         return None
-    rows = frame
-    for column, value in keys.items():
-        rows = rows[rows[column] == value]
-    return None if rows.empty else _number(rows.iloc[0]["percent"])
+    row = _first_row(frame, keys)
+    return None if row is None else _number(row["percent"])
 
 
 def percent_as_published(children, cohort, published):
