@@ -536,11 +536,12 @@ def integer_null_space(rows: list[dict], columns: int) -> list[list[int]]:
     for free in range(columns):
         if free in pivot_cols:
             continue
-        vector = [Fraction(0)] * columns
-        vector[free] = Fraction(1)
+        vector: list = [0] * columns  # whole numbers and fractions (an int has numerator and denominator too)
+        vector[free] = 1
         for col, row in pivots:
-            vector[col] = -row.get(free, Fraction(0))
-        scale = lcm(*(v.denominator for v in vector))
+            if free in row:
+                vector[col] = -row[free]
+        scale = lcm(*{v.denominator for v in vector})
         basis.append([v.numerator * (scale // v.denominator) for v in vector])  # int(v * scale), exactly
     return basis
 
