@@ -73,10 +73,12 @@ def column_kind(frame: pd.DataFrame, column: str, units: dict[str, str] | None) 
     """A column's ``values.KINDS`` kind, or None for a text column."""
     if units and column in units:
         return units[column]
-    for value in frame[column]:
-        if isinstance(value, Figure):
-            return value.kind
-    if pd.api.types.is_numeric_dtype(frame[column].dtype) and not pd.api.types.is_bool_dtype(frame[column].dtype):
+    series = frame[column]
+    if series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype):  # what can hold a Figure
+        for value in series:
+            if isinstance(value, Figure):
+                return value.kind
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         if "year" in str(column).lower():
             return "year"
         return "number"
