@@ -56,11 +56,13 @@ def parts() -> tuple:
 
 
 def measure_parts() -> tuple:
-    """The builders of the names computed from the council's data for ``view.year`` alone (no forecast):
-    what ``change(since=...)`` reads for an earlier year, the same functions ``build_context`` uses."""
+    """The builders of the names computed from the council's data for ``view.year`` alone (no forecast), one
+    ``Part`` a top-level name: what ``change(since=...)`` reads for an earlier year, the same builders
+    ``build_context`` uses."""
     from .stats import children_context, market_context
 
-    return children_context.build, market_context.build
+    return tuple(Part(name, make) for module in (children_context, market_context)
+                 for name, make in module.NAMES.items())
 
 
 def measures_context(view) -> Namespace:

@@ -1021,26 +1021,19 @@ class EarlierYears:
         return self._parts[key]
 
     def context(self, year: int, name: str | None = None) -> Namespace | None:
-        """That year's names; with ``name`` (a top-level name), only the part of them that holds it is built."""
+        """That year's names; with ``name`` (a top-level name), only that name is built (every name when it is
+        not one of them: the caller then says so)."""
         from .context import measure_parts
 
         parts = measure_parts()
-        if name in _PART_HOLDING:  # the part that held this name before first: the other is not built
-            parts = (parts[_PART_HOLDING[name]], *(p for i, p in enumerate(parts) if i != _PART_HOLDING[name]))
+        parts = [part for part in parts if part.name == name] or parts
         names = Namespace()
         for part in parts:
             built = self._part(year, part)
             if built is None:
                 return None
-            if name is not None and name in built:
-                _PART_HOLDING[name] = measure_parts().index(part)
-                return built
             names.update(built)
         return names
-
-
-#: Top-level name -> which of ``context.measure_parts`` builds it, as found (the same for every year).
-_PART_HOLDING: dict[str, int] = {}
 
 
 def protected_output(output, view: YearView, copies: list[YearView]):
