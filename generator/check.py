@@ -127,6 +127,8 @@ def html_segments(text: str, urls: bool = True) -> list[str]:
     """Plain-text segments of HTML (or any text): the visible text, then each attribute value.
 
     ``urls``: undo %-escapes too (not in code, where % is an operator)."""
+    if "<" not in text and "&" not in text and not (urls and "%" in text):
+        return [text]  # no tag, entity or escape: the text is its only segment (a search index's strings)
     text = _unescape(text, urls)  # entities first: &lt;!-- ... --&gt; is a comment once decoded
     text = _COMMENT.sub(lambda m: " " + m.group(1) + " ", text)
     attributes = [a or b for tag in _TAG.findall(text) if "=" in tag for name, a, b in _ATTR.findall(tag)
