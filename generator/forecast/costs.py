@@ -28,7 +28,7 @@ import pandas as pd
 from ..dataset import YearView
 from ..stats import children as stats
 from . import model as M
-from .run import Forecast, actual_by_group
+from .run import Forecast, _cache, actual_by_group
 
 WEEKS_A_YEAR = 365.25 / 7
 SECTORS = ("in_house", "external")
@@ -82,26 +82,41 @@ def stock_by_group(view: YearView, year: int) -> dict[str, float] | None:
     return {"all": float(groups.sum()), **{g: float(groups.get(g, 0.0)) for g in M.GROUPS}}
 
 
+def _spend_base(view: YearView, origin: int):
+    """What projected spend starts from at ``origin``, the same for the baseline and every scenario: each
+    group's statement-year weeks, in-house share of them and unit cost by sector, the children by group at
+    ``origin`` and the year before, and the places and occupancy of a mainstream household; None without
+    the inputs. Worked out once a view and origin (its cache)."""
+    cache = _cache(view)
+    if ("spend_base", origin) in cache:
+        return cache[("spend_base", origin)]
+    base = base_costs(view)
+    now, before = stock_by_group(view, origin), stock_by_group(view, origin - 1)
+    result = None
+    if base is not None and now is not None:
+        base_weeks, share_in, base_unit = {}, {}, {}
+        for group in M.GROUPS:
+            b = base[base["placement_group"] == group].set_index("sector")
+            base_weeks[group] = float(b["weeks_of_care"].sum())
+            share_in[group] = float(b.loc["in_house", "weeks_of_care"]) / base_weeks[group] \
+                if base_weeks[group] else 0.0
+            for sector in SECTORS:
+                unit = b.loc[sector, "unit_cost"]
+                if pd.isna(unit):
+                    unit = b["unit_cost"].dropna().mean() if b["unit_cost"].notna().any() else 0.0
+                base_unit[(group, sector)] = float(unit)
+        result = (base_weeks, share_in, base_unit, now, before or now, places_per_household(view))
+    cache[("spend_base", origin)] = result
+    return result
+
+
 def projected_spend(view: YearView, fc: Forecast, carers_added: dict[int, float] | None = None) -> pd.DataFrame | None:
     """Rows: year, placement_group, sector, weeks_of_care, unit_cost, spend (None without the inputs)."""
-    base = base_costs(view)
-    now, before = stock_by_group(view, fc.origin), stock_by_group(view, fc.origin - 1)
-    if base is None or now is None:
+    start = _spend_base(view, fc.origin)
+    if start is None:
         return None
-    before = before or now
+    base_weeks, share_in, base_unit, now, before, (places, occupancy) = start
     inflation = getattr(view.authority, "inflation", 0.04)
-    places, occupancy = places_per_household(view)
-    # Each group's statement-year weeks, in-house share of them and unit cost by sector (the same every year).
-    base_weeks, share_in, base_unit = {}, {}, {}
-    for group in M.GROUPS:
-        b = base[base["placement_group"] == group].set_index("sector")
-        base_weeks[group] = float(b["weeks_of_care"].sum())
-        share_in[group] = float(b.loc["in_house", "weeks_of_care"]) / base_weeks[group] if base_weeks[group] else 0.0
-        for sector in SECTORS:
-            unit = b.loc[sector, "unit_cost"]
-            if pd.isna(unit):
-                unit = b["unit_cost"].dropna().mean() if b["unit_cost"].notna().any() else 0.0
-            base_unit[(group, sector)] = float(unit)
     rows = []
     previous = {g: now[g] for g in M.GROUPS}
     for k, year in enumerate(fc.years, start=1):
