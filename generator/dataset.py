@@ -6,6 +6,7 @@ rebuilds the same whatever years are added after it.
 """
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -20,8 +21,15 @@ from .contract import PERIOD_TABLES
 FORWARD_LOOKING_REFERENCE = ("population",)
 
 
-#: What the computations running now read of a view's data (``reading``), innermost last.
-_RECORDS: list[set] = []
+class _Records(threading.local):
+    """What the computations running now in this thread read of a view's data (``reading``), innermost last:
+    one list a thread, so that records never mix between threads (the preview's server)."""
+
+    def __init__(self):
+        self.open: list[set] = []
+
+
+_RECORDS = _Records()
 
 #: Recorded when a computation reads a view's data by a way not recorded (an attribute of the view not in
 #: ``YearView.RECORDED``, a cache entry stored while nothing was recorded): it counts as reading everything.
@@ -40,15 +48,15 @@ def reading():
     the authority and the year are not recorded: a perturbed copy shares them with its view
     (``disclosure.untouched`` checks that it does). Records nest: a read counts in every one open."""
     found: set = set()
-    _RECORDS.append(found)
+    _RECORDS.open.append(found)
     try:
         yield found
     finally:
-        _RECORDS.pop()
+        _RECORDS.open.pop()
 
 
 def record(keys) -> None:
-    for found in _RECORDS:
+    for found in _RECORDS.open:
         found.update(keys)
 
 
@@ -114,7 +122,7 @@ class ViewCache:
         return self[key] if key in self._entries else default
 
     def __setitem__(self, key, value) -> None:
-        self._entries[key] = (value, frozenset(_RECORDS[-1]) if _RECORDS else frozenset((EVERYTHING,)))
+        self._entries[key] = (value, frozenset(_RECORDS.open[-1]) if _RECORDS.open else frozenset((EVERYTHING,)))
 
 
 class YearView:
@@ -147,7 +155,7 @@ class YearView:
         self._cache = ViewCache()
 
     def __getattribute__(self, name):
-        if _RECORDS and name not in YearView.RECORDED:
+        if _RECORDS.open and name not in YearView.RECORDED:
             record((EVERYTHING,))
         return object.__getattribute__(self, name)
 
@@ -157,12 +165,12 @@ class YearView:
     @property
     def tables(self):
         """This year's tables (name -> frame)."""
-        return _RecordedTables(self.year, self._year_tables) if _RECORDS else self._year_tables
+        return _RecordedTables(self.year, self._year_tables) if _RECORDS.open else self._year_tables
 
     @property
     def history(self):
         """Every year's tables up to this one (year -> name -> frame)."""
-        return _RecordedHistory(self._history) if _RECORDS else self._history
+        return _RecordedHistory(self._history) if _RECORDS.open else self._history
 
     @property
     def declared(self) -> dict:
