@@ -261,7 +261,8 @@ def _workers(jobs: int | None, tasks: int) -> int:
 #: paid for them again. ``__main__`` first, as multiprocessing does by default. Everything a year's job
 #: imports, the modules it imports only when first needed included (the catalogue's domain modules, the
 #: context's parts, the Markdown extensions and MkDocs config defaults of the generator's mkdocs.yml): each
-#: worker otherwise imports them itself. A name that cannot be imported is skipped by the fork server.
+#: worker otherwise imports them itself. A name that cannot be imported is skipped by the fork server. Last,
+#: ``fork_server``: the installed theme's file list and template code, made once for all the workers.
 WORKER_MODULES = ("__main__", "generator.build", "generator.catalogue", "generator.catalogue.children",
                   "generator.catalogue.forecast", "generator.catalogue.market", "generator.charts", "generator.check",
                   "generator.context", "generator.contract_doc", "generator.disclosure", "generator.docs_tree",
@@ -271,7 +272,7 @@ WORKER_MODULES = ("__main__", "generator.build", "generator.catalogue", "generat
                   "markdown.extensions.admonition", "markdown.extensions.def_list", "markdown.extensions.md_in_html",
                   "markdown.extensions.tables", "material.plugins.search.plugin", "material.templates",
                   "mkdocs.commands.build", "mkdocs.config", "mkdocs.config.defaults", "pymdownx.details",
-                  "pymdownx.highlight", "pymdownx.superfences", "pymdownx.tabbed")
+                  "pymdownx.highlight", "pymdownx.superfences", "pymdownx.tabbed", "generator.fork_server")
 
 
 def _context():
