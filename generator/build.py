@@ -30,7 +30,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import check, freeze
+from . import ONE_THREAD, check, freeze
 from .catalogue import all_measures, all_outputs
 from .config import load_authority
 from .context import parts as context_parts
@@ -276,22 +276,34 @@ WORKER_MODULES = ("__main__", "generator.build", "generator.catalogue", "generat
 
 
 def _context():
-    """Workers forked from a fork server: a fresh interpreter that imports ``WORKER_MODULES`` once and runs
-    no thread (the numerical libraries' thread pools are kept to one thread there), so forking it is safe.
-    Never a plain fork of this process: a forked copy of a process that runs threads (a browser driver in
-    the tests, the chart renderer's runtime) can deadlock."""
+    """How worker processes start. Never a plain fork of a process that runs threads (the preview's server,
+    a browser driver in the tests): a thread holding a lock when the process forks leaves the copy waiting
+    for it forever.
+
+    - Where this process runs one thread (Linux tells: ``/proc/self/task``), it imports ``WORKER_MODULES``
+      itself and forks its workers: they start with everything imported and nothing is imported twice (the
+      command line keeps the numerical libraries to one thread, so a build from ``sufficiency build`` is
+      such a process).
+    - Otherwise from a fork server: a fresh interpreter that imports ``WORKER_MODULES`` once and runs no
+      thread (the numerical libraries' thread pools are kept to one thread there), so forking it is safe;
+      it costs a second interpreter's imports (about 0.5 s CPU for the example).
+    - Windows has neither: fresh interpreters ("spawn")."""
     import multiprocessing
 
     if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: fresh interpreters
         return multiprocessing.get_context("spawn")
+    if _one_thread():
+        _preload()
+        if _one_thread():  # importing started no thread
+            return multiprocessing.get_context("fork")
     from multiprocessing import forkserver
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(WORKER_MODULES))
     # OpenBLAS (numpy's and scipy's) starts a thread on import unless told to use one: the server and its
     # workers use one (the arrays here are small; one thread also sums in the same order on any machine).
-    saved = {name: os.environ.get(name) for name in _ONE_THREAD}
-    os.environ.update(_ONE_THREAD)
+    saved = {name: os.environ.get(name) for name in ONE_THREAD}
+    os.environ.update(ONE_THREAD)
     try:
         forkserver.ensure_running()
     finally:
@@ -303,7 +315,23 @@ def _context():
     return context
 
 
-_ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+def _one_thread() -> bool:
+    """This process runs exactly one thread, native threads included (False where the system cannot tell)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def _preload() -> None:
+    """Import ``WORKER_MODULES`` here, as the fork server would (a name that cannot be imported is skipped)."""
+    import contextlib
+    import importlib
+
+    for name in WORKER_MODULES:
+        if name != "__main__":
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
 
 
 def _stop_fork_server() -> None:

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import ONE_THREAD
 from .problems import BuildError, Problem, summarise
 
 
@@ -208,6 +209,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for name, value in ONE_THREAD.items():  # before numpy is imported (see generator.ONE_THREAD)
+        os.environ.setdefault(name, value)
     args = parser().parse_args(argv)
     try:
         return args.func(args)

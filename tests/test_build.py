@@ -214,3 +214,18 @@ def test_an_unchanged_year_is_reused_byte_for_byte_and_an_edited_one_rebuilt(tmp
     same_2025 = [f for f in all_files(cold / "2025") if not filecmp.cmp(cold / "2025" / f, edited / "2025" / f,
                                                                          shallow=False)]
     assert same_2025 == []
+
+
+def test_workers_are_forked_only_from_a_process_that_runs_one_thread():
+    """The command's process runs one thread, so its workers are forked from it (nothing imported twice);
+    once a thread runs (the preview's server, a browser driver), they come from a fork server instead."""
+    script = ("import threading, time\n"
+              "from generator import build\n"
+              "print(build._context().get_start_method())\n"
+              "threading.Thread(target=time.sleep, args=(2,), daemon=True).start()\n"
+              "print(build._context().get_start_method())\n"
+              "build._stop_fork_server()\n")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["fork", "forkserver"]
