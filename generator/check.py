@@ -714,24 +714,55 @@ def leak_scan(site_root: Path, withheld, label: str, relative_to: Path | None = 
     return problems
 
 
+@functools.cache
+def _theme_assets() -> Path | None:
+    """The installed Material theme's folder of assets (``material/templates/assets``), or None."""
+    try:
+        import material
+    except ImportError:
+        return None
+    folder = Path(material.__file__).parent / "templates" / "assets"
+    return folder if folder.is_dir() else None
+
+
+def _installed_theme_file(relative: str, data: bytes) -> bool:
+    """``relative`` (a path inside a year's folder) has exactly the bytes of the installed theme's file there."""
+    assets = _theme_assets()
+    if assets is None or not relative.startswith("assets/"):
+        return False
+    shipped = assets / relative.removeprefix("assets/")
+    try:
+        return shipped.stat().st_size == len(data) and shipped.read_bytes() == data
+    except OSError:
+        return False
+
+
 def clear_shared_files(folders: list[tuple[Path, Withheld]], everything: Withheld, cache: dict,
                        printed: dict[str, list[str]] | None = None) -> None:
     """Files with the same name and bytes in several folders scanned with different needles (the theme's
     scripts and styles in every year's folder) are scanned once, for all the needles together
     (``everything``, which holds each folder's). Where nothing is found, nothing can be found for any
     folder's needles alone: each file is recorded as clean for each of them in ``leak_scan``'s ``cache``.
-    Where something is found, each folder's own scan finds and reports it."""
+    Where something is found, each folder's own scan finds and reports it. A file whose bytes are those the
+    installed theme ships at the same place (Material's scripts, styles and search workers, copied by MkDocs
+    into every year) holds nothing of the council's: it is recorded as clean without being read for needles
+    (its name is still checked)."""
     if len(folders) < 2 or not all(isinstance(withheld, Withheld) for _, withheld in folders):
         return
     copies: dict[tuple[str, bytes], list[tuple[Path, Withheld]]] = {}
+    installed: set[tuple[str, bytes]] = set()  # the theme's own files, byte for byte
     for folder, withheld in folders:
         for path in sorted(folder.rglob("*")) if folder.exists() else ():
             if path.is_file():
-                copies.setdefault((path.name, hashlib.sha1(path.read_bytes()).digest()), []).append((path, withheld))
+                data = path.read_bytes()
+                key = (path.name, hashlib.sha1(data).digest())
+                copies.setdefault(key, []).append((path, withheld))
+                if key not in installed and _installed_theme_file(path.relative_to(folder).as_posix(), data):
+                    installed.add(key)
     for (name, digest), files in copies.items():
-        if len({id(withheld) for _, withheld in files}) < 2:
+        if len({id(withheld) for _, withheld in files}) < 2 and (name, digest) not in installed:
             continue
-        if not scan_file(files[0][0], everything, printed=printed):
+        if (name, digest) in installed or not scan_file(files[0][0], everything, printed=printed):
             for _, withheld in files:
                 cache[(id(withheld), name, digest)] = []
 

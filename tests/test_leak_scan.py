@@ -351,3 +351,28 @@ def test_needles_leave_out_what_is_published_anyway(tmp_path):
     assert any("canary heron" in n.text for n in withheld.shingles.values())
     assert not any(g[3:8] == ("summary", "for", "children", "in", "care") for g in withheld.shingles)
     assert not find_leaks(["<td>Publish a 'you said, we did' summary for children in care</td>"], withheld)
+
+
+def test_the_themes_own_scripts_are_not_read_for_needles_but_a_changed_copy_is(tmp_path):
+    """Material's scripts, copied unchanged into every year, hold nothing of the council's: a withheld phrase
+    that happens to occur in them is no leak. The same file changed (here: a name added) is scanned."""
+    import re
+    from types import SimpleNamespace as Tree
+
+    import material
+
+    shipped = sorted((Path(material.__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.js"))[0]
+    data = shipped.read_bytes()
+    words = re.search(rb"\b([a-z]{5,}) ([a-z]{5,})\b", data).group(0).decode()  # two words the theme ships
+    site = tmp_path / "site"
+    for year, extra in (("2025", b""), ("2026", b"\n// Daniel Okafor")):
+        (site / year / "assets" / "javascripts").mkdir(parents=True)
+        (site / year / "assets" / "javascripts" / shipped.name).write_bytes(data + extra)
+    withheld = Withheld()
+    for phrase in (words, "Daniel Okafor"):
+        withheld.add_phrase(phrase, Needle("withheld text", phrase, "test"))
+    trees = [Tree(edition="public", year=int(year), site_path=year, withheld=withheld, docs_dir=tmp_path / year)
+             for year in ("2025", "2026")]
+    problems = [p for p in check.check_site(site, trees, None) if p.code == "leak"]
+    assert {p.file for p in problems} == {f"2026/assets/javascripts/{shipped.name}"}
+    assert any("Daniel Okafor" in p.message for p in problems)
