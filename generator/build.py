@@ -829,7 +829,7 @@ def write_versions(root: Path, trees: list[DocsTree]) -> None:
                  "aliases": ["latest"] if t is latest else []} for t in trees]
     (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
     search_across_years(root, [t.year for t in trees])
-    shutil.copytree(root / str(latest.year), root / "latest")
+    shutil.copytree(root / str(latest.year), root / "latest", copy_function=shutil.copyfile)
     (root / "index.html").write_text(redirect_page(latest), encoding="utf-8")
     # GitHub Pages serves only the root 404.html, for a missing page at any depth; its links are
     # absolute (site_url), so the latest year's page works from there. The public folder's is the

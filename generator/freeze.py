@@ -85,7 +85,8 @@ class YearCache:
     def restore(self, key: str, trees, staging: dict[str, Path]) -> None:
         folder = self.root / key
         for tree in trees:
-            shutil.copytree(folder / tree.edition, staging[tree.edition] / tree.site_path)
+            shutil.copytree(folder / tree.edition, staging[tree.edition] / tree.site_path,
+                            copy_function=shutil.copyfile)  # the bytes; permissions and times are not output
 
     def put(self, key: str, trees, staging: dict[str, Path]) -> None:
         folder = self.root / key
@@ -95,7 +96,8 @@ class YearCache:
         shutil.rmtree(temporary, ignore_errors=True)
         temporary.mkdir(parents=True)
         for tree in trees:
-            shutil.copytree(staging[tree.edition] / tree.site_path, temporary / tree.edition)
+            shutil.copytree(staging[tree.edition] / tree.site_path, temporary / tree.edition,
+                            copy_function=shutil.copyfile)
         with (temporary / "trees.pickle").open("wb") as handle:
             pickle.dump(trees, handle)
         temporary.rename(folder)
