@@ -68,6 +68,13 @@ CAPTURE_WRAPPER = '''\
 import os, shutil, sys, time
 from pathlib import Path
 
+from generator import ONE_THREAD
+
+# As ``sufficiency build`` does (cli.main) before numpy is imported: one thread in the numerical
+# libraries, so this process runs one thread and forks its workers (build._context).
+for name, value in ONE_THREAD.items():
+    os.environ.setdefault(name, value)
+
 import generator.build as build
 import generator.pdf as pdf
 
@@ -94,8 +101,18 @@ def write_pdf(site_dir, tree, *args, **kwargs):
     return printed
 
 
+_context = build._context
+
+
+def start_method():
+    context = _context()
+    (CAPTURE / "start-method.txt").write_text(context.get_start_method())
+    return context
+
+
 build.run_mkdocs = run_mkdocs
 pdf.write_pdf = write_pdf
+build._context = start_method
 
 if __name__ == "__main__":
     from generator.cli import main
@@ -343,7 +360,9 @@ def main() -> int:
                   f"   (less {capture:.2f} s CPU spent keeping its pages for plain MkDocs)")
             print(f"{'Plain MkDocs, same pages':40s} {plain.cpu:7.1f} s CPU {plain.wall:7.1f} s wall"
                   f"   ({trees} mkdocs build runs)")
-            print(f"{'  ratio of this pair':40s} {pages.cpu / plain.cpu:7.2f} x")
+            method = kept / "start-method.txt"
+            workers = method.read_text() if method.is_file() else "none: one process"
+            print(f"{'  ratio of this pair':40s} {pages.cpu / plain.cpu:7.2f} x   (workers started by: {workers})")
         ratio, pages, plain, _, _ = sorted(pairs, key=lambda pair: pair[0])[len(pairs) // 2]
         print(f"{'Build CPU / plain MkDocs CPU':40s} {full.cpu / plain.cpu:7.2f} x   with the PDF edition "
               f"(MkDocs makes none; against the median pair's plain MkDocs)")
