@@ -459,7 +459,7 @@ def write_pdf_edition(project_dir: Path, tree: DocsTree, site_dir: Path, authori
     the libraries it needs are not installed."""
     from . import pdf
 
-    if tree.edition not in getattr(authority, "pdf_editions", EDITIONS):
+    if tree.edition not in authority.pdf_editions:
         return []  # authority.yml's pdf_editions, or build --no-pdf
     if not tree.pdf:
         missing = pdf.missing_libraries()

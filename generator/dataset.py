@@ -60,44 +60,41 @@ def record(keys) -> None:
         found.update(keys)
 
 
-class _RecordedTables(Mapping):
+class _Recorded(Mapping):
+    """A mapping read through while a computation is recorded: names, membership and length as they are;
+    ``__getitem__`` (the subclasses') records the read."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def __contains__(self, key) -> bool:
+        return key in self._inner
+
+    def __iter__(self):
+        return iter(self._inner)
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+
+class _RecordedTables(_Recorded):
     """One year's tables (``YearView.tables``, ``YearView.history[year]``) while a computation is recorded:
     a table read is recorded; the names alone are not (a perturbed copy has the same tables)."""
 
     def __init__(self, year: int, tables):
-        self._year, self._tables = year, tables
+        super().__init__(tables)
+        self._year = year
 
     def __getitem__(self, name):
         record(((self._year, name),))
-        return self._tables[name]
-
-    def __contains__(self, name) -> bool:
-        return name in self._tables
-
-    def __iter__(self):
-        return iter(self._tables)
-
-    def __len__(self) -> int:
-        return len(self._tables)
+        return self._inner[name]
 
 
-class _RecordedHistory(Mapping):
+class _RecordedHistory(_Recorded):
     """``YearView.history`` while a computation is recorded: each year's tables as ``_RecordedTables``."""
 
-    def __init__(self, history):
-        self._history = history
-
     def __getitem__(self, year):
-        return _RecordedTables(year, self._history[year])
-
-    def __contains__(self, year) -> bool:
-        return year in self._history
-
-    def __iter__(self):
-        return iter(self._history)
-
-    def __len__(self) -> int:
-        return len(self._history)
+        return _RecordedTables(year, self._inner[year])
 
 
 class ViewCache:

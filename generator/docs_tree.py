@@ -320,7 +320,7 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     write_bundles(tree, downloads_dir, published_files, authority)
     from . import pdf
 
-    wanted = edition in getattr(authority, "pdf_editions", (redact.PUBLIC, redact.INTERNAL))
+    wanted = edition in authority.pdf_editions
     tree.pdf = pdf.pdf_name(authority, year, edition) if wanted and not pdf.missing_libraries() else ""
 
     accuracy = ""

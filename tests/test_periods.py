@@ -161,11 +161,15 @@ def test_each_period_adds_up_on_its_own_so_a_quarters_small_count_is_protected_w
 # The site
 
 
+def built_pages(project: Path) -> Path:
+    """The project's site, built without the PDF edition (the pages are under test, not the PDF)."""
+    build(project, project / "site", jobs=1, pdf=False)
+    return project / "site"
+
+
 @pytest.fixture(scope="module")
 def quarters_site(tmp_path_factory) -> Path:
-    project = write_project(tmp_path_factory.mktemp("quarters"))
-    build(project, project / "site", jobs=1, pdf=False)  # the pages are under test, not the PDF
-    return project / "site"
+    return built_pages(write_project(tmp_path_factory.mktemp("quarters")))
 
 
 def test_quarters_show_labelled_and_no_annual_figure_is_invented(quarters_site):
@@ -320,9 +324,7 @@ def test_a_quarters_routes_add_up_on_their_own_and_its_small_count_is_protected_
 
 @pytest.fixture(scope="module")
 def routes_site(tmp_path_factory) -> Path:
-    project = write_routes_project(tmp_path_factory.mktemp("routes"))
-    build(project, project / "site", jobs=1, pdf=False)  # the pages are under test, not the PDF
-    return project / "site"
+    return built_pages(write_routes_project(tmp_path_factory.mktemp("routes")))
 
 
 def test_a_quarters_routes_show_labelled_beside_the_years_and_are_never_added_in(routes_site):

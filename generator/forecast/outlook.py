@@ -80,27 +80,23 @@ class Outlook:
                     for scenario in scenarios(self.view, base.years)]
         return self._kept("scenarios", compute)
 
-    @property
-    def spend(self) -> dict[str, pd.DataFrame | None]:
+    def _per_scenario(self, name: str, table) -> dict:
+        """``table(view, forecast, carers_added)`` for the baseline and each scenario, kept as ``name``."""
         def compute():
             base = self.baseline
             if base is None:
                 return {}
-            return {"baseline": costs.projected_spend(self.view, base),
-                    **{scenario.slug: costs.projected_spend(self.view, fc, scenario.carers_added)
-                       for scenario, fc in self.scenarios}}
-        return self._kept("spend", compute)
+            return {"baseline": table(self.view, base),
+                    **{scenario.slug: table(self.view, fc, scenario.carers_added) for scenario, fc in self.scenarios}}
+        return self._kept(name, compute)
+
+    @property
+    def spend(self) -> dict[str, pd.DataFrame | None]:
+        return self._per_scenario("spend", costs.projected_spend)
 
     @property
     def gaps(self) -> dict[str, pd.DataFrame]:
-        def compute():
-            base = self.baseline
-            if base is None:
-                return {}
-            return {"baseline": gap.gap_table(self.view, base),
-                    **{scenario.slug: gap.gap_table(self.view, fc, scenario.carers_added)
-                       for scenario, fc in self.scenarios}}
-        return self._kept("gaps", compute)
+        return self._per_scenario("gaps", gap.gap_table)
 
     @property
     def sources(self) -> tuple[str, ...]:
