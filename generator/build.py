@@ -132,8 +132,9 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
         raise_if_errors(problems, stage="build")
         warnings += problems
         built = {year: result.trees for year, result in zip(to_build, results)}
-        for year, (_, trees) in frozen.items():
-            cache.restore(keys[year], trees, staging)
+        for year, hit in frozen.items():
+            trees = hit[1]
+            cache.restore(hit, trees, staging)
             for tree in trees:
                 tree.frozen = True
             built[year] = trees
@@ -816,7 +817,7 @@ def run_mkdocs(project_dir: Path, tree: DocsTree, site_dir: Path, authority, dir
 
 
 def write_versions(root: Path, trees: list[DocsTree]) -> None:
-    """versions.json for Material's version selector, latest/ as a copy, index.html, 404.html.
+    """versions.json for Material's version selector, latest/ (the latest year's files), index.html, 404.html.
 
     ``root`` is one edition's folder: each edition has its own, so the year
     selector, ``latest/`` and the 404 page never cross from one to the other.
@@ -829,12 +830,24 @@ def write_versions(root: Path, trees: list[DocsTree]) -> None:
                  "aliases": ["latest"] if t is latest else []} for t in trees]
     (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
     search_across_years(root, [t.year for t in trees])
-    shutil.copytree(root / str(latest.year), root / "latest", copy_function=shutil.copyfile)
+    shutil.copytree(root / str(latest.year), root / "latest", copy_function=same_file)
     (root / "index.html").write_text(redirect_page(latest), encoding="utf-8")
     # GitHub Pages serves only the root 404.html, for a missing page at any depth; its links are
     # absolute (site_url), so the latest year's page works from there. The public folder's is the
     # public edition's: the folder holds nothing else.
     shutil.copyfile(root / str(latest.year) / "404.html", root / "404.html")
+
+
+def same_file(source, target) -> None:
+    """``target`` made the very file ``source`` is (a hard link): ``latest/`` is the latest year's folder
+    again, so it holds the same files, not copies of them (issue 14: some 200 files an edition, and creating a
+    file costs more than its bytes). A preview that rebuilds a page of the latest year in place updates both.
+    A copy where the file system has no hard links. Publishing copies the bytes (Pages' upload, ``tar
+    --hard-dereference``; any copy of the folder)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 #: Pages of earlier years left out of a year's search: the technical ones (each year has its own).

@@ -214,6 +214,13 @@ def test_an_unchanged_year_is_reused_byte_for_byte_and_an_edited_one_rebuilt(tmp
     same_2025 = [f for f in all_files(cold / "2025") if not filecmp.cmp(cold / "2025" / f, edited / "2025" / f,
                                                                          shallow=False)]
     assert same_2025 == []
+    # A kept year that cannot be read back (a write cut short, a disk error) is built again, the same.
+    for kept in (project / ".build" / "cache" / "years").glob("*.pickle"):
+        kept.write_bytes(kept.read_bytes()[:100])
+    again = build(project, tmp_path / "again", years=[2025], editions=(PUBLIC,), pdf=False)
+    assert again.reused == []
+    assert [f for f in all_files(cold / "2025") if not filecmp.cmp(cold / "2025" / f, tmp_path / "again" / "2025" / f,
+                                                                   shallow=False)] == []
 
 
 def test_workers_are_forked_only_from_a_process_that_runs_one_thread():
