@@ -18,6 +18,7 @@ build leaves the previous folders untouched. Only this module knows MkDocs.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import os
 import shutil
@@ -351,6 +352,7 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
     def __init__(self, jobs: int | None):
         self.jobs = _workers(jobs, os.cpu_count() or 1)
         self.pool = None
+        self.frozen = False
 
     def __enter__(self):
         from concurrent.futures import ProcessPoolExecutor
@@ -358,6 +360,13 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
         if self.jobs <= 1:
             return map
         self.context = _context()
+        if self.context.get_start_method() == "fork" and not gc.get_freeze_count():
+            # What this process holds when it forks is moved out of the garbage collector's reach until the
+            # workers end: a worker's collections then leave the objects it shares with this process alone,
+            # so their memory stays shared rather than copied page by page (issue 14: some 9,000 fewer page
+            # faults and 0.2-0.3 s less CPU for the example).
+            gc.freeze()
+            self.frozen = True
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self.context)
         return self.pool.map
 
@@ -366,6 +375,8 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
             self.pool.shutdown()
             if self.context.get_start_method() == "forkserver":
                 _stop_fork_server()
+        if self.frozen:
+            gc.unfreeze()  # the objects are collected again as they become garbage
 
 
 def run_jobs(job: YearJob, tasks: list[int], pool_map=map) -> list[YearResult]:

@@ -236,3 +236,13 @@ def test_workers_are_forked_only_from_a_process_that_runs_one_thread():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["fork", "forkserver"]
+    # While forked workers run, what this process held when it forked them is out of the garbage
+    # collector's reach (their memory stays shared); afterwards it is collected again, nothing kept for ever.
+    script = ("import gc\n"
+              "from generator import build\n"
+              "with build.worker_pool(2) as pool_map:\n"
+              "    print(list(pool_map(abs, [-1, -2, -3])), gc.get_freeze_count() > 0)\n"
+              "print(gc.get_freeze_count())\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[1,", "2,", "3]", "True", "0"]
