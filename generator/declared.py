@@ -38,6 +38,7 @@ import pandas as pd
 from .attrs import attr
 from .catalogue.base import ChartStyle, Output
 from .contract import COLUMN_TYPES, Column, Protection, Table, reads_as_total
+from .frames import records
 from .problems import BuildError, Problem
 
 MARKS = ("bar", "grouped_bar", "stacked_bar", "line")
@@ -409,11 +410,11 @@ def with_totals(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.D
 
     out = []
     if len(keys) == 1:
-        out = [*frame.to_dict("records"), total_of(frame, {keys[0]: TOTAL_LABEL})]
+        out = [*records(frame), total_of(frame, {keys[0]: TOTAL_LABEL})]
     else:
         first, second = keys
         for value, rows in frame.groupby(first, sort=False):
-            out += rows.to_dict("records")
+            out += records(rows)
             out.append(total_of(rows, {first: value, second: TOTAL_LABEL}))
         for value, rows in frame.groupby(second, sort=False):
             out.append(total_of(rows, {first: TOTAL_LABEL, second: value}))

@@ -45,6 +45,7 @@ from . import contract
 from .attrs import attr
 from .categories import of as categories_of
 from .dataset import DECLARED, EVERYTHING, Dataset, YearView, reading
+from .frames import records
 from .suppress import Bound, Sum, Suppression, suppress
 from .values import Change, Figure, Namespace
 
@@ -152,7 +153,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
             continue
         code_columns = [c for c in table.key if c in frame.columns]
         by_row: dict = {}
-        records = frame.to_dict("records")  # each row's cells by column, read once (not a row of the frame a cell)
+        row_cells = records(frame)  # each row's cells by column, read once (not a row of the frame a cell)
         for column in (*model.counts, *model.linked):
             if column not in frame.columns:
                 continue
@@ -162,7 +163,7 @@ def _cells_and_sums(tables: dict[str, pd.DataFrame], declared: dict | None = Non
                 if value is None or (isinstance(value, float) and math.isnan(value)):
                     continue
                 cell = (name, int(index), column)
-                row = records[position]
+                row = row_cells[position]
                 out.values[cell] = int(round(float(value))) if is_count else float(value)
                 out.stored.add(cell)
                 cells[index] = cell
@@ -327,7 +328,7 @@ def _council_group_sums(out: _Cells, name: str, table: contract.Table, piece: pd
     for k in codes:
         others = [o for o in table.key if o != k and o in piece.columns]
         buckets: dict[tuple, dict[str, list]] = {}
-        for index, row in zip(piece.index, piece.to_dict("records")):
+        for index, row in zip(piece.index, records(piece)):
             dimension = dimension_of(table.column(k), row)
             if dimension is None or index not in cells or not categories.local(dimension):
                 continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import frames
 from .attrs import attr
 from .categories import dimension_of, of as categories_of
 from .contract import TABLES_BY_NAME
@@ -41,7 +42,7 @@ def covered(frame: pd.DataFrame, total: dict, table=None) -> list[dict]:
     categories = categories_of(frame)
     codes = [k for k in table.key if table.column(k).type == "code"]
     found = []
-    for record in frame.to_dict("records"):
+    for record in frames.records(frame):
         keep = True
         for name in table.key:
             value, mine = total.get(name), record.get(name)

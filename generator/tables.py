@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .frames import rows
 from .values import SYMBOLS, Figure, format_value
 
 NON_NUMERIC_KINDS = ("year",)
@@ -157,9 +158,9 @@ def frame_to_html(frame: pd.DataFrame, units: dict[str, str] | None, caption: st
         f'<th scope="col"{num_class if numeric[c] else ""}>{html.escape(str(c))}</th>'
         for c in columns
     )
-    rows = []
+    lines = []
     used: list[str] = []
-    for record in frame.itertuples(index=False, name=None):
+    for record in rows(frame):
         cells = []
         for i, (column, value) in enumerate(zip(columns, record)):
             text = format_cell(value, kinds[column])
@@ -178,7 +179,7 @@ def frame_to_html(frame: pd.DataFrame, units: dict[str, str] | None, caption: st
                 cells.append(f'<th scope="row"{cls}>{content}</th>')
             else:
                 cells.append(f"<td{cls}>{content}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
     legend = symbol_legend(used, legend_id)
     described = f' aria-describedby="{legend_id}"' if legend else ""
     parts = [
@@ -187,7 +188,7 @@ def frame_to_html(frame: pd.DataFrame, units: dict[str, str] | None, caption: st
         f'<caption id="{caption_id}">{html.escape(caption)}</caption>',
         f"<thead><tr>{head}</tr></thead>",
         "<tbody>",
-        *rows,
+        *lines,
         "</tbody>",
         "</table>",
         "</div>",
@@ -261,6 +262,6 @@ def frame_to_csv(frame: pd.DataFrame, units: dict[str, str] | None = None) -> by
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([str(c) for c in frame.columns])
-    for record in frame.itertuples(index=False, name=None):
+    for record in rows(frame):
         writer.writerow([csv_cell(v, kinds[c]) for c, v in zip(frame.columns, record)])
     return buffer.getvalue().encode("utf-8")

@@ -24,6 +24,7 @@ import pandas as pd
 from .attrs import attr
 from .contract import AGE_BANDS, COLUMN_TYPES, LOOKED_AFTER_BREAKDOWNS, TABLES_BY_NAME, Table
 from .dataset import Dataset
+from .frames import records
 from .problems import Problem
 
 NUMERIC = ("integer", "number", "money", "percent", "year")
@@ -56,7 +57,7 @@ class Sheet:
     def _rows(self) -> list[tuple[int, dict]]:
         """Read once for every check (a pasted table can have a million rows)."""
         return [(number, {k: (None if _missing(v) else v) for k, v in record.items()})
-                for number, record in zip(self.numbers, self.frame.to_dict("records"))]
+                for number, record in zip(self.numbers, records(self.frame))]
 
     @property
     def percent_signs(self) -> set:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import categories, contract
 from ..attrs import attr
+from ..frames import records
 from ..stats import children as stats
 from ..stats.measures import Measure
 from ..values import format_value
@@ -342,7 +343,7 @@ def _placement_rows(view) -> list[dict]:
     ages = {code: ages[code] for code in _in_dfe_order(ages, local.local("age_band"), list(contract.AGE_BANDS))}
     used_types, used_ages = set(frame["placement_type"]), set(frame["age_band"])
     groups = local.groups("placement_type")
-    cells = {(r["placement_type"], r["age_band"]): r for r in frame.to_dict("records")}
+    cells = {(r["placement_type"], r["age_band"]): r for r in records(frame)}
     within = stats.placements_by_age_and_type(frame)
     rows = []
     for kind in types:

@@ -22,6 +22,7 @@ from .. import contract
 from ..forecast import model as M
 from ..forecast.outlook import INPUTS, outlook
 from ..forecast.run import BACKTEST_HORIZONS, METHODS, actual_by_group
+from ..frames import records
 from ..load import UnchangingSet
 from ..stats.measures import Measure
 from ..values import Figure, format_value
@@ -159,11 +160,11 @@ def backtest_table(view) -> pd.DataFrame:
         return _frame([], BACKTEST_COLUMNS)
     still = o.backtests.get("no_change", pd.DataFrame())
     carried = {} if still.empty else {(r["origin"], r["year"], r["placement_group"]): r["forecast"]
-                                      for r in still.to_dict("records")}
+                                      for r in records(still)}
     rows = [(str(r["origin"]), str(r["year"]), GROUP_LABELS[r["placement_group"]], _round(r["forecast"]),
              _round(r["low"]), _round(r["high"]),
              _round(carried.get((r["origin"], r["year"], r["placement_group"]))), _round(r["actual"]))
-            for r in bt.to_dict("records")]
+            for r in records(bt)]
     return _modelled(_frame(rows, BACKTEST_COLUMNS), _is_model(o), ["Forecast", "Low", "High"])
 
 
@@ -183,7 +184,7 @@ def backtest_errors(view) -> pd.DataFrame:
         errors = o.comparison.get(method)
         if errors is None or errors.empty:
             continue
-        for r in errors.to_dict("records"):
+        for r in records(errors):
             if method != own and r["placement_group"] != "all":
                 continue
             coverage = Figure(None, "percent", "z") if method == "no_change" else _round(r["coverage"])
@@ -229,7 +230,7 @@ def projected_spend(view) -> pd.DataFrame:
     for key, frame in o.spend.items():
         if frame is None:
             continue
-        for r in frame.to_dict("records"):
+        for r in records(frame):
             if not r["weeks_of_care"] and not r["spend"]:
                 continue  # no placement spend in this group and sector (placed with parents, for adoption)
             rows.append((str(r["year"]), names[key], GROUP_LABELS[r["placement_group"]],
@@ -287,7 +288,7 @@ def sufficiency_gap(view) -> pd.DataFrame:
     names = {"baseline": "Baseline (no change)", **{s.slug: s.name for s, _ in o.scenarios}}
     rows = []
     for key, frame in o.gaps.items():
-        for r in frame.to_dict("records"):
+        for r in records(frame):
             rows.append((str(r["year"]), names[key], GROUP_LABELS[r["placement_group"]], _round(r["demand"]),
                          _round(r["demand_high"]), _round(r["in_house"]), _round(r["block"]),
                          _round(r["framework"]), _round(r["capacity"]), _round(r["gap"]), _round(r["gap_high"])))
@@ -374,7 +375,7 @@ def summary_errors(frame: pd.DataFrame) -> str:
         return "No earlier forecast can yet be set against what happened."
     own = frame[~frame["Method"].str.contains("comparison") & (frame["Placement group"] == GROUP_LABELS["all"])]
     parts = [f"{_fmt(r['Mean absolute percentage error'], 'number')}% {HORIZON_LABELS[int(r['Years ahead'])].lower()}"
-             for r in own.to_dict("records")]
+             for r in records(own)]
     return ("Earlier forecasts of all children looked after were on average " + " and ".join(parts) +
             " away from what happened.") if parts else "No earlier forecast can yet be set against what happened."
 
@@ -391,7 +392,7 @@ def summary_scenarios(frame: pd.DataFrame) -> str:
         last = totals.groupby("Scenario", sort=False)["Children"].sum().reset_index()
         year = None
     base = last.iloc[0]
-    parts = [f"{r['Scenario']} {_fmt(r['Children'])}" for r in last.iloc[1:].to_dict("records")]
+    parts = [f"{r['Scenario']} {_fmt(r['Children'])}" for r in records(last.iloc[1:])]
     when = f"at 31 March {year}" if year else "in the last forecast year"
     return f"Children looked after {when}: baseline {_fmt(base['Children'])}; " + "; ".join(parts) + "."
 
@@ -401,7 +402,7 @@ def summary_spend(frame: pd.DataFrame) -> str:
         return "Projected spend needs spend by service for this year."
     totals = frame.groupby(["Year", "Scenario"], sort=False)["Spend"].sum().reset_index()
     last = totals[totals["Year"] == totals["Year"].max()]
-    parts = [f"{r['Scenario']} {_fmt(r['Spend'], 'money')}" for r in last.to_dict("records")]
+    parts = [f"{r['Scenario']} {_fmt(r['Spend'], 'money')}" for r in records(last)]
     return f"Projected placement spend in the year ending 31 March {last.iloc[0]['Year']}: " + "; ".join(parts) + "."
 
 
@@ -411,7 +412,7 @@ def summary_saving(frame: pd.DataFrame) -> str:
         return "No scenario has been declared, so there is no saving to show."
     parts = [f"{r['Scenario']}: {_fmt(r['Saving'], 'money')} less than the baseline over three years"
              if r["Saving"] >= 0 else f"{r['Scenario']}: {_fmt(-r['Saving'], 'money')} more than the baseline"
-             for r in rows.to_dict("records")]
+             for r in records(rows)]
     return "; ".join(parts) + "."
 
 
@@ -423,7 +424,7 @@ def summary_gap(frame: pd.DataFrame) -> str:
         return "Capacity is not known, so no gap can be worked out."
     first = base[base["Year"] == base["Year"].min()]
     parts = []
-    for r in first.to_dict("records"):
+    for r in records(first):
         gap = r["Gap"]
         word = f"{_fmt(gap)} more than" if gap > 0 else f"{_fmt(-gap)} fewer than" if gap < 0 else "the same as"
         parts.append(f"{r['Placement group'].lower()} demand is {word} capacity")

@@ -23,6 +23,7 @@ from ..contract import (
     SERVICES,
     label,
 )
+from ..frames import records
 from ..stats import market as m
 from ..stats.measures import Measure
 from ..values import format_value
@@ -191,7 +192,7 @@ def spend_lines(view) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     services, sectors = _codes(table, "service", SERVICES), _codes(table, "sector", PROVIDER_SECTOR)
     order = {code: i for i, code in enumerate(services)}
-    rows = sorted(table.to_dict("records"), key=lambda r: (order.get(r["service"], len(order)),
+    rows = sorted(records(table), key=lambda r: (order.get(r["service"], len(order)),
                                                            list(sectors).index(r["sector"])
                                                            if r["sector"] in sectors else len(sectors)))
     spend = _numbers(pd.Series([r["spend"] for r in rows], dtype="float64"))
@@ -226,7 +227,7 @@ def published_unit_costs(view) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     services, sectors = _codes(table, "service", SERVICES), _codes(table, "sector", PROVIDER_SECTOR)
     order = {code: i for i, code in enumerate(services)}
-    rows = sorted(table.to_dict("records"), key=lambda r: order.get(r["service"], len(order)))
+    rows = sorted(records(table), key=lambda r: order.get(r["service"], len(order)))
     return pd.DataFrame({
         "Service": [label(services, r["service"]) for r in rows],
         "Provided by": [label(sectors, r["sector"]) if isinstance(r["sector"], str) else "Not stated"
@@ -246,7 +247,7 @@ def budget(view) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     services = _codes(table, "service", SERVICES)
     order = {code: i for i, code in enumerate(services)}
-    rows = sorted(table.to_dict("records"), key=lambda r: order.get(r["service"], len(order)))
+    rows = sorted(records(table), key=lambda r: order.get(r["service"], len(order)))
 
     def text(value):
         return value if isinstance(value, str) and value else "Not stated"
@@ -780,7 +781,7 @@ def places_needed(view) -> pd.DataFrame:
     modelled = full.attrs.get("modelled_cells", frozenset())
     years = list(dict.fromkeys(full["Year"]))
     rows, cells = {}, set()
-    for position, record in enumerate(full.to_dict("records")):
+    for position, record in enumerate(records(full)):
         key = (record["Scenario"], record["Placement group"])
         row = rows.setdefault(key, {"Scenario": key[0], "Placement group": key[1]})
         row[record["Year"]] = record["Gap"]
@@ -801,7 +802,7 @@ def summarise_places_needed(frame: pd.DataFrame) -> str:
     first, last = frame.columns[2], frame.columns[-1]
     base = frame[frame["Scenario"] == frame["Scenario"].iloc[0]]
     parts = [f"{r['Placement group'].lower()} {format_value(r[first], 'count')} to "
-             f"{format_value(r[last], 'count')}" for r in base.to_dict("records")
+             f"{format_value(r[last], 'count')}" for r in records(base)
              if pd.notna(r[first]) and pd.notna(r[last])]
     if not parts:
         return "There are no capacity figures, so no gap can be worked out."

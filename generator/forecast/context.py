@@ -9,6 +9,7 @@ error in the template, as any unknown name is.
 from __future__ import annotations
 
 from .. import contract
+from ..frames import records
 from ..values import Figure, Namespace, format_value
 from . import model as M
 from .outlook import outlook
@@ -76,7 +77,7 @@ def _backtest(o) -> Namespace:
     ns = Namespace(method=METHODS[o.baseline.method] if o.baseline else "none",
                    origins=Figure(int(o.backtest["origin"].nunique()) if not o.backtest.empty else 0, "count"))
     for horizon in BACKTEST_HORIZONS:
-        rows = {r["placement_group"]: r for r in o.errors[o.errors["horizon"] == horizon].to_dict("records")}
+        rows = {r["placement_group"]: r for r in records(o.errors[o.errors["horizon"] == horizon])}
         leaf = _error_leaf(rows.get("all"), sources)
         for group in M.GROUPS:
             leaf[group] = _error_leaf(rows.get(group), sources)
@@ -85,7 +86,7 @@ def _backtest(o) -> Namespace:
                                    ("no_change", ("looked_after.children",))):
         errors = o.comparison.get(method)
         ns[method] = Namespace({HORIZON_NAMES[h]: _error_leaf(
-            next((r for r in errors.to_dict("records") if r["horizon"] == h and r["placement_group"] == "all"),
+            next((r for r in records(errors) if r["horizon"] == h and r["placement_group"] == "all"),
                  None) if errors is not None else None, method_sources)
             for h in BACKTEST_HORIZONS})
     for h in BACKTEST_HORIZONS:  # no change has no range
@@ -159,7 +160,7 @@ def _gap_years(frame, sources) -> Namespace:
         rows = None
         if frame is not None and not frame.empty:
             year = sorted(frame["year"].unique())[k - 1]
-            rows = {r["placement_group"]: r for r in frame[frame["year"] == year].to_dict("records")}
+            rows = {r["placement_group"]: r for r in records(frame[frame["year"] == year])}
             year_ns["year"] = Figure(int(year), "year")
         else:
             year_ns["year"] = Figure(None, "year")

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import YearView
+from ..frames import records
 from . import model as M
 
 
@@ -61,7 +62,7 @@ def scenarios(view: YearView, years: tuple[int, ...]) -> list[Scenario]:
         levers = M.Levers()
         carers: dict[int, float] = {}
         descriptions = [d for d in rows.get("description", pd.Series(dtype=object)) if isinstance(d, str) and d]
-        for r in rows.to_dict("records"):
+        for r in records(rows):
             value, start = float(r["value"]), int(r["start_year"])
             active = [y for y in years if y >= start]
             lever = r["lever"]

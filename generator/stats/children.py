@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import categories, contract, subtotals
 from ..attrs import attr
+from ..frames import records
 
 # ---------------------------------------------------------------------------
 # Groupings of contract codes
@@ -224,10 +225,10 @@ def looked_after_percentages(frame: pd.DataFrame | None, breakdown: str) -> dict
     if frame is None or "percent" not in frame.columns:
         return {}
     found = {}
-    records = [r for _, r in attr(frame, "totals") or []]
+    candidates = [r for _, r in attr(frame, "totals") or []]
     rows = frame[frame["breakdown"] == breakdown]
-    records += rows.to_dict("records")
-    for record in records:
+    candidates += records(rows)
+    for record in candidates:
         if record.get("breakdown") == breakdown and _number(record.get("percent")) is not None:
             found[record["category"]] = _number(record["percent"])
     return found
@@ -335,7 +336,7 @@ def _first_row(frame: pd.DataFrame, keys: dict) -> dict | None:
     memo = frame_memo(frame)
     if ("first_row", columns) not in memo:
         index: dict = {}
-        for record in frame.to_dict("records"):
+        for record in records(frame):
             cells = tuple(record[column] for column in columns)
             if all(isinstance(cell, str) for cell in cells):  # only text equals a text key
                 index.setdefault(cells, record)

@@ -23,6 +23,7 @@ from ..contract import (
     SERVICES,
     TABLES_BY_NAME,
 )
+from ..frames import records
 from ..values import Change, Figure, Namespace, percent
 from . import market as m
 
@@ -137,7 +138,7 @@ def unit_costs_namespace(view) -> Namespace:
     local = categories.of(table)
     out = Namespace()
     for service in (*local.codes("service"), *(c for c in SERVICES if c not in local.local("service"))):
-        rows = [] if table is None else table[table["service"] == service].to_dict("records")
+        rows = [] if table is None else records(table[table["service"] == service])
         row = rows[0] if rows else {}
         as_at = row.get("as_at")
         out[service] = Namespace(
@@ -169,7 +170,7 @@ def budget_namespace(view) -> Namespace:
         total[column] = money(subtotals.printed(table, {}, column, added), column)
     by_service = Namespace()
     for service in (*local.codes("service"), *(c for c in SERVICES if c not in local.local("service"))):
-        rows = [] if table is None else table[table["service"] == service].to_dict("records")
+        rows = [] if table is None else records(table[table["service"] == service])
         row = rows[0] if rows else {}
         by_service[service] = Namespace(
             **{column: money(row.get(column), column) for column in BUDGET_COLUMNS},
