@@ -142,10 +142,20 @@ def _rates(view: YearView, window: tuple[int, ...], origin: int) -> M.Rates:
     cache = _cache(view)
     key = ("rates", tuple(window), origin)
     if key not in cache:
-        pop = population(view)
-        rates = M.rates_from_flows({y: view.table("flows", y) for y in window}, pop)
-        rates.drift = M.drift_from_history({y: view.table("flows", y) for y in flow_years(view, origin)}, pop)
+        rates = M.rates_from_flows({y: view.table("flows", y) for y in window}, population(view))
+        rates.drift = _drift(view, origin)
         cache[key] = rates
+    return cache[key]
+
+
+def _drift(view: YearView, origin: int) -> tuple[float, float]:
+    """The drift of every year of flows up to ``origin`` (``model.drift_from_history``): worked out once a view
+    and origin, whichever window the rates pool (issue 14)."""
+    cache = _cache(view)
+    key = ("drift", origin)
+    if key not in cache:
+        cache[key] = M.drift_from_history({y: view.table("flows", y) for y in flow_years(view, origin)},
+                                          population(view))
     return cache[key]
 
 
