@@ -277,26 +277,30 @@ def simulate(rates: Rates, start: np.ndarray, years: tuple[int, ...],
     walk_entries = np.exp(np.cumsum(drift_entries * steps[0] - drift_entries ** 2 / 2, axis=1))
     walk_leaving = np.exp(np.cumsum(drift_leaving * steps[1] - drift_leaving ** 2 / 2, axis=1))
 
+    # The draws below take each outcome's cells side by side (outcome first); the same draws in the same order.
+    cells = simulations * N_STATES
+    probs_by_outcome = np.ascontiguousarray(probs.reshape(cells, N_STATES + 1).T)  # (21, sims × 20)
+    stay_total = np.maximum(probs[:, :, :LEFT].sum(axis=2), 1e-12).ravel()
+    mix_by_outcome = np.ascontiguousarray(entry_mix.reshape(simulations * len(BANDS), len(GROUPS)).T)
     counts = np.tile(np.asarray(np.rint(start), dtype=np.int64), (simulations, 1))
     out = np.zeros((simulations, len(years), N_STATES))
     for k, year in enumerate(years):
-        p = probs
+        p = probs_by_outcome
         factor = levers.exit_factor(year)
         if not np.allclose(factor, 1) or drift_leaving > 0:
             left = np.clip(probs[:, :, LEFT] * np.repeat(factor, len(GROUPS))[None, :]
-                           * walk_leaving[:, k][:, None], 0, 1)
-            stay = probs[:, :, :LEFT]
-            stay = stay / np.maximum(stay.sum(axis=2, keepdims=True), 1e-12) * (1 - left)[:, :, None]
-            p = np.concatenate([stay, left[:, :, None]], axis=2)
-        moved = _multinomial(rng, counts, p)  # (sims, 20, 21)
-        counts = moved[:, :, :N_STATES].sum(axis=1)
+                           * walk_leaving[:, k][:, None], 0, 1).ravel()
+            stay = probs_by_outcome[:LEFT] / stay_total * (1 - left)
+            p = np.concatenate([stay, left[None, :]])
+        moved = _multinomial(rng, counts.ravel(), p)  # (21 to, sims × 20 from)
+        counts = np.ascontiguousarray(moved[:N_STATES].reshape(N_STATES, simulations, N_STATES).sum(axis=2).T)
         pop = (exposure or {}).get(year) if rates.per_population else None
         if rates.per_population and pop is None:
             pop = rates.exposure[-1]
         lam = (entry_rates * (pop if rates.per_population else 1.0) * levers.entry_factor(year)[None, :]
                * walk_entries[:, k][:, None])
         arrivals = rng.poisson(lam)  # (sims, 5)
-        counts += _multinomial(rng, arrivals, entry_mix).reshape(simulations, N_STATES)
+        counts += _multinomial(rng, arrivals.ravel(), mix_by_outcome).T.reshape(simulations, N_STATES)
         for g_from, g_to, share, bands in levers.shifts.get(year, []):
             for b in bands:
                 i, j = b * len(GROUPS) + g_from, b * len(GROUPS) + g_to
@@ -316,23 +320,25 @@ def _dirichlet(rng, alpha: np.ndarray, size: int) -> np.ndarray:
 def _multinomial(rng, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Multinomial draws for every cell at once, as a chain of binomials.
 
-    ``n`` (..., ) counts, ``p`` (..., k) probabilities; returns (..., k).
-    Outcome j takes Binomial(remaining, p_j / remaining probability).
+    ``n`` (cells,) counts, ``p`` (k, cells) probabilities, outcome first;
+    returns (k, cells). Outcome j takes Binomial(remaining, p_j / remaining
+    probability), drawn only where a child can go (most cells cannot), cell
+    by cell in order.
     """
+    k = p.shape[0]
     out = np.zeros(p.shape, dtype=np.int64)
-    remaining = n.astype(np.int64).copy()
-    mass = np.ones(n.shape)
-    for j in range(p.shape[-1] - 1):
-        pj = p[..., j]
+    remaining = n.astype(np.int64)  # a copy: n is not changed
+    mass = np.ones(remaining.shape)
+    for j in range(k - 1):
+        pj = p[j]
         cond = np.clip(np.where(mass > 1e-12, pj / np.maximum(mass, 1e-12), 0.0), 0.0, 1.0)
-        live = (remaining > 0) & (cond > 0)  # draw only where a child can go (most cells cannot)
-        if live.any():
-            draw = np.zeros(n.shape, dtype=np.int64)
-            draw[live] = rng.binomial(remaining[live], cond[live])
-            out[..., j] = draw
-            remaining -= draw
+        live = np.flatnonzero((remaining > 0) & (cond > 0))
+        if live.size:
+            draw = rng.binomial(remaining[live], cond[live])
+            out[j, live] = draw
+            remaining[live] -= draw
         mass = mass - pj
-    out[..., -1] = remaining
+    out[k - 1] = remaining
     return out
 
 

@@ -33,6 +33,7 @@ builds share the futures when their inputs are the same).
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -239,28 +240,49 @@ def _simulate(rates: M.Rates, start, years, exposure, levers, simulations) -> np
 
 
 #: Transition forecasts by the very tables they were made from (issue 14). A perturbed copy of a view shares
-#: every table nothing moves in (``disclosure.perturbed_tables``), and the transition model reads only the
-#: flows, the children by age and placement and the population (and the window setting, the levers): where
-#: a copy moves none of them, its forecast is the true view's, and is not made again. Keyed by the tables'
-#: identities, which are kept alive with the entry so that no other table can take their place; each entry
-#: keeps what making it read (``dataset.reading``), read again when it is taken.
+#: every table nothing moves in (``disclosure.perturbed_tables``), and the views of the statement years share
+#: the tables of the years they have in common; the transition model standing at an origin reads only the
+#: flows and the children by age and placement of the years up to it and the population of the years up to
+#: its last forecast year (and the window setting, the levers): where another view (a copy, a later statement
+#: year's view) has the same, its forecast is the first view's, and is not made again. Keyed by the tables'
+#: identities, which are kept alive with the entry so that no other table can take their place, and by the
+#: population's figures; each entry keeps what making it read (``dataset.reading``), read again when it is
+#: taken.
 _TRANSITIONS: dict[tuple, tuple[tuple, Forecast, frozenset]] = {}
+
+#: id(population frame) -> (a weak reference to the frame, its figures by year and band), for ``_TRANSITIONS``'
+#: keys: worked out once a frame (each view has its own copy of the reference table; its perturbed copies share
+#: it).
+_POPULATION: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _population_key(frame: pd.DataFrame | None, last_year: int) -> str:
+    """The population figures of the years up to ``last_year`` (what the transition model reads of it)."""
+    if frame is None:
+        return "none"
+    known = _POPULATION.get(id(frame))
+    if known is None or known[0]() is not frame:
+        for key in [k for k, (ref, _) in _POPULATION.items() if ref() is None]:
+            del _POPULATION[key]
+        known = _POPULATION[id(frame)] = (weakref.ref(frame), stats.population_by_year_and_band(frame))
+    return repr(sorted((k, v) for k, v in known[1].items() if k[0] <= last_year))
 
 
 def _transition_key(view: YearView, origin: int, levers, simulations: int) -> tuple[tuple, tuple]:
     """(key, the tables it names) for ``_TRANSITIONS``: everything the transition model at ``origin`` reads."""
-    tables = tuple(view.history[year].get(name) for year in sorted(view.history) if year <= origin
+    years = tuple(year for year in sorted(view.history) if year <= origin)
+    tables = tuple(view.history[year].get(name) for year in years
                    for name in ("flows", "looked_after_by_age_and_placement"))
-    population_frame = view.reference.get("population")
     if levers is None:
         lever_key = None
     else:
         lever_key = (repr(sorted((y, v.tolist()) for y, v in levers.entries.items())),
                      repr(sorted((y, v.tolist()) for y, v in levers.exits.items())),
                      repr(sorted(levers.shifts.items())))
-    key = (origin, tuple(sorted(view.history)), tuple(id(t) for t in tables), id(population_frame),
+    key = (origin, years, tuple(id(t) for t in tables),
+           _population_key(view.reference.get("population"), origin + HORIZON),
            getattr(view.authority, "forecast_window", None), lever_key, simulations)
-    return key, (tables, population_frame)
+    return key, tables
 
 
 def forecast(view: YearView, origin: int | None = None, levers: M.Levers | None = None,
