@@ -235,13 +235,14 @@ class YearJob:
         except BuildError as exc:
             return YearResult([], exc.problems)
         frames: dict = {}  # output name -> (output as published, masked frame): the same for both editions
+        figures: dict = {}  # the charts and tables made from them: one edition's reused where its frame is the same
         earlier = EarlierYears(view, perturbed)  # earlier years' figures, built if a page asks: both editions
         for edition in self.editions:
             try:
                 tree = render_docs_tree(self.project_dir, self.work, view, context,
                                         {**all_outputs(), **declared_outputs(view)}, all_measures(),
                                         edition, perturbed=perturbed, suppression_note=note, frames=frames,
-                                        earlier=earlier)
+                                        earlier=earlier, figures=figures)
                 site_dir = self.staging[edition] / tree.site_path
                 run_mkdocs(self.project_dir, tree, site_dir, self.authority)
                 problems += write_pdf_edition(self.project_dir, tree, site_dir, self.authority)

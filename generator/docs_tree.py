@@ -190,6 +190,7 @@ class PageWriter:
     authority: object
     terms: list = field(default_factory=list)  # glossary.Term: the first use of each links to the glossary
     earlier: object = None  # the earlier years' figures, for change(since=...)
+    figures: dict = field(default_factory=dict)  # charts and tables made: OutputRenderer's, shared by the editions
 
     def write(self, source: Path):
         docs_path = source.relative_to(self.content_dir).as_posix()
@@ -199,7 +200,7 @@ class PageWriter:
         if front:
             raise BuildError(front, stage="content")
         text = redact.split_restricted(text, source_name, self.edition)
-        renderer = OutputRenderer(self.outputs, self.frame_for, docs_path)
+        renderer = OutputRenderer(self.outputs, self.frame_for, docs_path, figures=self.figures)
         page = render_page(source_name, docs_path, text, self.context, renderer, self.env, self.earlier)
         markdown = glossary.mark_definitions(page.markdown, self.terms) if docs_path == glossary.GLOSSARY_PAGE \
             else glossary.link_terms(page.markdown, self.terms, docs_path)
@@ -214,9 +215,11 @@ class PageWriter:
 def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict, measures, edition: str,
                      perturbed: list | None = None, suppression_note: str = "",
                      frames: dict | None = None, keep: list | None = None,
-                     earlier: EarlierYears | None = None) -> DocsTree:
+                     earlier: EarlierYears | None = None, figures: dict | None = None) -> DocsTree:
     """One edition's docs tree for ``view.year``. ``earlier``: the earlier years' figures, built on first use
-    (pass one ``EarlierYears`` to both editions of a year so that each year is built once)."""
+    (pass one ``EarlierYears`` to both editions of a year so that each year is built once). ``frames`` and
+    ``figures``: the published frames and the charts and tables made from them (``render.OutputRenderer``),
+    passed to both editions of a year so that what is the same in both is made once."""
     from . import tables
     from .downloads import source_text
 
@@ -267,7 +270,8 @@ def render_docs_tree(project_dir: Path, work: Path, view, context, outputs: dict
     env = make_environment()
     all_downloads: dict[str, bytes] = {}
     writer = PageWriter(year, edition, content_dir, docs_dir, outputs, frame_for, page_context, env, authority,
-                        glossary_terms(content_dir, year, listed), page_earlier)
+                        glossary_terms(content_dir, year, listed), page_earlier,
+                        figures={} if figures is None else figures)
     if keep is not None:
         keep.append(writer)
     for source in sources:

@@ -412,11 +412,16 @@ class OutputRenderer:
 
     ``frame_for(output)`` gives the figures an output shows in this edition
     (suppression and redaction applied by the caller).
+
+    ``figures``: the charts and tables made so far, shared by the editions of one year (issue 14); see
+    ``_made``.
     """
 
-    def __init__(self, outputs: dict, frame_for: Callable, docs_path: str, downloads_dir: str = "downloads"):
+    def __init__(self, outputs: dict, frame_for: Callable, docs_path: str, downloads_dir: str = "downloads",
+                 figures: dict | None = None):
         self.outputs = outputs
         self.frame_for = frame_for
+        self.figures = {} if figures is None else figures
         self.docs_path = docs_path
         self.downloads_dir = downloads_dir
         self.downloads: dict[str, bytes] = {}
@@ -449,15 +454,26 @@ class OutputRenderer:
         self.used.append(name)
         element_id = f"{kind}-{name}" + (f"-{count + 1}" if count else "")
         csv_href = relative_link(self.docs_path, f"{self.downloads_dir}/{name}.csv")
-        if kind == "chart":
-            rendered = charts.render_chart(output, frame, figure_id=element_id, csv_href=csv_href,
-                                           source=source_text(output))
-        else:
-            rendered = tables.render_table(output, frame, table_id=element_id, csv_href=csv_href,
-                                           source=source_text(output))
+        rendered = self._made(output, frame, element_id, csv_href)
+        if rendered is None:
+            draw = charts.render_chart if kind == "chart" else tables.render_table
+            ids = {"figure_id": element_id} if kind == "chart" else {"table_id": element_id}
+            rendered = draw(output, frame, **ids, csv_href=csv_href, source=source_text(output))
+            self.figures[(element_id, csv_href)] = (output, frame, rendered)
         self.downloads[rendered.csv_name] = rendered.csv_bytes
         # A raw HTML block must stand alone for Python-Markdown: blank lines around it.
         return "\n\n" + rendered.html.strip() + "\n\n"
+
+    def _made(self, output, frame, element_id: str, csv_href: str):
+        """The chart or table already made with this id and link from this very output and frame (the other
+        edition's, where its frame is the same object: no column dropped), else None. A chart or table is
+        made from nothing else (``render_chart``, ``render_table``), and a published frame is not changed
+        once made, so it is the one that would be made again; a frame or output that is not the very same
+        object (another edition's columns, the preview's new data) is drawn anew."""
+        made = self.figures.get((element_id, csv_href))
+        if made is not None and made[0] is output and made[1] is frame:
+            return made[2]
+        return None
 
     def chart(self, name: str) -> str:
         return self._render(name, "chart")

@@ -122,3 +122,27 @@ def test_using_a_withheld_figures_value_stops_the_build_with_file_and_line():
         (problem,) = caught.value.problems
         assert problem.file == "content/2026/sufficiency/need.md" and problem.line == 2
         assert "withheld" in problem.message
+
+
+def test_the_editions_share_a_table_only_while_its_figures_are_the_very_same():
+    """Issue 14: a table made for one edition is reused by the other only when its frame is the same object;
+    new figures (the other edition's columns, the preview after a data edit) are always drawn anew."""
+    import pandas as pd
+
+    from generator.catalogue.base import Output
+
+    output = Output(name="placements", title="Children by placement type", frame=lambda v: None, sources=())
+    first = pd.DataFrame({"Placement": ["Fostering"], "Children": [120]})
+    shown = {"frame": first}
+    figures: dict = {}
+
+    def page():
+        renderer = OutputRenderer({"placements": output}, lambda o: (o, shown["frame"]), "sufficiency/analysis.md",
+                                  figures=figures)
+        return render_page("content/2026/sufficiency/analysis.md", "sufficiency/analysis.md",
+                           "{{ table('placements') }}", Namespace(), renderer).markdown
+
+    internal = page()
+    assert ">120<" in internal and page() == internal
+    shown["frame"] = pd.DataFrame({"Placement": ["Fostering"], "Children": [135]})  # equal shape, new figures
+    assert ">135<" in page() and ">120<" not in page()
