@@ -302,3 +302,25 @@ def test_the_range_allows_for_a_change_of_trend():
                      & (drifting["placement_group"] == "all")].iloc[0]
         assert b["high"] - b["low"] > 2 * (a["high"] - a["low"])      # much wider
         assert b["children"] == pytest.approx(a["children"], rel=0.01)  # centred: the forecast stays put
+
+
+@pytest.mark.parametrize("exits_from", [2031, 2033])
+def test_a_scenario_has_the_same_futures_made_before_or_after_its_baseline(exits_from):
+    """The baseline and its scenarios share the draws made before the levers act (drawn once for the same
+    inputs): a scenario made after its baseline is the one made on its own, bit for bit, and the same the
+    other way round."""
+    view = world()
+    rates, start = R.transition_inputs(view, view.year)
+    years = (2031, 2032, 2033)
+    exposure = R.future_exposure(view, years)
+    levers = M.Levers(entries={2032: np.full(len(M.BANDS), 0.8)}, exits={exits_from: np.full(len(M.BANDS), 1.1)},
+                      shifts={2031: [(1, 0, 0.1, (3,))]})
+    M._BEFORE_LEVERS.clear()
+    scenario_alone = M.simulate(rates, start, years, exposure, levers)
+    baseline_after = M.simulate(rates, start, years, exposure)
+    M._BEFORE_LEVERS.clear()
+    baseline_alone = M.simulate(rates, start, years, exposure)
+    scenario_after = M.simulate(rates, start, years, exposure, levers)
+    assert scenario_after.tobytes() == scenario_alone.tobytes()
+    assert baseline_after.tobytes() == baseline_alone.tobytes()
+    assert scenario_after.tobytes() != baseline_alone.tobytes()

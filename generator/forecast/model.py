@@ -45,6 +45,7 @@ fostering), with a range from the binomial scatter (about 75 to 85).
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -251,8 +252,87 @@ def simulate(rates: Rates, start: np.ndarray, years: tuple[int, ...],
     rates are per population). The same seed gives the same futures, so the
     baseline and a scenario differ only by the scenario.
     """
-    rng = np.random.default_rng(seed)
     levers = levers or Levers()
+    rng = np.random.default_rng(seed)
+    # What every future draws before the levers act (its rates, its drift) is the same for the baseline and
+    # each scenario: drawn once for the same inputs (``_BEFORE_LEVERS``), the generator then stands where the
+    # drawing left it, so the draws that follow are the very ones.
+    key = _inputs_key(rates, start, years, exposure, simulations, seed)
+    drawn = _BEFORE_LEVERS.get(key)
+    if drawn is None:
+        futures = _futures(rng, rates, simulations, len(years))
+        for array in futures:
+            array.flags.writeable = False  # shared by the simulations of these inputs: read only
+        drawn = {"futures": futures, "state": rng.bit_generator.state}
+        if len(_BEFORE_LEVERS) >= 8:
+            del _BEFORE_LEVERS[next(iter(_BEFORE_LEVERS))]
+        _BEFORE_LEVERS[key] = drawn
+    else:
+        rng.bit_generator.state = drawn["state"]
+    probs_by_outcome, stay_total, entry_rates, mix_by_outcome, walk_entries, walk_leaving = drawn["futures"]
+    drift_leaving = rates.drift[1]
+
+    counts = np.tile(np.asarray(np.rint(start), dtype=np.int64), (simulations, 1))
+    out = np.zeros((simulations, len(years), N_STATES))
+    for k, year in enumerate(years):
+        # The first year's moves, where no lever changes them, are the same in every future of these inputs.
+        first_moves = k == 0 and year not in levers.exits
+        if first_moves and "first_moves" in drawn:
+            state, moved_counts = drawn["first_moves"]
+            rng.bit_generator.state = state
+            counts = moved_counts.copy()
+        else:
+            p = probs_by_outcome
+            factor = levers.exit_factor(year)
+            if not np.allclose(factor, 1) or drift_leaving > 0:
+                left = np.clip(probs_by_outcome[LEFT].reshape(simulations, N_STATES)
+                               * np.repeat(factor, len(GROUPS))[None, :] * walk_leaving[:, k][:, None], 0, 1).ravel()
+                stay = probs_by_outcome[:LEFT] / stay_total * (1 - left)
+                p = np.concatenate([stay, left[None, :]])
+            moved = _multinomial(rng, counts.ravel(), p)  # (21 to, sims × 20 from)
+            counts = np.ascontiguousarray(moved[:N_STATES].reshape(N_STATES, simulations, N_STATES).sum(axis=2).T)
+            if first_moves:
+                drawn["first_moves"] = (rng.bit_generator.state, counts.copy())
+        pop = (exposure or {}).get(year) if rates.per_population else None
+        if rates.per_population and pop is None:
+            pop = rates.exposure[-1]
+        lam = (entry_rates * (pop if rates.per_population else 1.0) * levers.entry_factor(year)[None, :]
+               * walk_entries[:, k][:, None])
+        arrivals = rng.poisson(lam)  # (sims, 5)
+        counts += _multinomial(rng, arrivals.ravel(), mix_by_outcome).T.reshape(simulations, N_STATES)
+        for g_from, g_to, share, bands in levers.shifts.get(year, []):
+            for b in bands:
+                i, j = b * len(GROUPS) + g_from, b * len(GROUPS) + g_to
+                shifted = rng.binomial(counts[:, i], min(max(share, 0.0), 1.0))
+                counts[:, i] -= shifted
+                counts[:, j] += shifted
+        out[:, k, :] = counts
+    return out
+
+
+#: The draws before the levers act (``_futures``) and where they left the generator, by the simulation's inputs
+#: (``_inputs_key``: every input but the levers), for the baseline and the scenarios made from the same inputs;
+#: with, once made, the first year's moves when no lever changes them. A few kept (the latest).
+_BEFORE_LEVERS: dict[bytes, dict] = {}
+
+
+def _inputs_key(rates: Rates, start, years, exposure, simulations: int, seed: int) -> bytes:
+    """A digest of everything ``simulate`` reads but the levers."""
+    digest = hashlib.sha256()
+    for part in (rates.moves, rates.entries, rates.exposure, np.asarray(rates.drift, dtype=float),
+                 np.asarray(start, dtype=float), np.asarray(years, dtype=float)):
+        part = np.ascontiguousarray(part, dtype=float)
+        digest.update(repr(part.shape).encode() + part.tobytes())
+    digest.update(repr((rates.per_population, len(rates.window), simulations, seed)).encode())
+    for year, values in sorted((exposure or {}).items()):
+        digest.update(repr(year).encode() + np.ascontiguousarray(values, dtype=float).tobytes())
+    return digest.digest()
+
+
+def _futures(rng, rates: Rates, simulations: int, n_ahead: int) -> tuple:
+    """Each future's own rates and drift, drawn in this order: (transition probabilities outcome first
+    (21, sims × 20), each state's probability of staying in care (sims × 20), entry rates (sims, 5), entry mix
+    outcome first (4, sims × 5), entry and leaving walks (sims, years))."""
     n_years = len(rates.window)
     # Each future's own transition rates (Dirichlet posterior, drawn as normalised Gammas).
     alpha = rates.moves + PRIOR_WEIGHT * rates._prior()
@@ -273,42 +353,16 @@ def simulate(rates: Rates, start: np.ndarray, years: tuple[int, ...],
     entry_mix = _dirichlet(rng, emix_alpha, simulations)  # (sims, 5, 4)
     # A change of trend: each future's entry and leaving rates drift as a centred random walk.
     drift_entries, drift_leaving = rates.drift
-    steps = rng.standard_normal((2, simulations, len(years)))
+    steps = rng.standard_normal((2, simulations, n_ahead))
     walk_entries = np.exp(np.cumsum(drift_entries * steps[0] - drift_entries ** 2 / 2, axis=1))
     walk_leaving = np.exp(np.cumsum(drift_leaving * steps[1] - drift_leaving ** 2 / 2, axis=1))
 
-    # The draws below take each outcome's cells side by side (outcome first); the same draws in the same order.
+    # The years' draws take each outcome's cells side by side (outcome first); the same draws in the same order.
     cells = simulations * N_STATES
     probs_by_outcome = np.ascontiguousarray(probs.reshape(cells, N_STATES + 1).T)  # (21, sims × 20)
     stay_total = np.maximum(probs[:, :, :LEFT].sum(axis=2), 1e-12).ravel()
     mix_by_outcome = np.ascontiguousarray(entry_mix.reshape(simulations * len(BANDS), len(GROUPS)).T)
-    counts = np.tile(np.asarray(np.rint(start), dtype=np.int64), (simulations, 1))
-    out = np.zeros((simulations, len(years), N_STATES))
-    for k, year in enumerate(years):
-        p = probs_by_outcome
-        factor = levers.exit_factor(year)
-        if not np.allclose(factor, 1) or drift_leaving > 0:
-            left = np.clip(probs[:, :, LEFT] * np.repeat(factor, len(GROUPS))[None, :]
-                           * walk_leaving[:, k][:, None], 0, 1).ravel()
-            stay = probs_by_outcome[:LEFT] / stay_total * (1 - left)
-            p = np.concatenate([stay, left[None, :]])
-        moved = _multinomial(rng, counts.ravel(), p)  # (21 to, sims × 20 from)
-        counts = np.ascontiguousarray(moved[:N_STATES].reshape(N_STATES, simulations, N_STATES).sum(axis=2).T)
-        pop = (exposure or {}).get(year) if rates.per_population else None
-        if rates.per_population and pop is None:
-            pop = rates.exposure[-1]
-        lam = (entry_rates * (pop if rates.per_population else 1.0) * levers.entry_factor(year)[None, :]
-               * walk_entries[:, k][:, None])
-        arrivals = rng.poisson(lam)  # (sims, 5)
-        counts += _multinomial(rng, arrivals.ravel(), mix_by_outcome).T.reshape(simulations, N_STATES)
-        for g_from, g_to, share, bands in levers.shifts.get(year, []):
-            for b in bands:
-                i, j = b * len(GROUPS) + g_from, b * len(GROUPS) + g_to
-                shifted = rng.binomial(counts[:, i], min(max(share, 0.0), 1.0))
-                counts[:, i] -= shifted
-                counts[:, j] += shifted
-        out[:, k, :] = counts
-    return out
+    return probs_by_outcome, stay_total, entry_rates, mix_by_outcome, walk_entries, walk_leaving
 
 
 def _dirichlet(rng, alpha: np.ndarray, size: int) -> np.ndarray:
