@@ -142,10 +142,20 @@ def _rates(view: YearView, window: tuple[int, ...], origin: int) -> M.Rates:
     cache = _cache(view)
     key = ("rates", tuple(window), origin)
     if key not in cache:
-        pop = population(view)
-        rates = M.rates_from_flows({y: view.table("flows", y) for y in window}, pop)
-        rates.drift = M.drift_from_history({y: view.table("flows", y) for y in flow_years(view, origin)}, pop)
+        rates = M.rates_from_flows({y: view.table("flows", y) for y in window}, population(view))
+        rates.drift = _drift(view, origin)
         cache[key] = rates
+    return cache[key]
+
+
+def _drift(view: YearView, origin: int) -> tuple[float, float]:
+    """The drift of every year of flows up to ``origin`` (``model.drift_from_history``): worked out once a view
+    and origin, whichever window the rates pool (issue 14)."""
+    cache = _cache(view)
+    key = ("drift", origin)
+    if key not in cache:
+        cache[key] = M.drift_from_history({y: view.table("flows", y) for y in flow_years(view, origin)},
+                                          population(view))
     return cache[key]
 
 
@@ -401,15 +411,21 @@ def errors(backtest_frame: pd.DataFrame) -> pd.DataFrame:
     if backtest_frame.empty:
         return pd.DataFrame(columns=["horizon", "placement_group", "forecasts", "mape", "signed", "signed_percent",
                                      "coverage"])
-    for (horizon, group), part in backtest_frame.groupby(["horizon", "placement_group"], sort=False):
-        f, a = part["forecast"].to_numpy(float), part["actual"].to_numpy(float)
+    # The rows of each horizon and group, groups in the order they first appear (as groupby(sort=False) gives
+    # them; read here from the columns once, not a frame made a group).
+    parts: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(backtest_frame["horizon"].tolist(), backtest_frame["placement_group"].tolist())):
+        parts.setdefault(key, []).append(i)
+    columns = {c: backtest_frame[c].to_numpy(float) for c in ("forecast", "actual", "low", "high")}
+    for (horizon, group), index in parts.items():
+        f, a = columns["forecast"][index], columns["actual"][index]
         ok = a > 0
         ape = np.abs(f[ok] - a[ok]) / a[ok] * 100
         spe = (f[ok] - a[ok]) / a[ok] * 100
-        low, high = part["low"].to_numpy(float), part["high"].to_numpy(float)
+        low, high = columns["low"][index], columns["high"][index]
         ranged = ~(np.isnan(low) | np.isnan(high))
         inside = (low[ranged] <= a[ranged] + 0.5) & (a[ranged] - 0.5 <= high[ranged])
-        rows.append((int(horizon), group, len(part), float(ape.mean()) if ok.any() else float("nan"),
+        rows.append((int(horizon), group, len(index), float(ape.mean()) if ok.any() else float("nan"),
                      float((f - a).mean()), float(spe.mean()) if ok.any() else float("nan"),
                      float(inside.mean() * 100) if ranged.any() else float("nan")))
     return pd.DataFrame(rows, columns=["horizon", "placement_group", "forecasts", "mape", "signed", "signed_percent",
