@@ -25,14 +25,34 @@ def _read_from_array(dtype) -> bool:
     return isinstance(dtype, pd.StringDtype) and dtype.storage == "python"  # the very str and missing marker
 
 
+def _cells_by_column(frame: pd.DataFrame) -> list[list]:
+    """Each column's cells, in column order, as iterating the column gives them."""
+    cells = frame.to_numpy(dtype=object)
+    return [cells[:, i].tolist() if _read_from_array(dtype) else list(frame.iloc[:, i])
+            for i, dtype in enumerate(frame.dtypes.values)]
+
+
 def rows(frame: pd.DataFrame) -> list[tuple]:
     """Each row's cells, in column order: what ``frame.itertuples(index=False, name=None)`` gives."""
     if len(frame.columns) == 0:
         return [()] * len(frame)
-    cells = frame.to_numpy(dtype=object)
-    columns = [cells[:, i].tolist() if _read_from_array(dtype) else list(frame.iloc[:, i])
-               for i, dtype in enumerate(frame.dtypes.values)]
-    return list(zip(*columns))
+    return list(zip(*_cells_by_column(frame)))
+
+
+def columns(frame: pd.DataFrame) -> dict[str, list]:
+    """Each column's cells as a list, by name: what ``list(frame[name])`` gives (for a name given to two
+    columns, the last one's)."""
+    return dict(zip(frame.columns, _cells_by_column(frame))) if len(frame.columns) else {}
+
+
+def where(frame: pd.DataFrame, column: str, value, *wanted: str) -> list[tuple]:
+    """The cells of the ``wanted`` columns of each row whose ``column`` equals ``value``, in the frame's order:
+    what ``zip(*(rows[name] for name in wanted))`` gives for ``rows = frame[frame[column] == value]`` (a
+    missing cell equals nothing), without making the filtered frame."""
+    cells = columns(frame)
+    chosen = [cells[name] for name in wanted]
+    return [tuple(values[i] for values in chosen)
+            for i, cell in enumerate(cells[column]) if cell is not pd.NA and cell == value]
 
 
 def _native(value):

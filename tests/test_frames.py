@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from generator.frames import records, rows
+from generator.frames import columns, records, rows, where
 from generator.values import Figure
 
 
@@ -50,3 +50,13 @@ def test_records_are_to_dict_records_cell_for_cell():
     numbers = frame[["count", "share"]]  # no column of objects: nothing boxed
     assert _same(records(numbers), numbers.to_dict("records"))
     assert records(frame.iloc[:0]) == []
+
+
+def test_where_is_the_filtered_frames_columns():
+    frame = pd.DataFrame({"breakdown": ["total", "age_band", None, "age_band"],
+                          "category": ["all", "under_1", "x", "age_1_to_4"], "children": [60, 12.0, 3, None]})
+    rows = frame[frame["breakdown"] == "age_band"]
+    assert _same(where(frame, "breakdown", "age_band", "category", "children"),
+                 list(zip(rows["category"], rows["children"])))
+    assert where(frame, "breakdown", "nothing", "category") == []
+    assert _same(columns(frame), {name: list(frame[name]) for name in frame.columns})

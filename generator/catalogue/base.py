@@ -55,10 +55,13 @@ def round_figure(value, decimals: int = 0):
 
 
 def frame_from_rows(rows: list, columns: list[str]) -> pd.DataFrame:
-    """A frame from rows; float columns holding only whole numbers become integers."""
+    """A frame from rows; float columns holding only whole numbers become integers (only float columns are
+    read: the others' types say so, issue 14)."""
     frame = pd.DataFrame(rows, columns=columns)
-    for column in frame.columns:
+    for column, dtype in zip(frame.columns, frame.dtypes):
+        if not pd.api.types.is_float_dtype(dtype):
+            continue
         values = frame[column]
-        if pd.api.types.is_float_dtype(values) and values.notna().all() and (values % 1 == 0).all():
+        if values.notna().all() and (values % 1 == 0).all():
             frame[column] = values.astype("int64")
     return frame

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import categories, contract, subtotals
+from .. import categories, contract, frames, subtotals
 from ..attrs import attr
 from ..frames import records
 
@@ -124,8 +124,9 @@ def population_by_year_and_band(population) -> dict[tuple[int, str], float]:
         return population
     if population is None or population.empty:
         return {}
+    cells = frames.columns(population)
     return {(int(y), band): _number(n) for y, band, n in
-            zip(population["year"], population["age_band"], population["population"]) if not pd.isna(n)}
+            zip(cells["year"], cells["age_band"], cells["population"]) if not pd.isna(n)}
 
 
 def population_total(population, year: int, age_band: str | None = None):
@@ -186,18 +187,18 @@ def _looked_after_breakdown(frame: pd.DataFrame | None, breakdown: str) -> dict[
     """
     if breakdown == "total":
         codes = contract.LOOKED_AFTER_BREAKDOWNS["total"]
-        if frame is None or frame[frame["breakdown"] == "total"].empty:
+        rows = [] if frame is None else frames.where(frame, "breakdown", "total", "category", "children")
+        if not rows:
             return {code: None for code in codes}
-        rows = frame[frame["breakdown"] == "total"]
-        return {code: _number(dict(zip(rows["category"], rows["children"])).get(code)) for code in codes}
+        return {code: _number(dict(rows).get(code)) for code in codes}
     local = categories.of(frame)
     codes = local.codes(breakdown)
     if frame is None:
         return {code: None for code in codes}
-    rows = frame[frame["breakdown"] == breakdown]
-    if rows.empty:
+    rows = frames.where(frame, "breakdown", breakdown, "category", "children")
+    if not rows:
         return {code: None for code in (*codes, *local.groups(breakdown))}
-    values = {code: _number(v) for code, v in zip(rows["category"], rows["children"])}
+    values = {code: _number(v) for code, v in rows}
     known = [v for v in values.values() if v is not None]
     total = looked_after_total(frame)
     complete = total is not None and len(known) == len(values) and sum(known) == total
@@ -255,10 +256,10 @@ def movement_counts(frame: pd.DataFrame | None, movement: str) -> dict[str, floa
     keys = ("all", *codes)
     if frame is None:
         return {k: None for k in keys}
-    rows = frame[frame["movement"] == movement]
-    if rows.empty:
+    rows = frames.where(frame, "movement", movement, "reason", "children")
+    if not rows:
         return {k: None for k in keys}
-    values = dict(zip(rows["reason"], rows["children"]))
+    values = dict(rows)
     result = {code: _number(values[code]) if code in values else 0 for code in codes}
     total = _number(values.get("all"))
     if total is None and all(_number(values[code]) is not None for code in codes if code in values):
@@ -273,8 +274,7 @@ def movement_percentages(frame: pd.DataFrame | None, movement: str) -> dict[str,
     reason; reasons without one are left out. Shown as given, never turned back into counts."""
     if frame is None or "percent" not in frame.columns:
         return {}
-    rows = frame[frame["movement"] == movement]
-    return {reason: _number(value) for reason, value in zip(rows["reason"], rows["percent"])
+    return {reason: _number(value) for reason, value in frames.where(frame, "movement", movement, "reason", "percent")
             if _number(value) is not None}
 
 
