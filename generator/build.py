@@ -38,6 +38,8 @@ from .context import parts as context_parts
 from .declared import outputs as declared_outputs
 from .disclosure import EarlierYears, Protector, protected_context, suppression_summary
 from .docs_tree import DocsTree, render_docs_tree
+from .forecast.outlook import simulate_ahead
+from .forecast.run import simulations_made, take_simulations
 from .load import load_dataset
 from .problems import BuildError, Problem, raise_if_errors
 from .raw_html import SetAsideExtension
@@ -125,7 +127,13 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
         # One pool of workers for the suppression of every year of data and then the statement years'
         # jobs (each worker process costs its start and its imports).
         with worker_pool(jobs if to_build else 1) as pool_map:
-            if to_build:
+            if to_build and pool_map is not map and len(to_build) > 1:
+                # The statement years share their backtests' origins: the forecast's simulations are made once,
+                # here, while the workers protect the data, and each year's job takes them with it.
+                protector.prepare(to_build, _and_then(pool_map, lambda: simulate_ahead(
+                    [dataset.view(year) for year in to_build])))
+                job = dataclasses.replace(job, simulations=simulations_made())
+            elif to_build:
                 protector.prepare(to_build, pool_map)
             results = run_jobs(job, to_build, pool_map)
         # The same mistake seen by both editions is reported once.
@@ -224,9 +232,12 @@ class YearJob:
     protector: Protector
     authority: object
     editions: tuple[str, ...] = EDITIONS
+    #: The forecast's simulations made before the job (``forecast.simulate_ahead``), by their inputs.
+    simulations: dict = field(default_factory=dict)
 
     def __call__(self, year: int) -> YearResult:
         trees, problems = [], []
+        take_simulations(self.simulations)
         try:
             protector = self.protector
             view, perturbed = protector.views(year)
@@ -378,6 +389,16 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
                 _stop_fork_server()
         if self.frozen:
             gc.unfreeze()  # the objects are collected again as they become garbage
+
+
+def _and_then(pool_map, work):
+    """``pool_map`` that, once it has handed its tasks to the workers, does ``work`` in this process while
+    they run, and then gives their results (``Executor.map`` submits every task at once)."""
+    def mapped(fn, *iterables):
+        results = pool_map(fn, *iterables)
+        work()
+        return results
+    return mapped
 
 
 def run_jobs(job: YearJob, tasks: list[int], pool_map=map) -> list[YearResult]:

@@ -246,3 +246,15 @@ def test_workers_are_forked_only_from_a_process_that_runs_one_thread():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["[1,", "2,", "3]", "True", "0"]
+
+
+def test_work_done_while_the_workers_run_comes_before_their_results():
+    """The build makes the forecast's simulations while the workers protect the data (``_and_then``): the work
+    is done once, after the tasks are handed out, and the results come back in order."""
+    from generator import build
+
+    done = []
+    with build.worker_pool(2) as pool_map:
+        results = build._and_then(pool_map, lambda: done.append("work"))(abs, [-1, -2, -3])
+        assert done == ["work"]
+        assert list(results) == [1, 2, 3]

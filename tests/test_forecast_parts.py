@@ -227,3 +227,21 @@ def test_gap_words_read_true_either_way():
     assert gap_words(-3, -1) == "about 3 places more than children need (and enough even if demand is at the top of " \
                                 "its range)"
     assert gap_words(None, None) == "not known"
+
+
+def test_the_simulations_made_ahead_are_the_ones_each_years_job_makes(example):
+    """A build makes the statement years' simulations once (``simulate_ahead``) and hands them to each year's
+    job: every simulation a year's forecast, backtest and scenarios make is among them, the same to the bit."""
+    from generator.forecast.outlook import simulate_ahead
+
+    years = [2024, 2025, 2026]
+    R._SIMULATED.clear(), R._TRANSITIONS.clear(), M._BEFORE_LEVERS.clear()
+    simulate_ahead([example.view(year) for year in years])
+    ahead = R.simulations_made()
+    for year in years:
+        R._SIMULATED.clear(), R._TRANSITIONS.clear(), M._BEFORE_LEVERS.clear()
+        made = outlook(example.view(year))
+        made.backtests, made.scenarios  # noqa: B018
+        made = R.simulations_made()
+        assert made and made.keys() <= ahead.keys()
+        assert all(made[key].tobytes() == ahead[key].tobytes() for key in made)

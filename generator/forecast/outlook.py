@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..dataset import YearView
 from . import costs, gap
-from .run import Forecast, _cache, backtest, errors, forecast
+from .run import Forecast, _cache, backtest, errors, forecast, transition_inputs
 from .scenarios import Scenario, scenarios
 
 INPUTS = {
@@ -106,3 +106,15 @@ class Outlook:
 def outlook(view: YearView) -> Outlook:
     """The view's ``Outlook`` (its results are worked out when asked for)."""
     return Outlook(view)
+
+
+def simulate_ahead(views: list[YearView]) -> None:
+    """Make the transition model's simulations for the statement years' ``views`` (their forecasts, backtests
+    and scenarios) in this process (issue 14): the years share their backtests' origins, so the build makes
+    them once and hands them to each year's job (``run.simulations_made``, ``run.take_simulations``), which
+    finds the ones it needs among them (kept by their inputs) rather than making them again."""
+    for view in views:
+        if transition_inputs(view, view.year) is None:
+            continue  # forecast by the trend: nothing simulated
+        backtest(view)
+        Outlook(view).scenarios  # noqa: B018 - made for the simulations it leaves in run._SIMULATED

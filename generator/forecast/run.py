@@ -249,6 +249,19 @@ def _simulate(rates: M.Rates, start, years, exposure, levers, simulations) -> np
     return _SIMULATED[key]
 
 
+def simulations_made() -> dict[str, np.ndarray]:
+    """The simulations made in this process, by their inputs (for ``take_simulations`` in another)."""
+    return dict(_SIMULATED)
+
+
+def take_simulations(simulations: dict[str, np.ndarray]) -> None:
+    """Keep ``simulations`` (``simulations_made`` of another process) as made here: a simulation is the same
+    whoever makes it (the same inputs, the same seed), so only the work is saved."""
+    if len(_SIMULATED) + len(simulations) > 256:
+        _SIMULATED.clear()
+    _SIMULATED.update(simulations)
+
+
 #: Transition forecasts by the very tables they were made from (issue 14). A perturbed copy of a view shares
 #: every table nothing moves in (``disclosure.perturbed_tables``), and the views of the statement years share
 #: the tables of the years they have in common; the transition model standing at an origin reads only the
