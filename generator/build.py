@@ -130,8 +130,7 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
             if to_build and pool_map is not map and len(to_build) > 1:
                 # The statement years share their backtests' origins: the forecast's simulations are made once,
                 # here, while the workers protect the data, and each year's job takes them with it.
-                protector.prepare(to_build, _and_then(pool_map, lambda: simulate_ahead(
-                    [dataset.view(year) for year in to_build])))
+                protector.prepare(to_build, _and_then(pool_map, lambda: _simulate_ahead(dataset, to_build)))
                 job = dataclasses.replace(job, simulations=simulations_made())
             elif to_build:
                 protector.prepare(to_build, pool_map)
@@ -389,6 +388,16 @@ class worker_pool:  # noqa: N801 - used as a context manager giving a map functi
                 _stop_fork_server()
         if self.frozen:
             gc.unfreeze()  # the objects are collected again as they become garbage
+
+
+def _simulate_ahead(dataset, years: list[int]) -> None:
+    """``forecast.simulate_ahead`` for the statement years' true views. Only work saved: whatever fails here
+    (data the forecast cannot use) is left to the year's job, which meets it again and reports it as it
+    always has, year by year."""
+    import contextlib
+
+    with contextlib.suppress(Exception):  # the year's job reports it
+        simulate_ahead([dataset.view(year) for year in years])
 
 
 def _and_then(pool_map, work):

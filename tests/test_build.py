@@ -258,3 +258,15 @@ def test_work_done_while_the_workers_run_comes_before_their_results():
         results = build._and_then(pool_map, lambda: done.append("work"))(abs, [-1, -2, -3])
         assert done == ["work"]
         assert list(results) == [1, 2, 3]
+
+
+def test_a_failure_while_simulating_ahead_is_left_to_the_years_job():
+    """Making the simulations ahead only saves work: data the forecast cannot use does not stop the build
+    there, but in the year's job, which reports it year by year as it always has."""
+    from generator import build
+
+    class Unusable:
+        def view(self, year):
+            raise ValueError(f"no usable data for {year}")
+
+    build._simulate_ahead(Unusable(), [2025, 2026])  # nothing raised
