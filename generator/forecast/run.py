@@ -223,11 +223,13 @@ def transition_inputs(view: YearView, origin: int):
     return _rates(view, window, origin), start
 
 
-#: Simulations by their inputs (digest -> samples): the same inputs give the same futures.
-_SIMULATED: dict[str, np.ndarray] = {}
+#: Simulations by their inputs (digest -> (samples, their ``model.summarise``)): the same inputs give the same
+#: futures.
+_SIMULATED: dict[str, tuple[np.ndarray, pd.DataFrame]] = {}
 
 
-def _simulate(rates: M.Rates, start, years, exposure, levers, simulations) -> np.ndarray:
+def _simulate(rates: M.Rates, start, years, exposure, levers, simulations) -> tuple[np.ndarray, pd.DataFrame]:
+    """(samples, their summary) of the simulation of these inputs, made once (``_SIMULATED``)."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -245,16 +247,17 @@ def _simulate(rates: M.Rates, start, years, exposure, levers, simulations) -> np
     if key not in _SIMULATED:
         if len(_SIMULATED) > 256:
             _SIMULATED.clear()
-        _SIMULATED[key] = M.simulate(rates, start, years, exposure, levers, simulations=simulations)
+        samples = M.simulate(rates, start, years, exposure, levers, simulations=simulations)
+        _SIMULATED[key] = (samples, M.summarise(samples, years))
     return _SIMULATED[key]
 
 
-def simulations_made() -> dict[str, np.ndarray]:
+def simulations_made() -> dict[str, tuple[np.ndarray, pd.DataFrame]]:
     """The simulations made in this process, by their inputs (for ``take_simulations`` in another)."""
     return dict(_SIMULATED)
 
 
-def take_simulations(simulations: dict[str, np.ndarray]) -> None:
+def take_simulations(simulations: dict[str, tuple[np.ndarray, pd.DataFrame]]) -> None:
     """Keep ``simulations`` (``simulations_made`` of another process) as made here: a simulation is the same
     whoever makes it (the same inputs, the same seed), so only the work is saved."""
     if len(_SIMULATED) + len(simulations) > 256:
@@ -329,8 +332,8 @@ def forecast(view: YearView, origin: int | None = None, levers: M.Levers | None 
         inputs = transition_inputs(view, origin) if method in (None, "transition") else None
         if inputs is not None:
             rates, start = inputs
-            samples = _simulate(rates, start, years, future_exposure(view, years), levers, simulations)
-            result = Forecast(origin, years, "transition", M.summarise(samples, years), rates.window, samples,
+            samples, summary = _simulate(rates, start, years, future_exposure(view, years), levers, simulations)
+            result = Forecast(origin, years, "transition", summary, rates.window, samples,
                               choose_window(view, origin)[1])
     if inputs is not None:
         if len(_TRANSITIONS) > 512:
