@@ -247,3 +247,16 @@ def test_the_simulations_made_ahead_are_the_ones_each_years_job_makes(example):
         assert all(made[key][0].tobytes() == ahead[key][0].tobytes() for key in made)
         for key in made:
             pd.testing.assert_frame_equal(made[key][1], ahead[key][1], check_exact=True)
+
+
+def test_forecast_errors_are_per_horizon_and_group_and_leave_out_a_row_missing_either():
+    """The backtest's errors (``run.errors``): one row per horizon and placement group in the order they first
+    appear; a backtest row without a horizon or a group belongs to neither and is left out, not made a group."""
+    backtest = pd.DataFrame({"horizon": [1, 1, np.nan, 2, 1], "placement_group": ["fostering", None, "fostering",
+                                                                               "fostering", "fostering"],
+                             "forecast": [10.0, 5, 7, 9, 20], "actual": [11.0, 5, 8, 9, 20],
+                             "low": [8.0, 4, 6, 8, 19], "high": [12.0, 6, 9, 10, 21]})
+    found = R.errors(backtest)
+    assert found[["horizon", "placement_group", "forecasts"]].values.tolist() == [[1, "fostering", 2],
+                                                                                 [2, "fostering", 1]]
+    assert found["signed"].tolist() == [-0.5, 0.0]

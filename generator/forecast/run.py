@@ -427,11 +427,12 @@ def errors(backtest_frame: pd.DataFrame) -> pd.DataFrame:
     if backtest_frame.empty:
         return pd.DataFrame(columns=["horizon", "placement_group", "forecasts", "mape", "signed", "signed_percent",
                                      "coverage"])
-    # The rows of each horizon and group, groups in the order they first appear (as groupby(sort=False) gives
-    # them; read here from the columns once, not a frame made a group).
+    # The rows of each horizon and group, groups in the order they first appear, a row missing either left out
+    # (as groupby(sort=False) gives them; read here from the columns once, not a frame made a group).
     parts: dict[tuple, list[int]] = {}
     for i, key in enumerate(zip(backtest_frame["horizon"].tolist(), backtest_frame["placement_group"].tolist())):
-        parts.setdefault(key, []).append(i)
+        if not (pd.isna(key[0]) or pd.isna(key[1])):
+            parts.setdefault(key, []).append(i)
     columns = {c: backtest_frame[c].to_numpy(float) for c in ("forecast", "actual", "low", "high")}
     for (horizon, group), index in parts.items():
         f, a = columns["forecast"][index], columns["actual"][index]
