@@ -135,9 +135,11 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
             elif to_build:
                 protector.prepare(to_build, pool_map)
             results = run_jobs(job, to_build, pool_map)
-        # The same mistake seen by both editions is reported once.
-        problems = list({str(p): p for result in results for p in result.problems}.values())
-        raise_if_errors(problems, stage="build")
+            # The same mistake seen by both editions is reported once.
+            problems = list({str(p): p for result in results for p in result.problems}.values())
+            raise_if_errors(problems, stage="build")
+            problems += write_pdf_editions(project_dir, [tree for result in results for tree in result.trees],
+                                           staging, authority, pool_map)
         warnings += problems
         built = {year: result.trees for year, result in zip(to_build, results)}
         for year, hit in frozen.items():
@@ -223,7 +225,8 @@ class YearResult:
 @dataclass
 class YearJob:
     """One statement year: disclosure control and the template names once, then each edition's
-    docs tree and MkDocs build (the editions share the context and the published frames)."""
+    docs tree and MkDocs build (the editions share the context and the published frames). The PDF
+    edition is printed afterwards, one task a PDF (``write_pdf_editions``)."""
 
     project_dir: Path
     work: Path
@@ -253,9 +256,7 @@ class YearJob:
                                         {**all_outputs(), **declared_outputs(view)}, all_measures(),
                                         edition, perturbed=perturbed, suppression_note=note, frames=frames,
                                         earlier=earlier, figures=figures)
-                site_dir = self.staging[edition] / tree.site_path
-                run_mkdocs(self.project_dir, tree, site_dir, self.authority)
-                problems += write_pdf_edition(self.project_dir, tree, site_dir, self.authority)
+                run_mkdocs(self.project_dir, tree, self.staging[edition] / tree.site_path, self.authority)
                 trees.append(tree)
             except BuildError as exc:
                 problems += exc.problems
@@ -495,6 +496,32 @@ def mkdocs_config(project_dir: Path, tree: DocsTree, site_dir: Path, authority) 
                   "latest_year": max(authority.statement_years, default=tree.year)},
         "strict": True,
     }
+
+
+def write_pdf_editions(project_dir: Path, trees: list[DocsTree], staging: dict[str, Path], authority,
+                       pool_map=map) -> list[Problem]:
+    """The PDF edition of each built year and edition (``write_pdf_edition``), one task a PDF in the worker
+    processes of ``pool_map``, once every year's pages are built. A PDF takes about five times as long as its
+    year's pages: as tasks of their own the workers share them evenly, where a year's job printing its own
+    PDFs left a worker with two years' of them while the other waited (three years on two workers). What
+    each PDF prints is recorded on its tree, in the trees' order."""
+    tasks = [(project_dir, tree, staging[tree.edition] / tree.site_path, authority) for tree in trees
+             if tree.edition in authority.pdf_editions]
+    if pool_map is map or len(tasks) <= 1:
+        printed = [_printed(*task) for task in tasks]
+    else:
+        printed = list(pool_map(_printed, *zip(*tasks)))
+    problems = []
+    for (_, tree, _, _), (found, size, text) in zip(tasks, printed):
+        tree.pdf_size, tree.pdf_printed = size, text
+        problems += found
+    return list({str(p): p for p in problems}.values())  # a missing library is said once, not once a PDF
+
+
+def _printed(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> tuple[list[Problem], int, object]:
+    """``write_pdf_edition`` in a worker: its problems and what it records on the tree (which stays there)."""
+    problems = write_pdf_edition(project_dir, tree, site_dir, authority)
+    return problems, tree.pdf_size, tree.pdf_printed
 
 
 def write_pdf_edition(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> list[Problem]:
