@@ -41,7 +41,7 @@ from .docs_tree import DocsTree, render_docs_tree
 from .forecast.outlook import simulate_ahead
 from .forecast.run import simulations_made, take_simulations
 from .load import load_dataset
-from .problems import BuildError, Problem, raise_if_errors
+from .problems import BuildError, Problem, raise_if_errors, said_once
 from .raw_html import SetAsideExtension
 from .redact import EDITION_NAMES, EDITIONS, INTERNAL, PUBLIC
 from .validate import validate
@@ -135,22 +135,17 @@ def build(project_dir: Path, out_dir: Path | None = None, years: list[int] | Non
             elif to_build:
                 protector.prepare(to_build, pool_map)
             results = run_jobs(job, to_build, pool_map)
-            # The same mistake seen by both editions is reported once.
-            problems = list({str(p): p for result in results for p in result.problems}.values())
+            problems = said_once(p for result in results for p in result.problems)
             raise_if_errors(problems, stage="build")
             problems += write_pdf_editions(project_dir, [tree for result in results for tree in result.trees],
                                            staging, authority, pool_map)
         warnings += problems
         built = {year: result.trees for year, result in zip(to_build, results)}
         for year, hit in frozen.items():
-            trees = hit[1]
-            cache.restore(hit, trees, staging)
-            for tree in trees:
-                tree.frozen = True
-            built[year] = trees
+            built[year] = cache.restore(hit, staging)
         trees = [tree for year in years for tree in built[year]]
         # A page's figures shown x for want of data: said once, though both editions see it.
-        warnings += list({str(w): w for tree in trees for w in getattr(tree, "warnings", [])}.values())
+        warnings += said_once(w for tree in trees for w in getattr(tree, "warnings", []))
         for edition in editions:
             write_versions(staging[edition], [t for t in trees if t.edition == edition])
         problems = check.check_site(staging[PUBLIC], trees, authority) if PUBLIC in staging else []
@@ -515,7 +510,7 @@ def write_pdf_editions(project_dir: Path, trees: list[DocsTree], staging: dict[s
     for (_, tree, _, _), (found, size, text) in zip(tasks, printed):
         tree.pdf_size, tree.pdf_printed = size, text
         problems += found
-    return list({str(p): p for p in problems}.values())  # a missing library is said once, not once a PDF
+    return said_once(problems)  # a missing library is said once, not once a PDF
 
 
 def _printed(project_dir: Path, tree: DocsTree, site_dir: Path, authority) -> tuple[list[Problem], int, object]:

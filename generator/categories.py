@@ -268,7 +268,7 @@ def _spanned(categories: Categories, dimension: str, code: str) -> tuple[str, ..
 
 def of(frame) -> Categories:
     """The council's categories a loaded table was read with (``load`` records them on every frame)."""
-    found = attr(frame, "categories") if hasattr(frame, "attrs") else None if frame is not None else None
+    found = attr(frame, "categories") if hasattr(frame, "attrs") else None  # None and hand-made values have none
     return found if isinstance(found, Categories) else Categories()
 
 

@@ -158,11 +158,11 @@ def _drawing(prep: _Prepared, *, figure_id: str, labelledby: str | None, describ
     inner, width, height = drawing.draw(prep, narrow=narrow)
     variant = "chart-svg--narrow" if narrow else "chart-svg--wide"
     described = f' aria-describedby="{describedby}"' if describedby else ""
-    box = f"0 0 {drawing._n(width)} {drawing._n(height)}"
-    root = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg {variant}" viewBox="{box}" '
-            f'width="{drawing._n(width)}" height="{drawing._n(height)}" preserveAspectRatio="xMidYMid meet" '
+    width, height = drawing.num(width), drawing.num(height)
+    root = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg {variant}" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" preserveAspectRatio="xMidYMid meet" '
             f'role="img" aria-labelledby="{labelledby or f"{figure_id}-summary"}"{described} focusable="false">')
-    return (f'{root}<rect width="{drawing._n(width)}" height="{drawing._n(height)}" fill="{palette.BACKGROUND}"/>'
+    return (f'{root}<rect width="{width}" height="{height}" fill="{palette.BACKGROUND}"/>'
             f'<g font-family="{drawing.FONT}" font-size="{drawing.FONT_SIZE}" fill="{palette.TEXT}">{inner}</g></svg>')
 
 

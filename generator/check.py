@@ -864,8 +864,9 @@ def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
     # The PDF editions as WeasyPrint laid them out (pdf.printed_text): scanned without parsing them back.
     printed = {t.pdf_printed.digest: t.pdf_printed.text for t in public if getattr(t, "pdf_printed", None)}
     latest = public[-1]
+    latest_built = (root / "latest").exists() and not getattr(latest, "frozen", False)
     scanned = [(root / t.site_path, t.withheld) for t in public if not getattr(t, "frozen", False)]
-    if (root / "latest").exists() and not getattr(latest, "frozen", False):
+    if latest_built:
         scanned.append((root / "latest", latest.withheld))
     clear_shared_files(scanned, everything, cache, printed)
     for tree in public:
@@ -877,7 +878,7 @@ def check_site(staging: Path, trees, authority, project_dir: Path | None = None,
         problems += markup_check(year_root, f"public edition {tree.year}", staging)
         problems += config_check(tree, project_dir)
         problems += copied_files_check(tree)
-    if (root / "latest").exists() and not getattr(latest, "frozen", False):
+    if latest_built:
         problems += leak_scan(root / "latest", latest.withheld, f"public edition latest ({latest.year})",
                               relative_to=staging, stats=stats, cache=cache, printed=printed)
         problems += markup_check(root / "latest", "public edition latest", staging)

@@ -12,12 +12,16 @@ def build_context(view) -> Namespace:
     """All names for one statement year (only that year's and earlier data)."""
     context = Namespace()
     for part in parts():
-        names = part(view)
-        overlap = set(names) & set(context)
-        if overlap:
-            raise ValueError(f"names defined twice in the context: {sorted(overlap)}")
-        context.update(names)
+        add_names(context, part(view))
     return context
+
+
+def add_names(context: Namespace, names: dict) -> None:
+    """Add one builder's top-level names to ``context``: a name two builders define is a mistake."""
+    overlap = set(names) & set(context)
+    if overlap:
+        raise ValueError(f"names defined twice in the context: {sorted(overlap)}")
+    context.update(names)
 
 
 def _statement(view) -> dict:

@@ -44,6 +44,7 @@ import pandas as pd
 from . import contract
 from .attrs import attr
 from .categories import of as categories_of
+from .context import add_names
 from .dataset import DECLARED, EVERYTHING, Dataset, YearView, reading
 from .frames import records
 from .suppress import Bound, Sum, Suppression, suppress
@@ -978,10 +979,7 @@ def protected_context(build_context, view: YearView, copies: list[YearView]):
     for build in builders:
         with reading() as reads:
             part = build(view)
-        overlap = set(part) & set(true)
-        if overlap:
-            raise ValueError(f"names defined twice in the context: {sorted(overlap)}")
-        true.update(part)
+        add_names(true, part)
         parts.append((build, part, reads))
     forecast = true.get("forecast")
     modelled = isinstance(forecast, dict) and forecast.get("method_code") == "transition"

@@ -146,8 +146,8 @@ def axis_label(value: float, kind: str, top: float) -> str:
     return _grouped(value)
 
 
-def _n(value: float) -> str:
-    """A coordinate: at most two decimals, no trailing zeros."""
+def num(value: float) -> str:
+    """A coordinate or length as the SVG writes it: at most two decimals, no trailing zeros."""
     text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
@@ -171,7 +171,7 @@ def _text(x: float, y: float, lines: list[str] | str, *, anchor: str = "start", 
     if anchor != "start":
         attrs.append(f'text-anchor="{anchor}"')
     if size != FONT_SIZE:
-        attrs.append(f'font-size="{_n(size)}"')
+        attrs.append(f'font-size="{num(size)}"')
     if bold:
         attrs.append('font-weight="bold"')
     if fill:
@@ -182,21 +182,21 @@ def _text(x: float, y: float, lines: list[str] | str, *, anchor: str = "start", 
     elif baseline == "bottom":
         shift -= (len(lines) - 1) * LINE_HEIGHT
     if rotate:
-        position = f'transform="translate({_n(x)},{_n(y)}) rotate({_n(rotate)})"'
+        position = f'transform="translate({num(x)},{num(y)}) rotate({num(rotate)})"'
         if len(lines) == 1:
-            position += f' y="{_n(shift)}"'
+            position += f' y="{num(shift)}"'
         x0, y0 = 0.0, shift
     else:
-        position = f'x="{_n(x)}" y="{_n(y + shift)}"'
+        position = f'x="{num(x)}" y="{num(y + shift)}"'
         x0, y0 = x, y + shift
     extra = (" " + " ".join(attrs)) if attrs else ""
     if len(lines) == 1:
         return f"<text {position}{extra}>{_escape(lines[0])}</text>"
     if rotate:
-        spans = [f'<tspan x="0" y="{_n(y0 + i * LINE_HEIGHT)}">{_escape(line)}</tspan>'
+        spans = [f'<tspan x="0" y="{num(y0 + i * LINE_HEIGHT)}">{_escape(line)}</tspan>'
                  for i, line in enumerate(lines)]
         return f"<text {position}{extra}>{''.join(spans)}</text>"
-    spans = [f'<tspan x="{_n(x0)}" y="{_n(y0 + i * LINE_HEIGHT)}">{_escape(line)}</tspan>'
+    spans = [f'<tspan x="{num(x0)}" y="{num(y0 + i * LINE_HEIGHT)}">{_escape(line)}</tspan>'
              for i, line in enumerate(lines)]
     return f"<text{extra}>{''.join(spans)}</text>"
 
@@ -236,15 +236,15 @@ def _rules(name: str, lines: list[str], colour: str, texts: list[str] | None = N
 # --- point shapes -------------------------------------------------------------
 
 def _polygon(cx: float, cy: float, points) -> str:
-    return "M" + "L".join(f"{_n(cx + x)},{_n(cy + y)}" for x, y in points) + "Z"
+    return "M" + "L".join(f"{num(cx + x)},{num(cy + y)}" for x, y in points) + "Z"
 
 
 def shape_path(shape: str, cx: float, cy: float, size: float = POINT_SIZE) -> str:
     """The outline of a point of ``shape`` (palette.SHAPES) and area ``size`` centred on (cx, cy)."""
     if shape == "circle":
         r = math.sqrt(size / math.pi)
-        return (f"M{_n(cx - r)},{_n(cy)}a{_n(r)},{_n(r)} 0 1,0 {_n(2 * r)},0"
-                f"a{_n(r)},{_n(r)} 0 1,0 {_n(-2 * r)},0Z")
+        return (f"M{num(cx - r)},{num(cy)}a{num(r)},{num(r)} 0 1,0 {num(2 * r)},0"
+                f"a{num(r)},{num(r)} 0 1,0 {num(-2 * r)},0Z")
     if shape == "square":
         h = math.sqrt(size) / 2
         return _polygon(cx, cy, [(-h, -h), (h, -h), (h, h), (-h, h)])
@@ -348,11 +348,11 @@ class _Chart:
                 if self.mark == "line":
                     dash = self.dashes[name]
                     dash_attr = f' stroke-dasharray="{",".join(str(d) for d in dash)}"' if dash else ""
-                    parts.append(f'<path d="M{_n(x)},{_n(cy)}h30" stroke="{colour}" stroke-width="{STROKE}" '
+                    parts.append(f'<path d="M{num(x)},{num(cy)}h30" stroke="{colour}" stroke-width="{STROKE}" '
                                  f'fill="none"{dash_attr}/>')
                     parts.append(f'<path d="{shape_path(self.shapes[name], x + 15, cy)}" fill="{colour}"/>')
                 else:
-                    parts.append(f'<rect x="{_n(x)}" y="{_n(cy - 6)}" width="12" height="12" fill="{colour}"/>')
+                    parts.append(f'<rect x="{num(x)}" y="{num(cy - 6)}" width="12" height="12" fill="{colour}"/>')
                 parts.append(_text(x + self._legend_symbol_width(), cy + (len(names[i]) - 1) * LINE_HEIGHT / 2,
                                    names[i], baseline="middle"))
             y += max(len(names[i]) for i in row) * LINE_HEIGHT + 4
@@ -417,7 +417,7 @@ class _Chart:
         centres = [left + c for c in self._category_centres(plot_width)]
         parts.append(self._marks(prep, centres, left, plot_top, plot_width))
         # category axis: the domain line, the labels, the title
-        axis = [f'<path d="M{_n(left)},{_n(plot_bottom + 0.5)}h{_n(plot_width)}" '
+        axis = [f'<path d="M{num(left)},{num(plot_bottom + 0.5)}h{num(plot_width)}" '
                 f'stroke="{palette.SECONDARY_TEXT}"/>']
         for category, x in zip(prep.categories, centres):
             lines = labels[category]
@@ -451,11 +451,11 @@ class _Chart:
         return [s + band.width / 2 for s in band.starts][:len(self.prep.categories)]
 
     def _grid_and_value_axis_vertical(self, left: float, top: float, width: float) -> str:
-        grid, rules, axis = [], [f"M{_n(left + 0.5)},{_n(top)}v{_n(self.plot_height)}"], []
+        grid, rules, axis = [], [f"M{num(left + 0.5)},{num(top)}v{num(self.plot_height)}"], []
         for value, label in zip(self.ticks, self.tick_labels):
             y = top + self.plot_height - self._value(value, self.plot_height)
-            grid.append(f"M{_n(left)},{_n(y + 0.5)}h{_n(width)}")
-            rules.append(f"M{_n(left - 5)},{_n(y + 0.5)}h5")
+            grid.append(f"M{num(left)},{num(y + 0.5)}h{num(width)}")
+            rules.append(f"M{num(left - 5)},{num(y + 0.5)}h5")
             axis.append(_text(left - 7, y, label, anchor="end", baseline="middle"))
         if self.value_title:
             axis.append(_text(PADDING["left"], top + self.plot_height / 2, self.value_title, anchor="middle",
@@ -492,12 +492,12 @@ class _Chart:
         height = plot_bottom + 7 + FONT_SIZE + 6 + (FONT_SIZE + 6 if self.value_title else 0) + pad["bottom"]
 
         parts: list[str] = [self.legend]
-        grid, rules, axis = [], [f"M{_n(left)},{_n(plot_bottom + 0.5)}h{_n(plot_width)}"], []
+        grid, rules, axis = [], [f"M{num(left)},{num(plot_bottom + 0.5)}h{num(plot_width)}"], []
         positions = [left + self._value(v, plot_width) for v in self.ticks]
         shown = self._spaced(positions)
         for label, x, show in zip(self.tick_labels, positions, shown):
-            grid.append(f"M{_n(x + 0.5)},{_n(plot_top)}v{_n(plot_height)}")
-            rules.append(f"M{_n(x + 0.5)},{_n(plot_bottom)}v5")
+            grid.append(f"M{num(x + 0.5)},{num(plot_top)}v{num(plot_height)}")
+            rules.append(f"M{num(x + 0.5)},{num(plot_bottom)}v5")
             if show:
                 axis.append(_text(x, plot_bottom + 7, label, anchor="middle", baseline="top"))
         if self.value_title:
@@ -509,7 +509,7 @@ class _Chart:
         bands = _Band(n, plot_height)
         centres = [plot_top + s + bands.width / 2 for s in bands.starts][:len(prep.categories)]
         parts.append(self._marks(prep, centres, left, plot_top, plot_width))
-        cat_axis = [f'<path d="M{_n(left + 0.5)},{_n(plot_top)}v{_n(plot_height)}" '
+        cat_axis = [f'<path d="M{num(left + 0.5)},{num(plot_top)}v{num(plot_height)}" '
                     f'stroke="{palette.SECONDARY_TEXT}"/>']
         for category, y in zip(prep.categories, centres):
             cat_axis.append(_text(left - 6, y, labels[category], anchor="end", baseline="middle"))
@@ -597,14 +597,14 @@ class _Chart:
                 v1 = v0 + r["y"]
                 ends[key] = v1
                 x, y, w, h = self._bar_rect(where[r["x"]], thickness, v0, v1, left, top, length)
-                parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" '
+                parts.append(f'<rect x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}" '
                              f'fill="{self.colours[r["s"]]}" stroke="{palette.BACKGROUND}"/>')
         else:
             for r in prep.drawn:
                 colour = self.colours.get(r.get("s"), self.single_colour)
                 offset = self.offsets.get(r.get("s"), 0.0)
                 x, y, w, h = self._bar_rect(where[r["x"]], thickness, 0.0, r["y"], left, top, length, offset)
-                parts.append(f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" fill="{colour}"/>')
+                parts.append(f'<rect x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}" fill="{colour}"/>')
         return '<g class="chart-bars">' + "".join(parts) + "</g>"
 
     def _lines(self, prep, where: dict[str, float], top: float) -> str:
@@ -623,7 +623,7 @@ class _Chart:
                     segments[-1].append((where[category], y_of[key]))
                 elif key in withheld and segments[-1]:
                     segments.append([])  # a withheld value breaks the line
-            d = "".join("M" + "L".join(f"{_n(x)},{_n(y)}" for x, y in seg) for seg in segments if len(seg) > 1)
+            d = "".join("M" + "L".join(f"{num(x)},{num(y)}" for x, y in seg) for seg in segments if len(seg) > 1)
             if d:
                 dash_attr = f' stroke-dasharray="{",".join(str(v) for v in dash)}"' if dash else ""
                 lines.append(f'<path d="{d}" stroke="{colour}"{dash_attr}/>')

@@ -97,10 +97,12 @@ class YearCache:
             return None
         return files, trees
 
-    def restore(self, hit, trees, staging: dict[str, Path]) -> None:
-        """Write a kept year's folders (``hit``, from ``get``) into each edition's staging folder."""
-        files, _ = hit
+    def restore(self, hit, staging: dict[str, Path]) -> list:
+        """Write a kept year's folders (``hit``, from ``get``) into each edition's staging folder; its docs
+        trees, marked ``frozen`` (reused, not built)."""
+        files, trees = hit
         for tree in trees:
+            tree.frozen = True
             folder = staging[tree.edition] / tree.site_path
             made = set()
             for name, data in files[tree.edition].items():
@@ -109,6 +111,7 @@ class YearCache:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
                 target.write_bytes(data)  # the bytes; permissions and times are not output
+        return trees
 
     def put(self, key: str, trees, staging: dict[str, Path]) -> None:
         path = self._path(key)

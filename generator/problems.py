@@ -131,6 +131,12 @@ def summarise(problems: list[Problem], limit: int = 10, show=str) -> list[str]:
     return lines
 
 
+def said_once(problems) -> list[Problem]:
+    """Each problem once, in the order first met: the same mistake seen by both editions of a year, or by
+    every PDF, is reported once."""
+    return list({str(p): p for p in problems}.values())
+
+
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 

@@ -215,11 +215,6 @@ def _gap(o) -> Namespace:
     return ns
 
 
-def build(view) -> dict:
-    """Top-level names for the forecast of ``view.year``."""
-    return {name: make(view) for name, make in NAMES.items()}
-
-
 #: Each top-level name and how it is built from a view, on its own (``context.parts``): each from the
 #: view's ``outlook``, worked out once a view.
 NAMES = {
